@@ -1,0 +1,87 @@
+#pragma once
+// Differentiable ops on Var. Each op lives in one core/ops_*.cpp file with its
+// forward and backward side by side and the derivative written as math.
+//
+// Convention in backward closures: `self` is the op's node, self.grad is dy
+// (∂L/∂output), X(i) is input i's value, and G(i) is input i's gradient buffer
+// (nullptr when that input needs none). Backward only accumulates (+=).
+#include <cstdint>
+#include <vector>
+
+#include "core/var.hpp"
+
+namespace s2s {
+
+using Ids = std::vector<int64_t>;  // token ids and other integer indices
+
+// --- elementwise arithmetic (numpy broadcasting) ops_arith.cpp ---------------
+Var add(const Var& a, const Var& b);
+Var sub(const Var& a, const Var& b);
+Var mul(const Var& a, const Var& b);
+Var div(const Var& a, const Var& b);
+Var neg(const Var& a);
+Var add_scalar(const Var& a, real s);
+Var mul_scalar(const Var& a, real s);
+inline Var operator+(const Var& a, const Var& b) { return add(a, b); }
+inline Var operator-(const Var& a, const Var& b) { return sub(a, b); }
+inline Var operator*(const Var& a, const Var& b) { return mul(a, b); }
+inline Var operator/(const Var& a, const Var& b) { return div(a, b); }
+inline Var operator-(const Var& a) { return neg(a); }
+inline Var operator+(const Var& a, real s) { return add_scalar(a, s); }
+inline Var operator+(real s, const Var& a) { return add_scalar(a, s); }
+inline Var operator-(const Var& a, real s) { return add_scalar(a, -s); }
+inline Var operator-(real s, const Var& a) { return add_scalar(neg(a), s); }
+inline Var operator*(const Var& a, real s) { return mul_scalar(a, s); }
+inline Var operator*(real s, const Var& a) { return mul_scalar(a, s); }
+inline Var operator/(const Var& a, real s) { return mul_scalar(a, real(1) / s); }
+
+// --- elementwise functions  ops_unary.cpp ------------------------------------
+Var exp(const Var& x);
+Var log(const Var& x);
+Var tanh(const Var& x);
+Var sigmoid(const Var& x);
+Var relu(const Var& x);
+Var sqrt(const Var& x);
+Var square(const Var& x);
+Var pow(const Var& x, real p);
+
+// --- matrix product  ops_matmul.cpp ------------------------------------------
+// (M,K)@(K,N), (B,M,K)@(B,K,N), (B,M,K)@(K,N).
+Var matmul(const Var& a, const Var& b);
+
+// --- reductions  ops_reduce.cpp ----------------------------------------------
+Var sum(const Var& x, int axis, bool keepdim = false);
+Var sum(const Var& x);  // all elements -> scalar
+Var mean(const Var& x, int axis, bool keepdim = false);
+Var mean(const Var& x);
+Var max(const Var& x, int axis, bool keepdim = false);  // gradient flows to the first max
+Var max(const Var& x);
+
+// --- softmax  ops_softmax.cpp ------------------------------------------------
+Var softmax(const Var& x, int axis);
+Var log_softmax(const Var& x, int axis);
+
+// --- shapes  ops_shape.cpp -------------------------------------------------------
+Var reshape(const Var& x, Shape shape);
+Var permute(const Var& x, const std::vector<int>& axes);
+Var transpose(const Var& x, int a, int b);
+Var slice(const Var& x, int axis, int64_t start, int64_t stop);
+Var select(const Var& x, int axis, int64_t index);  // slice of size 1, axis removed
+Var concat(const std::vector<Var>& parts, int axis);
+Var stack(const std::vector<Var>& parts, int axis);
+std::vector<Var> split(const Var& x, const std::vector<int64_t>& sizes, int axis);
+
+// --- indexing and selection  ops_gather.cpp, ops_select.cpp ----------------------
+// Rows of table (V,E) picked by ids; result shape = ids_shape + (E).
+Var gather_rows(const Var& table, const Ids& ids, const Shape& ids_shape);
+// Where mask != 0 the output is `value`, elsewhere x. mask broadcasts to x.
+Var masked_fill(const Var& x, const Tensor& mask, real value);
+// cond != 0 ? a : b, elementwise; cond, a and b broadcast together.
+Var where(const Tensor& cond, const Var& a, const Var& b);
+
+// --- loss  ops_cross_entropy.cpp -----------------------------------------------------
+// Mean over targets != ignore_index of -log softmax(logits)[target].
+// logits (N,V), targets (N). Fused: the gradient is (softmax - onehot)/count.
+Var cross_entropy(const Var& logits, const Ids& targets, int64_t ignore_index = -100);
+
+}  // namespace s2s

@@ -1,0 +1,47 @@
+// Fused softmax + negative log-likelihood over logits, with an ignore index
+// (padding). Fusing avoids exp overflow and gives the famous clean gradient.
+#include "core/error.hpp"
+#include "core/ops.hpp"
+#include "core/tensor_math.hpp"
+
+namespace s2s {
+
+// L = (1/C) Σ_{n: t_n ≠ ignore} -log softmax(z_n)[t_n],   C = #counted targets
+// dz_n += dL * (softmax(z_n) - onehot(t_n)) / C   for counted n, 0 for ignored
+Var cross_entropy(const Var& logits, const Ids& targets, int64_t ignore_index) {
+  S2S_CHECK(logits.rank() == 2, "cross_entropy: logits must be (N,V), got {}",
+            shape_str(logits.shape()));
+  const int64_t N = logits.size(0), V = logits.size(1);
+  S2S_CHECK(static_cast<int64_t>(targets.size()) == N,
+            "cross_entropy: {} targets for logits of shape {} (need one per row)", targets.size(),
+            shape_str(logits.shape()));
+  int64_t count = 0;
+  for (int64_t n = 0; n < N; ++n) {
+    if (targets[n] == ignore_index) continue;
+    S2S_CHECK(targets[n] >= 0 && targets[n] < V,
+              "cross_entropy: target {} at row {} is outside [0, {}) (ignore_index is {})",
+              targets[n], n, V, ignore_index);
+    ++count;
+  }
+  Tensor logp = log_softmax(logits.value(), 1);
+  double loss = 0;
+  for (int64_t n = 0; n < N; ++n)
+    if (targets[n] != ignore_index) loss -= logp[n * V + targets[n]];
+  // All targets ignored: loss 0 with zero gradient (an all-padding batch).
+  if (count > 0) loss /= static_cast<double>(count);
+  return Var::make("cross_entropy", Tensor::scalar(static_cast<real>(loss)), {logits},
+                   [logp = std::move(logp), targets, ignore_index, count, V](Node& self) {
+                     Tensor* g = self.input_grad(0);
+                     if (!g || count == 0) return;
+                     const real scale = self.grad[0] / static_cast<real>(count);
+                     for (size_t n = 0; n < targets.size(); ++n) {
+                       if (targets[n] == ignore_index) continue;
+                       real* dz = g->data() + n * V;
+                       const real* lp = logp.data() + n * V;
+                       for (int64_t v = 0; v < V; ++v) dz[v] += scale * std::exp(lp[v]);
+                       dz[targets[n]] -= scale;
+                     }
+                   });
+}
+
+}  // namespace s2s

@@ -1,0 +1,32 @@
+// Selection by a constant mask: masked_fill (attention padding) and where.
+#include "core/error.hpp"
+#include "core/ops.hpp"
+#include "core/tensor_math.hpp"
+
+namespace s2s {
+
+// y = mask ? value : x;  dx += dy * (1 - mask)
+Var masked_fill(const Var& x, const Tensor& mask, real value) {
+  S2S_CHECK(broadcast_shapes(x.shape(), mask.shape(), "masked_fill") == x.shape(),
+            "masked_fill: mask shape {} does not broadcast to x shape {}", shape_str(mask.shape()),
+            shape_str(x.shape()));
+  Tensor keep = broadcast_to(map(mask, [](real m) { return m != 0 ? real(0) : real(1); }), x.shape());
+  Tensor out = zip(x.value(), keep, [value](real v, real k) { return k != 0 ? v : value; },
+                   "masked_fill");
+  return Var::make("masked_fill", std::move(out), {x}, [keep](Node& self) {
+    if (Tensor* g = self.input_grad(0)) *g += self.grad * keep;
+  });
+}
+
+// y = cond ? a : b;  da += dy * cond,  db += dy * (1 - cond)
+Var where(const Tensor& cond, const Var& a, const Var& b) {
+  Shape shape = broadcast_shapes(broadcast_shapes(a.shape(), b.shape(), "where"), cond.shape(), "where");
+  Tensor c = broadcast_to(map(cond, [](real m) { return m != 0 ? real(1) : real(0); }), shape);
+  Tensor out = c * a.value() + (1 - c) * b.value();
+  return Var::make("where", std::move(out), {a, b}, [c](Node& self) {
+    if (Tensor* g = self.input_grad(0)) *g += sum_to(self.grad * c, g->shape());
+    if (Tensor* g = self.input_grad(1)) *g += sum_to(self.grad * (1 - c), g->shape());
+  });
+}
+
+}  // namespace s2s

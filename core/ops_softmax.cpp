@@ -1,0 +1,29 @@
+// Softmax along an axis: s_k = e^{x_k} / Σ_j e^{x_j}.
+#include "core/ops.hpp"
+#include "core/tensor_math.hpp"
+
+namespace s2s {
+
+// y = softmax(x);  dx_k += y_k (dy_k - Σ_j dy_j y_j)
+Var softmax(const Var& x, int axis) {
+  int ax = normalize_axis(axis, x.rank(), "softmax");
+  return Var::make("softmax", softmax(x.value(), ax), {x}, [ax](Node& self) {
+    Tensor* g = self.input_grad(0);
+    if (!g) return;
+    const Tensor& y = self.value;
+    Tensor dot = sum(self.grad * y, ax, true);
+    *g += y * (self.grad - dot);
+  });
+}
+
+// y = x - logΣe^x;  dx_k += dy_k - softmax(x)_k Σ_j dy_j  (softmax = e^y)
+Var log_softmax(const Var& x, int axis) {
+  int ax = normalize_axis(axis, x.rank(), "log_softmax");
+  return Var::make("log_softmax", log_softmax(x.value(), ax), {x}, [ax](Node& self) {
+    Tensor* g = self.input_grad(0);
+    if (!g) return;
+    *g += self.grad - exp(self.value) * sum(self.grad, ax, true);
+  });
+}
+
+}  // namespace s2s
