@@ -48,6 +48,9 @@ Var pow(const Var& x, real p);
 // --- matrix product  ops_matmul.cpp ------------------------------------------
 // (M,K)@(K,N), (B,M,K)@(B,K,N), (B,M,K)@(K,N).
 Var matmul(const Var& a, const Var& b);
+// y = x Wᵀ + b with W (out,in) as in PyTorch; x (...,in) -> y (...,out). b may be nullptr.
+// ops_linear.cpp
+Var linear(const Var& x, const Var& W, const Var* b);
 
 // --- reductions  ops_reduce.cpp ----------------------------------------------
 Var sum(const Var& x, int axis, bool keepdim = false);

@@ -1,0 +1,92 @@
+#include "core/thread_pool.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+
+namespace s2s {
+
+namespace {
+
+// Chunk t of T over [0, n): [n*t/T, n*(t+1)/T). Sizes differ by at most one.
+int64_t chunk_begin(int64_t n, int t, int T) { return n * t / T; }
+
+// Thread count for the global pool: S2S_THREADS if set and valid, else the
+// number of hardware threads (at least 1).
+int default_thread_count() {
+  if (const char* env = std::getenv("S2S_THREADS")) {
+    char* end = nullptr;
+    const long v = std::strtol(env, &end, 10);
+    if (end != env && *end == '\0' && v >= 1 && v <= 1024) return static_cast<int>(v);
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+}  // namespace
+
+ThreadPool::ThreadPool(int num_threads) {
+  for (int i = 1; i < num_threads; ++i) workers_.emplace_back([this, i] { worker_loop(i); });
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  for (std::thread& w : workers_) w.join();
+}
+
+ThreadPool& ThreadPool::global() {
+  static ThreadPool pool(default_thread_count());
+  return pool;
+}
+
+void ThreadPool::run(int64_t n, const std::function<void(int64_t, int64_t)>& f) {
+  // Busy (nested call from a chunk, or another thread is using the pool):
+  // run inline. The result is the same, only slower.
+  std::unique_lock<std::mutex> busy(busy_, std::try_to_lock);
+  if (!busy.owns_lock()) {
+    f(0, n);
+    return;
+  }
+  const int T = static_cast<int>(std::min<int64_t>(n, num_threads()));
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    job_ = &f;
+    job_n_ = n;
+    pending_ = static_cast<int>(workers_.size());
+    ++generation_;
+  }
+  wake_.notify_all();
+  // The caller runs chunk 0; worker i runs chunk i (empty chunks if i >= T).
+  f(chunk_begin(n, 0, T), chunk_begin(n, 1, T));
+  std::unique_lock<std::mutex> lock(mutex_);
+  done_.wait(lock, [this] { return pending_ == 0; });
+  job_ = nullptr;
+}
+
+void ThreadPool::worker_loop(int index) {
+  uint64_t seen = 0;
+  for (;;) {
+    const std::function<void(int64_t, int64_t)>* job;
+    int64_t n;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
+      if (stop_) return;
+      seen = generation_;
+      job = job_;
+      n = job_n_;
+    }
+    const int T = static_cast<int>(std::min<int64_t>(n, num_threads()));
+    if (index < T) (*job)(chunk_begin(n, index, T), chunk_begin(n, index + 1, T));
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      --pending_;
+    }
+    done_.notify_one();
+  }
+}
+
+}  // namespace s2s

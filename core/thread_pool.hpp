@@ -1,0 +1,69 @@
+#pragma once
+// A tiny fixed-size thread pool with one operation: parallel_for.
+//
+//   pool.parallel_for(n, [&](int64_t begin, int64_t end) { ... });
+//
+// splits [0, n) into at most num_threads() contiguous chunks
+//   chunk t = [n*t/T, n*(t+1)/T)
+// and runs them concurrently; the calling thread runs chunk 0 itself and
+// waits for the others. Determinism is the caller's contract: if every output
+// element is written by exactly one chunk and its arithmetic does not depend on
+// the chunk boundaries, results are bit-identical for every thread count.
+//
+// Nested calls (a chunk calling parallel_for) and calls from a second thread
+// while the pool is busy simply run inline on the calling thread: correct,
+// never a deadlock.
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace s2s {
+
+class ThreadPool {
+ public:
+  // num_threads counts the calling thread: ThreadPool(1) starts no workers and
+  // runs everything inline; ThreadPool(2) starts one worker.
+  explicit ThreadPool(int num_threads);
+  ~ThreadPool();  // wakes the workers and joins them
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  int num_threads() const { return static_cast<int>(workers_.size()) + 1; }
+
+  template <class F>
+  void parallel_for(int64_t n, F&& f) {
+    if (n <= 0) return;
+    if (n == 1 || workers_.empty()) {
+      f(int64_t{0}, n);
+      return;
+    }
+    run(n, std::function<void(int64_t, int64_t)>(std::forward<F>(f)));
+  }
+
+  // The process-wide pool gemm uses. Created lazily on first call (a
+  // function-local static, so creation is thread-safe) with S2S_THREADS
+  // threads if that environment variable is set (S2S_THREADS=1: everything
+  // runs inline), else std::thread::hardware_concurrency(). Destroyed at
+  // normal program exit, which joins its workers.
+  static ThreadPool& global();
+
+ private:
+  void run(int64_t n, const std::function<void(int64_t, int64_t)>& f);
+  void worker_loop(int index);
+
+  std::vector<std::thread> workers_;
+  std::mutex busy_;  // held by the one caller currently using the workers
+  std::mutex mutex_;  // guards the fields below
+  std::condition_variable wake_;  // workers wait here for a new job
+  std::condition_variable done_;  // the caller waits here for the workers
+  const std::function<void(int64_t, int64_t)>* job_ = nullptr;
+  int64_t job_n_ = 0;
+  uint64_t generation_ = 0;  // bumped once per job so workers see each job once
+  int pending_ = 0;          // workers still running the current job
+  bool stop_ = false;
+};
+
+}  // namespace s2s
