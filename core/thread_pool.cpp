@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <string>
+#include <exception>
 
 namespace s2s {
 
@@ -60,10 +60,19 @@ void ThreadPool::run(int64_t n, const std::function<void(int64_t, int64_t)>& f) 
   }
   wake_.notify_all();
   // The caller runs chunk 0; worker i runs chunk i (empty chunks if i >= T).
-  f(chunk_begin(n, 0, T), chunk_begin(n, 1, T));
+  // Even if chunk 0 throws we must wait: the workers still use f.
+  std::exception_ptr error;
+  try {
+    f(chunk_begin(n, 0, T), chunk_begin(n, 1, T));
+  } catch (...) {
+    error = std::current_exception();
+  }
   std::unique_lock<std::mutex> lock(mutex_);
   done_.wait(lock, [this] { return pending_ == 0; });
   job_ = nullptr;
+  if (!error) error = worker_error_;
+  worker_error_ = nullptr;
+  if (error) std::rethrow_exception(error);
 }
 
 void ThreadPool::worker_loop(int index) {
@@ -80,9 +89,17 @@ void ThreadPool::worker_loop(int index) {
       n = job_n_;
     }
     const int T = static_cast<int>(std::min<int64_t>(n, num_threads()));
-    if (index < T) (*job)(chunk_begin(n, index, T), chunk_begin(n, index + 1, T));
+    std::exception_ptr error;
+    if (index < T) {
+      try {
+        (*job)(chunk_begin(n, index, T), chunk_begin(n, index + 1, T));
+      } catch (...) {
+        error = std::current_exception();
+      }
+    }
     {
       std::lock_guard<std::mutex> lock(mutex_);
+      if (error && !worker_error_) worker_error_ = error;
       --pending_;
     }
     done_.notify_one();

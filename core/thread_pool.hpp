@@ -10,11 +10,13 @@
 // element is written by exactly one chunk and its arithmetic does not depend on
 // the chunk boundaries, results are bit-identical for every thread count.
 //
-// Nested calls (a chunk calling parallel_for) and calls from a second thread
+// An exception thrown by a chunk is rethrown to the caller (after all chunks
+// have finished). Nested calls (a chunk calling parallel_for) and calls from a second thread
 // while the pool is busy simply run inline on the calling thread: correct,
 // never a deadlock.
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -55,8 +57,8 @@ class ThreadPool {
   void worker_loop(int index);
 
   std::vector<std::thread> workers_;
-  std::mutex busy_;  // held by the one caller currently using the workers
-  std::mutex mutex_;  // guards the fields below
+  std::mutex busy_;               // held by the one caller currently using the workers
+  std::mutex mutex_;              // guards the fields below
   std::condition_variable wake_;  // workers wait here for a new job
   std::condition_variable done_;  // the caller waits here for the workers
   const std::function<void(int64_t, int64_t)>* job_ = nullptr;
@@ -64,6 +66,7 @@ class ThreadPool {
   uint64_t generation_ = 0;  // bumped once per job so workers see each job once
   int pending_ = 0;          // workers still running the current job
   bool stop_ = false;
+  std::exception_ptr worker_error_;  // first exception thrown by a worker's chunk
 };
 
 }  // namespace s2s

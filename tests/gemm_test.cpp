@@ -1,0 +1,183 @@
+// gemm: the blocked kernel against a plain triple loop in double, for every
+// transpose combination, edge sizes, padded strides and thread counts; and the
+// thread pool it runs on.
+#include "core/gemm.hpp"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <stdexcept>
+#include <vector>
+
+#include "core/thread_pool.hpp"
+
+using namespace s2s;
+
+namespace {
+
+// One GEMM problem with stored (possibly transposed, padded) operands.
+struct Problem {
+  bool ta, tb, accumulate;
+  int64_t M, N, K, lda, ldb, ldc;
+  std::vector<real> A, B, C0;  // C0: C before the call (also fills the padding)
+
+  Problem(bool ta_, bool tb_, int64_t M_, int64_t N_, int64_t K_, int64_t pad, bool acc,
+          std::mt19937& gen)
+      : ta(ta_), tb(tb_), accumulate(acc), M(M_), N(N_), K(K_) {
+    std::uniform_real_distribution<double> u(-1, 1);
+    const int64_t a_rows = ta ? K : M, a_cols = ta ? M : K;  // stored shapes
+    const int64_t b_rows = tb ? N : K, b_cols = tb ? K : N;
+    lda = a_cols + pad;
+    ldb = b_cols + pad;
+    ldc = N + pad;
+    A.resize(static_cast<size_t>(std::max<int64_t>(1, a_rows * lda)));
+    B.resize(static_cast<size_t>(std::max<int64_t>(1, b_rows * ldb)));
+    C0.resize(static_cast<size_t>(std::max<int64_t>(1, M * ldc)));
+    for (real& x : A) x = static_cast<real>(u(gen));
+    for (real& x : B) x = static_cast<real>(u(gen));
+    for (real& x : C0) x = static_cast<real>(u(gen));
+  }
+  double a(int64_t i, int64_t k) const { return ta ? A[k * lda + i] : A[i * lda + k]; }
+  double b(int64_t k, int64_t j) const { return tb ? B[j * ldb + k] : B[k * ldb + j]; }
+
+  std::vector<real> run(ThreadPool* pool) const {
+    std::vector<real> C = C0;
+    gemm_with_pool(pool, ta, tb, M, N, K, A.data(), lda, B.data(), ldb, C.data(), ldc, accumulate);
+    return C;
+  }
+
+  // Counts elements that differ from the double-precision triple loop by more
+  // than the rounding bound (K+1) * eps * (|c0| + sum_k |a_ik b_kj|), and
+  // padding elements that changed. 0 means correct.
+  int64_t count_errors(const std::vector<real>& C) const {
+    const double eps = std::numeric_limits<real>::epsilon();
+    int64_t bad = 0;
+    for (int64_t i = 0; i < M; ++i) {
+      for (int64_t j = 0; j < ldc; ++j) {
+        const size_t at = static_cast<size_t>(i * ldc + j);
+        if (j >= N) {  // padding must be untouched
+          bad += C[at] != C0[at];
+          continue;
+        }
+        double want = accumulate ? C0[at] : 0.0, mag = std::abs(want);
+        for (int64_t k = 0; k < K; ++k) {
+          want += a(i, k) * b(k, j);
+          mag += std::abs(a(i, k) * b(k, j));
+        }
+        bad += !(std::abs(C[at] - want) <= 2 * (K + 1) * eps * mag + 1e-300);
+      }
+    }
+    return bad;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("gemm: random shapes 0..70, all transposes, accumulate, padded strides") {
+  std::mt19937 gen(1234);
+  std::uniform_int_distribution<int64_t> size(0, 70), pad(0, 3);
+  for (int trial = 0; trial < 400; ++trial) {
+    const bool ta = trial & 1, tb = trial & 2, acc = trial & 4;
+    Problem p(ta, tb, size(gen), size(gen), size(gen), pad(gen), acc, gen);
+    CAPTURE(p.M);
+    CAPTURE(p.N);
+    CAPTURE(p.K);
+    CAPTURE(ta);
+    CAPTURE(tb);
+    CAPTURE(acc);
+    CHECK(p.count_errors(p.run(nullptr)) == 0);
+    CHECK(p.count_errors(p.run(&ThreadPool::global())) == 0);
+  }
+}
+
+TEST_CASE("gemm: sizes crossing the tile and cache block boundaries") {
+  std::mt19937 gen(99);
+  const int64_t mn_sizes[] = {1, 7, 16, 17, 63, 64, 65, 130, 257};
+  const int64_t k_sizes[] = {1, 17, 257, 513};  // 257, 513 cross the K block (256)
+  int cases = 0;
+  for (int64_t M : mn_sizes)
+    for (int64_t N : mn_sizes)
+      for (int64_t K : k_sizes) {
+        if (M * N * K > 3'000'000) continue;  // keep the reference loop quick
+        const int t = cases++;
+        Problem p(t & 1, t & 2, M, N, K, t % 3, t & 4, gen);
+        CAPTURE(M);
+        CAPTURE(N);
+        CAPTURE(K);
+        CHECK(p.count_errors(p.run(&ThreadPool::global())) == 0);
+      }
+  CHECK(cases > 200);
+  // Wider than one N panel (4096) and taller than several M blocks.
+  for (int t = 0; t < 4; ++t) {
+    Problem wide(t & 1, t & 2, 3, 4100, 5, 1, t & 1, gen);
+    CHECK(wide.count_errors(wide.run(nullptr)) == 0);
+    Problem tall(t & 1, t & 2, 1000, 3, 9, 2, t & 2, gen);
+    CHECK(tall.count_errors(tall.run(nullptr)) == 0);
+  }
+}
+
+TEST_CASE("gemm: K = 0 gives zeros, or leaves C unchanged when accumulating") {
+  std::mt19937 gen(5);
+  Problem zero(false, false, 3, 4, 0, 1, false, gen);
+  std::vector<real> C = zero.run(nullptr);
+  CHECK(C[0] == 0);
+  CHECK(C[2 * zero.ldc + 3] == 0);
+  CHECK(zero.count_errors(C) == 0);
+  Problem keep(true, true, 3, 4, 0, 1, true, gen);
+  CHECK(keep.run(nullptr) == keep.C0);
+}
+
+TEST_CASE("gemm: threaded results are bit-identical to single-threaded") {
+  std::mt19937 gen(42);
+  ThreadPool two(2), three(3);
+  // Wide (split over columns) and tall (split over rows), all transposes.
+  const int64_t shapes[][3] = {{150, 333, 270}, {333, 150, 300}, {64, 1024, 64}};
+  for (const auto& s : shapes)
+    for (int t = 0; t < 4; ++t) {
+      Problem p(t & 1, t & 2, s[0], s[1], s[2], 1, t == 3, gen);
+      const std::vector<real> one = p.run(nullptr);
+      CHECK(p.run(&two) == one);
+      CHECK(p.run(&three) == one);
+      CHECK(p.run(&ThreadPool::global()) == one);
+    }
+}
+
+TEST_CASE("thread_pool: parallel_for covers [0, n) exactly once in contiguous chunks") {
+  for (int threads : {1, 2, 3, 5}) {
+    ThreadPool pool(threads);
+    CHECK(pool.num_threads() == threads);
+    for (int64_t n : {0, 1, 2, 7, 100}) {
+      std::vector<std::atomic<int>> hits(static_cast<size_t>(n));
+      std::atomic<int> chunks{0};
+      pool.parallel_for(n, [&](int64_t begin, int64_t end) {
+        CHECK(begin < end);
+        ++chunks;
+        for (int64_t i = begin; i < end; ++i) ++hits[static_cast<size_t>(i)];
+      });
+      for (auto& h : hits) CHECK(h == 1);
+      CHECK(chunks == std::min<int64_t>(n, threads));
+    }
+  }
+}
+
+TEST_CASE("thread_pool: nested calls run inline and exceptions reach the caller") {
+  ThreadPool pool(2);
+  std::atomic<int64_t> total{0};
+  pool.parallel_for(4, [&](int64_t b, int64_t e) {
+    pool.parallel_for(10, [&](int64_t b2, int64_t e2) { total += (e - b) * (e2 - b2); });
+  });
+  CHECK(total == 40);
+  CHECK_THROWS_AS(pool.parallel_for(2,
+                                    [](int64_t b, int64_t) {
+                                      if (b == 1) throw std::runtime_error("chunk 1 failed");
+                                    }),
+                  std::runtime_error);
+  int64_t after = 0;  // the pool still works after an exception
+  pool.parallel_for(2, [&](int64_t b, int64_t e) {
+    if (b == 0) after = e;
+  });
+  CHECK(after == 1);
+}
