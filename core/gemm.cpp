@@ -61,7 +61,10 @@ inline void store(real* p, vec v) { std::memcpy(p, &v, sizeof(v)); }
 // Tile MR x NR: NR = 2 vectors; MR uses most of the registers for accumulators
 // (32 registers with AVX-512: 2*12 accumulators; 16 with AVX2: 2*6).
 constexpr int kNR = 2 * kVL;
-constexpr int kMR = kVecBytes == 64 ? 12 : 6;
+#ifndef GEMM_MR
+#define GEMM_MR (kVecBytes == 64 ? 12 : 6)
+#endif
+constexpr int kMR = GEMM_MR;
 // KC: a KC x NR strip of B (KC*NR reals) should fit in L1 next to an A strip.
 // MC: an MC x KC block of A should fit in L2. NC: a KC x NC panel of B in L2/L3.
 constexpr int64_t kKC = 256;

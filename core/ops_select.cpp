@@ -7,7 +7,10 @@ namespace s2s {
 
 // y = mask ? value : x;  dx += dy * (1 - mask)
 Var masked_fill(const Var& x, const Tensor& mask, real value) {
-  S2S_CHECK(broadcast_shapes(x.shape(), mask.shape(), "masked_fill") == x.shape(),
+  bool fits = mask.rank() <= x.rank();
+  for (int64_t i = 1; fits && i <= mask.rank(); ++i)
+    fits = mask.size(-i) == 1 || mask.size(-i) == x.size(-i);
+  S2S_CHECK(fits,
             "masked_fill: mask shape {} does not broadcast to x shape {}", shape_str(mask.shape()),
             shape_str(x.shape()));
   Tensor keep = broadcast_to(map(mask, [](real m) { return m != 0 ? real(0) : real(1); }), x.shape());

@@ -121,9 +121,13 @@ void Var::backward(const Tensor& seed, bool retain_graph) {
     }
   }
 
-  // Seed, then run closures from the output back to the leaves.
+  // Every non-leaf starts this pass at zero (a retained graph may hold last
+  // pass's gradients); leaves accumulate across passes until zero_grad().
+  for (auto& p : order)
+    if (!p->is_leaf()) p->grad = Tensor();
   if (node_->grad.empty()) node_->grad = Tensor(value().shape());
   node_->grad += seed;
+  // Run closures from the output back to the leaves.
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     Node& n = **it;
     if (n.is_leaf() || n.grad.empty()) continue;
@@ -132,6 +136,8 @@ void Var::backward(const Tensor& seed, bool retain_graph) {
       for (size_t i = 0; i < n.inputs.size(); ++i)
         if (n.inputs[i]->requires_grad) check_finite(n.inputs[i]->grad, "backward gradient", n);
   }
+  for (auto& p : order)
+    if (!p->is_leaf() && !p->retain_grad) p->grad = Tensor();
   if (retain_graph) return;
   // Release: drop closures (and the activations they saved) and input links.
   for (auto& p : order) {
@@ -140,7 +146,6 @@ void Var::backward(const Tensor& seed, bool retain_graph) {
     n.backward = nullptr;
     n.inputs.clear();
     n.released = true;
-    if (!n.retain_grad && p != node_) n.grad = Tensor();
   }
 }
 
