@@ -1,0 +1,69 @@
+#include "seq2seq/data/task.hpp"
+
+#include <fmt/ranges.h>
+
+#include <unordered_set>
+
+#include "core/error.hpp"
+#include "seq2seq/data/dates.hpp"
+#include "seq2seq/data/synthetic_tasks.hpp"
+#include "seq2seq/data/toy_translation.hpp"
+
+namespace s2s {
+
+const std::vector<std::string>& task_names() {
+  static const std::vector<std::string> names = {"copy", "reverse", "sort", "dates", "toy_en_es"};
+  return names;
+}
+
+Splits make_task(const std::string& name, const TaskConfig& cfg) {
+  if (name == "copy") return make_copy(cfg);
+  if (name == "reverse") return make_reverse(cfg);
+  if (name == "sort") return make_sort(cfg);
+  if (name == "dates") return make_dates(cfg);
+  if (name == "toy_en_es") {
+    ToyConfig t;
+    t.seed = cfg.seed;
+    t.n_train = cfg.n_train;
+    t.n_valid = cfg.n_valid;
+    t.n_test = cfg.n_test;
+    t.min_len = cfg.min_len;
+    t.max_len = cfg.max_len;
+    return make_toy_translation(t);
+  }
+  throw Error(fmt::format("make_task: unknown task '{}'; valid names: {}", name,
+                          fmt::join(task_names(), ", ")));
+}
+
+Splits draw_unique_splits(const std::function<Example(Rng&)>& draw, uint64_t seed, int n_train,
+                          int n_valid, int n_test, const std::string& task) {
+  S2S_CHECK(n_train >= 0 && n_valid >= 0 && n_test >= 0,
+            "{}: split sizes must be >= 0, got train={} valid={} test={}", task, n_train, n_valid,
+            n_test);
+  const size_t total = static_cast<size_t>(n_train) + n_valid + n_test;
+  Rng rng(seed);
+  std::unordered_set<std::string> seen;  // sources joined by spaces
+  std::vector<Example> all;
+  all.reserve(total);
+  // Give up after many fruitless draws rather than loop forever.
+  const size_t max_draws = 50 * total + 1000;
+  for (size_t d = 0; d < max_draws && all.size() < total; ++d) {
+    Example ex = draw(rng);
+    std::string key = fmt::format("{}", fmt::join(ex.src, " "));
+    if (seen.insert(key).second) all.push_back(std::move(ex));
+  }
+  S2S_CHECK(all.size() == total,
+            "{}: could only make {} distinct examples of the {} requested; allow longer "
+            "sentences or a bigger alphabet",
+            task, all.size(), total);
+  Splits s;
+  auto it = all.begin();
+  s.train.assign(std::make_move_iterator(it), std::make_move_iterator(it + n_train));
+  it += n_train;
+  s.valid.assign(std::make_move_iterator(it), std::make_move_iterator(it + n_valid));
+  it += n_valid;
+  s.test.assign(std::make_move_iterator(it), std::make_move_iterator(it + n_test));
+  return s;
+}
+
+}  // namespace s2s

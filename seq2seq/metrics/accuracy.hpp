@@ -1,0 +1,33 @@
+#pragma once
+// Accuracy-style metrics on id sequences (or token strings).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace s2s {
+
+struct AccuracyCounts {
+  int64_t correct = 0, total = 0;
+  double value() const { return total == 0 ? 0.0 : static_cast<double>(correct) / total; }
+};
+
+// Position-wise: for every reference position t, is pred[t] == ref[t]? A
+// prediction that is too short is wrong at the missing positions; extra
+// predicted tokens beyond the reference are ignored. Pass references with
+// their <eos> so that stopping at the right time counts too.
+AccuracyCounts token_accuracy_counts(const std::vector<std::vector<int64_t>>& pred,
+                                     const std::vector<std::vector<int64_t>>& ref);
+double token_accuracy(const std::vector<std::vector<int64_t>>& pred,
+                      const std::vector<std::vector<int64_t>>& ref);
+
+// Fraction of sequences predicted exactly (same length, same tokens).
+double exact_match(const std::vector<std::vector<int64_t>>& pred,
+                   const std::vector<std::vector<int64_t>>& ref);
+double exact_match(const std::vector<std::vector<std::string>>& pred,
+                   const std::vector<std::vector<std::string>>& ref);
+
+// Perplexity = exp(mean negative log-likelihood per token): "the model is as
+// unsure as a uniform choice among this many tokens". 1 is perfect.
+double perplexity(double sum_nll, int64_t n_tokens);
+
+}  // namespace s2s
