@@ -61,19 +61,19 @@ inline void store(real* p, vec v) { std::memcpy(p, &v, sizeof(v)); }
 // Tile MR x NR: NR = 2 vectors; MR uses most of the registers for accumulators
 // (32 registers with AVX-512: 2*12 accumulators; 16 with AVX2: 2*6).
 constexpr int kNR = 2 * kVL;
-#ifndef GEMM_MR
-#define GEMM_MR (kVecBytes == 64 ? 12 : 6)
-#endif
-constexpr int kMR = GEMM_MR;
+constexpr int kMR = kVecBytes == 64 ? 12 : 6;
 // KC: a KC x NR strip of B (KC*NR reals) should fit in L1 next to an A strip.
 // MC: an MC x KC block of A should fit in L2. NC: a KC x NC panel of B in L2/L3.
 constexpr int64_t kKC = 256;
 constexpr int64_t kMC = 16 * kMR;
 constexpr int64_t kNC = 4096;
+// With at most this many rows of C, B is not packed (see gemm_blocked).
+constexpr int64_t kDirectBRows = 64;
 // Below this many multiply-adds packing costs more than it saves.
 constexpr int64_t kSmallWork = 8 * 8 * 8;
-// Above this many multiply-adds the problem is split across threads.
-constexpr int64_t kParallelWork = int64_t{1} << 20;
+// Above this many multiply-adds (about 160^3, ~50 us on one core) the problem
+// is split across threads; below it waking a worker costs more than it saves.
+constexpr int64_t kParallelWork = int64_t{1} << 22;
 
 // op(X)(r, c) = X[r * rs + c * cs]: a transposed operand just swaps the strides.
 struct View {
@@ -122,14 +122,16 @@ void pack_b(int64_t kc, int64_t nc, View B, real* dst) {
 
 // ---- Micro-kernel -------------------------------------------------------------------
 // C tile (R x n, R <= MR rows, n <= NR columns) (+)= A strip (kc x MR) * B strip (kc x NR).
-//   acc(i, :) = sum_k a[k*MR + i] * b[k*NR + :]      (2 vectors per row i)
+//   acc(i, :) = sum_k a[k*MR + i] * b[k*ldb + :]      (2 vectors per row i)
+// The B strip is packed (ldb = NR) or, for small M, read in place (ldb = row stride).
 // R is a template parameter so a short last strip of rows does only R rows of
 // work; the loops over i and over the 2 vectors unroll fully and acc lives in
 // registers.
 template <int R>
-void micro_kernel(int64_t kc, const real* a, const real* b, real* C, int64_t ldc, int n, bool add) {
+void micro_kernel(int64_t kc, const real* a, const real* b, int64_t ldb, real* C, int64_t ldc,
+                  int n, bool add) {
   vec acc[R][2] = {};
-  for (int64_t k = 0; k < kc; ++k, a += kMR, b += kNR) {
+  for (int64_t k = 0; k < kc; ++k, a += kMR, b += ldb) {
     const vec b0 = load(b), b1 = load(b + kVL);
 #pragma GCC unroll 16
     for (int i = 0; i < R; ++i) {
@@ -156,7 +158,7 @@ void micro_kernel(int64_t kc, const real* a, const real* b, real* C, int64_t ldc
   }
 }
 
-using KernelFn = void (*)(int64_t, const real*, const real*, real*, int64_t, int, bool);
+using KernelFn = void (*)(int64_t, const real*, const real*, int64_t, real*, int64_t, int, bool);
 
 // kernels[R] = micro_kernel<R> for R = 1..MR.
 template <int... Rs>
@@ -210,20 +212,31 @@ void gemm_blocked(int64_t M, int64_t N, int64_t K, View A, View B, real* C, int6
   const int64_t nc_max = (std::min(N, kNC) + kNR - 1) / kNR * kNR;
   real* pa = a_buf.get(mc_max * kc_max);
   real* pb = b_buf.get(nc_max * kc_max);
+  // Few rows of A: each B strip would be used only a few times, so packing B
+  // costs about as much as the multiply. If B's rows are contiguous the
+  // kernel reads them in place; only a ragged last strip is packed (padded).
+  const bool direct_b = B.cs == 1 && M <= kDirectBRows;
   for (int64_t jc = 0; jc < N; jc += kNC) {
     const int64_t nc = std::min(kNC, N - jc);
     for (int64_t pc = 0; pc < K; pc += kKC) {
       const int64_t kc = std::min(kKC, K - pc);
       const bool add = accumulate || pc > 0;  // later K blocks add onto earlier ones
-      pack_b(kc, nc, View{B.p + pc * B.rs + jc * B.cs, B.rs, B.cs}, pb);
+      const View Bp{B.p + pc * B.rs + jc * B.cs, B.rs, B.cs};  // this KC x NC panel
+      const int64_t ragged = nc % kNR;                         // width of a last, partial NR strip
+      if (!direct_b)
+        pack_b(kc, nc, Bp, pb);
+      else if (ragged > 0)
+        pack_b(kc, ragged, View{Bp.p + nc - ragged, B.rs, 1}, pb);
       for (int64_t ic = 0; ic < M; ic += kMC) {
         const int64_t mc = std::min(kMC, M - ic);
         pack_a(mc, kc, View{A.p + ic * A.rs + pc * A.cs, A.rs, A.cs}, pa);
         for (int64_t jr = 0; jr < nc; jr += kNR) {
           const int n = static_cast<int>(std::min<int64_t>(kNR, nc - jr));
+          const real* b = !direct_b ? pb + jr * kc : n == kNR ? Bp.p + jr : pb;
+          const int64_t ldb = direct_b && n == kNR ? B.rs : kNR;
           for (int64_t ir = 0; ir < mc; ir += kMR) {
             const int r = static_cast<int>(std::min<int64_t>(kMR, mc - ir));
-            kKernels[r](kc, pa + ir * kc, pb + jr * kc, C + (ic + ir) * ldc + jc + jr, ldc, n, add);
+            kKernels[r](kc, pa + ir * kc, b, ldb, C + (ic + ir) * ldc + jc + jr, ldc, n, add);
           }
         }
       }
