@@ -1,0 +1,42 @@
+#include "nn/adam.hpp"
+
+#include <cmath>
+
+#include "core/error.hpp"
+
+namespace s2s {
+
+Adam::Adam(std::vector<Var> params, real lr, real b1, real b2, real e)
+    : Optimizer(std::move(params), lr), beta1(b1), beta2(b2), eps(e) {
+  S2S_CHECK(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1,
+            "Adam: betas must be in [0, 1), got ({}, {})", beta1, beta2);
+  S2S_CHECK(eps >= 0, "Adam: eps must be >= 0, got {}", eps);
+  for (auto& p : params_) {
+    m_.push_back(Tensor::zeros(p.shape()));
+    v_.push_back(Tensor::zeros(p.shape()));
+  }
+}
+
+void Adam::step() {
+  ++t_;
+  // Bias corrections in double: β^t for large t must not lose precision.
+  const double bc1 = 1 - std::pow(static_cast<double>(beta1), static_cast<double>(t_));
+  const double bc2 = 1 - std::pow(static_cast<double>(beta2), static_cast<double>(t_));
+  const real step_size = static_cast<real>(lr / bc1);
+  const real sqrt_bc2 = static_cast<real>(std::sqrt(bc2));
+  for (size_t i = 0; i < params_.size(); ++i) {
+    Var& p = params_[i];
+    if (!p.has_grad()) continue;
+    const real* g = p.grad().data();
+    real* m = m_[i].data();
+    real* v = v_[i].data();
+    real* w = p.value().data();
+    for (int64_t j = 0, n = p.value().numel(); j < n; ++j) {
+      m[j] = beta1 * m[j] + (1 - beta1) * g[j];
+      v[j] = beta2 * v[j] + (1 - beta2) * g[j] * g[j];
+      w[j] -= step_size * m[j] / (std::sqrt(v[j]) / sqrt_bc2 + eps);
+    }
+  }
+}
+
+}  // namespace s2s

@@ -1,0 +1,26 @@
+#pragma once
+// Learning-rate schedules: the rate for epoch (or step) k, starting at k = 0.
+// Use: opt.lr = schedule.at(epoch) before each epoch.
+#include <cstdint>
+
+#include "core/real.hpp"
+
+namespace s2s {
+
+// Step decay: lr_k = base · γ^⌊k / step_size⌋ (e.g. halve every 10 epochs).
+struct StepDecay {
+  StepDecay(real base_lr, int64_t step_size, real gamma);
+  real at(int64_t k) const;
+  real base_lr;
+  int64_t step_size;
+  real gamma;
+};
+
+// Exponential decay: lr_k = base · γ^k.
+struct ExponentialDecay {
+  ExponentialDecay(real base_lr, real gamma);
+  real at(int64_t k) const;
+  real base_lr, gamma;
+};
+
+}  // namespace s2s
