@@ -1,0 +1,56 @@
+#pragma once
+// Attention: a new context vector at every decoder step.
+//
+//   e_i = score(q, k_i)                      scores     (B,S)   any ScoreFunction
+//   a   = softmax(e masked to real tokens)   weights    (B,S)   a_i >= 0, Σ_i a_i = 1
+//   c   = Σ_i a_i v_i                        context    (B,Hv)  weighted average of values
+//
+// Padding: the mask (B,S) has 1 for a real token and 0 for padding. Masked scores
+// are set to -inf before the softmax, so e^{-inf} = 0 makes their weights exactly 0
+// and padding never changes the real positions' outputs. A row without any real
+// token has nothing to attend to and is an error (instead of a silent NaN).
+#include <memory>
+
+#include "attention/score.hpp"
+
+namespace s2s {
+
+struct AttentionOutput {
+  Var context;   // (B,Hv)
+  Var weights;   // (B,S), 0 on padding
+  Var scores;    // (B,S), before masking
+  Var position;  // (B) window centre p_t of local attention; undefined otherwise
+};
+
+// softmax over S of scores (B,S) with masked (mask == 0) positions forced to weight 0.
+// Throws if mask is not (B,S) or a row has no real token. `who` names the caller in errors.
+Var masked_softmax(const Var& scores, const Tensor& mask, const char* who = "attention");
+// c[b] = Σ_i weights[b,i] values[b,i,:]: (B,1,S)@(B,S,Hv) -> (B,Hv).
+Var weighted_sum(const Var& weights, const Var& values);
+// Number of real tokens (mask != 0) in each row of mask (B,S).
+std::vector<int64_t> lengths_from_mask(const Tensor& mask);
+// Throws unless query (B,Hq), keys (B,S,Hk), values (B,S,Hv), mask (B,S) agree.
+void check_attention_inputs(const char* who, const Var& query, const Var& keys, const Var& values,
+                            const Tensor& mask);
+
+class Attention : public Module {
+ public:
+  explicit Attention(std::unique_ptr<ScoreFunction> score);
+  // Shortcut for Attention(make_score(score_name, Hq, Hk, A, max_src_len, rng)).
+  Attention(const std::string& score_name, int64_t Hq, int64_t Hk, int64_t A, int64_t max_src_len,
+            Rng& rng);
+
+  // query (B,Hq), keys (B,S,Hk), values (B,S,Hv), mask (B,S) -> context (B,Hv), weights (B,S)
+  AttentionOutput forward(const Var& query, const Var& keys, const Var& values, const Tensor& mask,
+                          const ScoreContext& ctx = {}) const;
+  // Once per source sequence: the score's key projection (undefined if it has none).
+  // Store it in ScoreContext::projected_keys for every decoder step.
+  Var precompute(const Var& keys) const { return score_->project_keys(keys); }
+
+  ScoreFunction& score_function() const { return *score_; }
+
+ private:
+  std::unique_ptr<ScoreFunction> score_;
+};
+
+}  // namespace s2s
