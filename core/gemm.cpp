@@ -20,6 +20,9 @@
 //    exactly the order the kernel reads them (A in MR-row strips, B in
 //    NR-column strips). The kernel then streams memory linearly whatever the
 //    transposes and strides were, and strips are zero-padded at the edges.
+//    Exception: with few rows of A (small batches), each B strip is used only
+//    a few times, so packing B would cost as much as the multiply; B is then
+//    read in place when its rows are contiguous.
 // 3. Cache blocking. KC x NR strip of B stays in L1 while the kernel sweeps
 //    all MR strips of A; the MC x KC block of A stays in L2.
 // 4. Threads. Large problems are split over column (or row) strips of C.
@@ -38,8 +41,9 @@ namespace {
 
 // ---- SIMD vectors -------------------------------------------------------------
 // GCC/Clang vector extension: `vec` holds kVL reals; + and * act lane-wise and
-// `a * b + c` compiles to a fused multiply-add under -march=native. The width
-// follows the widest registers the target has.
+// `a * b + c` compiles to a fused multiply-add under -march=native (GCC
+// contracts by default in C++). The width follows the widest registers the
+// target has; without AVX it is 16 bytes (SSE2), still correct everywhere.
 #if defined(__AVX512F__)
 constexpr int kVecBytes = 64;
 #elif defined(__AVX__)
@@ -84,7 +88,7 @@ struct View {
 
 // ---- Packing ----------------------------------------------------------------------
 // A block (mc x kc) -> strips of MR rows; strip s holds a[k*MR + i] = A(s*MR+i, k).
-// Rows past mc are zero so the kernel never branches on the edge.
+// A last strip with m < MR rows leaves rows m..MR-1 unset: micro_kernel<m> never reads them.
 void pack_a(int64_t mc, int64_t kc, View A, real* dst) {
   for (int64_t i0 = 0; i0 < mc; i0 += kMR, dst += kMR * kc) {
     const int64_t m = std::min<int64_t>(kMR, mc - i0);
@@ -95,12 +99,12 @@ void pack_a(int64_t mc, int64_t kc, View A, real* dst) {
       for (int64_t k = 0; k < kc; ++k)
         for (int64_t i = 0; i < m; ++i) dst[k * kMR + i] = A.at(i0 + i, k);
     }
-    for (int64_t k = 0; k < kc; ++k)
-      for (int64_t i = m; i < kMR; ++i) dst[k * kMR + i] = real(0);
   }
 }
 
 // B panel (kc x nc) -> strips of NR columns; strip s holds b[k*NR + j] = B(k, s*NR+j).
+// Columns past nc are zero: the kernel always computes NR columns, and only
+// the valid ones are stored.
 void pack_b(int64_t kc, int64_t nc, View B, real* dst) {
   for (int64_t j0 = 0; j0 < nc; j0 += kNR, dst += kNR * kc) {
     const int64_t n = std::min<int64_t>(kNR, nc - j0);
