@@ -1,0 +1,42 @@
+#pragma once
+// Attention heatmaps: the picture of "where the decoder looked".
+// attn is (T,S): row t = the weights target token t gave to the S source
+// tokens (each row sums to 1 for softmax attention).
+#include <string>
+#include <vector>
+
+#include "core/tensor.hpp"
+
+namespace s2s {
+
+struct HeatmapOptions {
+  std::string title;
+  int cell = 28;  // cell size in pixels
+};
+
+// An SVG image: source tokens along the top (x), target tokens down the left
+// (y), one square per weight on a white -> blue scale, and a tooltip
+// (<title>) on each cell with "source -> target: weight". Throws if attn is
+// not (tgt.size(), src.size()).
+std::string attention_svg(const Tensor& attn, const std::vector<std::string>& src,
+                          const std::vector<std::string>& tgt, const HeatmapOptions& opt = {});
+
+struct TerminalHeatmapOptions {
+  int cell_width = 2;           // characters per cell
+  bool normalize_rows = false;  // scale each row so its max is 1 (long sentences)
+};
+
+// The same picture as text, for printing during training:
+//       d  c  a          <- source tokens, written top to bottom
+//       o  a
+//       g  t
+//   el  ▓▓
+//  gato    ██
+// Layout: H header lines (H = longest source token, in characters, at most
+// 12), then one line per target token: its label right-aligned, a space, then
+// S cells of cell_width copies of one of " ░▒▓█" (weight rounded to quarters).
+std::string attention_terminal(const Tensor& attn, const std::vector<std::string>& src,
+                               const std::vector<std::string>& tgt,
+                               const TerminalHeatmapOptions& opt = {});
+
+}  // namespace s2s
