@@ -1,0 +1,99 @@
+#include "seq2seq/model/checkpoint.hpp"
+
+#include <filesystem>
+
+#include "core/error.hpp"
+
+namespace s2s {
+
+Metadata config_to_metadata(const ModelConfig& c) {
+  return {{"cell", c.cell},
+          {"src_vocab", std::to_string(c.src_vocab)},
+          {"tgt_vocab", std::to_string(c.tgt_vocab)},
+          {"embed", std::to_string(c.embed)},
+          {"hidden", std::to_string(c.hidden)},
+          {"layers", std::to_string(c.layers)},
+          {"bidirectional", c.bidirectional ? "1" : "0"},
+          {"attention", c.attention ? "1" : "0"},
+          {"score", c.attn.score},
+          {"variant", c.attn.variant},
+          {"placement", to_string(c.attn.placement)},
+          {"window", std::to_string(c.attn.window)},
+          {"attention_size", std::to_string(c.attn.attention_size)},
+          {"max_src_len", std::to_string(c.attn.max_src_len)},
+          {"self_attention", c.attn.self_attention ? "1" : "0"},
+          {"feed_summary", c.feed_summary ? "1" : "0"},
+          {"reverse_source", c.reverse_source ? "1" : "0"}};
+}
+
+ModelConfig config_from_metadata(const Metadata& m) {
+  auto get = [&](const char* key) -> const std::string& {
+    auto it = m.find(key);
+    S2S_CHECK(it != m.end(), "model checkpoint: metadata has no '{}' (not a model saved by s2s?)",
+              key);
+    return it->second;
+  };
+  auto num = [&](const char* key) -> int64_t {
+    const std::string& v = get(key);
+    try {
+      size_t used = 0;
+      int64_t x = std::stoll(v, &used);
+      if (used == v.size()) return x;
+    } catch (const std::exception&) {
+    }
+    throw Error(fmt::format("model checkpoint: metadata '{}' must be an integer, got '{}'", key, v));
+  };
+  auto flag = [&](const char* key) { return num(key) != 0; };
+  ModelConfig c;
+  c.cell = get("cell");
+  c.src_vocab = num("src_vocab");
+  c.tgt_vocab = num("tgt_vocab");
+  c.embed = num("embed");
+  c.hidden = num("hidden");
+  c.layers = num("layers");
+  c.bidirectional = flag("bidirectional");
+  c.attention = flag("attention");
+  c.attn.score = get("score");
+  c.attn.variant = get("variant");
+  c.attn.placement = placement_from_string(get("placement"));
+  c.attn.window = num("window");
+  c.attn.attention_size = num("attention_size");
+  c.attn.max_src_len = num("max_src_len");
+  c.attn.self_attention = flag("self_attention");
+  c.feed_summary = flag("feed_summary");
+  c.reverse_source = flag("reverse_source");
+  return c;
+}
+
+void save_model(const std::string& dir, const Seq2Seq& model, const Vocab& src_vocab,
+                const Vocab& tgt_vocab, Metadata extra) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  S2S_CHECK(!ec, "save_model: cannot create folder '{}': {}", dir, ec.message());
+  Metadata meta = config_to_metadata(model.config());
+  meta.merge(extra);
+  src_vocab.save(dir + "/src.vocab");
+  tgt_vocab.save(dir + "/tgt.vocab");
+  save_module(dir + "/model.safetensors", model, meta);
+}
+
+LoadedModel load_model(const std::string& dir) {
+  S2S_CHECK(std::filesystem::is_directory(dir),
+            "load_model: '{}' is not a folder (expected one written by `s2s train --out`)", dir);
+  LoadedModel lm;
+  lm.src_vocab = Vocab::load(dir + "/src.vocab");
+  lm.tgt_vocab = Vocab::load(dir + "/tgt.vocab");
+  Metadata meta;
+  load_safetensors(dir + "/model.safetensors", &meta);  // validates the file, reads the config
+  ModelConfig c = config_from_metadata(meta);
+  S2S_CHECK(c.src_vocab == lm.src_vocab.size() && c.tgt_vocab == lm.tgt_vocab.size(),
+            "load_model: the model expects vocabularies of {} and {} words, the files have {} "
+            "and {}",
+            c.src_vocab, c.tgt_vocab, lm.src_vocab.size(), lm.tgt_vocab.size());
+  lm.model = std::make_unique<Seq2Seq>(c);
+  load_module(dir + "/model.safetensors", *lm.model);
+  lm.model->eval();
+  return lm;
+}
+
+}  // namespace s2s

@@ -1,0 +1,29 @@
+#pragma once
+// A trained model on disk: one folder with
+//   model.safetensors  parameters, with the ModelConfig in the file's metadata
+//   src.vocab, tgt.vocab  one token per line
+// so `s2s translate --model DIR` can rebuild exactly the model that was saved.
+#include <memory>
+#include <string>
+
+#include "nn/safetensors.hpp"
+#include "seq2seq/data/vocab.hpp"
+#include "seq2seq/model/seq2seq.hpp"
+
+namespace s2s {
+
+Metadata config_to_metadata(const ModelConfig& c);
+// Throws naming the missing or malformed key.
+ModelConfig config_from_metadata(const Metadata& m);
+
+struct LoadedModel {
+  std::unique_ptr<Seq2Seq> model;
+  Vocab src_vocab, tgt_vocab;
+};
+
+// Writes the folder (created if needed); each file is written atomically.
+void save_model(const std::string& dir, const Seq2Seq& model, const Vocab& src_vocab,
+                const Vocab& tgt_vocab, Metadata extra = {});
+LoadedModel load_model(const std::string& dir);
+
+}  // namespace s2s

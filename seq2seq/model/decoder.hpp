@@ -1,0 +1,48 @@
+#pragma once
+// Decoder: produces the target one token at a time.
+//
+//   start(encoder output)   → state s_0
+//   step(y_{t-1}, state)     → logits over the target vocabulary (B,V) for y_t,
+//                              and (attention decoders) the weights a_t (B,S)
+//
+// Two kinds, one file each:
+//   bottleneck_decoder.hpp  all the source squeezed into one vector s_0
+//   attention_decoder.hpp   a new context vector c_t at every step
+#include <vector>
+
+#include "nn/recurrent_cell.hpp"
+#include "seq2seq/model/encoder.hpp"
+
+namespace s2s {
+
+// Everything a decoder carries from one step to the next.
+struct DecoderState {
+  RecurrentState rnn;        // s_t (B,H) [+ c_t]
+  Var feed;                  // input feeding: h̃_{t-1} (B,H); undefined at t = 0
+  Var prev_weights;          // a_{t-1} (B,S) for location-aware scores
+  std::vector<Var> history;  // s_1..s_t for decoder self-attention
+  int64_t t = 0;             // steps taken
+  // Per-sequence caches, computed once in start():
+  Var keys, values, projected_keys;
+};
+
+struct StepOutput {
+  Var logits;   // (B,V) scores for the next token
+  Var weights;  // (B,S) attention weights a_t; undefined without attention
+};
+
+class Decoder : public Module {
+ public:
+  virtual DecoderState start(const EncoderOutput& enc) const = 0;
+  // y_prev (B) ids of the previous tokens (<sos> at t = 0).
+  virtual StepOutput step(const Ids& y_prev, DecoderState& s, const EncoderOutput& enc) const = 0;
+  virtual bool has_attention() const = 0;
+};
+
+// Keeps rows `rows` of every per-row tensor of the state (beam search reorders
+// hypotheses with this): result row i = old row rows[i].
+void reorder_state(DecoderState& s, const Ids& rows);
+// Row selection for any Var whose first axis is the batch: (B,...) → (n,...).
+Var take_rows(const Var& v, const Ids& rows);
+
+}  // namespace s2s

@@ -1,0 +1,60 @@
+#pragma once
+// Seq2Seq: an encoder, a decoder, and the training loss.
+//
+//   loss = mean over real target tokens of -log p(y_t | y_<t, x)
+//
+// With teacher forcing the decoder's input at step t is the gold y_{t-1};
+// with ratio r < 1, each step uses the model's own previous prediction
+// instead with probability 1 - r (so it practises recovering from mistakes).
+#include <memory>
+
+#include "seq2seq/data/batch.hpp"
+#include "seq2seq/model/attention_decoder.hpp"
+#include "seq2seq/model/bottleneck_decoder.hpp"
+
+namespace s2s {
+
+struct ModelConfig {
+  std::string cell = "gru";  // rnn, gru, lstm (encoder and decoder)
+  int64_t src_vocab = 0, tgt_vocab = 0;
+  int64_t embed = 32, hidden = 64;
+  int64_t layers = 1;  // encoder layers
+  bool bidirectional = false;
+  real dropout = 0;
+  bool attention = true;        // false: the bottleneck model
+  AttentionConfig attn;         // used when attention is true
+  bool feed_summary = false;    // bottleneck: show s_0 at every step
+  bool reverse_source = false;  // read the source backwards (Sutskever et al. 2014)
+  uint64_t seed = 1;            // initialisation
+};
+
+struct ForwardOutput {
+  Var loss;                  // scalar: mean cross-entropy over real target tokens
+  std::vector<Var> weights;  // per target step a_t (B,S); empty without attention
+  int64_t tokens = 0;        // real target tokens counted in the loss
+};
+
+class Seq2Seq : public Module {
+  ModelConfig cfg_;
+  Rng init_rng_;  // initialisation only; declared first so it exists before the modules
+
+ public:
+  explicit Seq2Seq(const ModelConfig& cfg);
+  // Teacher-forced loss over a batch. rng is needed when teacher_forcing < 1
+  // or when dropout is on in training mode.
+  ForwardOutput forward(const Batch& b, real teacher_forcing = 1, Rng* rng = nullptr) const;
+  // The encoder pass (applies reverse_source).
+  EncoderOutput encode(const Batch& b, Rng* rng = nullptr) const;
+
+  const ModelConfig& config() const { return cfg_; }
+  std::string describe() const;  // e.g. "gru, H=64, attention: general/global/output"
+
+  Encoder encoder;
+  std::unique_ptr<Decoder> decoder;
+};
+
+// The source ids of a batch as the encoder reads them: reversed within each
+// row's real length when `reverse` is set (padding stays at the end).
+Ids encoder_source(const Batch& b, bool reverse);
+
+}  // namespace s2s

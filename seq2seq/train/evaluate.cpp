@@ -1,0 +1,95 @@
+#include "seq2seq/train/evaluate.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.hpp"
+#include "seq2seq/decoding/beam_search.hpp"
+#include "seq2seq/decoding/greedy.hpp"
+#include "seq2seq/metrics/accuracy.hpp"
+#include "seq2seq/metrics/alignment.hpp"
+#include "seq2seq/metrics/bleu.hpp"
+
+namespace s2s {
+
+EvalResult evaluate(const Seq2Seq& model, const std::vector<Example>& examples,
+                    const Vocab& src_vocab, const Vocab& tgt_vocab, const EvalOptions& o) {
+  S2S_CHECK(!examples.empty(), "evaluate: no examples to evaluate");
+  S2S_CHECK(o.batch_size > 0, "evaluate: batch_size must be > 0, got {}", o.batch_size);
+  NoGradGuard no_grad;
+  EvalResult r;
+  std::vector<std::vector<int64_t>> hyp_ids, ref_ids;
+  std::vector<Links> pred_links, gold_links;
+  double nll = 0;
+  int64_t tokens = 0;
+  for (size_t start = 0; start < examples.size(); start += static_cast<size_t>(o.batch_size)) {
+    std::vector<const Example*> chunk;
+    for (size_t i = start; i < std::min(examples.size(), start + o.batch_size); ++i)
+      chunk.push_back(&examples[i]);
+    Batch b = make_batch(chunk, src_vocab, tgt_vocab);
+    ForwardOutput f = model.forward(b);
+    nll += f.loss.item() * static_cast<double>(f.tokens);
+    tokens += f.tokens;
+    int64_t max_len = o.max_len > 0 ? o.max_len : 2 * b.T + 5;
+    std::vector<Hypothesis> hyps =
+        o.beam_size == 1 ? greedy_decode(model, b, max_len)
+                         : beam_search(model, b, {o.beam_size, max_len, o.length_alpha});
+    for (size_t i = 0; i < chunk.size(); ++i) {
+      hyp_ids.push_back(hyps[i].tokens);
+      ref_ids.push_back(tgt_vocab.encode(chunk[i]->tgt));
+      if (!hyps[i].weights.empty() && !chunk[i]->align.empty()) {
+        // Only the target tokens (not <eos>) are aligned.
+        int64_t steps = std::min<int64_t>(hyps[i].weights.size(0),
+                                          static_cast<int64_t>(hyps[i].tokens.size()));
+        pred_links.push_back(alignment_from_attention(hyps[i].weights.slice(0, 0, steps)));
+        gold_links.push_back(chunk[i]->align);
+      }
+      r.outputs.push_back(std::move(hyps[i]));
+    }
+  }
+  r.loss = tokens ? nll / static_cast<double>(tokens) : 0;
+  r.perplexity = std::exp(r.loss);
+  // Token accuracy and exact match include <eos>: stopping at the right place counts.
+  auto with_eos = [](std::vector<std::vector<int64_t>> v) {
+    for (auto& s : v) s.push_back(kEos);
+    return v;
+  };
+  r.token_acc = token_accuracy(with_eos(hyp_ids), with_eos(ref_ids));
+  r.exact = exact_match(hyp_ids, ref_ids);
+  r.bleu = corpus_bleu(hyp_ids, ref_ids).bleu;
+  if (!pred_links.empty()) r.aer = corpus_aer(pred_links, gold_links);
+
+  // Per source-length bucket.
+  std::vector<int> edges = o.bucket_edges;
+  int lo = 1;
+  for (size_t k = 0; k <= edges.size(); ++k) {
+    const int hi = k < edges.size() ? edges[k] : 1 << 30;
+    std::vector<std::vector<int64_t>> h, ref;
+    for (size_t i = 0; i < examples.size(); ++i) {
+      const int len = static_cast<int>(examples[i].src.size());
+      if (len >= lo && len <= hi) h.push_back(hyp_ids[i]), ref.push_back(ref_ids[i]);
+    }
+    if (!h.empty()) {
+      BucketScores bs;
+      bs.label = k < edges.size() ? fmt::format("{}-{}", lo, hi) : fmt::format("{}+", lo);
+      bs.count = static_cast<int64_t>(h.size());
+      bs.exact = exact_match(h, ref);
+      bs.token_acc = token_accuracy(with_eos(h), with_eos(ref));
+      bs.bleu = corpus_bleu(h, ref).bleu;
+      r.buckets.push_back(bs);
+    }
+    lo = hi + 1;
+  }
+  return r;
+}
+
+std::string bucket_table(const EvalResult& r) {
+  std::string s = fmt::format("  {:>8} {:>6} {:>8} {:>9} {:>6}\n", "src len", "n", "exact", "token acc",
+                              "BLEU");
+  for (const auto& b : r.buckets)
+    s += fmt::format("  {:>8} {:>6} {:>7.1f}% {:>8.1f}% {:>6.3f}\n", b.label, b.count, 100 * b.exact,
+                     100 * b.token_acc, b.bleu);
+  return s;
+}
+
+}  // namespace s2s

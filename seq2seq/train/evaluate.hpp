@@ -1,0 +1,42 @@
+#pragma once
+// Evaluation: decode a set of examples and score the outputs, overall and per
+// source-length bucket (the lecture's "accuracy vs sentence length").
+#include <string>
+#include <vector>
+
+#include "seq2seq/data/example.hpp"
+#include "seq2seq/data/vocab.hpp"
+#include "seq2seq/decoding/hypothesis.hpp"
+#include "seq2seq/model/seq2seq.hpp"
+
+namespace s2s {
+
+struct EvalOptions {
+  int64_t batch_size = 64;
+  int64_t max_len = 0;    // 0: 2 × the longest reference + 5
+  int64_t beam_size = 1;  // 1: greedy
+  double length_alpha = 0.6;
+  std::vector<int> bucket_edges = {5, 10, 15, 20, 30, 40};  // upper bounds of source-length buckets
+};
+
+struct BucketScores {
+  std::string label;  // "1-5", "6-10", ...
+  int64_t count = 0;
+  double exact = 0, token_acc = 0, bleu = 0;
+};
+
+struct EvalResult {
+  double loss = 0, perplexity = 0;  // teacher-forced, per real target token
+  double token_acc = 0, exact = 0, bleu = 0;
+  double aer = -1;  // alignment error rate vs gold; -1 without attention or gold links
+  std::vector<BucketScores> buckets;
+  std::vector<Hypothesis> outputs;  // one per example, in order
+};
+
+EvalResult evaluate(const Seq2Seq& model, const std::vector<Example>& examples,
+                    const Vocab& src_vocab, const Vocab& tgt_vocab, const EvalOptions& opts = {});
+
+// A plain-text table of per-bucket scores.
+std::string bucket_table(const EvalResult& r);
+
+}  // namespace s2s

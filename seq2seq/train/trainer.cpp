@@ -1,0 +1,157 @@
+#include "seq2seq/train/trainer.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "core/error.hpp"
+#include "nn/adam.hpp"
+#include "nn/clip_grad.hpp"
+#include "nn/safetensors.hpp"
+#include "seq2seq/train/evaluate.hpp"
+
+namespace s2s {
+
+std::pair<Vocab, Vocab> build_vocabs(const std::vector<Example>& train) {
+  std::vector<std::vector<std::string>> src, tgt;
+  for (const Example& e : train) src.push_back(e.src), tgt.push_back(e.tgt);
+  return {Vocab::build(src), Vocab::build(tgt)};
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// One line that redraws itself on a terminal; plain lines otherwise (logs, CI).
+class Progress {
+ public:
+  explicit Progress(bool on) : on_(on), tty_(on && isatty(fileno(stdout))) {}
+  void update(int epoch, int64_t done, int64_t total, double loss, double elapsed) {
+    if (!on_) return;
+    const double eta = done > 0 ? elapsed / static_cast<double>(done) * static_cast<double>(total - done) : 0;
+    if (tty_) {
+      const int width = 24, filled = static_cast<int>(width * done / std::max<int64_t>(total, 1));
+      fmt::print("\r  epoch {:>2} [{}{}] {:>4}/{} loss {:.3f} ETA {:.0f}s ", epoch,
+                 std::string(filled, '#'), std::string(width - filled, '.'), done, total, loss, eta);
+      std::fflush(stdout);
+    }
+  }
+  void epoch_done(const EpochLog& e) {
+    if (!on_) return;
+    fmt::print("{}  epoch {:>2}: train loss {:.4f}  valid loss {:.4f}  valid exact {:5.1f}%  "
+               "|g| {:.2f}  {:.1f}s\n",
+               tty_ ? "\r" : "", e.epoch, e.train_loss, e.valid_loss, 100 * e.valid_exact,
+               e.grad_norm, e.seconds);
+  }
+
+ private:
+  bool on_, tty_;
+};
+
+std::vector<Tensor> snapshot(const Module& m) {
+  std::vector<Tensor> out;
+  for (const Var& p : m.parameters()) out.push_back(p.value());
+  return out;
+}
+void restore(Module& m, const std::vector<Tensor>& values) {
+  auto params = m.parameters();
+  for (size_t i = 0; i < params.size(); ++i) params[i].value() = values[i];
+}
+
+}  // namespace
+
+TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
+                  const Vocab& tgt_vocab, const TrainConfig& cfg) {
+  S2S_CHECK(!data.train.empty(), "train: the training set is empty");
+  S2S_CHECK(cfg.batch_size > 0, "train: batch_size must be > 0, got {}", cfg.batch_size);
+  S2S_CHECK(cfg.lr > 0, "train: learning rate must be > 0, got {}", cfg.lr);
+  AnomalyGuard anomaly(cfg.anomaly);
+  Rng rng(cfg.seed);
+  BatcherOptions bo;
+  Batcher batcher(data.train, src_vocab, tgt_vocab, cfg.batch_size, cfg.seed, bo);
+  Adam adam(model.parameters(), cfg.lr);
+  std::vector<Example> valid = data.valid;
+  if (cfg.valid_examples > 0 && static_cast<int64_t>(valid.size()) > cfg.valid_examples)
+    valid.resize(static_cast<size_t>(cfg.valid_examples));
+
+  TrainResult res;
+  Progress progress(cfg.progress);
+  const auto t0 = Clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+  std::vector<Tensor> best = snapshot(model);
+  double best_loss = INFINITY;
+  int since_best = 0;
+  int64_t steps = 0;
+  res.stop_reason = "epochs";
+  for (int epoch = 1; epoch <= cfg.epochs; ++epoch) {
+    model.train();
+    std::vector<Batch> batches = batcher.epoch();
+    double loss_sum = 0, norm_sum = 0;
+    int64_t n = 0;
+    bool out_of_budget = false;
+    for (const Batch& b : batches) {
+      adam.zero_grad();
+      ForwardOutput f = model.forward(b, cfg.teacher_forcing, &rng);
+      const double loss = f.loss.item();
+      S2S_CHECK(std::isfinite(loss),
+                "train: the loss became {} at epoch {}, step {}; stopping (the best checkpoint "
+                "was not overwritten). Try a lower learning rate or gradient clipping.",
+                loss, epoch, steps + 1);
+      f.loss.backward();
+      norm_sum += cfg.clip > 0 ? clip_grad_norm(adam.params(), cfg.clip)
+                               : clip_grad_norm(adam.params(), INFINITY);
+      adam.step();
+      loss_sum += loss;
+      res.step_losses.push_back(loss);
+      ++n, ++steps;
+      progress.update(epoch, n, static_cast<int64_t>(batches.size()), loss_sum / n, elapsed());
+      if ((cfg.max_seconds > 0 && elapsed() > cfg.max_seconds) ||
+          (cfg.max_steps > 0 && steps >= cfg.max_steps)) {
+        out_of_budget = true;
+        break;
+      }
+    }
+    EpochLog log;
+    log.epoch = epoch;
+    log.train_loss = loss_sum / std::max<int64_t>(n, 1);
+    log.grad_norm = norm_sum / std::max<int64_t>(n, 1);
+    log.steps = steps;
+    model.eval();
+    if (!valid.empty()) {
+      EvalResult v = evaluate(model, valid, src_vocab, tgt_vocab);
+      log.valid_loss = v.loss;
+      log.valid_exact = v.exact;
+    } else {
+      log.valid_loss = log.train_loss;
+    }
+    log.seconds = elapsed();
+    res.epochs.push_back(log);
+    progress.epoch_done(log);
+    if (log.valid_loss < best_loss) {
+      best_loss = log.valid_loss;
+      res.best_epoch = epoch;
+      best = snapshot(model);
+      since_best = 0;
+      if (!cfg.checkpoint.empty())
+        save_module(cfg.checkpoint, model,
+                    {{"epoch", std::to_string(epoch)}, {"valid_loss", fmt::format("{}", best_loss)},
+                     {"model", model.describe()}});
+    } else if (++since_best >= cfg.patience) {
+      res.stop_reason = "early stopping";
+      break;
+    }
+    if (out_of_budget) {
+      res.stop_reason = cfg.max_steps > 0 && steps >= cfg.max_steps ? "step limit" : "time limit";
+      break;
+    }
+  }
+  restore(model, best);
+  model.eval();
+  res.best_valid_loss = best_loss;
+  res.seconds = elapsed();
+  return res;
+}
+
+}  // namespace s2s

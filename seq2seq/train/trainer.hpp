@@ -1,0 +1,57 @@
+#pragma once
+// Training loop: teacher forcing, loss masking, gradient clipping, Adam,
+// validation each epoch, early stopping, best-model checkpoint, progress bar.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "seq2seq/data/example.hpp"
+#include "seq2seq/data/vocab.hpp"
+#include "seq2seq/model/seq2seq.hpp"
+
+namespace s2s {
+
+struct TrainConfig {
+  int epochs = 10;
+  int64_t batch_size = 32;
+  real lr = real(2e-3);
+  real clip = 1;               // max global gradient norm (0: no clipping)
+  real teacher_forcing = 1;    // probability of feeding the gold previous token
+  int patience = 3;            // stop after this many epochs without a better valid loss
+  double max_seconds = 0;      // stop after this much training time (0: no limit)
+  int64_t max_steps = 0;       // stop after this many updates (0: no limit)
+  uint64_t seed = 1;           // batch order, teacher forcing, dropout
+  std::string checkpoint;      // best model's safetensors path ("" = keep in memory only)
+  bool progress = true;        // progress bar (plain lines when not a terminal)
+  bool anomaly = false;        // check every op for NaN/Inf (slow; for debugging)
+  int64_t valid_examples = 500;  // validation subset size for speed (0 = all)
+};
+
+struct EpochLog {
+  int epoch = 0;
+  double train_loss = 0, valid_loss = 0, valid_exact = 0;
+  double grad_norm = 0;  // mean pre-clipping gradient norm
+  double seconds = 0;    // since training started
+  int64_t steps = 0;     // updates so far
+};
+
+struct TrainResult {
+  std::vector<EpochLog> epochs;
+  std::vector<double> step_losses;  // every update's loss, for loss curves
+  int best_epoch = 0;
+  double best_valid_loss = 0;
+  double seconds = 0;
+  std::string stop_reason;  // "epochs", "early stopping", "time limit", "step limit"
+};
+
+// Trains `model` on data.train, validates on data.valid, and leaves the best
+// epoch's parameters in the model (and in cfg.checkpoint if set). A non-finite
+// loss stops training with an s2s::Error; the best checkpoint is never
+// overwritten by a diverged model.
+TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
+                  const Vocab& tgt_vocab, const TrainConfig& cfg);
+
+// Vocabularies built from the training split (source and target).
+std::pair<Vocab, Vocab> build_vocabs(const std::vector<Example>& train);
+
+}  // namespace s2s
