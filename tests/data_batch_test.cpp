@@ -40,8 +40,8 @@ TEST_CASE("data: make_batch errors") {
   Vocab v;
   Example empty{{}, {"a"}, {}};
   CHECK_THROWS_WITH_AS(make_batch({}, v, v), doctest::Contains("empty list"), Error);
-  CHECK_THROWS_WITH_AS(make_batch({&empty}, v, v), doctest::Contains("example 0 has an empty source"),
-                       Error);
+  CHECK_THROWS_WITH_AS(make_batch({&empty}, v, v),
+                       doctest::Contains("example 0 has an empty source"), Error);
 }
 
 TEST_CASE("data: batcher covers every example once, seeded, with bucketing") {

@@ -47,7 +47,7 @@ TEST_CASE("data: tatoeba strict mode and missing file") {
 
 TEST_CASE("data: split_pairs dedupes and splits by fraction") {
   std::vector<Example> pairs;
-  for (int i = 0; i < 100; ++i) pairs.push_back({{"w" + std::to_string(i)}, {"x"}, {}});
+  for (int i = 0; i < 100; ++i) pairs.push_back({{fmt::format("w{}", i)}, {"x"}, {}});
   pairs.push_back({{"w3"}, {"other"}, {}});  // duplicate source
   Splits s = split_pairs(pairs, 0.1, 0.2, 9);
   CHECK(s.train.size() == 70);

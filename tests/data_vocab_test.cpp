@@ -44,8 +44,7 @@ TEST_CASE("data: vocab encode/decode") {
   CHECK(v.encode({"a", "zzz", "b"}) == std::vector<int64_t>{4, kUnk, 5});
   std::vector<int64_t> out = {kSos, 4, 5, kEos, 4, kPad};
   CHECK(v.decode(out) == std::vector<std::string>{"a", "b"});
-  CHECK(v.decode(out, false) ==
-        std::vector<std::string>{"<sos>", "a", "b", "<eos>", "a", "<pad>"});
+  CHECK(v.decode(out, false) == std::vector<std::string>{"<sos>", "a", "b", "<eos>", "a", "<pad>"});
 }
 
 TEST_CASE("data: vocab build orders by frequency and applies min_count") {

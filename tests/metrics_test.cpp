@@ -39,8 +39,7 @@ TEST_CASE("metrics: token accuracy, exact match, perplexity") {
                     std::vector<std::vector<std::string>>{{"a"}, {"c"}}) == 0.5);
   // Three tokens each with p = 1/4: NLL = 3 ln 4, perplexity = 4.
   CHECK(perplexity(3 * std::log(4.0), 3) == doctest::Approx(4.0));
-  CHECK_THROWS_WITH_AS(perplexity(1.0, 0), doctest::Contains("positive token count, got 0"),
-                       Error);
+  CHECK_THROWS_WITH_AS(perplexity(1.0, 0), doctest::Contains("positive token count, got 0"), Error);
   CHECK_THROWS_WITH_AS(token_accuracy(pred, {{1}}), doctest::Contains("2 predictions but 1"),
                        Error);
 }
@@ -125,10 +124,10 @@ TEST_CASE("metrics: alignment error rate and attention argmax") {
 
 TEST_CASE("metrics: bucket report aggregates per length bucket") {
   BucketReport rep({5, 10});
-  rep.add(3, 1);       // exact match hits/misses
+  rep.add(3, 1);  // exact match hits/misses
   rep.add(4, 0);
   rep.add(8, 1);
-  rep.add(12, 3, 4);   // or ratios: 3 of 4 tokens right
+  rep.add(12, 3, 4);  // or ratios: 3 of 4 tokens right
   auto rows = rep.rows();
   REQUIRE(rows.size() == 3);
   CHECK(rows[0].label == "1-5");

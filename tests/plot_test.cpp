@@ -79,7 +79,7 @@ TEST_CASE("plot: attention SVG is well formed with escaped token labels") {
   CHECK(svg.find("A&amp;B") != std::string::npos);
   CHECK(svg.find("niña") != std::string::npos);
   CHECK(svg.find("dog -&gt; perro: 0.900") != std::string::npos);  // tooltip
-  CHECK(occurrences(svg, "<title>") == 6);                           // one per cell
+  CHECK(occurrences(svg, "<title>") == 6);                         // one per cell
   CHECK(svg.find(blue_scale(0.9)) != std::string::npos);
   CHECK_THROWS_WITH_AS(attention_svg(attn, {"a", "b", "c"}, tgt),
                        doctest::Contains("weights of shape (3,2) but 3 target x 3 source"), Error);
@@ -117,8 +117,8 @@ TEST_CASE("plot: line plot with series, legend and log axis") {
   CHECK(xml_problem(svg) == "");
   CHECK(svg.find("train &lt;loss&gt;") != std::string::npos);  // legend, escaped
   CHECK(svg.find(">epoch<") != std::string::npos);
-  CHECK(occurrences(svg, "<polyline") == 2);  // train + the first run of valid
-  CHECK(occurrences(svg, "<circle") == 1);    // valid's lone last point
+  CHECK(occurrences(svg, "<polyline") == 2);      // train + the first run of valid
+  CHECK(occurrences(svg, "<circle") == 1);        // valid's lone last point
   CHECK(svg.find(">0.5<") != std::string::npos);  // a nice tick
 
   Series grad{"grad norm", {}, {1e-3, 1e-1, 10, 0}};  // 0 cannot be drawn on a log axis

@@ -38,7 +38,8 @@ std::vector<std::vector<const Example*>> bucket_by_length(const std::vector<Exam
   check_edges(edges);
   std::vector<std::vector<const Example*>> out(edges.size() + 1);
   for (const auto& ex : examples)
-    out[static_cast<size_t>(bucket_index(static_cast<int64_t>(ex.src.size()), edges))].push_back(&ex);
+    out[static_cast<size_t>(bucket_index(static_cast<int64_t>(ex.src.size()), edges))].push_back(
+        &ex);
   return out;
 }
 

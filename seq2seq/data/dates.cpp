@@ -1,16 +1,16 @@
 #include "seq2seq/data/dates.hpp"
 
-#include <array>
-
 #include <fmt/format.h>
+
+#include <array>
 
 namespace s2s {
 
 namespace {
 
-const std::array<const char*, 12> kMonths = {"january", "february", "march",     "april",
-                                             "may",     "june",     "july",      "august",
-                                             "september", "october", "november", "december"};
+const std::array<const char*, 12> kMonths = {"january",   "february", "march",    "april",
+                                             "may",       "june",     "july",     "august",
+                                             "september", "october",  "november", "december"};
 const std::array<const char*, 12> kAbbr = {"jan", "feb", "mar", "apr", "may", "jun",
                                            "jul", "aug", "sep", "oct", "nov", "dec"};
 
@@ -23,10 +23,14 @@ int days_in(int month, int year) {  // month 1..12
 const char* ordinal_suffix(int day) {  // 1st 2nd 3rd 4th ... 11th 12th 13th ... 21st 22nd 23rd
   if (day >= 11 && day <= 13) return "th";
   switch (day % 10) {
-    case 1: return "st";
-    case 2: return "nd";
-    case 3: return "rd";
-    default: return "th";
+    case 1:
+      return "st";
+    case 2:
+      return "nd";
+    case 3:
+      return "rd";
+    default:
+      return "th";
   }
 }
 

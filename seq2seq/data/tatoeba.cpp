@@ -1,8 +1,8 @@
 #include "seq2seq/data/tatoeba.hpp"
 
-#include <fstream>
 #include <fmt/ranges.h>
 
+#include <fstream>
 #include <unordered_set>
 
 #include "core/error.hpp"
@@ -46,14 +46,14 @@ TatoebaData load_tatoeba(const std::string& path, const TatoebaOptions& opt) {
       tgt = tokenize(line.substr(tab + 1, tab2 == std::string::npos ? tab2 : tab2 - tab - 1));
     }
     if (src.empty() || tgt.empty()) {
-      std::string msg = fmt::format("tatoeba: line {}: expected 'source<TAB>target', got '{}'", n,
-                                    shorten(line));
+      std::string msg =
+          fmt::format("tatoeba: line {}: expected 'source<TAB>target', got '{}'", n, shorten(line));
       if (opt.strict) throw Error(fmt::format("{} (in '{}')", msg, path));
       data.warnings.push_back(std::move(msg));
       continue;
     }
-    if (opt.max_len > 0 && (static_cast<int>(src.size()) > opt.max_len ||
-                            static_cast<int>(tgt.size()) > opt.max_len))
+    if (opt.max_len > 0 &&
+        (static_cast<int>(src.size()) > opt.max_len || static_cast<int>(tgt.size()) > opt.max_len))
       continue;
     if (!prefixes.empty()) {
       bool keep = false;

@@ -10,7 +10,15 @@ namespace {
 // "¿" and "¡" are two bytes in UTF-8: C2 BF and C2 A1.
 size_t punct_len(const std::string& text, size_t i) {
   switch (text[i]) {
-    case '.': case ',': case '!': case '?': case ';': case ':': case '"': case '(': case ')':
+    case '.':
+    case ',':
+    case '!':
+    case '?':
+    case ';':
+    case ':':
+    case '"':
+    case '(':
+    case ')':
       return 1;
     default:
       break;
@@ -22,7 +30,9 @@ size_t punct_len(const std::string& text, size_t i) {
   return 0;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 bool closes(std::string_view t) {
   return t == "." || t == "," || t == "!" || t == "?" || t == ";" || t == ":" || t == ")";
@@ -58,14 +68,14 @@ std::vector<std::string> tokenize(const std::string& text) {
 
 std::string detokenize(const std::vector<std::string>& tokens) {
   std::string out;
-  bool glue_next = true;   // no space before the first token
+  bool glue_next = true;  // no space before the first token
   bool quote_open = false;
   for (const auto& t : tokens) {
     bool glue_this = glue_next || closes(t);
     if (t == "\"") {
       glue_this = glue_next || quote_open;  // a closing quote sticks to the word before
       quote_open = !quote_open;
-      glue_next = quote_open;               // an opening quote sticks to the word after
+      glue_next = quote_open;  // an opening quote sticks to the word after
     } else {
       glue_next = opens(t);
     }

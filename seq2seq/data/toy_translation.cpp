@@ -62,12 +62,11 @@ const Noun kNouns[] = {
 struct Adj {
   const char *en, *es;
 };
-const Adj kAdjs[] = {{"big", "grande"},   {"small", "pequeño"}, {"red", "rojo"},
-                     {"black", "negro"},  {"white", "blanco"},  {"new", "nuevo"},
-                     {"old", "viejo"},    {"pretty", "bonito"}, {"tall", "alto"},
-                     {"green", "verde"},  {"blue", "azul"},     {"happy", "feliz"},
-                     {"fast", "rápido"},  {"slow", "lento"},    {"yellow", "amarillo"},
-                     {"sad", "triste"}};
+const Adj kAdjs[] = {
+    {"big", "grande"},   {"small", "pequeño"}, {"red", "rojo"},        {"black", "negro"},
+    {"white", "blanco"}, {"new", "nuevo"},     {"old", "viejo"},       {"pretty", "bonito"},
+    {"tall", "alto"},    {"green", "verde"},   {"blue", "azul"},       {"happy", "feliz"},
+    {"fast", "rápido"},  {"slow", "lento"},    {"yellow", "amarillo"}, {"sad", "triste"}};
 
 // objects = kinds of noun the verb takes as object; 0 = intransitive.
 struct Verb {
@@ -109,8 +108,8 @@ struct Pronoun {
   Person person;
   bool fem;
 };
-const Pronoun kPronouns[] = {{"i", "yo", k1s, false},       {"you", "tú", k2s, false},
-                             {"he", "él", k3s, false},      {"she", "ella", k3s, true},
+const Pronoun kPronouns[] = {{"i", "yo", k1s, false},        {"you", "tú", k2s, false},
+                             {"he", "él", k3s, false},       {"she", "ella", k3s, true},
                              {"we", "nosotros", k1p, false}, {"they", "ellos", k3p, false}};
 
 // Present and preterite of regular -ar/-er/-ir verbs; "ver" is irregular.
@@ -121,9 +120,12 @@ std::string conjugate(const Verb& v, Person p, Tense t) {
     static const char* past[] = {"vi", "viste", "vio", "vimos", "vieron"};
     return t == kPresent ? pres[p] : past[p];
   }
-  static const char* ar[2][5] = {{"o", "as", "a", "amos", "an"}, {"é", "aste", "ó", "amos", "aron"}};
-  static const char* er[2][5] = {{"o", "es", "e", "emos", "en"}, {"í", "iste", "ió", "imos", "ieron"}};
-  static const char* ir[2][5] = {{"o", "es", "e", "imos", "en"}, {"í", "iste", "ió", "imos", "ieron"}};
+  static const char* ar[2][5] = {{"o", "as", "a", "amos", "an"},
+                                 {"é", "aste", "ó", "amos", "aron"}};
+  static const char* er[2][5] = {{"o", "es", "e", "emos", "en"},
+                                 {"í", "iste", "ió", "imos", "ieron"}};
+  static const char* ir[2][5] = {{"o", "es", "e", "imos", "en"},
+                                 {"í", "iste", "ió", "imos", "ieron"}};
   std::string stem = inf.substr(0, inf.size() - 2);
   std::string ending = inf.substr(inf.size() - 2);
   auto& table = ending == "ar" ? ar : ending == "er" ? er : ir;
@@ -222,10 +224,12 @@ class Generator {
                       std::vector<int> prep_links = {}, bool personal_a = false) {
     const Noun& n = pick_noun(kinds);
     bool plural = chance(0.3), definite = chance(0.7);
-    int idet = en(definite ? "the" : plural ? "some" : "a");
-    int iadj = -1;
     const Adj* adj = chance(0.35) ? &pick(kAdjs) : nullptr;
-    if (adj) iadj = en(adj->en);
+    // English "a" becomes "an" before a vowel: "an old dog", "an apple".
+    char next = adj ? adj->en[0] : n.en[0];
+    bool vowel = std::string("aeiou").find(next) != std::string::npos;
+    int idet = en(definite ? "the" : plural ? "some" : vowel ? "an" : "a");
+    int iadj = adj ? en(adj->en) : -1;
     int inoun = en(plural ? n.en_pl : n.en);
 
     if (personal_a && n.kind == kAnimate) es_prep = "a";  // its link is the article's
@@ -261,7 +265,8 @@ class Generator {
 
   // A verb phrase agreeing with its subject. Inanimate subjects only get
   // "to be" + adjective. allow_relative: the object may carry a relative clause.
-  void verb_phrase(const Agreement& subj, bool allow_relative) {
+  // Returns true for an action verb (which may take a prepositional phrase).
+  bool verb_phrase(const Agreement& subj, bool allow_relative) {
     Tense t = chance(0.5) ? kPresent : kPast;
     bool neg = chance(0.25);
     double r = subj.animate ? rng_.uniform() : 1.0;
@@ -270,19 +275,23 @@ class Generator {
       verb_group(v, subj, t, neg);
       Agreement obj = simple_np(v.objects, nullptr, {}, /*personal_a=*/true);
       if (allow_relative && chance(0.2)) relative_clause(obj);
-    } else if (r < 0.8) {  // intransitive
-      verb_group(pick_verb(false), subj, t, neg);
-    } else {  // copula: is [not] adj -> [no] es adj (adjective agrees with the subject)
-      int ibe = en(be_en(subj.person, t));
-      if (neg) {
-        int inot = en("not");
-        es("no", {inot});
-      }
-      es(ser(subj.person, t), {ibe});
-      const Adj& adj = pick(kAdjs);
-      int iadj = en(adj.en);
-      es(adj_form(adj, subj.fem, subj.plural), {iadj});
+      return true;
     }
+    if (r < 0.8) {  // intransitive
+      verb_group(pick_verb(false), subj, t, neg);
+      return true;
+    }
+    // copula: is [not] adj -> [no] es adj (the adjective agrees with the subject)
+    int ibe = en(be_en(subj.person, t));
+    if (neg) {
+      int inot = en("not");
+      es("no", {inot});
+    }
+    es(ser(subj.person, t), {ibe});
+    const Adj& adj = pick(kAdjs);
+    int iadj = en(adj.en);
+    es(adj_form(adj, subj.fem, subj.plural), {iadj});
+    return false;
   }
 
   // that VP -> que VP; the VP agrees with the head noun, its object takes no
@@ -319,9 +328,9 @@ class Generator {
       unsigned kinds;
     };
     static const Prep preps[] = {
-        {"in", nullptr, "en", kPlace},        {"on", nullptr, "sobre", kThing},
-        {"with", nullptr, "con", kAnimate},   {"near", "cerca", "de", kPlace},
-        {"under", "debajo", "de", kThing},    {"from", nullptr, "de", kPlace},
+        {"in", nullptr, "en", kPlace},      {"on", nullptr, "sobre", kThing},
+        {"with", nullptr, "con", kAnimate}, {"near", "cerca", "de", kPlace},
+        {"under", "debajo", "de", kThing},  {"from", nullptr, "de", kPlace},
         {"to", nullptr, "a", kPlace}};
     const Prep& p = pick(preps);
     int i = en(p.en);
@@ -331,8 +340,8 @@ class Generator {
 
   void clause() {
     Agreement s = subject();
-    verb_phrase(s, /*allow_relative=*/true);
-    if (chance(0.3)) prep_phrase();
+    bool action = verb_phrase(s, /*allow_relative=*/true);
+    if (action && chance(0.35)) prep_phrase();
   }
 };
 
@@ -349,9 +358,10 @@ Splits make_toy_translation(const ToyConfig& cfg) {
       int n = static_cast<int>(ex.src.size());
       if (n >= cfg.min_len && n <= cfg.max_len) return ex;
     }
-    throw Error(fmt::format("toy_en_es: no sentence with {}..{} source tokens in 10000 tries; "
-                            "the grammar makes about 2..80",
-                            cfg.min_len, cfg.max_len));
+    throw Error(
+        fmt::format("toy_en_es: no sentence with {}..{} source tokens in 10000 tries; "
+                    "the grammar makes about 2..80",
+                    cfg.min_len, cfg.max_len));
   };
   return draw_unique_splits(draw, cfg.seed, cfg.n_train, cfg.n_valid, cfg.n_test, "toy_en_es");
 }

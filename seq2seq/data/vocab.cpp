@@ -86,8 +86,9 @@ Vocab Vocab::load(const std::string& path) {
     ++n;
     if (!line.empty() && line.back() == '\r') line.pop_back();  // tolerate CRLF files
     if (n <= 4) {
-      S2S_CHECK(line == kSpecials[n - 1], "Vocab::load: '{}' line {}: expected special token {}, got '{}'",
-                path, n, kSpecials[n - 1], line);
+      S2S_CHECK(line == kSpecials[n - 1],
+                "Vocab::load: '{}' line {}: expected special token {}, got '{}'", path, n,
+                kSpecials[n - 1], line);
       continue;
     }
     S2S_CHECK(!line.empty(), "Vocab::load: '{}' line {}: empty token", path, n);

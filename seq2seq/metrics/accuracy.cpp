@@ -28,8 +28,8 @@ namespace {
 template <class Tok>
 double exact_match_impl(const std::vector<std::vector<Tok>>& pred,
                         const std::vector<std::vector<Tok>>& ref) {
-  S2S_CHECK(pred.size() == ref.size(), "exact_match: {} predictions but {} references",
-            pred.size(), ref.size());
+  S2S_CHECK(pred.size() == ref.size(), "exact_match: {} predictions but {} references", pred.size(),
+            ref.size());
   if (ref.empty()) return 0.0;
   int64_t hits = 0;
   for (size_t i = 0; i < ref.size(); ++i) hits += pred[i] == ref[i] ? 1 : 0;

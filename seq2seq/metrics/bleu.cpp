@@ -15,15 +15,16 @@ using NgramCounts = std::map<std::vector<Tok>, int64_t>;
 template <class Tok>
 NgramCounts<Tok> ngrams(const std::vector<Tok>& s, size_t n) {
   NgramCounts<Tok> c;
-  for (size_t i = 0; i + n <= s.size(); ++i) ++c[std::vector<Tok>(s.begin() + i, s.begin() + i + n)];
+  for (size_t i = 0; i + n <= s.size(); ++i)
+    ++c[std::vector<Tok>(s.begin() + i, s.begin() + i + n)];
   return c;
 }
 
 template <class Tok>
 BleuScore bleu_impl(const std::vector<std::vector<Tok>>& hyps,
                     const std::vector<std::vector<Tok>>& refs, int max_n) {
-  S2S_CHECK(hyps.size() == refs.size(), "corpus_bleu: {} hypotheses but {} references",
-            hyps.size(), refs.size());
+  S2S_CHECK(hyps.size() == refs.size(), "corpus_bleu: {} hypotheses but {} references", hyps.size(),
+            refs.size());
   S2S_CHECK(max_n >= 1 && max_n <= 4, "corpus_bleu: max_n must be in [1, 4], got {}", max_n);
   BleuScore s;
   s.max_n = max_n;
@@ -44,12 +45,17 @@ BleuScore bleu_impl(const std::vector<std::vector<Tok>>& hyps,
   bool any_zero = false;
   for (int n = 0; n < max_n; ++n) {
     s.precisions[n] = s.totals[n] == 0 ? 0.0 : static_cast<double>(s.matches[n]) / s.totals[n];
-    if (s.precisions[n] == 0) any_zero = true;
-    else log_sum += std::log(s.precisions[n]);
+    if (s.precisions[n] == 0)
+      any_zero = true;
+    else
+      log_sum += std::log(s.precisions[n]);
   }
-  if (s.hyp_len == 0) s.brevity_penalty = 0;
-  else if (s.hyp_len > s.ref_len) s.brevity_penalty = 1;
-  else s.brevity_penalty = std::exp(1.0 - static_cast<double>(s.ref_len) / s.hyp_len);
+  if (s.hyp_len == 0)
+    s.brevity_penalty = 0;
+  else if (s.hyp_len > s.ref_len)
+    s.brevity_penalty = 1;
+  else
+    s.brevity_penalty = std::exp(1.0 - static_cast<double>(s.ref_len) / s.hyp_len);
   s.bleu = any_zero ? 0.0 : s.brevity_penalty * std::exp(log_sum / max_n);
   return s;
 }

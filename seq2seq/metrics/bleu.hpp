@@ -14,11 +14,11 @@
 namespace s2s {
 
 struct BleuScore {
-  double bleu = 0;                       // in [0, 1]
+  double bleu = 0;  // in [0, 1]
   int max_n = 4;
-  std::array<int64_t, 4> matches{};      // clipped n-gram matches, n = 1..4 at [n-1]
-  std::array<int64_t, 4> totals{};       // hypothesis n-grams
-  std::array<double, 4> precisions{};    // matches / totals (0 when totals is 0)
+  std::array<int64_t, 4> matches{};    // clipped n-gram matches, n = 1..4 at [n-1]
+  std::array<int64_t, 4> totals{};     // hypothesis n-grams
+  std::array<double, 4> precisions{};  // matches / totals (0 when totals is 0)
   double brevity_penalty = 0;
   int64_t hyp_len = 0, ref_len = 0;
 };

@@ -24,8 +24,10 @@ std::vector<std::string> code_points(const std::string& s) {
   std::vector<std::string> out;
   for (char c : s) {
     bool continuation = (static_cast<unsigned char>(c) & 0xC0) == 0x80;
-    if (continuation && !out.empty()) out.back() += c;
-    else out.emplace_back(1, c);
+    if (continuation && !out.empty())
+      out.back() += c;
+    else
+      out.emplace_back(1, c);
   }
   return out;
 }
@@ -114,7 +116,8 @@ std::string attention_terminal(const Tensor& attn, const std::vector<std::string
     double scale = 1.0;
     if (opt.normalize_rows) {
       double mx = 0;
-      for (size_t j = 0; j < S; ++j) mx = std::max(mx, static_cast<double>(attn[static_cast<int64_t>(i * S + j)]));
+      for (size_t j = 0; j < S; ++j)
+        mx = std::max(mx, static_cast<double>(attn[static_cast<int64_t>(i * S + j)]));
       scale = mx > 0 ? 1.0 / mx : 1.0;
     }
     out += pad_left(tgt[i], label_w) + ' ';

@@ -68,8 +68,9 @@ std::string line_plot_svg(const std::vector<Series>& series, const LinePlotOptio
             series.size());
   // Widen degenerate ranges (a single point, a flat line).
   if (x1 - x0 < 1e-12) x0 -= 1, x1 += 1;
-  if (y1 - y0 < 1e-12) y0 -= opt.log_y ? 1 : std::max(1.0, std::abs(y0) * 0.1),
-                       y1 += opt.log_y ? 1 : std::max(1.0, std::abs(y1) * 0.1);
+  if (y1 - y0 < 1e-12)
+    y0 -= opt.log_y ? 1 : std::max(1.0, std::abs(y0) * 0.1),
+        y1 += opt.log_y ? 1 : std::max(1.0, std::abs(y1) * 0.1);
   std::vector<double> yt;
   if (opt.log_y) {  // decades
     y0 = std::floor(y0), y1 = std::ceil(y1);
@@ -98,27 +99,32 @@ std::string line_plot_svg(const std::vector<Series>& series, const LinePlotOptio
                      (L + R) / 2, xml_escape(opt.title));
   // Grid lines and tick labels.
   for (double v : xt) {
-    s += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#eeeeee\"/>\n",
-                     px(v), Tp, Bt);
+    s += fmt::format(
+        "<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#eeeeee\"/>\n", px(v),
+        Tp, Bt);
     s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", px(v),
                      Bt + 16, tick_label(v));
   }
   for (double v : yt) {
     std::string label = opt.log_y ? tick_label(std::pow(10.0, v)) : tick_label(v);
-    s += fmt::format("<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" stroke=\"#eeeeee\"/>\n",
-                     L, py(v), R);
+    s += fmt::format(
+        "<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" stroke=\"#eeeeee\"/>\n", L,
+        py(v), R);
     s += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", L - 6,
                      py(v) + 4, label);
   }
   // Axes and their labels.
-  s += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"black\"/>\n", L, Bt, R);
-  s += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"black\"/>\n", L, Tp, Bt);
+  s += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"black\"/>\n", L, Bt,
+                   R);
+  s += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"black\"/>\n", L, Tp,
+                   Bt);
   if (!opt.x_label.empty())
     s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", (L + R) / 2,
                      Bt + 38, xml_escape(opt.x_label));
   if (!opt.y_label.empty())
     s += fmt::format(
-        "<text x=\"16\" y=\"{0}\" text-anchor=\"middle\" transform=\"rotate(-90 16 {0})\">{1}</text>\n",
+        "<text x=\"16\" y=\"{0}\" text-anchor=\"middle\" transform=\"rotate(-90 16 "
+        "{0})\">{1}</text>\n",
         (Tp + Bt) / 2, xml_escape(opt.y_label + (opt.log_y ? " (log)" : "")));
   // One polyline per unbroken run of points, and a legend entry per series.
   for (size_t k = 0; k < series.size(); ++k) {
@@ -128,11 +134,12 @@ std::string line_plot_svg(const std::vector<Series>& series, const LinePlotOptio
     double last_x = 0, last_y = 0;
     auto flush = [&] {
       if (run_len == 1)  // a lone point: draw a dot so it is visible
-        s += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"2.5\" fill=\"{}\"/>\n",
-                         last_x, last_y, color);
+        s += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"2.5\" fill=\"{}\"/>\n", last_x,
+                         last_y, color);
       else if (run_len > 1)
-        s += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"1.8\" points=\"{}\"/>\n",
-                         color, run);
+        s += fmt::format(
+            "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"1.8\" points=\"{}\"/>\n", color,
+            run);
       run.clear();
       run_len = 0;
     };
@@ -147,8 +154,10 @@ std::string line_plot_svg(const std::vector<Series>& series, const LinePlotOptio
     }
     flush();
     double ly = Tp + 8 + 18.0 * static_cast<double>(k);
-    s += fmt::format("<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\" stroke=\"{}\" stroke-width=\"3\"/>\n",
-                     R + 12, ly, R + 32, ly, color);
+    s += fmt::format(
+        "<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\" stroke=\"{}\" "
+        "stroke-width=\"3\"/>\n",
+        R + 12, ly, R + 32, ly, color);
     s += fmt::format("<text x=\"{}\" y=\"{:.1f}\">{}</text>\n", R + 38, ly + 4,
                      xml_escape(series[k].name));
   }
