@@ -42,7 +42,7 @@ ThreadPool& ThreadPool::global() {
   return pool;
 }
 
-void ThreadPool::run(int64_t n, const std::function<void(int64_t, int64_t)>& f) {
+void ThreadPool::run(int64_t n, const Job& f) {
   // Busy (nested call from a chunk, or another thread is using the pool):
   // run inline. The result is the same, only slower.
   std::unique_lock<std::mutex> busy(busy_, std::try_to_lock);
@@ -78,7 +78,7 @@ void ThreadPool::run(int64_t n, const std::function<void(int64_t, int64_t)>& f) 
 void ThreadPool::worker_loop(int index) {
   uint64_t seen = 0;
   for (;;) {
-    const std::function<void(int64_t, int64_t)>* job;
+    const Job* job;
     int64_t n;
     {
       std::unique_lock<std::mutex> lock(mutex_);

@@ -17,9 +17,9 @@
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
-#include <functional>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace s2s {
@@ -42,7 +42,13 @@ class ThreadPool {
       f(int64_t{0}, n);
       return;
     }
-    run(n, std::function<void(int64_t, int64_t)>(std::forward<F>(f)));
+    // Type-erase f without copying it (std::function could heap-allocate):
+    // a plain function pointer that casts the context back to F and calls it.
+    using Fn = std::remove_reference_t<F>;
+    run(n, Job{[](const void* ctx, int64_t b, int64_t e) {
+                 (*static_cast<Fn*>(const_cast<void*>(ctx)))(b, e);
+               },
+               static_cast<const void*>(&f)});
   }
 
   // The process-wide pool gemm uses. Created lazily on first call (a
@@ -53,7 +59,12 @@ class ThreadPool {
   static ThreadPool& global();
 
  private:
-  void run(int64_t n, const std::function<void(int64_t, int64_t)>& f);
+  struct Job {  // "call(ctx, begin, end)" runs one chunk of the caller's f
+    void (*call)(const void* ctx, int64_t begin, int64_t end);
+    const void* ctx;
+    void operator()(int64_t begin, int64_t end) const { call(ctx, begin, end); }
+  };
+  void run(int64_t n, const Job& f);
   void worker_loop(int index);
 
   std::vector<std::thread> workers_;
@@ -61,7 +72,7 @@ class ThreadPool {
   std::mutex mutex_;              // guards the fields below
   std::condition_variable wake_;  // workers wait here for a new job
   std::condition_variable done_;  // the caller waits here for the workers
-  const std::function<void(int64_t, int64_t)>* job_ = nullptr;
+  const Job* job_ = nullptr;
   int64_t job_n_ = 0;
   uint64_t generation_ = 0;  // bumped once per job so workers see each job once
   int pending_ = 0;          // workers still running the current job
