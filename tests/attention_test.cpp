@@ -176,7 +176,7 @@ TEST_CASE("attention: location-aware convolution is a zero-padded cross-correlat
                        Error);
 }
 
-TEST_CASE("attention: local windows cut weights outside [p - D, p + D]") {
+TEST_CASE("attention: local windows cut weights outside p - D .. p + D") {
   Rng rng(7);
   LocalAttention m(make_score("dot", 2, 2, 0, 0, rng), LocalMode::monotonic, 1, rng);
   const int64_t S = 6;

@@ -145,7 +145,7 @@ TEST_CASE("gemm: threaded results are bit-identical to single-threaded") {
     }
 }
 
-TEST_CASE("thread_pool: parallel_for covers [0, n) exactly once in contiguous chunks") {
+TEST_CASE("thread_pool: parallel_for covers 0..n-1 exactly once in contiguous chunks") {
   for (int threads : {1, 2, 3, 5}) {
     ThreadPool pool(threads);
     CHECK(pool.num_threads() == threads);
