@@ -1,4 +1,7 @@
 // Selection by a constant mask: masked_fill (attention padding) and where.
+#include <cmath>
+#include <optional>
+
 #include "core/error.hpp"
 #include "core/ops.hpp"
 #include "core/tensor_math.hpp"
@@ -16,6 +19,11 @@ Var masked_fill(const Var& x, const Tensor& mask, real value) {
   Tensor keep = broadcast_to(map(mask, [](real m) { return m != 0 ? real(0) : real(1); }), x.shape());
   Tensor out = zip(x.value(), keep, [value](real v, real k) { return k != 0 ? v : value; },
                    "masked_fill");
+  // Filling with -inf is how masks work (e^{-inf} = 0 in a softmax), not an anomaly:
+  // anomaly mode skips this output's Inf check. Any NaN/Inf that x brought in was
+  // already reported by the op that made x.
+  std::optional<AnomalyGuard> deliberate_inf;
+  if (std::isinf(value)) deliberate_inf.emplace(false);
   return Var::make("masked_fill", std::move(out), {x}, [keep](Node& self) {
     if (Tensor* g = self.input_grad(0)) *g += self.grad * keep;
   });
