@@ -377,7 +377,7 @@ TEST_CASE("reliability: every bad input is a clear s2s::Error (table)") {
   MESSAGE(rows.size(), " bad-input rows checked");
 }
 
-TEST_CASE("reliability: a failed save writes nothing (no file, no temporary)") {
+TEST_CASE("reliability: a failed save writes nothing: no file and no temporary") {
   TempDir tmp("nothing_written");
   Rng rng(1);
   Linear lin(3, 2, rng);
