@@ -80,13 +80,16 @@ int main(int argc, char** argv) {
   TrainConfig tc;
   tc.epochs = 30;
   tc.max_seconds = 120;
+  tc.lr = real(3e-3);
   std::string out_dir, attention = "general", placement = "output";
   train_cmd->add_option("--out", out_dir, "folder for the model and vocabularies")->required();
   train_cmd->add_option("--cell", mc.cell, "rnn, gru or lstm")->check(CLI::IsMember({"rnn", "gru", "lstm"}))->capture_default_str();
   train_cmd->add_option("--embed", mc.embed, "embedding size E")->check(CLI::PositiveNumber)->capture_default_str();
   train_cmd->add_option("--hidden", mc.hidden, "hidden size H")->check(CLI::PositiveNumber)->capture_default_str();
   train_cmd->add_option("--layers", mc.layers, "encoder layers")->check(CLI::PositiveNumber)->capture_default_str();
-  train_cmd->add_flag("--bidirectional", mc.bidirectional, "bidirectional encoder");
+  mc.bidirectional = true;
+  train_cmd->add_flag("--bidirectional,!--unidirectional", mc.bidirectional,
+                      "bidirectional encoder (default) or not");
   train_cmd->add_option("--attention", attention, "score function, or 'none' for the bottleneck model")
       ->check(CLI::IsMember({"none", "dot", "scaled_dot", "general", "additive", "location", "cosine", "location_aware"}))
       ->capture_default_str();
@@ -135,6 +138,9 @@ int main(int argc, char** argv) {
       Seq2Seq model(mc);
       fmt::print("model: {} ({} parameters); {} training pairs\n", model.describe(),
                  model.num_parameters(), sp.train.size());
+      // The best epoch is checkpointed into the output folder as training goes.
+      save_model(out_dir, model, sv, tv);
+      tc.checkpoint = out_dir + "/model.safetensors";
       TrainResult r = train(model, sp, sv, tv, tc);
       fmt::print("stopped: {} after {:.1f}s; best epoch {}\n", r.stop_reason, r.seconds, r.best_epoch);
       save_model(out_dir, model, sv, tv);

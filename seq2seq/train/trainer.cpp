@@ -10,6 +10,7 @@
 #include "nn/adam.hpp"
 #include "nn/clip_grad.hpp"
 #include "nn/safetensors.hpp"
+#include "seq2seq/model/checkpoint.hpp"
 #include "seq2seq/train/evaluate.hpp"
 
 namespace s2s {
@@ -134,10 +135,12 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
       res.best_epoch = epoch;
       best = snapshot(model);
       since_best = 0;
-      if (!cfg.checkpoint.empty())
-        save_module(cfg.checkpoint, model,
-                    {{"epoch", std::to_string(epoch)}, {"valid_loss", fmt::format("{}", best_loss)},
-                     {"model", model.describe()}});
+      if (!cfg.checkpoint.empty()) {  // atomic write: a crash mid-save keeps the old file
+        Metadata meta = config_to_metadata(model.config());
+        meta["epoch"] = std::to_string(epoch);
+        meta["valid_loss"] = fmt::format("{}", best_loss);
+        save_module(cfg.checkpoint, model, meta);
+      }
     } else if (++since_best >= cfg.patience) {
       res.stop_reason = "early stopping";
       break;
