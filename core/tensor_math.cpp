@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "core/fast_math.hpp"
 #include "core/gemm.hpp"
 
 namespace s2s {
@@ -168,15 +169,10 @@ Tensor log(const Tensor& a) {
   return map(a, [](real x) { return std::log(x); });
 }
 Tensor tanh(const Tensor& a) {
-  return map(a, [](real x) { return std::tanh(x); });
+  return map(a, [](real x) { return fast::tanh_of(x); });
 }
 Tensor sigmoid(const Tensor& a) {
-  // Two branches keep exp() from overflowing for large |x|.
-  return map(a, [](real x) {
-    if (x >= 0) return real(1) / (real(1) + std::exp(-x));
-    real e = std::exp(x);
-    return e / (real(1) + e);
-  });
+  return map(a, [](real x) { return fast::sigmoid_of(x); });
 }
 Tensor sqrt(const Tensor& a) {
   return map(a, [](real x) { return std::sqrt(x); });
@@ -190,7 +186,8 @@ Tensor softmax(const Tensor& a, int axis) {
   real* y = out.data();
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t i = 0; i < inner; ++i) {
-      auto at = [&](int64_t k) { return (o * n + k) * inner + i; };
+      // (init-captures: clang < 16 cannot capture structured bindings directly)
+      auto at = [&, n = n, inner = inner](int64_t k) { return (o * n + k) * inner + i; };
       real m = -std::numeric_limits<real>::infinity();
       for (int64_t k = 0; k < n; ++k) m = std::max(m, x[at(k)]);
       if (m == -std::numeric_limits<real>::infinity()) m = 0;  // a fully masked row stays 0
@@ -210,7 +207,8 @@ Tensor log_softmax(const Tensor& a, int axis) {
   real* y = out.data();
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t i = 0; i < inner; ++i) {
-      auto at = [&](int64_t k) { return (o * n + k) * inner + i; };
+      // (init-captures: clang < 16 cannot capture structured bindings directly)
+      auto at = [&, n = n, inner = inner](int64_t k) { return (o * n + k) * inner + i; };
       real m = -std::numeric_limits<real>::infinity();
       for (int64_t k = 0; k < n; ++k) m = std::max(m, x[at(k)]);
       real s = 0;
