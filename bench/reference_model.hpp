@@ -1,0 +1,111 @@
+#pragma once
+// The performance issue's reference workload: an LSTM encoder-decoder with
+// additive attention, built only from the project's modules and core ops, so
+// the benchmark measures exactly what students train with.
+//
+//   encoder:  (h_s, c_s) = enc(src_emb(x_s), (h_{s-1}, c_{s-1}))   from zero state
+//             keys k_s = h_s                                        (B,S,H)
+//   decoder:  starts from the encoder's final (h, c), context c_0 = 0
+//             (h, c)  = dec([tgt_emb(y_t); ctx_{t-1}], (h, c))
+//             e_i     = vᵀ tanh(W_k k_i + W_q h)      additive score, no biases
+//             a       = softmax(e)                     (B,S)
+//             ctx_t   = Σ_i a_i k_i                    (B,H)
+//             logits_t = out([h; ctx_t])               (B,V), with bias
+//   loss:     mean cross-entropy over the B·T target tokens.
+//
+// Parameter names and layouts are PyTorch's (bench/torch_reference.py builds
+// the same model); the dotted names are listed in bench/README.md.
+// The output projection is applied once to all T steps' [h; ctx] rows, a
+// (B·T, 2H) x (2H, V) product: the same numbers as T separate products, and
+// one large GEMM runs faster than T small ones (the PyTorch script does the same).
+#include <string>
+
+#include "core/error.hpp"
+#include "nn/embedding.hpp"
+#include "nn/linear.hpp"
+#include "nn/lstm_cell.hpp"
+
+namespace s2s::bench {
+
+struct ReferenceSizes {
+  int64_t V, E, H, B, S, T;
+};
+
+// "small", "medium" or "large" as in the issue; anything else throws.
+inline ReferenceSizes reference_sizes(const std::string& name) {
+  if (name == "small") return {32, 32, 64, 16, 10, 10};
+  if (name == "medium") return {1000, 128, 256, 32, 20, 20};
+  if (name == "large") return {8000, 256, 512, 64, 30, 30};
+  throw Error("reference sizes: expected small, medium or large, got '" + name + "'");
+}
+
+class ReferenceModel : public Module {
+ public:
+  ReferenceModel(const ReferenceSizes& z, Rng& rng)
+      : sz(z),
+        src_emb(z.V, z.E, rng),
+        tgt_emb(z.V, z.E, rng),
+        enc(z.E, z.H, rng),
+        dec(z.E + z.H, z.H, rng),
+        W_k(z.H, z.H, rng, /*bias=*/false),
+        W_q(z.H, z.H, rng, /*bias=*/false),
+        v(z.H, 1, rng, /*bias=*/false),
+        out(2 * z.H, z.V, rng) {
+    register_module("src_emb", src_emb);
+    register_module("tgt_emb", tgt_emb);
+    register_module("enc", enc);
+    register_module("dec", dec);
+    register_module("W_k", W_k);
+    register_module("W_q", W_q);
+    register_module("v", v);
+    register_module("out", out);
+  }
+
+  // src (B,S) and tgt (B,T+1) row-major token ids. Decoder inputs are
+  // tgt[:, :T], targets tgt[:, 1:]. Returns the scalar mean cross-entropy.
+  Var loss(const Ids& src, const Ids& tgt) const {
+    const auto [V, E, H, B, S, T] = sz;
+    (void)V, (void)E;
+    S2S_CHECK(static_cast<int64_t>(src.size()) == B * S &&
+                  static_cast<int64_t>(tgt.size()) == B * (T + 1),
+              "ReferenceModel: need src (B,S) = {} ids and tgt (B,T+1) = {} ids, got {} and {}",
+              B * S, B * (T + 1), src.size(), tgt.size());
+    // --- encoder -------------------------------------------------------------------
+    Var x = src_emb.forward(src, {B, S});  // (B,S,E)
+    RecurrentState st = enc.zero_state(B);
+    std::vector<Var> hs;
+    for (int64_t s = 0; s < S; ++s) {
+      st = enc.step(select(x, 1, s), st);
+      hs.push_back(st.h);
+    }
+    Var keys = stack(hs, 1);  // (B,S,H)
+    Var kp = W_k(keys);       // (B,S,H)  W_k k_i, once per sequence
+    // --- decoder ---------------------------------------------------------------------
+    Ids dec_in(static_cast<size_t>(B * T)), targets(static_cast<size_t>(B * T));
+    for (int64_t b = 0; b < B; ++b)
+      for (int64_t t = 0; t < T; ++t) {
+        dec_in[b * T + t] = tgt[b * (T + 1) + t];
+        targets[b * T + t] = tgt[b * (T + 1) + t + 1];
+      }
+    Var y = tgt_emb.forward(dec_in, {B, T});  // (B,T,E)
+    Var ctx(Tensor::zeros({B, H}));           // c_0 = 0
+    std::vector<Var> hc;                      // [h; ctx_t] per step
+    for (int64_t t = 0; t < T; ++t) {
+      st = dec.step(concat({select(y, 1, t), ctx}, 1), st);
+      Var qp = reshape(W_q(st.h), {B, 1, H});                      // (B,1,H) broadcast over S
+      Var e = reshape(v(tanh(kp + qp)), {B, S});                   // (B,S)
+      Var a = softmax(e, 1);                                       // (B,S)
+      ctx = reshape(matmul(reshape(a, {B, 1, S}), keys), {B, H});  // (B,H) = Σ_i a_i k_i
+      hc.push_back(concat({st.h, ctx}, 1));                        // (B,2H)
+    }
+    Var logits = out(reshape(stack(hc, 1), {B * T, 2 * H}));  // (B·T,V), row b*T+t
+    return cross_entropy(logits, targets);
+  }
+
+  ReferenceSizes sz;
+  Embedding src_emb, tgt_emb;
+  LSTMCell enc, dec;
+  Linear W_k, W_q, v, out;
+};
+
+}  // namespace s2s::bench
