@@ -85,18 +85,21 @@ TEST_CASE("reliability: a diverging run stops clearly and keeps the best checkpo
   const std::string before = read_bytes(ckpt);
 
   // 2. An absurd learning rate without clipping: Adam moves every parameter by ~lr
-  //    per step, so after one step the logits (sums of H products of size ~lr)
-  //    overflow to Inf and the loss is Inf/NaN at step 2 (measured, float and
-  //    double). Merely huge rates do not diverge: tanh and sigmoid saturate, and
-  //    with lr = 1e6 the loss stays finite at ~6e6; the trainer only stops on a
-  //    non-finite loss.
+  //    per step, so after one step the logits (sums of H = 16 products of size
+  //    ~lr) overflow to Inf and the loss is NaN at step 2 (measured, float and
+  //    double). Merely huge rates do not diverge: tanh and sigmoid saturate, so
+  //    with lr = 1e6, or even max/100, the loss stays finite (~6e6, ~1e37) and the
+  //    trainer, which stops only on a non-finite loss, trains on. One epoch only:
+  //    a finished epoch would (by design) save this run's best model.
   TrainConfig bad = good;
-  bad.lr = std::numeric_limits<real>::max() / 100;
+  bad.lr = std::numeric_limits<real>::max() / 10;
   bad.clip = 0;
-  bad.epochs = 3;
   Seq2Seq diverging(mc);
   CHECK_THROWS_WITH_AS(train(diverging, data, sv, tv, bad),
                        doctest::Contains("best checkpoint was not overwritten"), s2s::Error);
+  Seq2Seq diverging_again(mc);  // same run: it stops within the first epoch
+  CHECK_THROWS_WITH_AS(train(diverging_again, data, sv, tv, bad), doctest::Contains("at epoch 1,"),
+                       s2s::Error);
 
   // With anomaly mode on, the message points at the first op that made a NaN/Inf.
   bad.anomaly = true;
