@@ -115,9 +115,15 @@ void pack_b(int64_t kc, int64_t nc, View B, real* dst) {
         for (int64_t j = 0; j < n; ++j) d[j] = s[j];
         for (int64_t j = n; j < kNR; ++j) d[j] = real(0);
       }
-    } else {  // B transposed: read along k
-      for (int64_t j = 0; j < n; ++j)
-        for (int64_t k = 0; k < kc; ++k) dst[k * kNR + j] = B.at(k, j0 + j);
+    } else {  // B transposed: a transpose, in tiles of 8 k's x NR columns so the
+              // NR rows being read and the 8 rows being written all stay in L1
+      for (int64_t k0 = 0; k0 < kc; k0 += 8) {
+        const int64_t kn = std::min<int64_t>(8, kc - k0);
+        for (int64_t j = 0; j < n; ++j) {
+          const real* s = &B.p[k0 * B.rs + (j0 + j) * B.cs];  // contiguous along k
+          for (int64_t k = 0; k < kn; ++k) dst[(k0 + k) * kNR + j] = s[k];
+        }
+      }
       for (int64_t k = 0; k < kc; ++k)
         for (int64_t j = n; j < kNR; ++j) dst[k * kNR + j] = real(0);
     }
@@ -207,6 +213,56 @@ void gemm_small(int64_t M, int64_t N, int64_t K, View A, View B, real* C, int64_
   }
 }
 
+// Rows of A times rows of Bᵀ as dot products: C(i,j) (+)= Σ_k A(i,k) B(k,j)
+// when op(A)'s rows and op(B)'s columns are both contiguous in memory, as in
+// linear's forward x Wᵀ with W (out,in) of a single output (out = 1). Nothing
+// is packed. A tile of RI rows
+// of A and RJ columns of B keeps RI*RJ vector accumulators along k; each is
+// summed across its lanes at the end, then the last K % kVL terms are added.
+// Every C element follows that same sequence wherever its tile lies, so the
+// result does not depend on how the thread split cut C.
+template <int RI, int RJ>
+void dot_tile(int64_t K, const real* A, int64_t lda, const real* B, int64_t ldb, real* C,
+              int64_t ldc, bool add) {
+  vec acc[RI][RJ] = {};
+  const int64_t kv = K / kVL * kVL;
+  for (int64_t k = 0; k < kv; k += kVL) {
+    vec b[RJ];
+#pragma GCC unroll 8
+    for (int j = 0; j < RJ; ++j) b[j] = load(B + j * ldb + k);
+#pragma GCC unroll 8
+    for (int i = 0; i < RI; ++i) {
+      const vec a = load(A + i * lda + k);
+#pragma GCC unroll 8
+      for (int j = 0; j < RJ; ++j) acc[i][j] = a * b[j] + acc[i][j];
+    }
+  }
+  for (int i = 0; i < RI; ++i)
+    for (int j = 0; j < RJ; ++j) {
+      real lanes[kVL];
+      store(lanes, acc[i][j]);
+      real s = 0;
+      for (int l = 0; l < kVL; ++l) s += lanes[l];
+      for (int64_t k = kv; k < K; ++k) s += A[i * lda + k] * B[j * ldb + k];
+      real& c = C[i * ldc + j];
+      c = add ? c + s : s;
+    }
+}
+
+// The driver: tiles of 4 rows of A by one column of B (N is below 4 here).
+void gemm_dot(int64_t M, int64_t N, int64_t K, View A, View B, real* C, int64_t ldc,
+              bool accumulate) {
+  // op(B)(k, j) = B.p[k + j * B.cs]: column j of op(B) is a row of the stored matrix.
+  for (int64_t j = 0; j < N; ++j) {
+    const real* b = B.p + j * B.cs;
+    int64_t i = 0;
+    for (; i + 4 <= M; i += 4)
+      dot_tile<4, 1>(K, A.p + i * A.rs, A.rs, b, B.cs, C + i * ldc + j, ldc, accumulate);
+    for (; i < M; ++i)
+      dot_tile<1, 1>(K, A.p + i * A.rs, A.rs, b, B.cs, C + i * ldc + j, ldc, accumulate);
+  }
+}
+
 // One thread's blocked GEMM on the whole (M, N, K) problem it is given.
 void gemm_blocked(int64_t M, int64_t N, int64_t K, View A, View B, real* C, int64_t ldc,
                   bool accumulate) {
@@ -266,8 +322,15 @@ void gemm_with_pool(ThreadPool* pool, bool trans_a, bool trans_b, int64_t M, int
     gemm_small(M, N, K, a, b, C, ldc, accumulate);
     return;
   }
+  // Matrix-vector products (N < 4, e.g. attention's vᵀ tanh(...)) as dot
+  // products when both operands run along k in memory: the packed kernel would
+  // compute 2*kVL columns to keep 1. (Measured: ~10x faster for N = 1. For
+  // wider N the lane sums at the end of each dot product cost more than
+  // packing saves, so the blocked kernel stays.)
+  const bool dot = a.cs == 1 && b.rs == 1 && K >= 2 * kVL && N < 4;
+  auto blocked = dot ? gemm_dot : gemm_blocked;
   if (pool == nullptr || pool->num_threads() == 1 || work < kParallelWork) {
-    gemm_blocked(M, N, K, a, b, C, ldc, accumulate);
+    blocked(M, N, K, a, b, C, ldc, accumulate);
     return;
   }
   // Split C into strips along its longer side, in whole tiles so every thread
@@ -275,13 +338,12 @@ void gemm_with_pool(ThreadPool* pool, bool trans_a, bool trans_b, int64_t M, int
   if (N >= M) {
     pool->parallel_for((N + kNR - 1) / kNR, [&](int64_t s0, int64_t s1) {
       const int64_t j0 = s0 * kNR, j1 = std::min(N, s1 * kNR);
-      gemm_blocked(M, j1 - j0, K, a, View{b.p + j0 * b.cs, b.rs, b.cs}, C + j0, ldc, accumulate);
+      blocked(M, j1 - j0, K, a, View{b.p + j0 * b.cs, b.rs, b.cs}, C + j0, ldc, accumulate);
     });
   } else {
     pool->parallel_for((M + kMR - 1) / kMR, [&](int64_t s0, int64_t s1) {
       const int64_t i0 = s0 * kMR, i1 = std::min(M, s1 * kMR);
-      gemm_blocked(i1 - i0, N, K, View{a.p + i0 * a.rs, a.rs, a.cs}, b, C + i0 * ldc, ldc,
-                   accumulate);
+      blocked(i1 - i0, N, K, View{a.p + i0 * a.rs, a.rs, a.cs}, b, C + i0 * ldc, ldc, accumulate);
     });
   }
 }
