@@ -1,0 +1,363 @@
+// 06_attention — a fresh context vector at every decoder step.
+//
+// Instead of one summary s_0 = h_S, the decoder (Bahdanau et al. 2014; Luong et
+// al. 2015) looks back at all encoder states h_1..h_S at every step t:
+//   e_t,i = score(s_t, h_i)                  how well source word i fits now
+//   a_t   = softmax(e_t)                     attention weights: a_t,i >= 0, Σ_i a_t,i = 1
+//   c_t   = Σ_i a_t,i h_i                    context vector: a weighted average
+//   h̃_t  = tanh(W_c [c_t; s_t]),  p(y_t) = softmax(W_out h̃_t)
+// We check these numbers on one step, train on the toy English → Spanish task,
+// look at a heatmap of a_t (the adjective–noun swap "the big dog" → "el perro
+// grande" shows as a cell off the diagonal), and compare accuracy by sentence
+// length with the bottleneck model of 04 trained on the same budget.
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "attention/attention.hpp"
+#include "common.hpp"
+#include "core/tensor_math.hpp"
+#include "seq2seq/data/task.hpp"
+#include "seq2seq/plot/attention_heatmap.hpp"
+#include "seq2seq/plot/line_plot.hpp"
+#include "seq2seq/plot/write_file.hpp"
+#include "seq2seq/train/evaluate.hpp"
+#include "seq2seq/train/trainer.hpp"
+
+using namespace s2s;
+
+namespace {
+
+std::string join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+// The bucket's middle length, for the x axis: "6-8" -> 7.
+double bucket_mid(const BucketScores& b) {
+  const auto dash = b.label.find('-');
+  if (dash == std::string::npos) return std::stod(b.label);
+  return (std::stod(b.label.substr(0, dash)) + std::stod(b.label.substr(dash + 1))) / 2;
+}
+
+// A gold adjective–noun swap: "the big dog" -> "el perro grande". Source i-2 is a
+// determiner, target j (the noun) links source i and target j+1 (the adjective)
+// links source i-1. Returns j, or -1 when the sentence has none.
+int find_swap(const Example& e) {
+  auto determiner = [&](int i) {
+    const std::string& w = e.src[static_cast<size_t>(i)];
+    return w == "the" || w == "a" || w == "an" || w == "some";
+  };
+  auto linked = [&](int s, int t) {
+    for (auto [a, b] : e.align)
+      if (a == s && b == t) return true;
+    return false;
+  };
+  for (int j = 0; j + 1 < static_cast<int>(e.tgt.size()); ++j)
+    for (int i = 2; i < static_cast<int>(e.src.size()); ++i)
+      if (determiner(i - 2) && linked(i, j) && linked(i - 1, j + 1)) return j;
+  return -1;
+}
+
+int64_t argmax_row(const Tensor& w, int64_t row) {  // w (T,S)
+  const int64_t S = w.size(1);
+  int64_t best = 0;
+  for (int64_t i = 1; i < S; ++i)
+    if (w[row * S + i] > w[row * S + best]) best = i;
+  return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto args = tutorial::parse_args(argc, argv, "06_attention",
+                                   "context vectors, an attention heatmap, accuracy by length: "
+                                   "attention vs bottleneck");
+  tutorial::Lesson L(args);
+  const int max_len = args.quick ? 9 : 15;
+  const int n_train = args.quick ? 3000 : 8000;
+  const int epochs = args.quick ? 6 : 8;
+
+  L.heading("Attention: a weighted average per step", "注意力机制：每一步一个加权平均");
+  L.say(
+      "At step t the decoder scores every encoder state, e_t,i = score(s_t, h_i), turns the\n"
+      "scores into attention weights a_t = softmax(e_t) (>= 0, summing to 1) and reads the\n"
+      "context vector c_t = sum_i a_t,i h_i. No single vector has to hold the sentence.",
+      "在第 t 步，解码器给每个编码器状态打分 e_t,i = score(s_t, h_i)（分数函数），用 softmax\n"
+      "把分数变成注意力权重 a_t（>= 0，和为 1），再读出上下文向量 c_t = sum_i a_t,i h_i。\n"
+      "不再需要用一个向量装下整个句子。");
+
+  TaskConfig tc;
+  tc.seed = args.seed;
+  tc.n_train = n_train;
+  tc.n_valid = 200;
+  tc.n_test = args.quick ? 400 : 600;
+  tc.min_len = 3;
+  tc.max_len = max_len;
+  const Splits data = make_task("toy_en_es", tc);
+  const auto [sv, tv] = build_vocabs(data.train);
+  L.say(fmt::format("Task: toy English -> Spanish, {}..{} words, {} training pairs. E.g.:",
+                    tc.min_len, tc.max_len, n_train),
+        fmt::format("任务：玩具英语 -> 西班牙语翻译，{}..{} 个词，训练句对 {} 个。例如：",
+                    tc.min_len, tc.max_len, n_train));
+  for (int i = 0; i < 3; ++i)
+    fmt::print("  {}  ->  {}\n", join(data.train[i].src), join(data.train[i].tgt));
+
+  // Same data, batches, epochs and learning rate for both models; only the decoder differs.
+  auto make_model = [&](bool attention) {
+    ModelConfig mc;
+    mc.cell = "gru";
+    mc.src_vocab = sv.size();
+    mc.tgt_vocab = tv.size();
+    mc.embed = 32;
+    mc.hidden = 64;
+    mc.attention = attention;
+    mc.attn.score = "general";  // e_t,i = s_tᵀ W_a h_i (Luong)
+    mc.attn.placement = Placement::output;
+    mc.seed = args.seed;
+    return std::make_unique<Seq2Seq>(mc);
+  };
+  auto fit = [&](Seq2Seq& model) {
+    TrainConfig cfg;
+    cfg.epochs = epochs;
+    cfg.batch_size = 32;
+    cfg.lr = real(5e-3);
+    cfg.patience = epochs;  // no early stopping: both get the full budget
+    cfg.seed = args.seed;
+    cfg.progress = false;
+    cfg.valid_examples = 200;
+    TrainResult r = train(model, data, sv, tv, cfg);
+    fmt::print("  {}: {} {}, {} {:.3f}\n", model.describe(), r.epochs.back().steps,
+               L.tr("updates", "次更新"), L.tr("best valid loss", "最佳验证损失"),
+               r.best_valid_loss);
+  };
+  L.heading("Training both models", "训练两个模型");
+  auto attn = make_model(true);
+  fit(*attn);
+  auto bottleneck = make_model(false);
+  fit(*bottleneck);
+
+  // --- 1. One step's numbers ------------------------------------------------------
+  L.heading("One decoder step, by hand", "手算一个解码步");
+  // Two test sentences of different lengths, so the shorter row has padding.
+  const Example* pair[2] = {&data.test[0], nullptr};
+  for (const Example& e : data.test)
+    if (e.src.size() + 2 <= pair[0]->src.size() || e.src.size() >= pair[0]->src.size() + 2) {
+      pair[1] = &e;
+      break;
+    }
+  if (pair[0]->src.size() > pair[1]->src.size()) std::swap(pair[0], pair[1]);  // row 0 shorter
+  const Batch b = make_batch({pair[0], pair[1]}, sv, tv);
+  NoGradGuard no_grad;
+  EncoderOutput enc = attn->encode(b);
+  DecoderState state = attn->decoder->start(enc);
+  Ids y(2);
+  StepOutput step;
+  const int64_t t_show = 1;  // show step t = 2 (after <sos> and the first gold word)
+  for (int64_t t = 0; t <= t_show; ++t) {
+    for (int64_t r = 0; r < 2; ++r) y[r] = b.tgt_in[r * b.T + t];
+    step = attn->decoder->step(y, state, enc);
+  }
+  // The decoder's attention module, asked again with the same query s_t (output
+  // placement: the new state asks), gives the context vector we check by hand.
+  const Attention* module = nullptr;
+  for (auto& [name, m] : attn->decoder->named_modules())
+    if (name == "attention") module = dynamic_cast<const Attention*>(m);
+  AttentionOutput ao = module->forward(state.rnn.h, enc.outputs, enc.outputs, enc.mask);
+  const Tensor& a = ao.weights.value();   // (2,S)
+  const Tensor& h = enc.outputs.value();  // (2,S,H)
+  const int64_t S = b.S, He = h.size(2), len0 = b.src_len[0];
+  fmt::print("  {}: \"{}\"  (S = {}, {} {} {})\n", L.tr("source", "源句"), join(pair[0]->src), S,
+             len0, L.tr("real tokens + padding", "个真实词 + 填充"), S - len0);
+  fmt::print("  {} t = {} ({} \"{}\"):\n", L.tr("step", "步"), t_show + 1,
+             L.tr("previous word", "前一个词"), tv.word(y[0]));
+  double sum_a = 0;
+  for (int64_t i = 0; i < S; ++i) {
+    sum_a += a[i];
+    fmt::print("    a_{:<2} = {:.4f}  {}\n", i + 1, a[i], i < len0 ? pair[0]->src[i] : "<pad>");
+  }
+  fmt::print("    {} = {:.6f}\n", L.tr("sum", "和"), sum_a);
+  // c = Σ_i a_i h_i, with plain loops.
+  std::vector<double> c(He, 0);
+  for (int64_t i = 0; i < S; ++i)
+    for (int64_t k = 0; k < He; ++k) c[k] += double(a[i]) * h[i * He + k];
+  double diff = 0;
+  for (int64_t k = 0; k < He; ++k) diff = std::max(diff, std::abs(c[k] - ao.context.value()[k]));
+  fmt::print("    c[0..3] {} = {:.4f} {:.4f} {:.4f} {:.4f}, {} {:.4f} {:.4f} {:.4f} {:.4f}\n",
+             L.tr("by hand", "手算"), c[0], c[1], c[2], c[3], L.tr("module", "模块"),
+             ao.context.value()[0], ao.context.value()[1], ao.context.value()[2],
+             ao.context.value()[3]);
+  L.claim(
+      diff < 1e-5 && max_abs(a - step.weights.value()) < 1e-6,
+      fmt::format("c = sum_i a_i h_i by hand equals the module's context (max diff {:.1e})", diff),
+      fmt::format("手算的 c = sum_i a_i h_i 与模块输出的上下文向量一致（最大差 {:.1e}）", diff));
+
+  // Every step of a teacher-forced pass over test batches (with padding).
+  double worst_sum = 0, min_w = 1, pad_w = 0;
+  for (size_t start = 0; start < data.test.size(); start += 64) {
+    std::vector<const Example*> rows;
+    for (size_t i = start; i < std::min(data.test.size(), start + 64); ++i)
+      rows.push_back(&data.test[i]);
+    const Batch tb = make_batch(rows, sv, tv);
+    for (const Var& w : attn->forward(tb).weights) {  // (B,S) per step
+      const Tensor& wv = w.value();
+      for (int64_t r = 0; r < tb.B; ++r) {
+        double s = 0;
+        for (int64_t i = 0; i < tb.S; ++i) {
+          const real v = wv[r * tb.S + i];
+          s += v;
+          min_w = std::min(min_w, double(v));
+          if (tb.src_mask[r * tb.S + i] == 0) pad_w = std::max(pad_w, std::abs(double(v)));
+        }
+        worst_sum = std::max(worst_sum, std::abs(s - 1));
+      }
+    }
+  }
+  L.claim(worst_sum < 1e-5 && min_w >= 0 && pad_w == 0,
+          fmt::format("on every test step: |sum - 1| <= {:.1e} (< 1e-5), min weight {:.1e} >= 0, "
+                      "weight on padding exactly {}",
+                      worst_sum, min_w, pad_w),
+          fmt::format("在每个测试步上：|和 - 1| <= {:.1e}（< 1e-5），最小权重 {:.1e} >= 0，"
+                      "填充位置的权重恰好为 {}",
+                      worst_sum, min_w, pad_w));
+
+  // --- 2. A heatmap with the adjective–noun swap ------------------------------------
+  L.heading("Where the decoder looks", "解码器在看哪里");
+  // Greedy translations of the whole test set (Hypothesis::weights is (T,S) per sentence);
+  // reused for the length table below.
+  EvalOptions eo;
+  eo.bucket_edges = args.quick ? std::vector<int>{5, 7, 9} : std::vector<int>{5, 8, 11, 15};
+  const EvalResult ra = evaluate(*attn, data.test, sv, tv, eo);
+  const EvalResult rb = evaluate(*bottleneck, data.test, sv, tv, eo);
+  // Among test sentences with a gold adjective–noun swap that the model translates exactly
+  // (so rows are the reference words): does the Spanish adjective look at the English one?
+  int swaps = 0, noun_right = 0, adj_right = 0;
+  size_t shown = data.test.size();
+  bool shown_adj = false;
+  for (size_t n = 0; n < data.test.size(); ++n) {
+    const Example& e = data.test[n];
+    const int j = find_swap(e);
+    if (j < 0 || tv.decode(ra.outputs[n].tokens) != e.tgt) continue;
+    // Gold: target j (the noun) links source i, target j+1 (the adjective) links source i-1.
+    int64_t gold_noun = -1;
+    for (auto [i, t] : e.align)
+      if (t == j) gold_noun = i;
+    const bool noun_ok = argmax_row(ra.outputs[n].weights, j) == gold_noun;
+    const bool adj_ok = argmax_row(ra.outputs[n].weights, j + 1) == gold_noun - 1;
+    ++swaps, noun_right += noun_ok, adj_right += adj_ok;
+    // The picture: the shortest such sentence, preferring one where both rows are right.
+    const bool better =
+        shown == data.test.size() || (adj_ok && noun_ok && !shown_adj) ||
+        ((adj_ok && noun_ok) == shown_adj && e.src.size() < data.test[shown].src.size());
+    if (better) shown = n, shown_adj = adj_ok && noun_ok;
+  }
+  if (shown < data.test.size()) {
+    const Example& e = data.test[shown];
+    std::vector<std::string> rows = e.tgt;
+    rows.push_back("<eos>");  // weights has one row per produced token, <eos> included
+    fmt::print("  {}  ->  {}\n\n", join(e.src), join(e.tgt));
+    fmt::print("{}", attention_terminal(ra.outputs[shown].weights, e.src, rows));
+    const std::string svg = L.path("attention_heatmap.svg");
+    write_file(svg, attention_svg(ra.outputs[shown].weights, e.src, rows,
+                                  {L.tr("attention weights", "注意力权重"), 28}));
+    L.say(fmt::format("Heatmap: {}", svg), fmt::format("热力图：{}", svg));
+  }
+  L.say(
+      "The noun comes first in Spanish: its row skips the English adjective and looks at the\n"
+      "noun, off the diagonal. The adjective's row looks back at the adjective, or at the\n"
+      "noun again (the adjective agrees with the noun's gender and number): which one wins\n"
+      "depends on the training run.",
+      "西班牙语中名词在前：名词那一行跳过英语形容词，直接看名词，偏离对角线。形容词那一行\n"
+      "回头看形容词，或者再看一次名词（形容词要与名词的性和数一致）：哪一个胜出取决于训练。");
+  const double noun_frac = swaps ? double(noun_right) / swaps : 0;
+  fmt::print("  {} {}/{}, {} {}/{}\n",
+             L.tr("noun rows on the English noun:", "名词行指向英语名词："), noun_right, swaps,
+             L.tr("adjective rows on the English adjective:", "形容词行指向英语形容词："),
+             adj_right, swaps);
+  // Measured noun rows: full 108/108, quick 57/57 (seeds 1-3: 41/42, 48/48, 72/72). Adjective
+  // rows are 0% or ~100% depending on the run: full 108/108, quick 0/57 (seeds 1-3: 0/42,
+  // 48/48, 71/72), so only the noun rows are a claim.
+  L.claim(
+      swaps >= 5 && noun_frac >= 0.8,
+      fmt::format("reordering: in {}/{} exactly translated adjective-noun swaps the Spanish "
+                  "noun's argmax skips ahead to the English noun (>= 80%)",
+                  noun_right, swaps),
+      fmt::format("重新排序：在 {}/{} 个翻译完全正确的形容词-名词交换中，西班牙语名词一行的 argmax "
+                  "越过形容词，指向英语名词（>= 80%）",
+                  noun_right, swaps));
+
+  // --- 3. Accuracy by length --------------------------------------------------------
+  L.heading("Accuracy by sentence length", "按句子长度统计的准确率");
+  fmt::print("  {:>8} {:>4} | {:>24} | {:>24}\n", "", "", L.tr("attention", "注意力"),
+             L.tr("bottleneck", "瓶颈"));
+  fmt::print("  {:>8} {:>4} | {:>7} {:>7} {:>7} | {:>7} {:>7} {:>7}\n", L.tr("src len", "源长度"),
+             "n", L.tr("exact", "完全"), L.tr("token", "词元"), "BLEU", L.tr("exact", "完全"),
+             L.tr("token", "词元"), "BLEU");
+  for (size_t k = 0; k < ra.buckets.size(); ++k) {
+    const BucketScores &p = ra.buckets[k], &q = rb.buckets[k];
+    fmt::print("  {:>8} {:>4} | {:>6.1f}% {:>6.1f}% {:>7.3f} | {:>6.1f}% {:>6.1f}% {:>7.3f}\n",
+               p.label, p.count, 100 * p.exact, 100 * p.token_acc, p.bleu, 100 * q.exact,
+               100 * q.token_acc, q.bleu);
+  }
+  fmt::print("  {:>8} {:>4} | {:>6.1f}% {:>6.1f}% {:>7.3f} | {:>6.1f}% {:>6.1f}% {:>7.3f}\n",
+             L.tr("all", "全部"), data.test.size(), 100 * ra.exact, 100 * ra.token_acc, ra.bleu,
+             100 * rb.exact, 100 * rb.token_acc, rb.bleu);
+  fmt::print("  {} {:.3f}\n", L.tr("attention AER vs gold alignment:", "注意力与标准对齐的 AER："),
+             ra.aer);
+  // Measured AER (0 = perfect, 1 = nothing right): full 0.109, quick 0.141 (seeds 1-3:
+  // 0.230, 0.084, 0.133).
+  L.claim(
+      ra.aer >= 0 && ra.aer < 0.3,
+      fmt::format("the argmax of attention matches the gold alignment: AER {:.3f} < 0.3", ra.aer),
+      fmt::format("注意力的 argmax 与标准对齐吻合：AER {:.3f} < 0.3", ra.aer));
+  const BucketScores &a_short = ra.buckets.front(), &a_long = ra.buckets.back();
+  const BucketScores &b_short = rb.buckets.front(), &b_long = rb.buckets.back();
+  const double keep_a = a_long.bleu / a_short.bleu, keep_b = b_long.bleu / b_short.bleu;
+  // Measured (seed 42): BLEU kept on the longest bucket, attention / bottleneck:
+  // full 82% / 32%, quick 82% / 40% (seeds 1-3: 84/56, 86/34, 77/53).
+  // Thresholds: > 70% and at least 15 points above the bottleneck.
+  L.claim(keep_a > 0.7 && keep_a > keep_b + 0.15,
+          fmt::format("BLEU on the longest bucket keeps {:.0f}% of the shortest bucket's with "
+                      "attention (> 70%), {:.0f}% without (at least 15 points less)",
+                      100 * keep_a, 100 * keep_b),
+          fmt::format("最长分组的 BLEU 保持为最短分组的 {:.0f}%（注意力，> 70%），无注意力时只有 "
+                      "{:.0f}%（至少低 15 个百分点）",
+                      100 * keep_a, 100 * keep_b));
+  // Measured: longest-bucket token accuracy gap 44.2 points full, 40.7 quick (seeds 1-3:
+  // 29.0, 33.2, 40.0).
+  L.claim(a_long.token_acc - b_long.token_acc >= 0.15,
+          fmt::format("on the longest sentences attention's token accuracy is {:.1f} points above "
+                      "the bottleneck's (>= 15)",
+                      100 * (a_long.token_acc - b_long.token_acc)),
+          fmt::format("在最长的句子上，注意力模型的词元准确率比瓶颈模型高 {:.1f} 个百分点（>= 15）",
+                      100 * (a_long.token_acc - b_long.token_acc)));
+  L.say(
+      "With this short budget the attention model degrades gracefully while the bottleneck\n"
+      "collapses. Its exact match still falls with length: one wrong word spoils a sentence,\n"
+      "and a longer sentence has more words to get wrong; trained longer (about 13 epochs of\n"
+      "8000 sentences) it reaches about 88% exact match on this task.",
+      "在这么短的训练预算下，注意力模型随长度平缓下降，而瓶颈模型则彻底垮掉。注意力模型的\n"
+      "完全匹配率仍随长度下降：错一个词整句就不算对，而句子越长出错的机会越多；训练更久时\n"
+      "（约 8000 句训练 13 轮），它在这个任务上的完全匹配率约为 88%。");
+
+  std::vector<double> x, at, ab, bt, bb;
+  for (size_t k = 0; k < ra.buckets.size(); ++k) {
+    x.push_back(bucket_mid(ra.buckets[k]));
+    at.push_back(100 * ra.buckets[k].token_acc);
+    ab.push_back(100 * ra.buckets[k].bleu);
+    bt.push_back(100 * rb.buckets[k].token_acc);
+    bb.push_back(100 * rb.buckets[k].bleu);
+  }
+  const std::string svg = L.path("accuracy_by_length.svg");
+  write_file(svg,
+             line_plot_svg({{L.tr("attention, token acc", "注意力，词元准确率"), x, at},
+                            {L.tr("attention, BLEU x100", "注意力，BLEU x100"), x, ab},
+                            {L.tr("bottleneck, token acc", "瓶颈，词元准确率"), x, bt},
+                            {L.tr("bottleneck, BLEU x100", "瓶颈，BLEU x100"), x, bb}},
+                           {L.tr("toy en -> es: attention vs bottleneck, same budget",
+                                 "玩具英西翻译：注意力 vs 瓶颈，相同预算"),
+                            L.tr("source length", "源句长度"), L.tr("score (%)", "得分 (%)")}));
+  L.say(fmt::format("Figure: {}", svg), fmt::format("图：{}", svg));
+  return L.finish();
+}
