@@ -61,6 +61,10 @@ class ReferenceModel : public Module {
     register_module("out", out);
   }
 
+  RecurrentState cell_step(const LSTMCell& cell, const Var& x, const RecurrentState& s) const {
+    return fused_lstm ? cell.step(x, s) : cell.step_composed(x, s);
+  }
+
   // src (B,S) and tgt (B,T+1) row-major token ids. Decoder inputs are
   // tgt[:, :T], targets tgt[:, 1:]. Returns the scalar mean cross-entropy.
   Var loss(const Ids& src, const Ids& tgt) const {
@@ -75,7 +79,7 @@ class ReferenceModel : public Module {
     RecurrentState st = enc.zero_state(B);
     std::vector<Var> hs;
     for (int64_t s = 0; s < S; ++s) {
-      st = enc.step(select(x, 1, s), st);
+      st = cell_step(enc, select(x, 1, s), st);
       hs.push_back(st.h);
     }
     Var keys = stack(hs, 1);  // (B,S,H)
@@ -91,7 +95,7 @@ class ReferenceModel : public Module {
     Var ctx(Tensor::zeros({B, H}));           // c_0 = 0
     std::vector<Var> hc;                      // [h; ctx_t] per step
     for (int64_t t = 0; t < T; ++t) {
-      st = dec.step(concat({select(y, 1, t), ctx}, 1), st);
+      st = cell_step(dec, concat({select(y, 1, t), ctx}, 1), st);
       Var qp = reshape(W_q(st.h), {B, 1, H});                      // (B,1,H) broadcast over S
       Var e = reshape(v(tanh(kp + qp)), {B, S});                   // (B,S)
       Var a = softmax(e, 1);                                       // (B,S)
@@ -103,6 +107,9 @@ class ReferenceModel : public Module {
   }
 
   ReferenceSizes sz;
+  // true: LSTMCell::step (fused gates); false: step_composed (one op per
+  // equation). tests/nn_lstm_fused_test.cpp trains both and compares losses.
+  bool fused_lstm = true;
   Embedding src_emb, tgt_emb;
   LSTMCell enc, dec;
   Linear W_k, W_q, v, out;

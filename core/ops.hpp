@@ -82,6 +82,12 @@ Var masked_fill(const Var& x, const Tensor& mask, real value);
 // cond != 0 ? a : b, elementwise; cond, a and b broadcast together.
 Var where(const Tensor& cond, const Var& a, const Var& b);
 
+// --- fused LSTM cell  ops_lstm.cpp ----------------------------------------------------
+// The elementwise part of an LSTM step as one op (speed; equals the composed
+// cell, see nn/lstm_cell.hpp): pre (B,4H) = gate pre-activations in i, f, g, o
+// order, c (B,H) the old cell -> [h' c'] (B,2H).
+Var lstm_pointwise(const Var& pre, const Var& c);
+
 // --- loss  ops_cross_entropy.cpp -----------------------------------------------------
 // Mean over targets != ignore_index of -log softmax(logits)[target].
 // logits (N,V), targets (N). Fused: the gradient is (softmax - onehot)/count.

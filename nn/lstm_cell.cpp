@@ -16,6 +16,14 @@ LSTMCell::LSTMCell(int64_t E, int64_t H, Rng& rng, real forget_bias) : Recurrent
 RecurrentState LSTMCell::step(const Var& x, const RecurrentState& s) const {
   check_step(x, s);
   const int64_t H = hidden_size;
+  Var pre = linear(x, weight_ih, &bias_ih) + linear(s.h, weight_hh, &bias_hh);  // (B,4H)
+  Var hc = lstm_pointwise(pre, s.c);  // (B,2H) = [h' c'], the equations of step_composed
+  return {slice(hc, 1, 0, H), slice(hc, 1, H, 2 * H)};
+}
+
+RecurrentState LSTMCell::step_composed(const Var& x, const RecurrentState& s) const {
+  check_step(x, s);
+  const int64_t H = hidden_size;
   // All four gates' pre-activations in one (B,4H) sum, then cut into i, f, g, o.
   Var pre = linear(x, weight_ih, &bias_ih) + linear(s.h, weight_hh, &bias_hh);
   auto gates = split(pre, {H, H, H, H}, 1);

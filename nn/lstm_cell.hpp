@@ -22,7 +22,11 @@ namespace s2s {
 class LSTMCell : public RecurrentCell {
  public:
   LSTMCell(int64_t input_size, int64_t hidden_size, Rng& rng, real forget_bias = 0);
+  // Uses the fused lstm_pointwise op for the gates (fast, few graph nodes).
   RecurrentState step(const Var& x, const RecurrentState& s) const override;
+  // The same step written with one core op per equation above: the readable
+  // reference that tests/nn_lstm_fused_test.cpp compares step() against.
+  RecurrentState step_composed(const Var& x, const RecurrentState& s) const;
   std::string kind() const override { return "lstm"; }
 
   Var weight_ih, weight_hh, bias_ih, bias_hh;

@@ -1,0 +1,45 @@
+// Gradient checks (double precision, tolerance 1e-6) of the fused LSTM op
+// lstm_pointwise and of LSTMCell::step, which uses it, over two steps.
+#include <doctest/doctest.h>
+
+#include "core/gradcheck.hpp"
+#include "core/tensor_math.hpp"
+#include "nn/lstm_cell.hpp"
+
+using namespace s2s;
+
+TEST_CASE("gradcheck: lstm_pointwise w.r.t. pre-activations and cell state") {
+  Rng rng(21);
+  // Pre-activations up to ±3 reach the saturating parts of σ and tanh.
+  const Tensor pre = Tensor::uniform({3, 4 * 5}, rng, -3, 3);
+  const Tensor c = Tensor::uniform({3, 5}, rng, -2, 2);
+  GradCheckResult r =
+      gradcheck("lstm_pointwise",
+                [](const std::vector<Var>& in) { return lstm_pointwise(in[0], in[1]); }, {pre, c});
+  INFO(r.message);
+  CHECK(r.ok);
+  CHECK(r.checked == 3 * 20 + 3 * 5);
+}
+
+TEST_CASE("gradcheck: fused LSTMCell::step over two steps, inputs, state and parameters") {
+  Rng rng(22);
+  LSTMCell cell(3, 4, rng, /*forget_bias=*/1);
+  Var* slots[] = {&cell.weight_ih, &cell.weight_hh, &cell.bias_ih, &cell.bias_hh};
+  std::vector<Tensor> inputs{
+      Tensor::uniform({2, 3}, rng, -1, 1), Tensor::uniform({2, 3}, rng, -1, 1),
+      Tensor::uniform({2, 4}, rng, -1, 1), Tensor::uniform({2, 4}, rng, -1, 1)};
+  for (Var* s : slots) inputs.push_back(s->value());
+  GradCheckResult r = gradcheck(
+      "lstm step x2",
+      [&](const std::vector<Var>& in) {
+        for (size_t j = 0; j < 4; ++j) *slots[j] = in[4 + j];
+        RecurrentState s{in[2], in[3]};
+        s = cell.step(in[0], s);
+        s = cell.step(in[1], s);
+        return concat({s.h, s.c}, 1);
+      },
+      inputs);
+  INFO(r.message);
+  CHECK(r.ok);
+  CHECK(r.checked > 100);
+}
