@@ -43,12 +43,10 @@ Var lstm_pointwise(const Var& pre, const Var& c) {
     real* t = tc.data() + b * H;
     real* h_out = out.data() + b * 2 * H;
     real* c_out = h_out + H;
-    for (int64_t j = 0; j < H; ++j) {  // separate simple loops vectorize
-      ac[j] = fast::sigmoid_of(a[j]);
-      ac[H + j] = fast::sigmoid_of(a[H + j]);
-      ac[2 * H + j] = fast::tanh_of(a[2 * H + j]);
-      ac[3 * H + j] = fast::sigmoid_of(a[3 * H + j]);
-    }
+    // One simple loop per block, so each vectorizes: σ on [i f], tanh on g, σ on o.
+    for (int64_t j = 0; j < 2 * H; ++j) ac[j] = fast::sigmoid_of(a[j]);
+    for (int64_t j = 2 * H; j < 3 * H; ++j) ac[j] = fast::tanh_of(a[j]);
+    for (int64_t j = 3 * H; j < 4 * H; ++j) ac[j] = fast::sigmoid_of(a[j]);
     for (int64_t j = 0; j < H; ++j) c_out[j] = ac[H + j] * cb[j] + ac[j] * ac[2 * H + j];
     for (int64_t j = 0; j < H; ++j) t[j] = fast::tanh_of(c_out[j]);
     for (int64_t j = 0; j < H; ++j) h_out[j] = ac[3 * H + j] * t[j];
@@ -58,22 +56,30 @@ Var lstm_pointwise(const Var& pre, const Var& c) {
                      Tensor* dpre = self.input_grad(0);
                      Tensor* dc = self.input_grad(1);
                      for (int64_t b = 0; b < B; ++b) {
-                       const real* ac = act.data() + b * 4 * H;
+                       const real* i = act.data() + b * 4 * H;
+                       const real *f = i + H, *g = i + 2 * H, *o = i + 3 * H;
                        const real* t = tc.data() + b * H;
                        const real* cb = X(1).data() + b * H;
                        const real* dh = self.grad.data() + b * 2 * H;
                        const real* dcn = dh + H;
-                       for (int64_t j = 0; j < H; ++j) {
-                         const real i = ac[j], f = ac[H + j], g = ac[2 * H + j], o = ac[3 * H + j];
-                         const real dct = dcn[j] + dh[j] * o * (1 - t[j] * t[j]);
-                         if (dpre) {
-                           real* d = dpre->data() + b * 4 * H;
-                           d[j] += dct * g * i * (1 - i);
-                           d[H + j] += dct * cb[j] * f * (1 - f);
-                           d[2 * H + j] += dct * i * (1 - g * g);
-                           d[3 * H + j] += dh[j] * t[j] * o * (1 - o);
-                         }
-                         if (dc) (*dc)[b * H + j] += dct * f;
+                       // dc'_total, recomputed in each loop (cheaper than a buffer)
+                       auto dct = [&](int64_t j) {
+                         return dcn[j] + dh[j] * o[j] * (1 - t[j] * t[j]);
+                       };
+                       if (dpre) {
+                         real* d = dpre->data() + b * 4 * H;
+                         // One loop per gate block (few pointers each: they vectorize).
+                         for (int64_t j = 0; j < H; ++j) d[j] += dct(j) * g[j] * i[j] * (1 - i[j]);
+                         for (int64_t j = 0; j < H; ++j)
+                           d[H + j] += dct(j) * cb[j] * f[j] * (1 - f[j]);
+                         for (int64_t j = 0; j < H; ++j)
+                           d[2 * H + j] += dct(j) * i[j] * (1 - g[j] * g[j]);
+                         for (int64_t j = 0; j < H; ++j)
+                           d[3 * H + j] += dh[j] * t[j] * o[j] * (1 - o[j]);
+                       }
+                       if (dc) {
+                         real* d = dc->data() + b * H;
+                         for (int64_t j = 0; j < H; ++j) d[j] += dct(j) * f[j];
                        }
                      }
                    });
