@@ -8,18 +8,29 @@ namespace s2s {
 
 #define X(i) (self.inputs[i]->value)
 
+namespace {
+// g += sum_to(dy, g's shape), without the copy sum_to makes when no axis was
+// broadcast (the common case; the copy showed up in profiles).
+void accumulate_sum_to(Tensor& g, const Tensor& dy) {
+  if (g.shape() == dy.shape())
+    g += dy;
+  else
+    g += sum_to(dy, g.shape());
+}
+}  // namespace
+
 // y = a + b;  da += dy,  db += dy
 Var add(const Var& a, const Var& b) {
   return Var::make("add", a.value() + b.value(), {a, b}, [](Node& self) {
-    if (Tensor* g = self.input_grad(0)) *g += sum_to(self.grad, g->shape());
-    if (Tensor* g = self.input_grad(1)) *g += sum_to(self.grad, g->shape());
+    if (Tensor* g = self.input_grad(0)) accumulate_sum_to(*g, self.grad);
+    if (Tensor* g = self.input_grad(1)) accumulate_sum_to(*g, self.grad);
   });
 }
 
 // y = a - b;  da += dy,  db -= dy
 Var sub(const Var& a, const Var& b) {
   return Var::make("sub", a.value() - b.value(), {a, b}, [](Node& self) {
-    if (Tensor* g = self.input_grad(0)) *g += sum_to(self.grad, g->shape());
+    if (Tensor* g = self.input_grad(0)) accumulate_sum_to(*g, self.grad);
     if (Tensor* g = self.input_grad(1)) *g -= sum_to(self.grad, g->shape());
   });
 }

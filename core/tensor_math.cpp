@@ -19,16 +19,20 @@ std::vector<int64_t> broadcast_strides(const Shape& s, const Shape& out) {
 }  // namespace detail
 
 Tensor operator+(const Tensor& a, const Tensor& b) {
-  return zip(a, b, [](real x, real y) { return x + y; }, "add");
+  return zip(
+      a, b, [](real x, real y) { return x + y; }, "add");
 }
 Tensor operator-(const Tensor& a, const Tensor& b) {
-  return zip(a, b, [](real x, real y) { return x - y; }, "sub");
+  return zip(
+      a, b, [](real x, real y) { return x - y; }, "sub");
 }
 Tensor operator*(const Tensor& a, const Tensor& b) {
-  return zip(a, b, [](real x, real y) { return x * y; }, "mul");
+  return zip(
+      a, b, [](real x, real y) { return x * y; }, "mul");
 }
 Tensor operator/(const Tensor& a, const Tensor& b) {
-  return zip(a, b, [](real x, real y) { return x / y; }, "div");
+  return zip(
+      a, b, [](real x, real y) { return x / y; }, "div");
 }
 Tensor operator-(const Tensor& a) {
   return map(a, [](real x) { return -x; });
@@ -56,7 +60,15 @@ Tensor& operator+=(Tensor& a, const Tensor& b) {
   a = a + b;
   return a;
 }
-Tensor& operator-=(Tensor& a, const Tensor& b) { return a += -b; }
+Tensor& operator-=(Tensor& a, const Tensor& b) {
+  if (a.shape() == b.shape()) {  // fast path: no temporary -b
+    real* x = a.data();
+    const real* y = b.data();
+    for (int64_t i = 0, n = a.numel(); i < n; ++i) x[i] -= y[i];
+    return a;
+  }
+  return a += -b;
+}
 Tensor& operator*=(Tensor& a, real s) {
   for (real& x : a.values()) x *= s;
   return a;
