@@ -134,8 +134,9 @@ int run(const Options& opt) {
     if (!opt.save.empty())
       std::printf("step=%lld loss=%.9g\n", static_cast<long long>(i), loss.item());
     if (opt.rss_every > 0 && (i + 1) % opt.rss_every == 0)
-      std::printf("step=%lld rss_mb=%.1f\n", static_cast<long long>(i + 1),
-                  proc_status_mb("VmRSS"));
+      std::printf("step=%lld rss_mb=%.1f peak_rss_mb=%.1f\n", static_cast<long long>(i + 1),
+                  proc_status_mb("VmRSS"), proc_status_mb("VmHWM"));
+    std::fflush(stdout);  // (outside the timed part) progress shows while a long run goes on
   }
   const double wall = median(ms);
   std::printf(
