@@ -18,8 +18,14 @@ int64_t shape_numel(const Shape& s) {
 }
 
 void check_shape(const Shape& s, const char* what) {
-  for (int64_t d : s)
+  // The element count must fit in int64: a product that wrapped around (e.g.
+  // (2^32,2^32) -> 0) would describe a tensor with far fewer numbers than its shape.
+  int64_t n = 1;
+  for (int64_t d : s) {
     S2S_CHECK(d >= 0, "{}: sizes must be >= 0, got shape {}", what, shape_str(s));
+    S2S_CHECK(!__builtin_mul_overflow(n, d, &n), "{}: shape {} has too many elements", what,
+              shape_str(s));
+  }
 }
 
 int normalize_axis(int axis, int64_t rank, const char* op) {

@@ -238,18 +238,27 @@ SafetensorsFile read_safetensors(const std::string& path) {
         parse_dtype(dt, t.dtype),
         "load_safetensors '{}': tensor '{}' has unknown dtype '{}' (supported: F32, F64, I64)",
         path, name, dt);
+    // Sizes come from an untrusted file: each must fit in int64 and their product,
+    // in bytes, must not overflow (a huge shape must not wrap around to a small size).
+    uint64_t nbytes = static_cast<uint64_t>(dtype_size(t.dtype));
+    bool fits = true;
     for (auto& d : entry["shape"]) {
-      S2S_CHECK(d.is_number_unsigned(), "load_safetensors '{}': tensor '{}' has a bad shape {}",
-                path, name, entry["shape"].dump());
+      S2S_CHECK(d.is_number_unsigned() && d.get<uint64_t>() <= uint64_t{INT64_MAX},
+                "load_safetensors '{}': tensor '{}' has a bad shape {}", path, name,
+                entry["shape"].dump());
       t.shape.push_back(d.get<int64_t>());
+      fits = fits && !__builtin_mul_overflow(nbytes, d.get<uint64_t>(), &nbytes);
     }
+    S2S_CHECK(fits && nbytes <= uint64_t{INT64_MAX},
+              "load_safetensors '{}': tensor '{}' shape {} is too large", path, name,
+              entry["shape"].dump());
     const uint64_t begin = entry["data_offsets"][0].get<uint64_t>();
     const uint64_t end = entry["data_offsets"][1].get<uint64_t>();
     S2S_CHECK(begin <= end && end <= data_size,
               "load_safetensors '{}': tensor '{}' data_offsets [{}, {}] are out of range (data "
               "section has {} bytes; truncated file?)",
               path, name, begin, end, data_size);
-    const uint64_t need = static_cast<uint64_t>(shape_numel(t.shape) * dtype_size(t.dtype));
+    const uint64_t need = nbytes;
     S2S_CHECK(end - begin == need,
               "load_safetensors '{}': tensor '{}' shape {} with dtype {} needs {} bytes but "
               "data_offsets [{}, {}] span {}",

@@ -76,6 +76,20 @@ TEST_CASE("reliability: every bad input is a clear s2s::Error (table)") {
     bytes[0] = 5;
     write_text(garbage, bytes + "{oops");
   }
+  // Shapes whose sizes overflow: (2^32,2^32) F32 wraps to 0 bytes; 2^64-1 is -1 as int64.
+  auto write_header = [&](const std::string& name, const std::string& json, size_t data_bytes) {
+    std::string bytes(8, '\0');
+    for (size_t i = 0, n = json.size(); i < 8; ++i, n >>= 8) bytes[i] = static_cast<char>(n & 0xff);
+    write_text(tmp.file(name), bytes + json + std::string(data_bytes, '\0'));
+    return tmp.file(name);
+  };
+  const std::string overflow = write_header(
+      "overflow.safetensors",
+      R"({"t":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}})", 0);
+  const std::string minus_one = write_header(
+      "minus_one.safetensors",
+      R"({"t":{"dtype":"F32","shape":[18446744073709551615,18446744073709551615],"data_offsets":[0,4]}})",
+      4);
   const std::string bad_tsv = tmp.file("bad.tsv");
   write_text(bad_tsv, "hello\thola\nno tab on this line\n");
   const std::string bad_vocab = tmp.file("bad.vocab");
@@ -181,6 +195,11 @@ TEST_CASE("reliability: every bad input is a clear s2s::Error (table)") {
       {"backward: from a non-scalar", [&] { mul_scalar(a23, 2).backward(); }, "needs a scalar"},
       // --- tensors --------------------------------------------------------------------
       {"Tensor::zeros: negative size", [&] { Tensor::zeros({-1}); }, "sizes must be >= 0"},
+      {"Tensor::zeros: element count overflows",
+       [&] {
+         Tensor::zeros({int64_t{1} << 32, int64_t{1} << 32});
+       },
+       "too many elements"},
       {"Tensor::from: too few values",
        [&] {
          Tensor::from({2, 2}, {1, 2, 3});
@@ -339,6 +358,8 @@ TEST_CASE("reliability: every bad input is a clear s2s::Error (table)") {
       {"load_safetensors: missing file", [&] { load_safetensors(missing); }, "cannot open"},
       {"load_safetensors: truncated file", [&] { load_safetensors(truncated); }, "truncated"},
       {"load_safetensors: header is not JSON", [&] { load_safetensors(garbage); }, "bad JSON"},
+      {"load_safetensors: shape size overflows", [&] { load_safetensors(overflow); }, "too large"},
+      {"load_safetensors: size 2^64-1", [&] { load_safetensors(minus_one); }, "bad shape"},
       {"load_tatoeba: missing file", [&] { load_tatoeba(missing); }, "cannot open"},
       {"load_tatoeba: malformed line (strict)",
        [&] {
