@@ -218,8 +218,9 @@ TEST_CASE("reliability: every bad input is a clear s2s::Error (table)") {
        [&] {
          emb.forward({1, 10}, {2});
        },
-       "10"},
-      {"Embedding: negative token id", [&] { emb.forward({-1}, {1}); }, "-1"},
+       "token id 10 at position 1 is outside"},
+      {"Embedding: negative token id", [&] { emb.forward({-1}, {1}); },
+       "token id -1 at position 0 is outside"},
       {"Embedding: padding_idx out of range", [&] { Embedding(10, 4, rng, 10); }, "padding_idx"},
       {"make_cell: unknown kind", [&] { make_cell("transformer", E, H, rng); },
        "unknown cell kind"},
@@ -316,12 +317,12 @@ TEST_CASE("reliability: every bad input is a clear s2s::Error (table)") {
        [&] {
          enc.forward({1, 2, 10, 1, 2, 3}, B, S, {3, 3});
        },
-       "10"},
+       "token id 10"},
       {"Encoder: negative token id",
        [&] {
          enc.forward({1, 2, -4, 1, 2, 3}, B, S, {3, 3});
        },
-       "-4"},
+       "token id -4"},
       {"Encoder: ids do not fill (B,S)",
        [&] {
          enc.forward({1, 2, 3}, B, S, {3, 3});
@@ -390,6 +391,27 @@ TEST_CASE("reliability: every bad input is a clear s2s::Error (table)") {
       {"Adam: beta1 = 1", [&] { Adam(lin.parameters(), real(1e-3), 1, real(0.999)); }, "beta"},
       {"clip_grad_norm: max_norm 0", [&] { clip_grad_norm(lin.parameters(), 0); }, "max_norm"},
   };
+
+  // Every score function checks its inputs: a query of the wrong width, keys of
+  // the wrong width, and batch sizes that differ.
+  for (const std::string& name : score_names()) {
+    std::shared_ptr<ScoreFunction> f = make_score(name, H, H, H, 16, rng);
+    rows.push_back({name + " score: query of the wrong width",
+                    [=] {
+                      f->score(rand_var({B, H + 1}), keys, {});
+                    },
+                    name + " score: query must be (B,5)"});
+    rows.push_back({name + " score: keys of the wrong width",
+                    [=] {
+                      f->score(q, rand_var({B, S, H + 1}), {});
+                    },
+                    name + " score: keys must be (B,S,5)"});
+    rows.push_back({name + " score: batch sizes differ",
+                    [=] {
+                      f->score(rand_var({B + 1, H}), keys, {});
+                    },
+                    name + " score: batch sizes differ"});
+  }
 
   for (const Row& r : rows) {
     INFO("row: ", r.what);
