@@ -1,6 +1,10 @@
 #include "seq2seq/data/vocab.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 
@@ -70,10 +74,25 @@ Vocab Vocab::build(const std::vector<std::vector<std::string>>& sequences, int m
 }
 
 void Vocab::save(const std::string& path) const {
-  std::ofstream f(path);
-  S2S_CHECK(f.good(), "Vocab::save: cannot open '{}' for writing", path);
-  for (const auto& w : words_) f << w << '\n';
-  S2S_CHECK(f.good(), "Vocab::save: write to '{}' failed", path);
+  // Atomic: write a temporary file beside the target, then rename it over the
+  // target, so a failed or interrupted save never leaves a half-written vocabulary.
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream f(tmp);
+    S2S_CHECK(f.good(), "Vocab::save: cannot open '{}' for writing", tmp);
+    for (const auto& w : words_) f << w << '\n';
+    f.close();
+    if (f.fail()) {
+      std::remove(tmp.c_str());
+      throw Error(fmt::format("Vocab::save: write to '{}' failed; '{}' is unchanged", tmp, path));
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::remove(tmp.c_str());
+    throw Error(fmt::format("Vocab::save: cannot replace '{}': {}", path, ec.message()));
+  }
 }
 
 Vocab Vocab::load(const std::string& path) {
