@@ -68,8 +68,7 @@ class ReferenceModel : public Module {
   // src (B,S) and tgt (B,T+1) row-major token ids. Decoder inputs are
   // tgt[:, :T], targets tgt[:, 1:]. Returns the scalar mean cross-entropy.
   Var loss(const Ids& src, const Ids& tgt) const {
-    const auto [V, E, H, B, S, T] = sz;
-    (void)V, (void)E;
+    const int64_t H = sz.H, B = sz.B, S = sz.S, T = sz.T;
     S2S_CHECK(static_cast<int64_t>(src.size()) == B * S &&
                   static_cast<int64_t>(tgt.size()) == B * (T + 1),
               "ReferenceModel: need src (B,S) = {} ids and tgt (B,T+1) = {} ids, got {} and {}",
