@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
   const double a_short = ea.buckets.front().token_acc, a_long = ea.buckets.back().token_acc;
   // Measured with seed 42 (token accuracy, shortest → longest bucket):
   //   quick: bottleneck 57.7% → 20.2% (exact 1.3% overall), attention 96.9% → 86.1% (exact 63%)
-  //   full:  bottleneck 71.1% → 20.0% (exact 5.2% overall), attention 99.8% → 94.4% (exact 92.0%)
+  //   full:  bottleneck 71.2% → 19.9% (exact 5.2% overall), attention 98.9% → 98.2% (exact 95.2%)
   L.claim(ea.exact > eb.exact + 0.15,
           "attention beats the bottleneck overall by more than 15 points of exact match",
           "注意力模型的总体完全匹配率比瓶颈模型高出 15 个百分点以上");
