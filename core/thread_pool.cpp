@@ -99,7 +99,8 @@ void ThreadPool::worker_loop(int index) {
     }
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (error && !worker_error_) worker_error_ = error;
+      if (error && !worker_error_) worker_error_ = std::move(error);
+      error = nullptr;  // drop our reference under the lock, before the caller may rethrow
       --pending_;
     }
     done_.notify_one();
