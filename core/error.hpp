@@ -13,8 +13,8 @@ struct Error : std::runtime_error {
 };
 
 // S2S_CHECK(cond, "fmt {}", args...) throws s2s::Error with a formatted message.
-#define S2S_CHECK(cond, ...)                                  \
-  do {                                                        \
+#define S2S_CHECK(cond, ...)                                   \
+  do {                                                         \
     if (!(cond)) throw ::s2s::Error(fmt::format(__VA_ARGS__)); \
   } while (0)
 

@@ -15,8 +15,8 @@ Var gather_rows(const Var& table, const Ids& ids, const Shape& ids_shape) {
             "gather_rows: {} ids given for ids shape {}", ids.size(), shape_str(ids_shape));
   const int64_t V = table.size(0), E = table.size(1);
   for (size_t n = 0; n < ids.size(); ++n)
-    S2S_CHECK(ids[n] >= 0 && ids[n] < V, "gather_rows: token id {} at position {} is outside [0, {})",
-              ids[n], n, V);
+    S2S_CHECK(ids[n] >= 0 && ids[n] < V,
+              "gather_rows: token id {} at position {} is outside [0, {})", ids[n], n, V);
   Shape out_shape = ids_shape;
   out_shape.push_back(E);
   Tensor out(out_shape);

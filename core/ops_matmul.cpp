@@ -27,7 +27,8 @@ Var matmul(const Var& a, const Var& b) {
       // dA (M,K) += dC (M,N) · Bᵀ (N,K)
       if (dA) gemm(false, true, M, K, N, dc, N, b, N, dA->data() + i * M * K, K, true);
       // dB (K,N) += Aᵀ (K,M) · dC (M,N)
-      if (dB) gemm(true, false, K, N, M, a, K, dc, N, dB->data() + (batched ? i * K * N : 0), N, true);
+      if (dB)
+        gemm(true, false, K, N, M, a, K, dc, N, dB->data() + (batched ? i * K * N : 0), N, true);
     }
   });
 }

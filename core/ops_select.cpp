@@ -13,12 +13,12 @@ Var masked_fill(const Var& x, const Tensor& mask, real value) {
   bool fits = mask.rank() <= x.rank();
   for (int64_t i = 1; fits && i <= mask.rank(); ++i)
     fits = mask.size(-i) == 1 || mask.size(-i) == x.size(-i);
-  S2S_CHECK(fits,
-            "masked_fill: mask shape {} does not broadcast to x shape {}", shape_str(mask.shape()),
-            shape_str(x.shape()));
-  Tensor keep = broadcast_to(map(mask, [](real m) { return m != 0 ? real(0) : real(1); }), x.shape());
-  Tensor out = zip(x.value(), keep, [value](real v, real k) { return k != 0 ? v : value; },
-                   "masked_fill");
+  S2S_CHECK(fits, "masked_fill: mask shape {} does not broadcast to x shape {}",
+            shape_str(mask.shape()), shape_str(x.shape()));
+  Tensor keep =
+      broadcast_to(map(mask, [](real m) { return m != 0 ? real(0) : real(1); }), x.shape());
+  Tensor out = zip(
+      x.value(), keep, [value](real v, real k) { return k != 0 ? v : value; }, "masked_fill");
   // Filling with -inf is how masks work (e^{-inf} = 0 in a softmax), not an anomaly:
   // anomaly mode skips this output's Inf check. Any NaN/Inf that x brought in was
   // already reported by the op that made x.
@@ -31,7 +31,8 @@ Var masked_fill(const Var& x, const Tensor& mask, real value) {
 
 // y = cond ? a : b;  da += dy * cond,  db += dy * (1 - cond)
 Var where(const Tensor& cond, const Var& a, const Var& b) {
-  Shape shape = broadcast_shapes(broadcast_shapes(a.shape(), b.shape(), "where"), cond.shape(), "where");
+  Shape shape =
+      broadcast_shapes(broadcast_shapes(a.shape(), b.shape(), "where"), cond.shape(), "where");
   Tensor c = broadcast_to(map(cond, [](real m) { return m != 0 ? real(1) : real(0); }), shape);
   Tensor out = c * a.value() + (1 - c) * b.value();
   return Var::make("where", std::move(out), {a, b}, [c](Node& self) {

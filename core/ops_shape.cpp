@@ -51,8 +51,9 @@ Var slice(const Var& x, int axis, int64_t start, int64_t stop) {
 
 Var select(const Var& x, int axis, int64_t index) {
   int ax = normalize_axis(axis, x.rank(), "select");
-  S2S_CHECK(index >= 0 && index < x.size(ax), "select: index {} out of range for axis {} of shape {}",
-            index, ax, shape_str(x.shape()));
+  S2S_CHECK(index >= 0 && index < x.size(ax),
+            "select: index {} out of range for axis {} of shape {}", index, ax,
+            shape_str(x.shape()));
   Shape s = x.shape();
   s.erase(s.begin() + ax);
   return reshape(slice(x, ax, index, index + 1), s);

@@ -73,12 +73,10 @@ Var square(const Var& x) {
 
 // y = x^p;  dx += dy * p x^(p-1)
 Var pow(const Var& x, real p) {
-  return Var::make("pow", map(x.value(), [p](real v) { return std::pow(v, p); }), {x},
-                   [p](Node& self) {
-                     accumulate(self, [p](real x, real, real dy) {
-                       return dy * p * std::pow(x, p - 1);
-                     });
-                   });
+  return Var::make(
+      "pow", map(x.value(), [p](real v) { return std::pow(v, p); }), {x}, [p](Node& self) {
+        accumulate(self, [p](real x, real, real dy) { return dy * p * std::pow(x, p - 1); });
+      });
 }
 
 }  // namespace s2s

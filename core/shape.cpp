@@ -42,8 +42,8 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
     int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
     int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
     S2S_CHECK(da == db || da == 1 || db == 1,
-              "{}: shapes {} and {} cannot be broadcast (sizes {} and {} differ)", op,
-              shape_str(a), shape_str(b), da, db);
+              "{}: shapes {} and {} cannot be broadcast (sizes {} and {} differ)", op, shape_str(a),
+              shape_str(b), da, db);
     out[i] = da == 1 ? db : da;
   }
   return out;

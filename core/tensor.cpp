@@ -61,9 +61,7 @@ int64_t flat_index(const Shape& shape, std::initializer_list<int64_t> idx) {
 }  // namespace
 
 real& Tensor::at(std::initializer_list<int64_t> idx) { return data_[flat_index(shape_, idx)]; }
-real Tensor::at(std::initializer_list<int64_t> idx) const {
-  return data_[flat_index(shape_, idx)];
-}
+real Tensor::at(std::initializer_list<int64_t> idx) const { return data_[flat_index(shape_, idx)]; }
 
 real Tensor::item() const {
   S2S_CHECK(numel() == 1, "item: needs a tensor with one element, got shape {}", shape_str(shape_));
@@ -104,8 +102,8 @@ Tensor Tensor::reshape(Shape shape) && {
 
 Tensor Tensor::permute(const std::vector<int>& axes) const {
   const int64_t r = rank();
-  S2S_CHECK(static_cast<int64_t>(axes.size()) == r, "permute: {} axes given for a tensor of shape {}",
-            axes.size(), shape_str(shape_));
+  S2S_CHECK(static_cast<int64_t>(axes.size()) == r,
+            "permute: {} axes given for a tensor of shape {}", axes.size(), shape_str(shape_));
   std::vector<int> ax(axes.size());
   std::vector<bool> seen(axes.size(), false);
   for (size_t i = 0; i < axes.size(); ++i) {

@@ -53,8 +53,8 @@ class Tensor {
   // reshape moves no elements (and, on an rvalue, copies none): one size may be -1.
   Tensor reshape(Shape shape) const&;
   Tensor reshape(Shape shape) &&;
-  Tensor permute(const std::vector<int>& axes) const;  // copies into the new order
-  Tensor transpose(int a, int b) const;                 // swap two axes (copy)
+  Tensor permute(const std::vector<int>& axes) const;         // copies into the new order
+  Tensor transpose(int a, int b) const;                       // swap two axes (copy)
   Tensor slice(int axis, int64_t start, int64_t stop) const;  // [start, stop) along axis
   static Tensor concat(const std::vector<Tensor>& parts, int axis);
   static Tensor stack(const std::vector<Tensor>& parts, int axis);

@@ -19,16 +19,20 @@ std::vector<int64_t> broadcast_strides(const Shape& s, const Shape& out) {
 }  // namespace detail
 
 Tensor operator+(const Tensor& a, const Tensor& b) {
-  return zip(a, b, [](real x, real y) { return x + y; }, "add");
+  return zip(
+      a, b, [](real x, real y) { return x + y; }, "add");
 }
 Tensor operator-(const Tensor& a, const Tensor& b) {
-  return zip(a, b, [](real x, real y) { return x - y; }, "sub");
+  return zip(
+      a, b, [](real x, real y) { return x - y; }, "sub");
 }
 Tensor operator*(const Tensor& a, const Tensor& b) {
-  return zip(a, b, [](real x, real y) { return x * y; }, "mul");
+  return zip(
+      a, b, [](real x, real y) { return x * y; }, "mul");
 }
 Tensor operator/(const Tensor& a, const Tensor& b) {
-  return zip(a, b, [](real x, real y) { return x / y; }, "div");
+  return zip(
+      a, b, [](real x, real y) { return x / y; }, "div");
 }
 Tensor operator-(const Tensor& a) {
   return map(a, [](real x) { return -x; });

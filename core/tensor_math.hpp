@@ -47,7 +47,8 @@ Tensor sum_to(const Tensor& g, const Shape& shape);
 // --- reductions ----------------------------------------------------------------
 Tensor sum(const Tensor& a, int axis, bool keepdim = false);
 Tensor max(const Tensor& a, int axis, bool keepdim = false);
-std::vector<int64_t> argmax(const Tensor& a, int axis);  // indices along axis, row-major over the rest
+std::vector<int64_t> argmax(const Tensor& a,
+                            int axis);  // indices along axis, row-major over the rest
 real sum_all(const Tensor& a);
 real max_abs(const Tensor& a);
 real norm(const Tensor& a);  // Euclidean norm of all elements

@@ -50,7 +50,8 @@ void check_finite(const Tensor& t, const char* what, const Node& n) {
       "anomaly: {} of op '{}'{} contains NaN or Inf (shape {}, inputs: {})", what, n.op,
       n.name.empty() ? "" : fmt::format(" ('{}')", n.name), shape_str(n.value.shape()), [&] {
         std::vector<std::string> s;
-        for (auto& in : n.inputs) s.push_back(fmt::format("{}{}", in->op, shape_str(in->value.shape())));
+        for (auto& in : n.inputs)
+          s.push_back(fmt::format("{}{}", in->op, shape_str(in->value.shape())));
         return fmt::format("{}", fmt::join(s, ", "));
       }()));
 }

@@ -64,7 +64,8 @@ std::vector<ModelConfig> all_variants(const Fixture& f) {
     c.attn.score = score;
     out.push_back(c);
   }
-  for (Placement p : {Placement::input, Placement::output, Placement::both, Placement::input_feeding}) {
+  for (Placement p :
+       {Placement::input, Placement::output, Placement::both, Placement::input_feeding}) {
     ModelConfig c = f.config();
     c.cell = "lstm";
     c.attn.placement = p;
@@ -152,7 +153,8 @@ TEST_CASE("seq2seq: beam size 1 equals greedy decoding") {
   }
 }
 
-TEST_CASE("seq2seq: training learns the reverse task; beam search is at least as likely as greedy") {
+TEST_CASE(
+    "seq2seq: training learns the reverse task; beam search is at least as likely as greedy") {
   Fixture f("reverse", 600);
   ModelConfig c = f.config();
   c.hidden = 32;
@@ -176,7 +178,8 @@ TEST_CASE("seq2seq: training learns the reverse task; beam search is at least as
     Example e = f.data.test[i];
     e.tgt = f.tgt.decode(h.tokens);
     ForwardOutput fo = m.forward(make_batch({&e}, f.src, f.tgt));
-    CHECK(-fo.loss.item() * static_cast<double>(fo.tokens) == doctest::Approx(h.log_prob).epsilon(1e-4));
+    CHECK(-fo.loss.item() * static_cast<double>(fo.tokens) ==
+          doctest::Approx(h.log_prob).epsilon(1e-4));
   }
 }
 
@@ -205,7 +208,8 @@ TEST_CASE("seq2seq: train -> save -> load -> translate gives identical outputs")
     CHECK(before[i].log_prob == after[i].log_prob);  // bit-exact parameters
   }
   // Errors: missing folder, and a model file with a missing config key.
-  CHECK_THROWS_WITH_AS(load_model((dir / "nope").string()), doctest::Contains("is not a folder"), Error);
+  CHECK_THROWS_WITH_AS(load_model((dir / "nope").string()), doctest::Contains("is not a folder"),
+                       Error);
   save_module((dir / "model.safetensors").string(), m, {{"cell", "gru"}});
   CHECK_THROWS_WITH_AS(load_model(dir.string()), doctest::Contains("metadata has no"), Error);
   std::filesystem::remove_all(dir);
@@ -218,9 +222,10 @@ TEST_CASE("seq2seq: clear errors for bad configurations and inputs") {
   CHECK_THROWS_WITH_AS(Seq2Seq{c}, doctest::Contains("telepathy"), Error);
   c = f.config();
   c.attn.variant = "sideways";
-  CHECK_THROWS_WITH_AS(Seq2Seq{c}, doctest::Contains("unknown attention variant 'sideways'"), Error);
-  CHECK_THROWS_WITH_AS(placement_from_string("middle"), doctest::Contains("unknown context placement"),
+  CHECK_THROWS_WITH_AS(Seq2Seq{c}, doctest::Contains("unknown attention variant 'sideways'"),
                        Error);
+  CHECK_THROWS_WITH_AS(placement_from_string("middle"),
+                       doctest::Contains("unknown context placement"), Error);
   c = f.config();
   c.src_vocab = 2;
   CHECK_THROWS_WITH_AS(Seq2Seq{c}, doctest::Contains("vocabularies must have more"), Error);
@@ -228,7 +233,8 @@ TEST_CASE("seq2seq: clear errors for bad configurations and inputs") {
   Batch b = f.batch({0});
   b.src[0] = 10000;  // a token id outside the vocabulary
   CHECK_THROWS_WITH_AS(m.forward(b), doctest::Contains("token id 10000"), Error);
-  CHECK_THROWS_WITH_AS(greedy_decode(m, f.batch({0}), 0), doctest::Contains("max_len must be > 0"), Error);
-  CHECK_THROWS_WITH_AS(beam_search(m, f.batch({0}), {0, 5, 0}), doctest::Contains("beam_size must be >= 1"),
+  CHECK_THROWS_WITH_AS(greedy_decode(m, f.batch({0}), 0), doctest::Contains("max_len must be > 0"),
                        Error);
+  CHECK_THROWS_WITH_AS(beam_search(m, f.batch({0}), {0, 5, 0}),
+                       doctest::Contains("beam_size must be >= 1"), Error);
 }

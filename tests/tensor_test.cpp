@@ -96,6 +96,6 @@ TEST_CASE("tensor math: reductions, softmax, matmul") {
   CHECK(std::exp(ls[1]) == doctest::Approx(s[1]));
   Tensor m = matmul(Tensor::from({2, 2}, {1, 2, 3, 4}), Tensor::from({2, 1}, {5, 6}));
   CHECK(m.values() == std::vector<real>{17, 39});
-  CHECK_THROWS_WITH_AS(matmul(a, a), doctest::Contains("matmul: inner sizes differ: a (2,3) vs b (2,3)"),
-                       Error);
+  CHECK_THROWS_WITH_AS(matmul(a, a),
+                       doctest::Contains("matmul: inner sizes differ: a (2,3) vs b (2,3)"), Error);
 }

@@ -55,11 +55,12 @@ int main(int argc, char** argv) {
   const bool quick = args.quick;
 
   L.heading("The task: toy English → Spanish", "任务：玩具英译西");
-  L.say("Sentences come from a small grammar with the things that make translation hard: adjectives\n"
-        "move behind the noun, articles and adjectives agree in gender and number, verbs conjugate,\n"
-        "negation and relative clauses change word order. Every pair has a gold word alignment.",
-        "句子由一个小语法生成，包含翻译中的难点：形容词移到名词之后，冠词和形容词的性数\n"
-        "要一致，动词要变位，否定和关系从句会改变语序。每一对句子都有标准的词对齐。");
+  L.say(
+      "Sentences come from a small grammar with the things that make translation hard: adjectives\n"
+      "move behind the noun, articles and adjectives agree in gender and number, verbs conjugate,\n"
+      "negation and relative clauses change word order. Every pair has a gold word alignment.",
+      "句子由一个小语法生成，包含翻译中的难点：形容词移到名词之后，冠词和形容词的性数\n"
+      "要一致，动词要变位，否定和关系从句会改变语序。每一对句子都有标准的词对齐。");
   TaskConfig tc;
   tc.seed = args.seed;
   tc.n_train = quick ? 2000 : 8000;
@@ -71,8 +72,8 @@ int main(int argc, char** argv) {
   auto [sv, tv] = build_vocabs(data.train);
   const std::vector<int> edges = quick ? std::vector<int>{4, 8} : std::vector<int>{5, 10, 15};
   const Example& ex = data.train.front();
-  fmt::print("  {} training pairs, e.g.\n    {}\n    {}\n", data.train.size(), fmt::join(ex.src, " "),
-             fmt::join(ex.tgt, " "));
+  fmt::print("  {} training pairs, e.g.\n    {}\n    {}\n", data.train.size(),
+             fmt::join(ex.src, " "), fmt::join(ex.tgt, " "));
 
   ModelConfig mc;
   mc.cell = "gru";
@@ -97,17 +98,19 @@ int main(int argc, char** argv) {
   EvalResult eb = train_and_test(bottleneck, data, sv, tv, epochs, batch, args.seed, edges);
 
   L.heading("Model 2: attention", "模型二：注意力机制");
-  L.say("At every step the decoder scores all encoder states, turns the scores into weights that\n"
-        "are >= 0 and sum to 1 (softmax), and reads their weighted average: a new context vector.",
-        "解码器在每一步给所有编码器状态打分，用 softmax 把分数变成非负且和为 1 的注意力权重，\n"
-        "再取加权平均：每一步都有一个新的上下文向量。");
+  L.say(
+      "At every step the decoder scores all encoder states, turns the scores into weights that\n"
+      "are >= 0 and sum to 1 (softmax), and reads their weighted average: a new context vector.",
+      "解码器在每一步给所有编码器状态打分，用 softmax 把分数变成非负且和为 1 的注意力权重，\n"
+      "再取加权平均：每一步都有一个新的上下文向量。");
   mc.attention = true;
   Seq2Seq attention(mc);
   EvalResult ea = train_and_test(attention, data, sv, tv, epochs, batch, args.seed, edges);
 
   L.heading("Accuracy by source length", "按源句长度统计的准确率");
   fmt::print("  {:>8} {:>5} | {:>10} {:>10} | {:>10} {:>10}\n", "", "", L.tr("exact", "完全匹配"),
-             L.tr("exact", "完全匹配"), L.tr("token acc", "词准确率"), L.tr("token acc", "词准确率"));
+             L.tr("exact", "完全匹配"), L.tr("token acc", "词准确率"),
+             L.tr("token acc", "词准确率"));
   fmt::print("  {:>8} {:>5} | {:>10} {:>10} | {:>10} {:>10}\n", L.tr("src len", "源句长度"), "n",
              L.tr("bottleneck", "瓶颈"), L.tr("attention", "注意力"), L.tr("bottleneck", "瓶颈"),
              L.tr("attention", "注意力"));
@@ -129,9 +132,10 @@ int main(int argc, char** argv) {
   L.claim(ea.exact > eb.exact + 0.15,
           "attention beats the bottleneck overall by more than 15 points of exact match",
           "注意力模型的总体完全匹配率比瓶颈模型高出 15 个百分点以上");
-  L.claim(b_long < 0.5 * b_short,
-          "the bottleneck's token accuracy on the longest sentences is below half of the shortest's",
-          "瓶颈模型在最长句子上的词准确率不到最短句子的一半");
+  L.claim(
+      b_long < 0.5 * b_short,
+      "the bottleneck's token accuracy on the longest sentences is below half of the shortest's",
+      "瓶颈模型在最长句子上的词准确率不到最短句子的一半");
   L.claim(a_short - a_long < 0.5 * (b_short - b_long),
           "attention loses less than half as much accuracy with length as the bottleneck",
           "随着句子变长，注意力模型的准确率下降不到瓶颈模型的一半");
@@ -145,10 +149,11 @@ int main(int argc, char** argv) {
   fmt::print("  {}\n  → {}\n\n", fmt::join(pick->src, " "), fmt::join(tv.decode(h.tokens), " "));
   Tensor w = h.weights.slice(0, 0, static_cast<int64_t>(out.size()));
   fmt::print("{}\n", attention_terminal(w, pick->src, out));
-  L.say("Each row is one Spanish word; the darkest cell is the English word it read. Where an\n"
-        "adjective follows its noun in Spanish, the dark cells step off the diagonal.",
-        "每一行是一个西班牙语词；最深的格子是它读的那个英语词。西班牙语里形容词在名词之后，\n"
-        "所以那里的深色格子离开了对角线。");
+  L.say(
+      "Each row is one Spanish word; the darkest cell is the English word it read. Where an\n"
+      "adjective follows its noun in Spanish, the dark cells step off the diagonal.",
+      "每一行是一个西班牙语词；最深的格子是它读的那个英语词。西班牙语里形容词在名词之后，\n"
+      "所以那里的深色格子离开了对角线。");
 
   // Figures.
   write_file(L.path("attention_heatmap.svg"),
@@ -163,29 +168,31 @@ int main(int argc, char** argv) {
   po.x_label = L.tr("source length bucket (1 = shortest)", "源句长度分组（1 = 最短）");
   po.y_label = L.tr("token accuracy (%)", "词准确率 (%)");
   write_file(L.path("accuracy_by_length.svg"), line_plot_svg({sb, sa}, po));
-  fmt::print("  {} {}/attention_heatmap.svg, {}/accuracy_by_length.svg\n",
-             L.tr("figures:", "图："), args.out_dir, args.out_dir);
+  fmt::print("  {} {}/attention_heatmap.svg, {}/accuracy_by_length.svg\n", L.tr("figures:", "图："),
+             args.out_dir, args.out_dir);
 
   L.heading("Where to go next", "接下来");
-  L.say("01_autograd             how gradients are computed (the engine under everything)\n"
-        "02_rnn_encoder          an RNN reads a sequence into one state\n"
-        "03_rnn_language_model   an RNN generates, feeding back its own output\n"
-        "04_encoder_decoder      the bottleneck, measured; reversing the source\n"
-        "05_vanishing_gradients  why long sentences are hard: gradient norms per time step\n"
-        "06_attention            context vectors, weights that sum to 1, heatmaps\n"
-        "07_score_functions      dot, scaled dot, general, additive, location, cosine, location-aware\n"
-        "08_attention_variations where the context enters; local attention; self-attention\n"
-        "09_key_value_attention  keys that score vs values that are averaged\n"
-        "10_translation          the full pipeline: BLEU, beam search, save/load, your sentences",
-        "01_autograd             梯度如何计算（一切背后的引擎）\n"
-        "02_rnn_encoder          RNN 把一个序列读成一个状态\n"
-        "03_rnn_language_model   RNN 生成文本，把自己的输出当作下一步输入\n"
-        "04_encoder_decoder      测量瓶颈；把源句倒过来读\n"
-        "05_vanishing_gradients  长句为什么难：每个时间步的梯度范数（梯度消失/梯度爆炸）\n"
-        "06_attention            上下文向量、和为 1 的注意力权重、热力图\n"
-        "07_score_functions      点积、缩放点积、一般式、加性、位置、余弦、位置感知分数函数\n"
-        "08_attention_variations 上下文放在哪里；局部注意力；自注意力\n"
-        "09_key_value_attention  打分用的键与求平均用的值\n"
-        "10_translation          完整流程：BLEU、束搜索、保存/加载、翻译你输入的句子");
+  L.say(
+      "01_autograd             how gradients are computed (the engine under everything)\n"
+      "02_rnn_encoder          an RNN reads a sequence into one state\n"
+      "03_rnn_language_model   an RNN generates, feeding back its own output\n"
+      "04_encoder_decoder      the bottleneck, measured; reversing the source\n"
+      "05_vanishing_gradients  why long sentences are hard: gradient norms per time step\n"
+      "06_attention            context vectors, weights that sum to 1, heatmaps\n"
+      "07_score_functions      dot, scaled dot, general, additive, location, cosine, "
+      "location-aware\n"
+      "08_attention_variations where the context enters; local attention; self-attention\n"
+      "09_key_value_attention  keys that score vs values that are averaged\n"
+      "10_translation          the full pipeline: BLEU, beam search, save/load, your sentences",
+      "01_autograd             梯度如何计算（一切背后的引擎）\n"
+      "02_rnn_encoder          RNN 把一个序列读成一个状态\n"
+      "03_rnn_language_model   RNN 生成文本，把自己的输出当作下一步输入\n"
+      "04_encoder_decoder      测量瓶颈；把源句倒过来读\n"
+      "05_vanishing_gradients  长句为什么难：每个时间步的梯度范数（梯度消失/梯度爆炸）\n"
+      "06_attention            上下文向量、和为 1 的注意力权重、热力图\n"
+      "07_score_functions      点积、缩放点积、一般式、加性、位置、余弦、位置感知分数函数\n"
+      "08_attention_variations 上下文放在哪里；局部注意力；自注意力\n"
+      "09_key_value_attention  打分用的键与求平均用的值\n"
+      "10_translation          完整流程：BLEU、束搜索、保存/加载、翻译你输入的句子");
   return L.finish();
 }

@@ -16,10 +16,11 @@ int main(int argc, char** argv) {
                                    "tensors, graph, backward, gradient check, DOT");
   tutorial::Lesson L(args);
   L.heading("A neuron, forward", "一个神经元：前向计算");
-  L.say("We build y = tanh(w·x + b). Every op records a node: its inputs and how to send\n"
-        "gradients back (its backward rule, e.g. tanh: dx += dy * (1 - y^2)).",
-        "我们构建 y = tanh(w·x + b)。每个运算都会记录一个节点：它的输入，以及如何把梯度\n"
-        "传回去（它的反向规则，例如 tanh：dx += dy * (1 - y^2)）。");
+  L.say(
+      "We build y = tanh(w·x + b). Every op records a node: its inputs and how to send\n"
+      "gradients back (its backward rule, e.g. tanh: dx += dy * (1 - y^2)).",
+      "我们构建 y = tanh(w·x + b)。每个运算都会记录一个节点：它的输入，以及如何把梯度\n"
+      "传回去（它的反向规则，例如 tanh：dx += dy * (1 - y^2)）。");
   Var w(Tensor::from({3}, {0.5, -1.0, 0.25}), true, "w");
   Var x(Tensor::from({3}, {1.0, 2.0, -3.0}), true, "x");
   Var b(Tensor::scalar(0.1), true, "b");
@@ -29,10 +30,11 @@ int main(int argc, char** argv) {
              w.value(), x.value(), b.value(), z.item(), y.item());
 
   L.heading("Backward", "反向传播");
-  L.say("backward() visits the graph from y back to the leaves (reverse topological order)\n"
-        "and each node adds its share: dz = dy * (1 - y^2), dw = dz * x, dx = dz * w, db = dz.",
-        "backward() 从 y 出发按逆拓扑序走回叶子节点，每个节点累加自己的那一份：\n"
-        "dz = dy * (1 - y^2)，dw = dz * x，dx = dz * w，db = dz。");
+  L.say(
+      "backward() visits the graph from y back to the leaves (reverse topological order)\n"
+      "and each node adds its share: dz = dy * (1 - y^2), dw = dz * x, dx = dz * w, db = dz.",
+      "backward() 从 y 出发按逆拓扑序走回叶子节点，每个节点累加自己的那一份：\n"
+      "dz = dy * (1 - y^2)，dw = dz * x，dx = dz * w，db = dz。");
   const std::string dot = to_dot(y);  // before backward: backward releases the graph
   y.backward();
   fmt::print("  dy/dw = {}\n  dy/dx = {}\n  dy/db = {:.6f}\n", w.grad(), x.grad(), b.grad().item());
@@ -42,13 +44,13 @@ int main(int argc, char** argv) {
           "反向传播与手算链式法则一致：dy/dw_1 = (1 - y^2) * x_1");
 
   L.heading("Gradient check", "梯度检验");
-  L.say("Central differences: dL/dx_j ≈ (L(x + eps e_j) - L(x - eps e_j)) / 2eps, in double\n"
-        "precision, for every element of every input.",
-        "中心差分：dL/dx_j ≈ (L(x + eps e_j) - L(x - eps e_j)) / 2eps，双精度，\n"
-        "逐个检查每个输入的每个元素。");
+  L.say(
+      "Central differences: dL/dx_j ≈ (L(x + eps e_j) - L(x - eps e_j)) / 2eps, in double\n"
+      "precision, for every element of every input.",
+      "中心差分：dL/dx_j ≈ (L(x + eps e_j) - L(x - eps e_j)) / 2eps，双精度，\n"
+      "逐个检查每个输入的每个元素。");
   auto neuron = [](const std::vector<Var>& v) { return tanh(sum(v[0] * v[1]) + v[2]); };
-  GradCheckResult r =
-      gradcheck("neuron", neuron, {w.value(), x.value(), b.value()});
+  GradCheckResult r = gradcheck("neuron", neuron, {w.value(), x.value(), b.value()});
   fmt::print("  {}\n", r.message);
   L.claim(r.ok && r.max_error <= 1e-6, "analytic and numeric gradients agree within 1e-6",
           "解析梯度与数值梯度的误差在 1e-6 以内");
@@ -58,9 +60,9 @@ int main(int argc, char** argv) {
     Var h = tanh(matmul(v[0], v[1]));
     return mean(square(sigmoid(matmul(h, v[2]))));
   };
-  GradCheckResult r2 = gradcheck("two-layer net", mlp,
-                                 {Tensor::normal({4, 3}, rng), Tensor::normal({3, 5}, rng),
-                                  Tensor::normal({5, 2}, rng)});
+  GradCheckResult r2 = gradcheck(
+      "two-layer net", mlp,
+      {Tensor::normal({4, 3}, rng), Tensor::normal({3, 5}, rng), Tensor::normal({5, 2}, rng)});
   fmt::print("  {}\n", r2.message);
   L.claim(r2.ok, "a two-layer network passes the same check", "两层网络同样通过检验");
 

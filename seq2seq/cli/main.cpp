@@ -4,9 +4,9 @@
 //   s2s eval --model runs/att --task toy_en_es --beam 4
 //   s2s translate --model runs/att "the big dog sees the cat"
 //   echo "the cat eats" | s2s translate --model runs/att --heatmap
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "core/error.hpp"
@@ -30,14 +30,24 @@ struct DataArgs {
 };
 
 void add_data_flags(CLI::App* app, DataArgs& d) {
-  app->add_option("--task", d.task, "generated task: " + fmt::format("{}", fmt::join(task_names(), ", ")))
+  app->add_option("--task", d.task,
+                  "generated task: " + fmt::format("{}", fmt::join(task_names(), ", ")))
       ->capture_default_str();
-  app->add_option("--tsv", d.tsv, "tab-separated pairs source<TAB>target (Tatoeba format) instead of --task")
+  app->add_option("--tsv", d.tsv,
+                  "tab-separated pairs source<TAB>target (Tatoeba format) instead of --task")
       ->check(CLI::ExistingFile);
-  app->add_option("--n-train", d.n_train, "training sentences (generated tasks)")->capture_default_str()->check(CLI::PositiveNumber);
-  app->add_option("--n-test", d.n_test, "test sentences")->capture_default_str()->check(CLI::PositiveNumber);
-  app->add_option("--min-len", d.min_len, "shortest source (tokens)")->capture_default_str()->check(CLI::PositiveNumber);
-  app->add_option("--max-len", d.max_len, "longest source (tokens)")->capture_default_str()->check(CLI::PositiveNumber);
+  app->add_option("--n-train", d.n_train, "training sentences (generated tasks)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app->add_option("--n-test", d.n_test, "test sentences")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app->add_option("--min-len", d.min_len, "shortest source (tokens)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app->add_option("--max-len", d.max_len, "longest source (tokens)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app->add_option("--data-seed", d.seed, "seed of the generated data")->capture_default_str();
 }
 
@@ -60,8 +70,8 @@ Splits load_data(const DataArgs& d) {
 }
 
 void print_eval(const EvalResult& r) {
-  fmt::print("exact match {:.1f}%  token accuracy {:.1f}%  BLEU {:.3f}  perplexity {:.2f}", 100 * r.exact,
-             100 * r.token_acc, r.bleu, r.perplexity);
+  fmt::print("exact match {:.1f}%  token accuracy {:.1f}%  BLEU {:.3f}  perplexity {:.2f}",
+             100 * r.exact, 100 * r.token_acc, r.bleu, r.perplexity);
   if (r.aer >= 0) fmt::print("  AER {:.3f}", r.aer);
   fmt::print("\n{}", bucket_table(r));
 }
@@ -83,25 +93,47 @@ int main(int argc, char** argv) {
   tc.lr = real(3e-3);
   std::string out_dir, attention = "general", placement = "output";
   train_cmd->add_option("--out", out_dir, "folder for the model and vocabularies")->required();
-  train_cmd->add_option("--cell", mc.cell, "rnn, gru or lstm")->check(CLI::IsMember({"rnn", "gru", "lstm"}))->capture_default_str();
-  train_cmd->add_option("--embed", mc.embed, "embedding size E")->check(CLI::PositiveNumber)->capture_default_str();
-  train_cmd->add_option("--hidden", mc.hidden, "hidden size H")->check(CLI::PositiveNumber)->capture_default_str();
-  train_cmd->add_option("--layers", mc.layers, "encoder layers")->check(CLI::PositiveNumber)->capture_default_str();
+  train_cmd->add_option("--cell", mc.cell, "rnn, gru or lstm")
+      ->check(CLI::IsMember({"rnn", "gru", "lstm"}))
+      ->capture_default_str();
+  train_cmd->add_option("--embed", mc.embed, "embedding size E")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  train_cmd->add_option("--hidden", mc.hidden, "hidden size H")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  train_cmd->add_option("--layers", mc.layers, "encoder layers")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   mc.bidirectional = true;
   train_cmd->add_flag("--bidirectional,!--unidirectional", mc.bidirectional,
                       "bidirectional encoder (default) or not");
-  train_cmd->add_option("--attention", attention, "score function, or 'none' for the bottleneck model")
-      ->check(CLI::IsMember({"none", "dot", "scaled_dot", "general", "additive", "location", "cosine", "location_aware"}))
+  train_cmd
+      ->add_option("--attention", attention, "score function, or 'none' for the bottleneck model")
+      ->check(CLI::IsMember({"none", "dot", "scaled_dot", "general", "additive", "location",
+                             "cosine", "location_aware"}))
       ->capture_default_str();
   train_cmd->add_option("--variant", mc.attn.variant, "global, local-m, local-p or key-value")
-      ->check(CLI::IsMember({"global", "local-m", "local-p", "key-value"}))->capture_default_str();
-  train_cmd->add_option("--placement", placement, "where the context enters: input, output, both, input_feeding")
-      ->check(CLI::IsMember({"input", "output", "both", "input_feeding"}))->capture_default_str();
+      ->check(CLI::IsMember({"global", "local-m", "local-p", "key-value"}))
+      ->capture_default_str();
+  train_cmd
+      ->add_option("--placement", placement,
+                   "where the context enters: input, output, both, input_feeding")
+      ->check(CLI::IsMember({"input", "output", "both", "input_feeding"}))
+      ->capture_default_str();
   train_cmd->add_flag("--reverse-source", mc.reverse_source, "read the source backwards");
-  train_cmd->add_option("--epochs", tc.epochs, "maximum epochs")->check(CLI::PositiveNumber)->capture_default_str();
-  train_cmd->add_option("--seconds", tc.max_seconds, "time budget in seconds")->check(CLI::PositiveNumber)->capture_default_str();
-  train_cmd->add_option("--batch", tc.batch_size, "batch size")->check(CLI::PositiveNumber)->capture_default_str();
-  train_cmd->add_option("--lr", tc.lr, "Adam learning rate")->check(CLI::PositiveNumber)->capture_default_str();
+  train_cmd->add_option("--epochs", tc.epochs, "maximum epochs")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  train_cmd->add_option("--seconds", tc.max_seconds, "time budget in seconds")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  train_cmd->add_option("--batch", tc.batch_size, "batch size")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  train_cmd->add_option("--lr", tc.lr, "Adam learning rate")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   train_cmd->add_option("--seed", tc.seed, "training seed")->capture_default_str();
   train_cmd->add_flag("--anomaly", tc.anomaly, "check every op for NaN/Inf (slow)");
 
@@ -111,15 +143,24 @@ int main(int argc, char** argv) {
   add_data_flags(eval_cmd, eval_data);
   std::string model_dir;
   int beam = 1;
-  eval_cmd->add_option("--model", model_dir, "folder written by `s2s train`")->required()->check(CLI::ExistingDirectory);
-  eval_cmd->add_option("--beam", beam, "beam size (1 = greedy)")->check(CLI::PositiveNumber)->capture_default_str();
+  eval_cmd->add_option("--model", model_dir, "folder written by `s2s train`")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  eval_cmd->add_option("--beam", beam, "beam size (1 = greedy)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
 
   // --- translate -------------------------------------------------------------------
-  CLI::App* tr_cmd = app.add_subcommand("translate", "translate a sentence (or each line of stdin)");
+  CLI::App* tr_cmd =
+      app.add_subcommand("translate", "translate a sentence (or each line of stdin)");
   std::string sentence;
   bool heatmap = false;
-  tr_cmd->add_option("--model", model_dir, "folder written by `s2s train`")->required()->check(CLI::ExistingDirectory);
-  tr_cmd->add_option("--beam", beam, "beam size (1 = greedy)")->check(CLI::PositiveNumber)->capture_default_str();
+  tr_cmd->add_option("--model", model_dir, "folder written by `s2s train`")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  tr_cmd->add_option("--beam", beam, "beam size (1 = greedy)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   tr_cmd->add_flag("--heatmap", heatmap, "show the attention weights as a terminal heatmap");
   tr_cmd->add_option("sentence", sentence, "the sentence; without it, lines are read from stdin");
 
@@ -142,7 +183,8 @@ int main(int argc, char** argv) {
       save_model(out_dir, model, sv, tv);
       tc.checkpoint = out_dir + "/model.safetensors";
       TrainResult r = train(model, sp, sv, tv, tc);
-      fmt::print("stopped: {} after {:.1f}s; best epoch {}\n", r.stop_reason, r.seconds, r.best_epoch);
+      fmt::print("stopped: {} after {:.1f}s; best epoch {}\n", r.stop_reason, r.seconds,
+                 r.best_epoch);
       save_model(out_dir, model, sv, tv);
       fmt::print("saved to {}/\ntest set: ", out_dir);
       print_eval(evaluate(model, sp.test, sv, tv));

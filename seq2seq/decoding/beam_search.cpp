@@ -19,7 +19,8 @@ struct Beam {
 };
 
 double normalised(double log_prob, size_t length, double alpha) {
-  return alpha == 0 ? log_prob : log_prob / std::pow(static_cast<double>(std::max<size_t>(length, 1)), alpha);
+  return alpha == 0 ? log_prob
+                    : log_prob / std::pow(static_cast<double>(std::max<size_t>(length, 1)), alpha);
 }
 
 // The encoder output of row b alone, repeated k times (one per hypothesis).
@@ -53,17 +54,20 @@ Hypothesis search_one(const Seq2Seq& model, const EncoderOutput& all, int64_t ro
     std::vector<std::pair<double, int64_t>> cand;
     cand.reserve(static_cast<size_t>(n * V));
     for (int64_t i = 0; i < n; ++i)
-      for (int64_t v = 0; v < V; ++v) cand.emplace_back(live[i].log_prob + logp[i * V + v], i * V + v);
+      for (int64_t v = 0; v < V; ++v)
+        cand.emplace_back(live[i].log_prob + logp[i * V + v], i * V + v);
     const int64_t keep = std::min<int64_t>(k, static_cast<int64_t>(cand.size()));
-    std::partial_sort(cand.begin(), cand.begin() + keep, cand.end(),
-                      [](auto& a, auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+    std::partial_sort(cand.begin(), cand.begin() + keep, cand.end(), [](auto& a, auto& b) {
+      return a.first > b.first || (a.first == b.first && a.second < b.second);
+    });
     std::vector<Beam> next;
     Ids parents;
     for (int64_t c = 0; c < keep; ++c) {
       const int64_t parent = cand[c].second / V, token = cand[c].second % V;
       Beam b = live[parent];
       b.log_prob = cand[c].first;
-      if (out.weights.defined()) b.weights.push_back(out.weights.value().slice(0, parent, parent + 1));
+      if (out.weights.defined())
+        b.weights.push_back(out.weights.value().slice(0, parent, parent + 1));
       if (token == kEos) {
         done.push_back(std::move(b));
       } else {
@@ -80,9 +84,11 @@ Hypothesis search_one(const Seq2Seq& model, const EncoderOutput& all, int64_t ro
   bool finished = !done.empty();
   std::vector<Beam>& pool = finished ? done : live;
   S2S_CHECK(!pool.empty(), "beam_search: no hypothesis survived (max_len {})", o.max_len);
-  auto score = [&](const Beam& b) { return normalised(b.log_prob, b.tokens.size() + finished, o.length_alpha); };
-  const Beam& best = *std::max_element(pool.begin(), pool.end(),
-                                       [&](const Beam& a, const Beam& b) { return score(a) < score(b); });
+  auto score = [&](const Beam& b) {
+    return normalised(b.log_prob, b.tokens.size() + finished, o.length_alpha);
+  };
+  const Beam& best = *std::max_element(
+      pool.begin(), pool.end(), [&](const Beam& a, const Beam& b) { return score(a) < score(b); });
   Hypothesis h;
   h.tokens = best.tokens;
   h.log_prob = best.log_prob;

@@ -13,6 +13,7 @@ std::vector<Hypothesis> greedy_decode(const Seq2Seq& model, const Batch& batch, 
 
 // Copies row b of the step weights (a list of (B,S) tensors) into (steps, len),
 // undoing a reversed source. Shared by greedy and beam search.
-Tensor collect_weights(const std::vector<Tensor>& per_step, int64_t row, int64_t len, bool reversed);
+Tensor collect_weights(const std::vector<Tensor>& per_step, int64_t row, int64_t len,
+                       bool reversed);
 
 }  // namespace s2s

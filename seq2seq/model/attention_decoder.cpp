@@ -16,10 +16,14 @@ Placement placement_from_string(const std::string& n) {
 
 const char* to_string(Placement p) {
   switch (p) {
-    case Placement::input: return "input";
-    case Placement::output: return "output";
-    case Placement::both: return "both";
-    case Placement::input_feeding: return "input_feeding";
+    case Placement::input:
+      return "input";
+    case Placement::output:
+      return "output";
+    case Placement::both:
+      return "both";
+    case Placement::input_feeding:
+      return "input_feeding";
   }
   return "?";
 }
@@ -70,8 +74,8 @@ AttentionDecoder::AttentionDecoder(const AttentionDecoderConfig& c, Rng& rng)
     register_module("attention", *attn_out_);
   }
   if (c.attn.self_attention) {
-    self_attn_ = std::make_unique<DecoderSelfAttention>("general", c.hidden, c.hidden, c.hidden,
-                                                        256, rng);
+    self_attn_ =
+        std::make_unique<DecoderSelfAttention>("general", c.hidden, c.hidden, c.hidden, 256, rng);
     register_module("self_attention", *self_attn_);
   }
   register_module("combine", combine);
@@ -79,9 +83,10 @@ AttentionDecoder::AttentionDecoder(const AttentionDecoderConfig& c, Rng& rng)
 }
 
 DecoderState AttentionDecoder::start(const EncoderOutput& enc) const {
-  S2S_CHECK(enc.outputs.defined() && enc.outputs.rank() == 3 && enc.outputs.size(2) == cfg_.enc_size,
-            "AttentionDecoder: encoder outputs must be (B,S,{}), got {}", cfg_.enc_size,
-            enc.outputs.defined() ? shape_str(enc.outputs.shape()) : "nothing");
+  S2S_CHECK(
+      enc.outputs.defined() && enc.outputs.rank() == 3 && enc.outputs.size(2) == cfg_.enc_size,
+      "AttentionDecoder: encoder outputs must be (B,S,{}), got {}", cfg_.enc_size,
+      enc.outputs.defined() ? shape_str(enc.outputs.shape()) : "nothing");
   S2S_CHECK(enc.final.h.defined() && enc.final.h.size(1) == cfg_.hidden,
             "AttentionDecoder: encoder final state must be (B,{}), got {}", cfg_.hidden,
             enc.final.h.defined() ? shape_str(enc.final.h.shape()) : "nothing");
@@ -129,8 +134,8 @@ StepOutput AttentionDecoder::step(const Ids& y_prev, DecoderState& s,
   if (p == Placement::input_feeding)  // h̃_{t-1}, zeros at t = 0
     input.push_back(s.feed.defined() ? s.feed : Var(Tensor::zeros({B, cfg_.hidden})));
   s.rnn = cell->step(input.size() == 1 ? input[0] : concat(input, 1), s.rnn);  // s_t (B,H)
-  if (context_at_output(p)) a = attend(*attn_out_, s.rnn.h, s, enc);  // Luong: s_t asks
-  std::vector<Var> parts{a.context, s.rnn.h};                        // [c_t; s_t]
+  if (context_at_output(p)) a = attend(*attn_out_, s.rnn.h, s, enc);           // Luong: s_t asks
+  std::vector<Var> parts{a.context, s.rnn.h};                                  // [c_t; s_t]
   if (self_attn_) {
     parts.push_back(self_attn_->forward(s.history, s.rnn.h).context);  // over s_1..s_{t-1}
     s.history.push_back(s.rnn.h);

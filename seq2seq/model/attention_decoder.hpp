@@ -33,16 +33,17 @@
 namespace s2s {
 
 enum class Placement { input, output, both, input_feeding };
-Placement placement_from_string(const std::string& name);  // "input", "output", "both", "input_feeding"
+Placement placement_from_string(
+    const std::string& name);  // "input", "output", "both", "input_feeding"
 const char* to_string(Placement p);
 
 struct AttentionConfig {
   std::string score = "general";   // make_score name: dot, scaled_dot, general, additive, ...
   std::string variant = "global";  // global, local-m, local-p, key-value
   Placement placement = Placement::output;
-  int64_t window = 3;              // D, the half-width of local attention
-  int64_t attention_size = 0;      // A for additive scores; 0 = hidden size
-  int64_t max_src_len = 64;        // bound on S for the "location" score
+  int64_t window = 3;          // D, the half-width of local attention
+  int64_t attention_size = 0;  // A for additive scores; 0 = hidden size
+  int64_t max_src_len = 64;    // bound on S for the "location" score
   bool self_attention = false;
 };
 

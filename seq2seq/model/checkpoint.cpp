@@ -41,7 +41,8 @@ ModelConfig config_from_metadata(const Metadata& m) {
       if (used == v.size()) return x;
     } catch (const std::exception&) {
     }
-    throw Error(fmt::format("model checkpoint: metadata '{}' must be an integer, got '{}'", key, v));
+    throw Error(
+        fmt::format("model checkpoint: metadata '{}' must be an integer, got '{}'", key, v));
   };
   auto flag = [&](const char* key) { return num(key) != 0; };
   ModelConfig c;

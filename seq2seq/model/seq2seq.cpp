@@ -19,8 +19,8 @@ Seq2Seq::Seq2Seq(const ModelConfig& cfg)
     : cfg_(cfg), init_rng_(cfg.seed), encoder(encoder_config(cfg), init_rng_) {
   Rng& rng = init_rng_;  // same seed, same model
   if (cfg.attention) {
-    AttentionDecoderConfig d{cfg.cell, cfg.tgt_vocab, cfg.embed, cfg.hidden,
-                             encoder.output_size(), cfg.attn};
+    AttentionDecoderConfig d{cfg.cell,   cfg.tgt_vocab,         cfg.embed,
+                             cfg.hidden, encoder.output_size(), cfg.attn};
     decoder = std::make_unique<AttentionDecoder>(d, rng);
   } else {
     decoder = std::make_unique<BottleneckDecoder>(
@@ -33,7 +33,8 @@ Seq2Seq::Seq2Seq(const ModelConfig& cfg)
 std::string Seq2Seq::describe() const {
   std::string s = fmt::format("{}{}, E={}, H={}", cfg_.bidirectional ? "bi-" : "", cfg_.cell,
                               cfg_.embed, cfg_.hidden);
-  if (!cfg_.attention) return s + (cfg_.reverse_source ? ", bottleneck, reversed source" : ", bottleneck");
+  if (!cfg_.attention)
+    return s + (cfg_.reverse_source ? ", bottleneck, reversed source" : ", bottleneck");
   return s + fmt::format(", attention {}/{}/{}{}", cfg_.attn.score, cfg_.attn.variant,
                          to_string(cfg_.attn.placement), cfg_.attn.self_attention ? "+self" : "");
 }

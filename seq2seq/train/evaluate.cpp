@@ -39,8 +39,8 @@ EvalResult evaluate(const Seq2Seq& model, const std::vector<Example>& examples,
       ref_ids.push_back(tgt_vocab.encode(chunk[i]->tgt));
       if (!hyps[i].weights.empty() && !chunk[i]->align.empty()) {
         // Only the target tokens (not <eos>) are aligned.
-        int64_t steps = std::min<int64_t>(hyps[i].weights.size(0),
-                                          static_cast<int64_t>(hyps[i].tokens.size()));
+        int64_t steps =
+            std::min<int64_t>(hyps[i].weights.size(0), static_cast<int64_t>(hyps[i].tokens.size()));
         pred_links.push_back(alignment_from_attention(hyps[i].weights.slice(0, 0, steps)));
         gold_links.push_back(chunk[i]->align);
       }
@@ -84,11 +84,11 @@ EvalResult evaluate(const Seq2Seq& model, const std::vector<Example>& examples,
 }
 
 std::string bucket_table(const EvalResult& r) {
-  std::string s = fmt::format("  {:>8} {:>6} {:>8} {:>9} {:>6}\n", "src len", "n", "exact", "token acc",
-                              "BLEU");
+  std::string s = fmt::format("  {:>8} {:>6} {:>8} {:>9} {:>6}\n", "src len", "n", "exact",
+                              "token acc", "BLEU");
   for (const auto& b : r.buckets)
-    s += fmt::format("  {:>8} {:>6} {:>7.1f}% {:>8.1f}% {:>6.3f}\n", b.label, b.count, 100 * b.exact,
-                     100 * b.token_acc, b.bleu);
+    s += fmt::format("  {:>8} {:>6} {:>7.1f}% {:>8.1f}% {:>6.3f}\n", b.label, b.count,
+                     100 * b.exact, 100 * b.token_acc, b.bleu);
   return s;
 }
 

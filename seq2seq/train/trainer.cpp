@@ -31,20 +31,23 @@ class Progress {
   explicit Progress(bool on) : on_(on), tty_(on && isatty(fileno(stdout))) {}
   void update(int epoch, int64_t done, int64_t total, double loss, double elapsed) {
     if (!on_) return;
-    const double eta = done > 0 ? elapsed / static_cast<double>(done) * static_cast<double>(total - done) : 0;
+    const double eta =
+        done > 0 ? elapsed / static_cast<double>(done) * static_cast<double>(total - done) : 0;
     if (tty_) {
       const int width = 24, filled = static_cast<int>(width * done / std::max<int64_t>(total, 1));
       fmt::print("\r  epoch {:>2} [{}{}] {:>4}/{} loss {:.3f} ETA {:.0f}s ", epoch,
-                 std::string(filled, '#'), std::string(width - filled, '.'), done, total, loss, eta);
+                 std::string(filled, '#'), std::string(width - filled, '.'), done, total, loss,
+                 eta);
       std::fflush(stdout);
     }
   }
   void epoch_done(const EpochLog& e) {
     if (!on_) return;
-    fmt::print("{}  epoch {:>2}: train loss {:.4f}  valid loss {:.4f}  valid exact {:5.1f}%  "
-               "|g| {:.2f}  {:.1f}s\n",
-               tty_ ? "\r" : "", e.epoch, e.train_loss, e.valid_loss, 100 * e.valid_exact,
-               e.grad_norm, e.seconds);
+    fmt::print(
+        "{}  epoch {:>2}: train loss {:.4f}  valid loss {:.4f}  valid exact {:5.1f}%  "
+        "|g| {:.2f}  {:.1f}s\n",
+        tty_ ? "\r" : "", e.epoch, e.train_loss, e.valid_loss, 100 * e.valid_exact, e.grad_norm,
+        e.seconds);
   }
 
  private:

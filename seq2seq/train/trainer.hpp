@@ -15,16 +15,16 @@ struct TrainConfig {
   int epochs = 10;
   int64_t batch_size = 32;
   real lr = real(2e-3);
-  real clip = 1;               // max global gradient norm (0: no clipping)
-  real teacher_forcing = 1;    // probability of feeding the gold previous token
-  int patience = 3;            // stop after this many epochs without a better valid loss
-  double max_seconds = 0;      // stop after this much training time (0: no limit)
-  int64_t max_steps = 0;       // stop after this many updates (0: no limit)
-  uint64_t seed = 1;           // batch order, teacher forcing, dropout
-  std::string checkpoint;      // best model's safetensors path, with the ModelConfig in its
-                               // metadata so load_model can rebuild it ("" = memory only)
-  bool progress = true;        // progress bar (plain lines when not a terminal)
-  bool anomaly = false;        // check every op for NaN/Inf (slow; for debugging)
+  real clip = 1;                 // max global gradient norm (0: no clipping)
+  real teacher_forcing = 1;      // probability of feeding the gold previous token
+  int patience = 3;              // stop after this many epochs without a better valid loss
+  double max_seconds = 0;        // stop after this much training time (0: no limit)
+  int64_t max_steps = 0;         // stop after this many updates (0: no limit)
+  uint64_t seed = 1;             // batch order, teacher forcing, dropout
+  std::string checkpoint;        // best model's safetensors path, with the ModelConfig in its
+                                 // metadata so load_model can rebuild it ("" = memory only)
+  bool progress = true;          // progress bar (plain lines when not a terminal)
+  bool anomaly = false;          // check every op for NaN/Inf (slow; for debugging)
   int64_t valid_examples = 500;  // validation subset size for speed (0 = all)
 };
 

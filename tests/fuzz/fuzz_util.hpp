@@ -20,13 +20,12 @@ inline std::string write_temp(const char* tag, const uint8_t* data, size_t size)
 }
 
 // A broken invariant is a bug: stop so libFuzzer saves the input that caused it.
-#define S2S_FUZZ_ASSERT(cond)                                                    \
-  do {                                                                           \
-    if (!(cond)) {                                                               \
-      std::fprintf(stderr, "fuzz invariant failed: %s (%s:%d)\n", #cond, __FILE__, \
-                   __LINE__);                                                    \
-      std::abort();                                                              \
-    }                                                                            \
+#define S2S_FUZZ_ASSERT(cond)                                                                 \
+  do {                                                                                        \
+    if (!(cond)) {                                                                            \
+      std::fprintf(stderr, "fuzz invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
+      std::abort();                                                                           \
+    }                                                                                         \
   } while (0)
 
 }  // namespace s2s::fuzz

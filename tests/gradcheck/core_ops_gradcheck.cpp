@@ -78,23 +78,59 @@ std::vector<Case> cases() {
       {"softmax axis 0", [](V x) { return softmax(x[0], 0); }, {{3, 2}}},
       {"log_softmax", [](V x) { return log_softmax(x[0], 1); }, {{2, 5}}},
       // shapes
-      {"reshape", [](V x) { return reshape(x[0], {3, 2}); }, {{2, 3}}},
+      {"reshape",
+       [](V x) {
+         return reshape(x[0], {3, 2});
+       },
+       {{2, 3}}},
       {"transpose", [](V x) { return transpose(x[0], 0, 1); }, {{2, 3}}},
-      {"permute", [](V x) { return permute(x[0], {2, 0, 1}); }, {{2, 3, 4}}},
+      {"permute",
+       [](V x) {
+         return permute(x[0], {2, 0, 1});
+       },
+       {{2, 3, 4}}},
       {"slice", [](V x) { return slice(x[0], 1, 1, 3); }, {{2, 4}}},
       {"select", [](V x) { return select(x[0], 1, 2); }, {{2, 3, 2}}},
-      {"concat", [](V x) { return concat({x[0], x[1]}, 1); }, {{2, 3}, {2, 1}}},
-      {"stack", [](V x) { return stack({x[0], x[1]}, 1); }, {{2, 3}, {2, 3}}},
-      {"split", [](V x) { auto p = split(x[0], {1, 2}, 1); return p[0] * sum(p[1], 1, true); },
+      {"concat",
+       [](V x) {
+         return concat({x[0], x[1]}, 1);
+       },
+       {{2, 3}, {2, 1}}},
+      {"stack",
+       [](V x) {
+         return stack({x[0], x[1]}, 1);
+       },
+       {{2, 3}, {2, 3}}},
+      {"split",
+       [](V x) {
+         auto p = split(x[0], {1, 2}, 1);
+         return p[0] * sum(p[1], 1, true);
+       },
        {{2, 3}}},
       // indexing and selection
-      {"gather_rows", [ids](V x) { return gather_rows(x[0], ids, {2, 3}); }, {{4, 3}}},
+      {"gather_rows",
+       [ids](V x) {
+         return gather_rows(x[0], ids, {2, 3});
+       },
+       {{4, 3}}},
       {"masked_fill", [mask](V x) { return masked_fill(x[0], mask, -5); }, {{2, 4, 3}}},
       {"where", [cond](V x) { return where(cond, x[0], x[1]); }, {{2, 3}, {3}}},
       // loss
-      {"cross_entropy", [](V x) { return cross_entropy(x[0], {1, 0, 3}); }, {{3, 4}}},
-      {"cross_entropy (ignore)", [](V x) { return cross_entropy(x[0], {1, -100, 3, 2}); }, {{4, 4}}},
-      {"cross_entropy (ignore 0)", [](V x) { return cross_entropy(x[0], {0, 2, 0}, 0); }, {{3, 3}}},
+      {"cross_entropy",
+       [](V x) {
+         return cross_entropy(x[0], {1, 0, 3});
+       },
+       {{3, 4}}},
+      {"cross_entropy (ignore)",
+       [](V x) {
+         return cross_entropy(x[0], {1, -100, 3, 2});
+       },
+       {{4, 4}}},
+      {"cross_entropy (ignore 0)",
+       [](V x) {
+         return cross_entropy(x[0], {0, 2, 0}, 0);
+       },
+       {{3, 3}}},
   };
 }
 

@@ -32,8 +32,9 @@ double check_module(Seq2Seq& m, const Batch& b, int per_param) {
       const double minus = m.forward(b).loss.item();
       p.value()[j] = saved;
       const double numeric = (plus - minus) / (2 * eps);
-      const double err = std::abs(analytic[j] - numeric) /
-                         std::max({1.0, std::abs(static_cast<double>(analytic[j])), std::abs(numeric)});
+      const double err =
+          std::abs(analytic[j] - numeric) /
+          std::max({1.0, std::abs(static_cast<double>(analytic[j])), std::abs(numeric)});
       worst = std::max(worst, err);
       if (err > 1e-6)
         FAIL_CHECK(fmt::format("{}: parameter {} index {}: analytic {:.10g} vs numeric {:.10g}",
