@@ -51,17 +51,6 @@ double time_step(Seq2Seq& model, const Batch& b, int reps) {
   return dt.count() / reps;
 }
 
-std::vector<double> smooth(const std::vector<double>& v, size_t w) {
-  std::vector<double> out;
-  double sum = 0;
-  for (size_t i = 0; i < v.size(); ++i) {
-    sum += v[i];
-    if (i >= w) sum -= v[i - w];
-    out.push_back(sum / static_cast<double>(std::min(i + 1, w)));
-  }
-  return out;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -197,7 +186,7 @@ int main(int argc, char** argv) {
 
   L.heading("Figures", "图");
   std::vector<Series> curves;
-  for (const Row& r : rows) curves.push_back({r.score, {}, smooth(r.losses, 20)});
+  for (const Row& r : rows) curves.push_back({r.score, {}, tutorial::moving_average(r.losses, 20)});
   LinePlotOptions lo;
   lo.title = L.tr("training loss by score function (moving average of 20 steps)",
                   "各分数函数的训练损失（20 步滑动平均）");

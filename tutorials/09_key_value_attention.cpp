@@ -53,17 +53,6 @@ double mean_key_value_cosine(const Seq2Seq& model, const Batch& b) {
   return sum / static_cast<double>(n);
 }
 
-std::vector<double> smooth(const std::vector<double>& v, size_t w) {
-  std::vector<double> out;
-  double sum = 0;
-  for (size_t i = 0; i < v.size(); ++i) {
-    sum += v[i];
-    if (i >= w) sum -= v[i - w];
-    out.push_back(sum / static_cast<double>(std::min(i + 1, w)));
-  }
-  return out;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -187,7 +176,8 @@ int main(int argc, char** argv) {
 
   L.heading("Figures", "图");
   std::vector<Series> curves;
-  for (const Run& r : runs) curves.push_back({r.variant, {}, smooth(r.losses, 20)});
+  for (const Run& r : runs)
+    curves.push_back({r.variant, {}, tutorial::moving_average(r.losses, 20)});
   LinePlotOptions lo;
   lo.title =
       L.tr("training loss (moving average of 20 updates)", "训练损失（20 次更新的滑动平均）");

@@ -124,4 +124,17 @@ class Lesson {
   int failed_ = 0, total_ = 0;
 };
 
+// Moving average over the last w values (fewer at the start): smooths noisy
+// per-step loss curves before plotting.
+inline std::vector<double> moving_average(const std::vector<double>& v, size_t w) {
+  std::vector<double> out;
+  double sum = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    sum += v[i];
+    if (i >= w) sum -= v[i - w];
+    out.push_back(sum / static_cast<double>(std::min(i + 1, w)));
+  }
+  return out;
+}
+
 }  // namespace tutorial
