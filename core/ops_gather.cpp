@@ -19,7 +19,7 @@ Var gather_rows(const Var& table, const Ids& ids, const Shape& ids_shape) {
               "gather_rows: token id {} at position {} is outside [0, {})", ids[n], n, V);
   Shape out_shape = ids_shape;
   out_shape.push_back(E);
-  Tensor out(out_shape);
+  Tensor out = Tensor::uninitialized(out_shape);
   const real* w = table.value().data();
   for (size_t n = 0; n < ids.size(); ++n) std::copy_n(w + ids[n] * E, E, out.data() + n * E);
   return Var::make("gather_rows", std::move(out), {table}, [ids, E](Node& self) {

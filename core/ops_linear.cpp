@@ -22,7 +22,7 @@ Var linear(const Var& x, const Var& W, const Var* b) {
   const int64_t N = x.value().numel() / in;
   Shape out_shape = x.shape();
   out_shape.back() = out;
-  Tensor y(out_shape);
+  Tensor y = Tensor::uninitialized(out_shape);  // gemm below writes every element
   gemm(false, true, N, out, in, x.value().data(), in, W.value().data(), in, y.data(), out, false);
   if (b)
     for (int64_t n = 0; n < N; ++n)

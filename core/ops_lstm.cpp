@@ -33,9 +33,10 @@ Var lstm_pointwise(const Var& pre, const Var& c) {
             "lstm_pointwise: gate pre-activations must be (B,4H) = ({},{}) for cell state {}, "
             "got {}",
             B, 4 * H, shape_str(c.shape()), shape_str(pre.shape()));
-  Tensor act({B, 4 * H});  // i, f, g, o after their nonlinearities, kept for backward
-  Tensor tc({B, H});       // tanh(c'), kept for backward
-  Tensor out({B, 2 * H});  // [h' c']
+  Tensor act = Tensor::uninitialized(
+      {B, 4 * H});  // i, f, g, o after their nonlinearities, kept for backward
+  Tensor tc = Tensor::uninitialized({B, H});       // tanh(c'), kept for backward
+  Tensor out = Tensor::uninitialized({B, 2 * H});  // [h' c']
   for (int64_t b = 0; b < B; ++b) {
     const real* a = pre.value().data() + b * 4 * H;
     const real* cb = c.value().data() + b * H;

@@ -12,6 +12,14 @@ Tensor::Tensor(Shape shape, real fill) : shape_(std::move(shape)) {
   data_.assign(static_cast<size_t>(shape_numel(shape_)), fill);
 }
 
+Tensor Tensor::uninitialized(Shape shape) {
+  check_shape(shape, "Tensor::uninitialized");
+  Tensor t;
+  t.shape_ = std::move(shape);
+  t.data_.resize(static_cast<size_t>(shape_numel(t.shape_)));
+  return t;
+}
+
 Tensor Tensor::from(Shape shape, std::vector<real> values) {
   check_shape(shape, "Tensor::from");
   S2S_CHECK(static_cast<int64_t>(values.size()) == shape_numel(shape),
@@ -19,7 +27,7 @@ Tensor Tensor::from(Shape shape, std::vector<real> values) {
             values.size());
   Tensor t;
   t.shape_ = std::move(shape);
-  t.data_ = std::move(values);
+  t.data_.assign(values.begin(), values.end());
   return t;
 }
 
@@ -113,7 +121,7 @@ Tensor Tensor::permute(const std::vector<int>& axes) const {
   }
   Shape out_shape(r);
   for (int64_t i = 0; i < r; ++i) out_shape[i] = shape_[ax[i]];
-  Tensor out(out_shape);
+  Tensor out = uninitialized(out_shape);
   auto in_st = strides_of(shape_);
   std::vector<int64_t> idx(r, 0);  // odometer over the output
   for (int64_t o = 0; o < out.numel(); ++o) {
@@ -143,7 +151,7 @@ Tensor Tensor::slice(int axis, int64_t start, int64_t stop) const {
             shape_[a], shape_str(shape_));
   Shape out_shape = shape_;
   out_shape[a] = stop - start;
-  Tensor out(out_shape);
+  Tensor out = uninitialized(out_shape);
   int64_t outer = shape_numel(Shape(shape_.begin(), shape_.begin() + a));
   int64_t inner = shape_numel(Shape(shape_.begin() + a + 1, shape_.end()));
   int64_t n = stop - start;
@@ -167,7 +175,7 @@ Tensor Tensor::concat(const std::vector<Tensor>& parts, int axis) {
               shape_str(p.shape()), a);
     out_shape[a] += p.shape()[a];
   }
-  Tensor out(out_shape);
+  Tensor out = uninitialized(out_shape);
   int64_t outer = shape_numel(Shape(s0.begin(), s0.begin() + a));
   int64_t inner = shape_numel(Shape(s0.begin() + a + 1, s0.end()));
   int64_t row = out_shape[a] * inner, offset = 0;

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include <initializer_list>
+#include <memory>
+#include <utility>
 #include <vector>
 
 #include "core/real.hpp"
@@ -13,9 +15,36 @@
 
 namespace s2s {
 
+// std::allocator, except that a new element is default-initialised: for a
+// float that means "left as it was", so `resize(n)` allocates without writing
+// zeros. Op outputs that are about to be overwritten completely
+// (Tensor::uninitialized) skip a pass over memory that, for the large
+// activations of a seq2seq unroll, cost as much as the op itself.
+template <class T>
+struct NoInitAllocator : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = NoInitAllocator<U>;
+  };
+  NoInitAllocator() = default;
+  template <class U>
+  NoInitAllocator(const NoInitAllocator<U>&) noexcept {}
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+  template <class U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;  // default-init: no value written
+  }
+};
+
 class Tensor {
  public:
   Tensor() : shape_{0} {}  // empty: shape (0,), no elements
+  // Storage of the numbers: a std::vector that skips zeroing on resize.
+  using Storage = std::vector<real, NoInitAllocator<real>>;
+
   explicit Tensor(Shape shape, real fill = 0);
 
   // --- factories -------------------------------------------------------------
@@ -23,6 +52,9 @@ class Tensor {
   static Tensor ones(Shape shape) { return Tensor(std::move(shape), 1); }
   static Tensor full(Shape shape, real value) { return Tensor(std::move(shape), value); }
   static Tensor scalar(real value) { return Tensor(Shape{}, value); }
+  // The numbers are left unset: only for outputs every element of which is
+  // written next (op results computed in full). Reading one first is a bug.
+  static Tensor uninitialized(Shape shape);
   // Takes the numbers row-major; their count must equal the shape's size.
   static Tensor from(Shape shape, std::vector<real> values);
   static Tensor arange(int64_t n) { return arange(0, static_cast<real>(n), 1); }
@@ -38,8 +70,9 @@ class Tensor {
   bool empty() const { return data_.empty(); }
   real* data() { return data_.data(); }
   const real* data() const { return data_.data(); }
-  std::vector<real>& values() { return data_; }
-  const std::vector<real>& values() const { return data_; }
+  Storage& values() { return data_; }
+  const Storage& values() const { return data_; }
+  std::vector<real> to_vector() const { return {data_.begin(), data_.end()}; }
 
   // Flat (row-major) element access, unchecked like std::vector::operator[].
   real& operator[](int64_t i) { return data_[static_cast<size_t>(i)]; }
@@ -64,7 +97,7 @@ class Tensor {
 
  private:
   Shape shape_;
-  std::vector<real> data_;
+  Storage data_;
   Shape resolve_reshape(Shape shape) const;
 };
 

@@ -193,7 +193,7 @@ Tensor sqrt(const Tensor& a) {
 Tensor softmax(const Tensor& a, int axis) {
   int ax = normalize_axis(axis, a.rank(), "softmax");
   auto [outer, n, inner] = axis_view(a.shape(), ax);
-  Tensor out(a.shape());
+  Tensor out = Tensor::uninitialized(a.shape());
   const real* x = a.data();
   real* y = out.data();
   for (int64_t o = 0; o < outer; ++o)
@@ -214,7 +214,7 @@ Tensor softmax(const Tensor& a, int axis) {
 Tensor log_softmax(const Tensor& a, int axis) {
   int ax = normalize_axis(axis, a.rank(), "log_softmax");
   auto [outer, n, inner] = axis_view(a.shape(), ax);
-  Tensor out(a.shape());
+  Tensor out = Tensor::uninitialized(a.shape());
   const real* x = a.data();
   real* y = out.data();
   for (int64_t o = 0; o < outer; ++o)
@@ -235,7 +235,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   if (a.rank() == 2 && b.rank() == 2) {
     S2S_CHECK(a.size(1) == b.size(0), "matmul: inner sizes differ: a {} vs b {}",
               shape_str(a.shape()), shape_str(b.shape()));
-    Tensor out({a.size(0), b.size(1)});
+    Tensor out = Tensor::uninitialized({a.size(0), b.size(1)});
     gemm(false, false, a.size(0), b.size(1), a.size(1), a.data(), a.size(1), b.data(), b.size(1),
          out.data(), b.size(1), false);
     return out;
@@ -254,7 +254,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
             "matmul: batched shapes do not fit: a {} vs b {} (need (B,M,K) and (B,K,N))",
             shape_str(a.shape()), shape_str(b.shape()));
   const int64_t B = a.size(0), M = a.size(1), K = a.size(2), N = b.size(2);
-  Tensor out({B, M, N});
+  Tensor out = Tensor::uninitialized({B, M, N});
   for (int64_t i = 0; i < B; ++i)
     gemm(false, false, M, N, K, a.data() + i * M * K, K, b.data() + i * K * N, N,
          out.data() + i * M * N, N, false);

@@ -15,7 +15,7 @@ Tensor zip(const Tensor& a, const Tensor& b, F f, const char* op);
 // out[i] = f(a[i]).
 template <class F>
 Tensor map(const Tensor& a, F f) {
-  Tensor out(a.shape());
+  Tensor out = Tensor::uninitialized(a.shape());
   const real* x = a.data();
   real* y = out.data();
   for (int64_t i = 0, n = a.numel(); i < n; ++i) y[i] = f(x[i]);
@@ -75,14 +75,14 @@ std::vector<int64_t> broadcast_strides(const Shape& s, const Shape& out);
 template <class F>
 Tensor zip(const Tensor& a, const Tensor& b, F f, const char* op) {
   if (a.shape() == b.shape()) {  // fast path: same shape
-    Tensor out(a.shape());
+    Tensor out = Tensor::uninitialized(a.shape());
     const real *x = a.data(), *y = b.data();
     real* z = out.data();
     for (int64_t i = 0, n = a.numel(); i < n; ++i) z[i] = f(x[i], y[i]);
     return out;
   }
   Shape shape = broadcast_shapes(a.shape(), b.shape(), op);
-  Tensor out(shape);
+  Tensor out = Tensor::uninitialized(shape);
   if (b.numel() == 1) {  // fast path: tensor with a scalar
     const real* x = a.data();
     real y = b[0];

@@ -21,12 +21,12 @@ TEST_CASE("data: make_batch pads and shifts targets") {
   CHECK(bt.T == 4);  // longest target 3 + <eos>
   CHECK(bt.src == std::vector<int64_t>{x, y, z, y, kPad, kPad});
   CHECK(bt.src_len == std::vector<int64_t>{3, 1});
-  CHECK(bt.src_mask.values() == std::vector<real>{1, 1, 1, 1, 0, 0});
+  CHECK(bt.src_mask.to_vector() == std::vector<real>{1, 1, 1, 1, 0, 0});
   CHECK(bt.tgt_in == std::vector<int64_t>{kSos, p, kPad, kPad, kSos, q, p, p});
   CHECK(bt.tgt_out == std::vector<int64_t>{p, kEos, kPad, kPad, q, p, p, kEos});
   CHECK(bt.tgt_len == std::vector<int64_t>{2, 4});
   CHECK(bt.tgt_mask.shape() == Shape{2, 4});
-  CHECK(bt.tgt_mask.values() == std::vector<real>{1, 1, 0, 0, 1, 1, 1, 1});
+  CHECK(bt.tgt_mask.to_vector() == std::vector<real>{1, 1, 0, 0, 1, 1, 1, 1});
   CHECK(bt.index == std::vector<size_t>{0, 1});
 
   Batch rev = make_batch({&a, &b}, sv, tv, /*reverse_source=*/true);

@@ -24,7 +24,7 @@ TEST_CASE("tensor: factories fill and count") {
 TEST_CASE("tensor: seeded generators repeat and differ by seed") {
   Rng a(7), b(7), c(8);
   Tensor x = Tensor::normal({100}, a), y = Tensor::normal({100}, b), z = Tensor::normal({100}, c);
-  CHECK(x.values() == y.values());
+  CHECK(x.to_vector() == y.to_vector());
   CHECK(x.values() != z.values());
   double m = sum_all(x) / 100.0;
   CHECK(std::abs(m) < 0.35);
@@ -40,7 +40,7 @@ TEST_CASE("tensor: at, reshape, permute, transpose") {
   CHECK_THROWS_WITH_AS(t.reshape({4, 2}), doctest::Contains("cannot reshape (2,3)"), Error);
   Tensor tt = t.transpose(0, 1);
   CHECK(tt.shape() == Shape{3, 2});
-  CHECK(tt.values() == std::vector<real>{1, 4, 2, 5, 3, 6});
+  CHECK(tt.to_vector() == std::vector<real>{1, 4, 2, 5, 3, 6});
   Tensor p = Tensor::arange(24).reshape({2, 3, 4}).permute({2, 0, 1});
   CHECK(p.shape() == Shape{4, 2, 3});
   CHECK(p.at({3, 1, 2}) == 1 * 12 + 2 * 4 + 3);
@@ -51,7 +51,7 @@ TEST_CASE("tensor: slice, concat, stack") {
   Tensor t = Tensor::arange(12).reshape({3, 4});
   Tensor s = t.slice(1, 1, 3);
   CHECK(s.shape() == Shape{3, 2});
-  CHECK(s.values() == std::vector<real>{1, 2, 5, 6, 9, 10});
+  CHECK(s.to_vector() == std::vector<real>{1, 2, 5, 6, 9, 10});
   CHECK_THROWS_WITH_AS(t.slice(0, 2, 5), doctest::Contains("outside axis 0 of size 3"), Error);
   Tensor c = Tensor::concat({t, t.slice(1, 0, 1)}, 1);
   CHECK(c.shape() == Shape{3, 5});
@@ -73,21 +73,21 @@ TEST_CASE("tensor: fmt formatting shows shape and values") {
 TEST_CASE("tensor math: broadcasting values and errors") {
   Tensor a = Tensor::from({2, 3}, {1, 2, 3, 4, 5, 6});
   Tensor b = Tensor::from({3}, {10, 20, 30});
-  CHECK((a + b).values() == std::vector<real>{11, 22, 33, 14, 25, 36});
+  CHECK((a + b).to_vector() == std::vector<real>{11, 22, 33, 14, 25, 36});
   Tensor col = Tensor::from({2, 1}, {1, 2});
-  CHECK((a * col).values() == std::vector<real>{1, 2, 3, 8, 10, 12});
+  CHECK((a * col).to_vector() == std::vector<real>{1, 2, 3, 8, 10, 12});
   CHECK_THROWS_WITH_AS(a + Tensor::zeros({2}), doctest::Contains("add: shapes (2,3) and (2,)"),
                        Error);
-  CHECK(sum_to(a, {1, 3}).values() == std::vector<real>{5, 7, 9});
-  CHECK(sum_to(a, {3}).values() == std::vector<real>{5, 7, 9});
-  CHECK(sum_to(a, {2, 1}).values() == std::vector<real>{6, 15});
+  CHECK(sum_to(a, {1, 3}).to_vector() == std::vector<real>{5, 7, 9});
+  CHECK(sum_to(a, {3}).to_vector() == std::vector<real>{5, 7, 9});
+  CHECK(sum_to(a, {2, 1}).to_vector() == std::vector<real>{6, 15});
 }
 
 TEST_CASE("tensor math: reductions, softmax, matmul") {
   Tensor a = Tensor::from({2, 3}, {1, 5, 3, 4, 2, 6});
-  CHECK(sum(a, 0).values() == std::vector<real>{5, 7, 9});
+  CHECK(sum(a, 0).to_vector() == std::vector<real>{5, 7, 9});
   CHECK(sum(a, 1, true).shape() == Shape{2, 1});
-  CHECK(max(a, 1).values() == std::vector<real>{5, 6});
+  CHECK(max(a, 1).to_vector() == std::vector<real>{5, 6});
   CHECK(argmax(a, 1) == std::vector<int64_t>{1, 2});
   Tensor s = softmax(a, 1);
   CHECK(s[0] + s[1] + s[2] == doctest::Approx(1));
@@ -95,7 +95,7 @@ TEST_CASE("tensor math: reductions, softmax, matmul") {
   Tensor ls = log_softmax(a, 1);
   CHECK(std::exp(ls[1]) == doctest::Approx(s[1]));
   Tensor m = matmul(Tensor::from({2, 2}, {1, 2, 3, 4}), Tensor::from({2, 1}, {5, 6}));
-  CHECK(m.values() == std::vector<real>{17, 39});
+  CHECK(m.to_vector() == std::vector<real>{17, 39});
   CHECK_THROWS_WITH_AS(matmul(a, a),
                        doctest::Contains("matmul: inner sizes differ: a (2,3) vs b (2,3)"), Error);
 }
