@@ -92,14 +92,17 @@ class ReferenceModel : public Module {
       }
     Var y = tgt_emb.forward(dec_in, {B, T});  // (B,T,E)
     Var ctx(Tensor::zeros({B, H}));           // c_0 = 0
+    Var v_vec = reshape(v.weight, {H});       // (H) the score vector v of vᵀ tanh(...)
     std::vector<Var> hc;                      // [h; ctx_t] per step
     for (int64_t t = 0; t < T; ++t) {
       st = cell_step(dec, concat({select(y, 1, t), ctx}, 1), st);
-      Var qp = reshape(W_q(st.h), {B, 1, H});                      // (B,1,H) broadcast over S
-      Var e = reshape(v(tanh(kp + qp)), {B, S});                   // (B,S)
-      Var a = softmax(e, 1);                                       // (B,S)
-      ctx = reshape(matmul(reshape(a, {B, 1, S}), keys), {B, H});  // (B,H) = Σ_i a_i k_i
-      hc.push_back(concat({st.h, ctx}, 1));                        // (B,2H)
+      // Fused core ops; composed they read
+      //   e   = reshape(v(tanh(kp + reshape(W_q(h), {B, 1, H}))), {B, S})
+      //   ctx = reshape(matmul(reshape(a, {B, 1, S}), keys), {B, H})
+      Var e = additive_scores(kp, W_q(st.h), v_vec);  // (B,S)   e_i = vᵀ tanh(W_k k_i + W_q h)
+      Var a = softmax(e, 1);                          // (B,S)
+      ctx = attend(a, keys);                          // (B,H) = Σ_i a_i k_i
+      hc.push_back(concat({st.h, ctx}, 1));           // (B,2H)
     }
     Var logits = out(reshape(stack(hc, 1), {B * T, 2 * H}));  // (B·T,V), row b*T+t
     return cross_entropy(logits, targets);
