@@ -61,14 +61,20 @@ class ReferenceModel : public Module {
     register_module("out", out);
   }
 
-  RecurrentState cell_step(const LSTMCell& cell, const Var& x, const RecurrentState& s) const {
-    return fused_lstm ? cell.step(x, s) : cell.step_composed(x, s);
-  }
-
   // src (B,S) and tgt (B,T+1) row-major token ids. Decoder inputs are
   // tgt[:, :T], targets tgt[:, 1:]. Returns the scalar mean cross-entropy.
+  //
+  // With fused_lstm the input halves of the LSTM products are hoisted out of
+  // the time loops: x_t W_ihᵀ + b_ih does not depend on the state, so it is
+  // computed for all steps at once, one (B·S,E)x(E,4H) product instead of S
+  // small ones; the loop keeps only the h W_hhᵀ + b_hh part. The decoder's
+  // input is [y_t; ctx_{t-1}], so its W_ih splits into columns [W_y W_c]:
+  //   [y_t; ctx] W_ihᵀ + b_ih = (y_t W_yᵀ + b_ih) + ctx W_cᵀ
+  // and only the context part, which needs the previous step, stays in the loop.
+  // Same math as the per-step cell (rounding aside); the composed path is kept
+  // per step, as the readable reference.
   Var loss(const Ids& src, const Ids& tgt) const {
-    const int64_t H = sz.H, B = sz.B, S = sz.S, T = sz.T;
+    const int64_t E = sz.E, H = sz.H, B = sz.B, S = sz.S, T = sz.T;
     S2S_CHECK(static_cast<int64_t>(src.size()) == B * S &&
                   static_cast<int64_t>(tgt.size()) == B * (T + 1),
               "ReferenceModel: need src (B,S) = {} ids and tgt (B,T+1) = {} ids, got {} and {}",
@@ -77,9 +83,17 @@ class ReferenceModel : public Module {
     Var x = src_emb.forward(src, {B, S});  // (B,S,E)
     RecurrentState st = enc.zero_state(B);
     std::vector<Var> hs;
-    for (int64_t s = 0; s < S; ++s) {
-      st = cell_step(enc, select(x, 1, s), st);
-      hs.push_back(st.h);
+    if (fused_lstm) {
+      Var x_pre = enc.project_input(x);  // (B,S,4H) = x W_ihᵀ + b_ih, all steps at once
+      for (int64_t s = 0; s < S; ++s) {
+        st = enc.step_preactivated(select(x_pre, 1, s), st);
+        hs.push_back(st.h);
+      }
+    } else {
+      for (int64_t s = 0; s < S; ++s) {
+        st = enc.step_composed(select(x, 1, s), st);
+        hs.push_back(st.h);
+      }
     }
     Var keys = stack(hs, 1);  // (B,S,H)
     Var kp = W_k(keys);       // (B,S,H)  W_k k_i, once per sequence
@@ -91,11 +105,23 @@ class ReferenceModel : public Module {
         targets[b * T + t] = tgt[b * (T + 1) + t + 1];
       }
     Var y = tgt_emb.forward(dec_in, {B, T});  // (B,T,E)
-    Var ctx(Tensor::zeros({B, H}));           // c_0 = 0
-    Var v_vec = reshape(v.weight, {H});       // (H) the score vector v of vᵀ tanh(...)
-    std::vector<Var> hc;                      // [h; ctx_t] per step
+    Var y_pre, W_c;                           // hoisted input part (fused_lstm only)
+    if (fused_lstm) {
+      Var W_y = slice(dec.weight_ih, 1, 0, E);  // (4H,E)  columns of the embedding
+      W_c = slice(dec.weight_ih, 1, E, E + H);  // (4H,H)  columns of the context
+      y_pre = linear(y, W_y, &dec.bias_ih);     // (B,T,4H) = y W_yᵀ + b_ih, all steps
+    }
+    Var ctx(Tensor::zeros({B, H}));      // c_0 = 0
+    Var v_vec = reshape(v.weight, {H});  // (H) the score vector v of vᵀ tanh(...)
+    std::vector<Var> hc;                 // [h; ctx_t] per step
     for (int64_t t = 0; t < T; ++t) {
-      st = cell_step(dec, concat({select(y, 1, t), ctx}, 1), st);
+      if (fused_lstm) {
+        Var x_pre = select(y_pre, 1, t);                       // (B,4H)
+        if (t > 0) x_pre = x_pre + linear(ctx, W_c, nullptr);  // ctx_0 = 0 adds nothing
+        st = dec.step_preactivated(x_pre, st);
+      } else {
+        st = dec.step_composed(concat({select(y, 1, t), ctx}, 1), st);
+      }
       // Fused core ops; composed they read
       //   e   = reshape(v(tanh(kp + reshape(W_q(h), {B, 1, H}))), {B, S})
       //   ctx = reshape(matmul(reshape(a, {B, 1, S}), keys), {B, H})
@@ -109,8 +135,9 @@ class ReferenceModel : public Module {
   }
 
   ReferenceSizes sz;
-  // true: LSTMCell::step (fused gates); false: step_composed (one op per
-  // equation). tests/nn_lstm_fused_test.cpp trains both and compares losses.
+  // true: input projections hoisted out of the loops and LSTMCell::step_preactivated
+  // (fused gates); false: step_composed per step (one op per equation).
+  // tests/nn_lstm_fused_test.cpp trains both and compares losses.
   bool fused_lstm = true;
   Embedding src_emb, tgt_emb;
   LSTMCell enc, dec;
