@@ -66,9 +66,12 @@ class ReferenceModel : public Module {
   //
   // With fused_lstm the input halves of the LSTM products are hoisted out of
   // the time loops: x_t W_ihᵀ + b_ih does not depend on the state, so it is
-  // computed for all steps at once, one (B·S,E)x(E,4H) product instead of S
-  // small ones; the loop keeps only the h W_hhᵀ + b_hh part. The decoder's
-  // input is [y_t; ctx_{t-1}], so its W_ih splits into columns [W_y W_c]:
+  // computed for all steps at once, one (S·B,E)x(E,4H) product instead of S
+  // (B,E)x(E,4H) ones; the loop keeps only the h W_hhᵀ + b_hh part. The
+  // embeddings are looked up time-major, row s·B + b, so that step s's
+  // pre-activations are the contiguous rows [s·B, (s+1)·B): one cheap slice,
+  // no reshape. The decoder's input is [y_t; ctx_{t-1}], so its W_ih splits
+  // into columns [W_y W_c]:
   //   [y_t; ctx] W_ihᵀ + b_ih = (y_t W_yᵀ + b_ih) + ctx W_cᵀ
   // and only the context part, which needs the previous step, stays in the loop.
   // Same math as the per-step cell (rounding aside); the composed path is kept
@@ -80,16 +83,19 @@ class ReferenceModel : public Module {
               "ReferenceModel: need src (B,S) = {} ids and tgt (B,T+1) = {} ids, got {} and {}",
               B * S, B * (T + 1), src.size(), tgt.size());
     // --- encoder -------------------------------------------------------------------
-    Var x = src_emb.forward(src, {B, S});  // (B,S,E)
     RecurrentState st = enc.zero_state(B);
     std::vector<Var> hs;
     if (fused_lstm) {
-      Var x_pre = enc.project_input(x);  // (B,S,4H) = x W_ihᵀ + b_ih, all steps at once
+      Ids src_tm(src.size());  // time-major: row s·B + b = src[b, s]
+      for (int64_t b = 0; b < B; ++b)
+        for (int64_t s = 0; s < S; ++s) src_tm[s * B + b] = src[b * S + s];
+      Var x_pre = enc.project_input(src_emb.forward(src_tm, {S * B}));  // (S·B,4H)
       for (int64_t s = 0; s < S; ++s) {
-        st = enc.step_preactivated(select(x_pre, 1, s), st);
+        st = enc.step_preactivated(slice(x_pre, 0, s * B, (s + 1) * B), st);  // (B,4H)
         hs.push_back(st.h);
       }
     } else {
+      Var x = src_emb.forward(src, {B, S});  // (B,S,E)
       for (int64_t s = 0; s < S; ++s) {
         st = enc.step_composed(select(x, 1, s), st);
         hs.push_back(st.h);
@@ -101,22 +107,24 @@ class ReferenceModel : public Module {
     Ids dec_in(static_cast<size_t>(B * T)), targets(static_cast<size_t>(B * T));
     for (int64_t b = 0; b < B; ++b)
       for (int64_t t = 0; t < T; ++t) {
-        dec_in[b * T + t] = tgt[b * (T + 1) + t];
+        // fused: time-major row t·B + b (see above); composed: (B,T) row-major
+        dec_in[fused_lstm ? t * B + b : b * T + t] = tgt[b * (T + 1) + t];
         targets[b * T + t] = tgt[b * (T + 1) + t + 1];
       }
-    Var y = tgt_emb.forward(dec_in, {B, T});  // (B,T,E)
-    Var y_pre, W_c;                           // hoisted input part (fused_lstm only)
+    Var y, y_pre, W_c;
     if (fused_lstm) {
       Var W_y = slice(dec.weight_ih, 1, 0, E);  // (4H,E)  columns of the embedding
       W_c = slice(dec.weight_ih, 1, E, E + H);  // (4H,H)  columns of the context
-      y_pre = linear(y, W_y, &dec.bias_ih);     // (B,T,4H) = y W_yᵀ + b_ih, all steps
+      y_pre = linear(tgt_emb.forward(dec_in, {T * B}), W_y, &dec.bias_ih);  // (T·B,4H)
+    } else {
+      y = tgt_emb.forward(dec_in, {B, T});  // (B,T,E)
     }
     Var ctx(Tensor::zeros({B, H}));      // c_0 = 0
     Var v_vec = reshape(v.weight, {H});  // (H) the score vector v of vᵀ tanh(...)
     std::vector<Var> hc;                 // [h; ctx_t] per step
     for (int64_t t = 0; t < T; ++t) {
       if (fused_lstm) {
-        Var x_pre = select(y_pre, 1, t);                       // (B,4H)
+        Var x_pre = slice(y_pre, 0, t * B, (t + 1) * B);       // (B,4H)
         if (t > 0) x_pre = x_pre + linear(ctx, W_c, nullptr);  // ctx_0 = 0 adds nothing
         st = dec.step_preactivated(x_pre, st);
       } else {
