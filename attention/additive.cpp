@@ -29,11 +29,14 @@ Var projected_or_compute(const ScoreFunction& fn, const Var& keys, const ScoreCo
 
 Var AdditiveScore::score(const Var& query, const Var& keys, const ScoreContext& ctx) const {
   check_inputs(query, keys);
-  const int64_t B = query.size(0), A = attention_size;
-  Var kp = projected_or_compute(*this, keys, ctx, A);        // (B,S,A)  W_k k_i
-  Var qp = reshape(linear(query, W_q, nullptr), {B, 1, A});  // (B,1,A)  W_q q, broadcast over S
-  Var hidden = tanh(kp + qp);                                // (B,S,A)
-  return reshape(matmul(hidden, reshape(v, {A, 1})), {B, keys.size(1)});  // vᵀ hidden -> (B,S)
+  const int64_t A = attention_size;
+  Var kp = projected_or_compute(*this, keys, ctx, A);  // (B,S,A)  W_k k_i
+  Var qp = linear(query, W_q, nullptr);                // (B,A)    W_q q
+  // e[b,i] = vᵀ tanh(kp[b,i] + qp[b]) as one fused core op. Composed from core ops
+  // (5 graph nodes and 3 (B,S,A) temporaries per decoder step) it reads
+  //   hidden = tanh(kp + reshape(qp, {B, 1, A}))                (B,S,A)
+  //   e = reshape(matmul(hidden, reshape(v, {A, 1})), {B, S})   (B,S)
+  return additive_scores(kp, qp, v);  // (B,S)
 }
 
 }  // namespace s2s

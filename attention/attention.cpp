@@ -33,8 +33,9 @@ Var masked_softmax(const Var& scores, const Tensor& mask, const char* who) {
 }
 
 Var weighted_sum(const Var& weights, const Var& values) {
-  const int64_t B = values.size(0), S = values.size(1), Hv = values.size(2);
-  return reshape(matmul(reshape(weights, {B, 1, S}), values), {B, Hv});
+  // One fused core op; composed from core ops it is B one-row matrix products:
+  //   reshape(matmul(reshape(weights, {B, 1, S}), values), {B, Hv})
+  return attend(weights, values);  // (B,S),(B,S,Hv) -> (B,Hv)
 }
 
 void check_attention_inputs(const char* who, const Var& query, const Var& keys, const Var& values,

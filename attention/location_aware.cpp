@@ -44,11 +44,12 @@ Var LocationAwareScore::score(const Var& query, const Var& keys, const ScoreCont
               shape_str({B, S}), shape_str(keys.shape()), shape_str(prev.shape()));
   else
     prev = Var(Tensor::zeros({B, S}));
-  Var kp = projected_or_compute(*this, keys, ctx, A);        // (B,S,A)  W_k k_i
-  Var qp = reshape(linear(query, W_q, nullptr), {B, 1, A});  // (B,1,A)  W_q q
-  Var lp = linear(convolve(prev), U, nullptr);               // (B,S,A)  U f_i
-  Var hidden = tanh(kp + qp + lp);                           // (B,S,A)
-  return reshape(matmul(hidden, reshape(v, {A, 1})), {B, S});
+  Var kp = projected_or_compute(*this, keys, ctx, A);  // (B,S,A)  W_k k_i
+  Var qp = linear(query, W_q, nullptr);                // (B,A)    W_q q
+  Var lp = linear(convolve(prev), U, nullptr);         // (B,S,A)  U f_i
+  // vᵀ tanh((kp + lp) + qp) with the fused core op; composed from core ops:
+  //   reshape(matmul(tanh(kp + reshape(qp, {B, 1, A}) + lp), reshape(v, {A, 1})), {B, S})
+  return additive_scores(kp + lp, qp, v);  // (B,S)
 }
 
 }  // namespace s2s

@@ -61,25 +61,45 @@ class ReferenceModel : public Module {
     register_module("out", out);
   }
 
-  RecurrentState cell_step(const LSTMCell& cell, const Var& x, const RecurrentState& s) const {
-    return fused_lstm ? cell.step(x, s) : cell.step_composed(x, s);
-  }
-
   // src (B,S) and tgt (B,T+1) row-major token ids. Decoder inputs are
   // tgt[:, :T], targets tgt[:, 1:]. Returns the scalar mean cross-entropy.
+  //
+  // With fused_lstm the input halves of the LSTM products are hoisted out of
+  // the time loops: x_t W_ihᵀ + b_ih does not depend on the state, so it is
+  // computed for all steps at once, one (S·B,E)x(E,4H) product instead of S
+  // (B,E)x(E,4H) ones; the loop keeps only the h W_hhᵀ + b_hh part. The
+  // embeddings are looked up time-major, row s·B + b, so that step s's
+  // pre-activations are the contiguous rows [s·B, (s+1)·B): one cheap slice,
+  // no reshape. The decoder's input is [y_t; ctx_{t-1}], so its W_ih splits
+  // into columns [W_y W_c]:
+  //   [y_t; ctx] W_ihᵀ + b_ih = (y_t W_yᵀ + b_ih) + ctx W_cᵀ
+  // and only the context part, which needs the previous step, stays in the loop.
+  // Same math as the per-step cell (rounding aside); the composed path is kept
+  // per step, as the readable reference.
   Var loss(const Ids& src, const Ids& tgt) const {
-    const int64_t H = sz.H, B = sz.B, S = sz.S, T = sz.T;
+    const int64_t E = sz.E, H = sz.H, B = sz.B, S = sz.S, T = sz.T;
     S2S_CHECK(static_cast<int64_t>(src.size()) == B * S &&
                   static_cast<int64_t>(tgt.size()) == B * (T + 1),
               "ReferenceModel: need src (B,S) = {} ids and tgt (B,T+1) = {} ids, got {} and {}",
               B * S, B * (T + 1), src.size(), tgt.size());
     // --- encoder -------------------------------------------------------------------
-    Var x = src_emb.forward(src, {B, S});  // (B,S,E)
     RecurrentState st = enc.zero_state(B);
     std::vector<Var> hs;
-    for (int64_t s = 0; s < S; ++s) {
-      st = cell_step(enc, select(x, 1, s), st);
-      hs.push_back(st.h);
+    if (fused_lstm) {
+      Ids src_tm(src.size());  // time-major: row s·B + b = src[b, s]
+      for (int64_t b = 0; b < B; ++b)
+        for (int64_t s = 0; s < S; ++s) src_tm[s * B + b] = src[b * S + s];
+      Var x_pre = enc.project_input(src_emb.forward(src_tm, {S * B}));  // (S·B,4H)
+      for (int64_t s = 0; s < S; ++s) {
+        st = enc.step_preactivated(slice(x_pre, 0, s * B, (s + 1) * B), st);  // (B,4H)
+        hs.push_back(st.h);
+      }
+    } else {
+      Var x = src_emb.forward(src, {B, S});  // (B,S,E)
+      for (int64_t s = 0; s < S; ++s) {
+        st = enc.step_composed(select(x, 1, s), st);
+        hs.push_back(st.h);
+      }
     }
     Var keys = stack(hs, 1);  // (B,S,H)
     Var kp = W_k(keys);       // (B,S,H)  W_k k_i, once per sequence
@@ -87,27 +107,45 @@ class ReferenceModel : public Module {
     Ids dec_in(static_cast<size_t>(B * T)), targets(static_cast<size_t>(B * T));
     for (int64_t b = 0; b < B; ++b)
       for (int64_t t = 0; t < T; ++t) {
-        dec_in[b * T + t] = tgt[b * (T + 1) + t];
+        // fused: time-major row t·B + b (see above); composed: (B,T) row-major
+        dec_in[fused_lstm ? t * B + b : b * T + t] = tgt[b * (T + 1) + t];
         targets[b * T + t] = tgt[b * (T + 1) + t + 1];
       }
-    Var y = tgt_emb.forward(dec_in, {B, T});  // (B,T,E)
-    Var ctx(Tensor::zeros({B, H}));           // c_0 = 0
-    std::vector<Var> hc;                      // [h; ctx_t] per step
+    Var y, y_pre, W_c;
+    if (fused_lstm) {
+      Var W_y = slice(dec.weight_ih, 1, 0, E);  // (4H,E)  columns of the embedding
+      W_c = slice(dec.weight_ih, 1, E, E + H);  // (4H,H)  columns of the context
+      y_pre = linear(tgt_emb.forward(dec_in, {T * B}), W_y, &dec.bias_ih);  // (T·B,4H)
+    } else {
+      y = tgt_emb.forward(dec_in, {B, T});  // (B,T,E)
+    }
+    Var ctx(Tensor::zeros({B, H}));      // c_0 = 0
+    Var v_vec = reshape(v.weight, {H});  // (H) the score vector v of vᵀ tanh(...)
+    std::vector<Var> hc;                 // [h; ctx_t] per step
     for (int64_t t = 0; t < T; ++t) {
-      st = cell_step(dec, concat({select(y, 1, t), ctx}, 1), st);
-      Var qp = reshape(W_q(st.h), {B, 1, H});                      // (B,1,H) broadcast over S
-      Var e = reshape(v(tanh(kp + qp)), {B, S});                   // (B,S)
-      Var a = softmax(e, 1);                                       // (B,S)
-      ctx = reshape(matmul(reshape(a, {B, 1, S}), keys), {B, H});  // (B,H) = Σ_i a_i k_i
-      hc.push_back(concat({st.h, ctx}, 1));                        // (B,2H)
+      if (fused_lstm) {
+        Var x_pre = slice(y_pre, 0, t * B, (t + 1) * B);       // (B,4H)
+        if (t > 0) x_pre = x_pre + linear(ctx, W_c, nullptr);  // ctx_0 = 0 adds nothing
+        st = dec.step_preactivated(x_pre, st);
+      } else {
+        st = dec.step_composed(concat({select(y, 1, t), ctx}, 1), st);
+      }
+      // Fused core ops; composed they read
+      //   e   = reshape(v(tanh(kp + reshape(W_q(h), {B, 1, H}))), {B, S})
+      //   ctx = reshape(matmul(reshape(a, {B, 1, S}), keys), {B, H})
+      Var e = additive_scores(kp, W_q(st.h), v_vec);  // (B,S)   e_i = vᵀ tanh(W_k k_i + W_q h)
+      Var a = softmax(e, 1);                          // (B,S)
+      ctx = attend(a, keys);                          // (B,H) = Σ_i a_i k_i
+      hc.push_back(concat({st.h, ctx}, 1));           // (B,2H)
     }
     Var logits = out(reshape(stack(hc, 1), {B * T, 2 * H}));  // (B·T,V), row b*T+t
     return cross_entropy(logits, targets);
   }
 
   ReferenceSizes sz;
-  // true: LSTMCell::step (fused gates); false: step_composed (one op per
-  // equation). tests/nn_lstm_fused_test.cpp trains both and compares losses.
+  // true: input projections hoisted out of the loops and LSTMCell::step_preactivated
+  // (fused gates); false: step_composed per step (one op per equation).
+  // tests/nn_lstm_fused_test.cpp trains both and compares losses.
   bool fused_lstm = true;
   Embedding src_emb, tgt_emb;
   LSTMCell enc, dec;

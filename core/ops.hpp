@@ -88,6 +88,18 @@ Var where(const Tensor& cond, const Var& a, const Var& b);
 // order, c (B,H) the old cell -> [h' c'] (B,2H).
 Var lstm_pointwise(const Var& pre, const Var& c);
 
+// --- fused attention ops  ops_attention.cpp ---------------------------------------------
+// Attention's per-decoder-step work as single ops (speed; each equals the
+// composed ops in its comment, tests/attention_fused_ops_test.cpp).
+// Additive (Bahdanau) scores e[b,s] = Σ_a v[a] tanh(kp[b,s,a] + qp[b,a]):
+// kp (B,S,A) projected keys, qp (B,A) projected query, v (A) -> e (B,S).
+//   = reshape(matmul(tanh(kp + reshape(qp, {B,1,A})), reshape(v, {A,1})), {B,S})
+Var additive_scores(const Var& kp, const Var& qp, const Var& v);
+// Weighted sum of values ctx[b,:] = Σ_s weights[b,s] values[b,s,:]:
+// weights (B,S), values (B,S,H) -> ctx (B,H).
+//   = reshape(matmul(reshape(weights, {B,1,S}), values), {B,H})
+Var attend(const Var& weights, const Var& values);
+
 // --- loss  ops_cross_entropy.cpp -----------------------------------------------------
 // Mean over targets != ignore_index of -log softmax(logits)[target].
 // logits (N,V), targets (N). Fused: the gradient is (softmax - onehot)/count.

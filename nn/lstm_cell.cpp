@@ -1,5 +1,6 @@
 #include "nn/lstm_cell.hpp"
 
+#include "core/error.hpp"
 #include "nn/init.hpp"
 
 namespace s2s {
@@ -15,8 +16,28 @@ LSTMCell::LSTMCell(int64_t E, int64_t H, Rng& rng, real forget_bias) : Recurrent
 
 RecurrentState LSTMCell::step(const Var& x, const RecurrentState& s) const {
   check_step(x, s);
+  return step_preactivated(project_input(x), s);
+}
+
+Var LSTMCell::project_input(const Var& x) const {
+  S2S_CHECK(x.defined() && x.rank() >= 1 && x.size(-1) == input_size,
+            "lstm cell: project_input needs x (...,{}), got {}", input_size,
+            x.defined() ? shape_str(x.shape()) : "undefined");
+  return linear(x, weight_ih, &bias_ih);  // (...,4H)
+}
+
+RecurrentState LSTMCell::step_preactivated(const Var& x_pre, const RecurrentState& s) const {
   const int64_t H = hidden_size;
-  Var pre = linear(x, weight_ih, &bias_ih) + linear(s.h, weight_hh, &bias_hh);  // (B,4H)
+  S2S_CHECK(x_pre.defined() && x_pre.rank() == 2 && x_pre.size(1) == 4 * H,
+            "lstm cell: input pre-activations must be (B,4H) = (B,{}), got {}", 4 * H,
+            x_pre.defined() ? shape_str(x_pre.shape()) : "undefined");
+  const int64_t B = x_pre.size(0);
+  S2S_CHECK(s.h.defined() && s.h.shape() == Shape({B, H}) && s.c.defined() &&
+                s.c.shape() == Shape({B, H}),
+            "lstm cell: state h and c must be ({},{}), got {} and {}", B, H,
+            s.h.defined() ? shape_str(s.h.shape()) : "undefined",
+            s.c.defined() ? shape_str(s.c.shape()) : "undefined");
+  Var pre = x_pre + linear(s.h, weight_hh, &bias_hh);  // (B,4H)
   Var hc = lstm_pointwise(pre, s.c);  // (B,2H) = [h' c'], the equations of step_composed
   return {slice(hc, 1, 0, H), slice(hc, 1, H, 2 * H)};
 }

@@ -72,6 +72,57 @@ TEST_CASE("nn: fused lstm with a zero state that needs no gradient, and bad shap
                        doctest::Contains("cell state must be (B,H)"), s2s::Error);
 }
 
+TEST_CASE("nn: lstm step_preactivated with inputs projected for all steps equals step") {
+  Rng rng(5);
+  LSTMCell cell(5, 6, rng, /*forget_bias=*/1);
+  const int64_t B = 3, S = 4;
+  const Tensor xs = Tensor::normal({B, S, 5}, rng);
+  const Tensor h0 = Tensor::normal({B, 6}, rng), c0 = Tensor::normal({B, 6}, rng);
+  const Tensor R = Tensor::normal({B, 12}, rng);  // a random projection as the loss
+
+  struct Run {
+    Tensor h, c, dx, dh0, dc0;
+    std::vector<Tensor> dparams;
+  };
+  auto run = [&](bool hoisted) {
+    cell.zero_grad();
+    Var x(xs, true);
+    RecurrentState s{Var(h0, true), Var(c0, true)};
+    const Var h_init = s.h, c_init = s.c;
+    if (hoisted) {
+      Var x_pre = cell.project_input(x);  // (B,S,4H), one product for all steps
+      REQUIRE(x_pre.shape() == Shape{B, S, 24});
+      for (int64_t t = 0; t < S; ++t) s = cell.step_preactivated(select(x_pre, 1, t), s);
+    } else {
+      for (int64_t t = 0; t < S; ++t) s = cell.step(select(x, 1, t), s);
+    }
+    sum(concat({s.h, s.c}, 1) * Var(R)).backward();
+    Run r{s.h.value(), s.c.value(), x.grad(), h_init.grad(), c_init.grad(), {}};
+    for (const Var& p : cell.parameters()) r.dparams.push_back(p.grad());
+    return r;
+  };
+  const Run hz = run(true), st = run(false);
+  CHECK(allclose(hz.h, st.h, kRtol, kAtol));
+  CHECK(allclose(hz.c, st.c, kRtol, kAtol));
+  CHECK(allclose(hz.dx, st.dx, kRtol, kAtol));
+  CHECK(allclose(hz.dh0, st.dh0, kRtol, kAtol));
+  CHECK(allclose(hz.dc0, st.dc0, kRtol, kAtol));
+  REQUIRE(hz.dparams.size() == 4);
+  for (size_t p = 0; p < hz.dparams.size(); ++p)
+    CHECK(allclose(hz.dparams[p], st.dparams[p], kRtol, kAtol));
+  CHECK(max_abs(hz.dx) > 0);  // gradients really flowed
+
+  const RecurrentState z = cell.zero_state(2);
+  CHECK_THROWS_WITH_AS(
+      cell.step_preactivated(Var(Tensor({2, 23})), z),
+      doctest::Contains("input pre-activations must be (B,4H) = (B,24), got (2,23)"), s2s::Error);
+  CHECK_THROWS_WITH_AS(cell.step_preactivated(Var(Tensor({3, 24})), z),
+                       doctest::Contains("state h and c must be (3,6), got (2,6) and (2,6)"),
+                       s2s::Error);
+  CHECK_THROWS_WITH_AS(cell.project_input(Var(Tensor({2, 4}))),
+                       doctest::Contains("project_input needs x (...,5), got (2,4)"), s2s::Error);
+}
+
 TEST_CASE("nn: reference seq2seq model, 50 Adam steps fused vs composed lstm") {
   const bench::ReferenceSizes z = bench::reference_sizes("small");
   auto losses = [&](bool fused) {
