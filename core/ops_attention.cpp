@@ -55,8 +55,8 @@ Var additive_scores(const Var& kp, const Var& qp, const Var& v) {
             shape_str(kp.shape()), shape_str(qp.shape()));
   S2S_CHECK(v.shape() == (Shape{A}), "additive_scores: v must be (A) = ({}) for kp {}, got {}", A,
             shape_str(kp.shape()), shape_str(v.shape()));
-  Tensor t({B, S, A});
-  Tensor e({B, S});
+  Tensor t = Tensor::uninitialized({B, S, A});  // written in full below
+  Tensor e = Tensor::uninitialized({B, S});
   const real* vv = v.value().data();
   for (int64_t b = 0; b < B; ++b) {
     const real* q = qp.value().data() + b * A;
