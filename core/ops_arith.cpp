@@ -9,28 +9,29 @@ namespace s2s {
 #define X(i) (self.inputs[i]->value)
 
 namespace {
-// g += sum_to(dy, g's shape), without the copy sum_to makes when no axis was
-// broadcast (the common case; the copy showed up in profiles).
-void accumulate_sum_to(Tensor& g, const Tensor& dy) {
-  if (g.shape() == dy.shape())
-    g += dy;
+// dinput_i += sum_to(dy, input i's shape), without the copy sum_to makes when
+// no axis was broadcast (the common case; the copy showed up in profiles).
+void accumulate_sum_to(Node& self, size_t i, const Tensor& dy) {
+  const Shape& s = self.inputs[i]->value.shape();
+  if (s == dy.shape())
+    self.accumulate_input_grad(i, dy);
   else
-    g += sum_to(dy, g.shape());
+    self.accumulate_input_grad(i, sum_to(dy, s));
 }
 }  // namespace
 
 // y = a + b;  da += dy,  db += dy
 Var add(const Var& a, const Var& b) {
   return Var::make("add", a.value() + b.value(), {a, b}, [](Node& self) {
-    if (Tensor* g = self.input_grad(0)) accumulate_sum_to(*g, self.grad);
-    if (Tensor* g = self.input_grad(1)) accumulate_sum_to(*g, self.grad);
+    accumulate_sum_to(self, 0, self.grad);
+    accumulate_sum_to(self, 1, self.grad);
   });
 }
 
 // y = a - b;  da += dy,  db -= dy
 Var sub(const Var& a, const Var& b) {
   return Var::make("sub", a.value() - b.value(), {a, b}, [](Node& self) {
-    if (Tensor* g = self.input_grad(0)) accumulate_sum_to(*g, self.grad);
+    accumulate_sum_to(self, 0, self.grad);
     if (Tensor* g = self.input_grad(1)) *g -= sum_to(self.grad, g->shape());
   });
 }

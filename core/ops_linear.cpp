@@ -31,12 +31,13 @@ Var linear(const Var& x, const Var& W, const Var* b) {
   if (b) inputs.push_back(*b);
   return Var::make("linear", std::move(y), inputs, [N, in, out](Node& self) {
     const real* dy = self.grad.data();
-    if (Tensor* dx = self.input_grad(0))  // (N,in) += (N,out)·(out,in)
+    bool fresh;                                  // a new gradient buffer: gemm writes, not adds
+    if (Tensor* dx = self.input_grad(0, fresh))  // (N,in) += (N,out)·(out,in)
       gemm(false, false, N, in, out, dy, out, self.inputs[1]->value.data(), in, dx->data(), in,
-           true);
-    if (Tensor* dW = self.input_grad(1))  // (out,in) += (N,out)ᵀ·(N,in)
+           !fresh);
+    if (Tensor* dW = self.input_grad(1, fresh))  // (out,in) += (N,out)ᵀ·(N,in)
       gemm(true, false, out, in, N, dy, out, self.inputs[0]->value.data(), in, dW->data(), in,
-           true);
+           !fresh);
     if (self.inputs.size() > 2)
       if (Tensor* db = self.input_grad(2))
         for (int64_t n = 0; n < N; ++n)

@@ -18,17 +18,21 @@ Var matmul(const Var& a, const Var& b) {
     // (B,M,K)@(K,N) folds its batch into rows: M = B·M.
     const int64_t M = batched ? A.size(1) : A.numel() / A.size(-1);
     const int64_t K = A.size(-1), N = B.size(-1);
-    Tensor* dA = self.input_grad(0);
-    Tensor* dB = self.input_grad(1);
+    // A new gradient buffer (fresh) is written by gemm instead of added to:
+    // every batch i fills its own block, and an unbatched B has one.
+    bool fresh_a, fresh_b;
+    Tensor* dA = self.input_grad(0, fresh_a);
+    Tensor* dB = self.input_grad(1, fresh_b);
     for (int64_t i = 0; i < batches; ++i) {
       const real* a = A.data() + i * M * K;
       const real* b = B.data() + (batched ? i * K * N : 0);
       const real* dc = dC.data() + i * M * N;
       // dA (M,K) += dC (M,N) · Bᵀ (N,K)
-      if (dA) gemm(false, true, M, K, N, dc, N, b, N, dA->data() + i * M * K, K, true);
+      if (dA) gemm(false, true, M, K, N, dc, N, b, N, dA->data() + i * M * K, K, !fresh_a);
       // dB (K,N) += Aᵀ (K,M) · dC (M,N)
       if (dB)
-        gemm(true, false, K, N, M, a, K, dc, N, dB->data() + (batched ? i * K * N : 0), N, true);
+        gemm(true, false, K, N, M, a, K, dc, N, dB->data() + (batched ? i * K * N : 0), N,
+             !fresh_b);
     }
   });
 }

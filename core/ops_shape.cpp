@@ -8,7 +8,8 @@ namespace s2s {
 // y = x viewed as `shape`;  dx += dy viewed as x's shape
 Var reshape(const Var& x, Shape shape) {
   return Var::make("reshape", x.value().reshape(std::move(shape)), {x}, [](Node& self) {
-    if (Tensor* g = self.input_grad(0)) *g += self.grad.reshape(g->shape());
+    if (self.inputs[0]->requires_grad)
+      self.accumulate_input_grad(0, self.grad.reshape(self.inputs[0]->value.shape()));
   });
 }
 
@@ -69,7 +70,8 @@ Var concat(const std::vector<Var>& parts, int axis) {
     int64_t offset = 0;
     for (size_t i = 0; i < self.inputs.size(); ++i) {
       int64_t n = self.inputs[i]->value.shape()[ax];
-      if (Tensor* g = self.input_grad(i)) *g += self.grad.slice(ax, offset, offset + n);
+      if (self.inputs[i]->requires_grad)
+        self.accumulate_input_grad(i, self.grad.slice(ax, offset, offset + n));
       offset += n;
     }
   });

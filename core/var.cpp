@@ -17,6 +17,39 @@ Tensor* Node::input_grad(size_t i) {
   return &in.grad;
 }
 
+Tensor* Node::input_grad(size_t i, bool& fresh) {
+  Node& in = *inputs[i];
+  fresh = false;
+  if (!in.requires_grad) return nullptr;
+  if (in.grad.empty() && in.value.numel() > 0) {
+    in.grad = Tensor::uninitialized(in.value.shape());
+    fresh = true;
+  }
+  return &in.grad;
+}
+
+void Node::accumulate_input_grad(size_t i, const Tensor& g) {
+  Node& in = *inputs[i];
+  if (!in.requires_grad) return;
+  S2S_CHECK(g.shape() == in.value.shape(), "backward of '{}': gradient {} for input {} of shape {}",
+            op, shape_str(g.shape()), i, shape_str(in.value.shape()));
+  if (in.grad.empty())
+    in.grad = g;
+  else
+    in.grad += g;
+}
+
+void Node::accumulate_input_grad(size_t i, Tensor&& g) {
+  Node& in = *inputs[i];
+  if (!in.requires_grad) return;
+  S2S_CHECK(g.shape() == in.value.shape(), "backward of '{}': gradient {} for input {} of shape {}",
+            op, shape_str(g.shape()), i, shape_str(in.value.shape()));
+  if (in.grad.empty())
+    in.grad = std::move(g);
+  else
+    in.grad += g;
+}
+
 Node::~Node() {
   // Take over our inputs; a node we hold the last reference to is emptied
   // before it dies, so no destructor ever recurses.

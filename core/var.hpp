@@ -32,6 +32,16 @@ struct Node {
   // The gradient buffer of input i (zeros on first use), or nullptr when that
   // input does not need a gradient, so backward can skip the work.
   Tensor* input_grad(size_t i);
+  // The same, for a backward that can write its contribution in one pass:
+  // when input i has no gradient yet, the buffer is created uninitialised and
+  // `fresh` is set, and the caller must then assign (=) every element instead
+  // of adding (+=). Adding onto zeros gives the same numbers; this only skips
+  // the zero fill and the re-read (large per-step gradients made that costly).
+  Tensor* input_grad(size_t i, bool& fresh);
+  // dinput_i += g for a g of input i's shape: a copy (or move) when input i
+  // has no gradient yet. Does nothing when input i needs no gradient.
+  void accumulate_input_grad(size_t i, const Tensor& g);
+  void accumulate_input_grad(size_t i, Tensor&& g);
   bool is_leaf() const { return !backward; }
   // Destroys long chains of nodes iteratively: a 10,000-step unroll must not
   // recurse 10,000 destructors deep.
