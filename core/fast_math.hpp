@@ -79,6 +79,13 @@ T tanh_of(T x) {
     return std::tanh(x);
 }
 template <class T>
+T exp_of(T x) {
+  if constexpr (std::is_same_v<T, float>)
+    return fast::exp(x);
+  else
+    return std::exp(x);
+}
+template <class T>
 T sigmoid_of(T x) {
   if constexpr (std::is_same_v<T, float>) {
     return fast::sigmoid(x);

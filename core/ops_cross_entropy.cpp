@@ -1,6 +1,7 @@
 // Fused softmax + negative log-likelihood over logits, with an ignore index
 // (padding). Fusing avoids exp overflow and gives the famous clean gradient.
 #include "core/error.hpp"
+#include "core/fast_math.hpp"
 #include "core/ops.hpp"
 #include "core/tensor_math.hpp"
 
@@ -38,7 +39,7 @@ Var cross_entropy(const Var& logits, const Ids& targets, int64_t ignore_index) {
                        if (targets[n] == ignore_index) continue;
                        real* dz = g->data() + n * V;
                        const real* lp = logp.data() + n * V;
-                       for (int64_t v = 0; v < V; ++v) dz[v] += scale * std::exp(lp[v]);
+                       for (int64_t v = 0; v < V; ++v) dz[v] += scale * fast::exp_of(lp[v]);
                        dz[targets[n]] -= scale;
                      }
                    });

@@ -190,12 +190,52 @@ Tensor sqrt(const Tensor& a) {
   return map(a, [](real x) { return std::sqrt(x); });
 }
 
+namespace {
+// Σ x[k] with 16 independent partial sums: a single running sum is a chain
+// the compiler may not reorder (no -ffast-math), so it would not vectorize.
+real row_sum(const real* x, int64_t n) {
+  constexpr int64_t kLanes = 16;
+  real part[kLanes] = {};
+  int64_t k = 0;
+  for (; k + kLanes <= n; k += kLanes)
+    for (int64_t l = 0; l < kLanes; ++l) part[l] += x[k + l];
+  for (; k < n; ++k) part[0] += x[k];
+  for (int64_t w = kLanes / 2; w > 0; w /= 2)  // pairwise: 16 -> 8 -> 4 -> 2 -> 1
+    for (int64_t l = 0; l < w; ++l) part[l] += part[l + w];
+  return part[0];
+}
+
+// Softmax (log = false) or log-softmax (log = true) of the rows of a (rows, n)
+// matrix: the last axis, contiguous. Loops over a row vectorize: max, then
+// e^(x - max) written to y, their sum, then one pass to normalise.
+void softmax_rows(const real* x, real* y, int64_t rows, int64_t n, bool log) {
+  for (int64_t r = 0; r < rows; ++r, x += n, y += n) {
+    real m = -std::numeric_limits<real>::infinity();
+    for (int64_t k = 0; k < n; ++k) m = std::max(m, x[k]);
+    if (!log && m == -std::numeric_limits<real>::infinity()) m = 0;  // fully masked row stays 0
+    for (int64_t k = 0; k < n; ++k) y[k] = fast::exp_of(x[k] - m);
+    const real s = row_sum(y, n);
+    if (log) {
+      const real lse = m + std::log(s);  // log-sum-exp, shifted by the max for stability
+      for (int64_t k = 0; k < n; ++k) y[k] = x[k] - lse;
+    } else if (s > 0) {
+      const real inv = 1 / s;
+      for (int64_t k = 0; k < n; ++k) y[k] *= inv;
+    }
+  }
+}
+}  // namespace
+
 Tensor softmax(const Tensor& a, int axis) {
   int ax = normalize_axis(axis, a.rank(), "softmax");
   auto [outer, n, inner] = axis_view(a.shape(), ax);
   Tensor out = Tensor::uninitialized(a.shape());
   const real* x = a.data();
   real* y = out.data();
+  if (inner == 1) {
+    softmax_rows(x, y, outer, n, /*log=*/false);
+    return out;
+  }
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t i = 0; i < inner; ++i) {
       // (init-captures: clang < 16 cannot capture structured bindings directly)
@@ -217,6 +257,10 @@ Tensor log_softmax(const Tensor& a, int axis) {
   Tensor out = Tensor::uninitialized(a.shape());
   const real* x = a.data();
   real* y = out.data();
+  if (inner == 1) {
+    softmax_rows(x, y, outer, n, /*log=*/true);
+    return out;
+  }
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t i = 0; i < inner; ++i) {
       // (init-captures: clang < 16 cannot capture structured bindings directly)
