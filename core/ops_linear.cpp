@@ -5,8 +5,14 @@
 #include "core/gemm.hpp"
 #include "core/ops.hpp"
 #include "core/tensor_math.hpp"
+#include "core/thread_pool.hpp"
 
 namespace s2s {
+
+// Above this many multiply-adds per product, linear's backward computes dx and
+// dW on two threads at once (see below); below, handing work to the other
+// core costs more than it saves.
+constexpr int64_t kLinearPairWork = int64_t{1} << 20;
 
 // y = x Wᵀ + b    x (N,in), W (out,in), b (out)
 // dx += dy W,   dW += dyᵀ x,   db += Σ_n dy_n
@@ -31,13 +37,32 @@ Var linear(const Var& x, const Var& W, const Var* b) {
   if (b) inputs.push_back(*b);
   return Var::make("linear", std::move(y), inputs, [N, in, out](Node& self) {
     const real* dy = self.grad.data();
-    bool fresh;                                  // a new gradient buffer: gemm writes, not adds
-    if (Tensor* dx = self.input_grad(0, fresh))  // (N,in) += (N,out)·(out,in)
-      gemm(false, false, N, in, out, dy, out, self.inputs[1]->value.data(), in, dx->data(), in,
-           !fresh);
-    if (Tensor* dW = self.input_grad(1, fresh))  // (out,in) += (N,out)ᵀ·(N,in)
-      gemm(true, false, out, in, N, dy, out, self.inputs[0]->value.data(), in, dW->data(), in,
-           !fresh);
+    bool fresh_x, fresh_W;  // a new gradient buffer: gemm writes (=) instead of adding (+=)
+    Tensor* dx = self.input_grad(0, fresh_x);
+    Tensor* dW = self.input_grad(1, fresh_W);
+    auto backward_x = [&](ThreadPool* pool) {  // dx (N,in) += dy (N,out) · W (out,in)
+      gemm_with_pool(pool, false, false, N, in, out, dy, out, self.inputs[1]->value.data(), in,
+                     dx->data(), in, !fresh_x);
+    };
+    auto backward_W = [&](ThreadPool* pool) {  // dW (out,in) += dyᵀ (out,N) · x (N,in)
+      gemm_with_pool(pool, true, false, out, in, N, dy, out, self.inputs[0]->value.data(), in,
+                     dW->data(), in, !fresh_W);
+    };
+    // dx and dW are independent products of equal cost (N·in·out multiply-adds).
+    // With two threads they run side by side, each a whole one-thread GEMM:
+    // faster than cutting each in half (one hand-off instead of two, and
+    // full-size tiles). The numbers are the same: gemm's result does not
+    // depend on how many threads computed it.
+    ThreadPool& pool = ThreadPool::global();
+    if (dx && dW && pool.num_threads() > 1 && N * in * out >= kLinearPairWork) {
+      pool.parallel_for(2, [&](int64_t begin, int64_t end) {
+        for (int64_t task = begin; task < end; ++task)
+          task == 0 ? backward_x(nullptr) : backward_W(nullptr);
+      });
+    } else {
+      if (dx) backward_x(&pool);
+      if (dW) backward_W(&pool);
+    }
     if (self.inputs.size() > 2)
       if (Tensor* db = self.input_grad(2))
         for (int64_t n = 0; n < N; ++n)
