@@ -3,8 +3,13 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "core/thread_pool.hpp"
 
 namespace s2s {
+
+// Tensors with at least this many elements are updated on all pool threads
+// (below it, handing work to another core costs more than the update).
+constexpr int64_t kParallelElements = int64_t{1} << 16;
 
 Adam::Adam(std::vector<Var> params, real lr, real b1, real b2, real e)
     : Optimizer(std::move(params), lr), beta1(b1), beta2(b2), eps(e) {
@@ -31,11 +36,20 @@ void Adam::step() {
     real* m = m_[i].data();
     real* v = v_[i].data();
     real* w = p.value().data();
-    for (int64_t j = 0, n = p.value().numel(); j < n; ++j) {
-      m[j] = beta1 * m[j] + (1 - beta1) * g[j];
-      v[j] = beta2 * v[j] + (1 - beta2) * g[j] * g[j];
-      w[j] -= step_size * m[j] / (std::sqrt(v[j]) / sqrt_bc2 + eps);
-    }
+    auto update = [&](int64_t begin, int64_t end) {
+      for (int64_t j = begin; j < end; ++j) {
+        m[j] = beta1 * m[j] + (1 - beta1) * g[j];
+        v[j] = beta2 * v[j] + (1 - beta2) * g[j] * g[j];
+        w[j] -= step_size * m[j] / (std::sqrt(v[j]) / sqrt_bc2 + eps);
+      }
+    };
+    // Each element's update is independent of the others: large tensors are
+    // split across the pool's threads (same numbers for any thread count).
+    const int64_t n = p.value().numel();
+    if (n >= kParallelElements)
+      ThreadPool::global().parallel_for(n, update);
+    else
+      update(0, n);
   }
 }
 
