@@ -6,10 +6,12 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <random>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "core/thread_pool.hpp"
@@ -160,6 +162,28 @@ TEST_CASE("thread_pool: parallel_for covers 0..n-1 exactly once in contiguous ch
       for (auto& h : hits) CHECK(h == 1);
       CHECK(chunks == std::min<int64_t>(n, threads));
     }
+  }
+}
+
+TEST_CASE("thread_pool: jobs back to back (workers spinning) and after a pause (asleep)") {
+  ThreadPool pool(3);
+  std::vector<int64_t> sums;
+  for (int job = 0; job < 2000; ++job) {  // microseconds apart: workers catch them spinning
+    std::atomic<int64_t> sum{0};
+    pool.parallel_for(30, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) sum += i + job;
+    });
+    sums.push_back(sum);
+  }
+  bool all_right = true;
+  for (int job = 0; job < 2000; ++job)
+    all_right &= sums[static_cast<size_t>(job)] == 435 + 30 * job;
+  CHECK(all_right);
+  for (int job = 0; job < 3; ++job) {  // long pauses: workers have gone to sleep
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::atomic<int> chunks{0};
+    pool.parallel_for(3, [&](int64_t, int64_t) { ++chunks; });
+    CHECK(chunks == 3);
   }
 }
 
