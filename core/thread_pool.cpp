@@ -24,8 +24,11 @@ int default_thread_count() {
 }
 
 // How long a thread polls before it sleeps (see thread_pool.hpp). Measured
-// with gemm_bench, 2 threads on 2 idle cores: GEMMs of 8M multiply-adds ran
-// 1.05x faster than on 1 thread when workers always slept, 1.9x with polling.
+// with gemm_bench on 2 threads, second core free: GEMMs of 8M multiply-adds
+// ran 0.9-1.1x as fast as on 1 thread when workers always slept, 1.8-2x with
+// polling. Polling yields: with a busy second core, it still runs at 1.0x
+// (a pause-instruction spin dropped to 0.35x: it held the core the other
+// thread needed).
 constexpr auto kSpin = std::chrono::microseconds(100);
 
 // Polls `ready` until it returns true (then returns true) or kSpin has passed
