@@ -191,16 +191,19 @@ void pack_b(int64_t kc, int64_t nc, View B, real* dst) {
 // The B strip is packed (ldb = NR) or, for small M, read in place (ldb = row stride).
 // R is a template parameter so a short last strip of rows does only R rows of
 // work; the loops over i and over the 2 vectors unroll fully and acc lives in
-// registers.
-template <int R>
+// registers. kInPlace: B is read in place, so prefetch its rows.
+template <int R, bool kInPlace>
 void micro_kernel(int64_t kc, const real* a, const real* b, int64_t ldb, real* C, int64_t ldc,
                   int n, bool add) {
   vec acc[R][2] = {};
   for (int64_t k = 0; k < kc; ++k, a += kMR, b += ldb) {
-    // B read in place comes row by row from L2 or memory, a row stride apart:
-    // ask for the row kPrefetchRows ahead (measured: +25% for x W, M = 32).
-    __builtin_prefetch(b + kPrefetchRows * ldb);
-    __builtin_prefetch(b + kPrefetchRows * ldb + kNR - 1);
+    if constexpr (kInPlace) {
+      // B read in place comes row by row from L2 or memory, a row stride
+      // apart: ask for the row kPrefetchRows ahead (measured in the reference
+      // workload: +25% for dX = dY W, M = 32; packed strips need no help).
+      __builtin_prefetch(b + kPrefetchRows * ldb);
+      __builtin_prefetch(b + kPrefetchRows * ldb + kNR - 1);
+    }
     const vec b0 = load(b), b1 = load(b + kVL);
 #pragma GCC unroll 16
     for (int i = 0; i < R; ++i) {
@@ -229,12 +232,14 @@ void micro_kernel(int64_t kc, const real* a, const real* b, int64_t ldb, real* C
 
 using KernelFn = void (*)(int64_t, const real*, const real*, int64_t, real*, int64_t, int, bool);
 
-// kernels[R] = micro_kernel<R> for R = 1..MR.
-template <int... Rs>
+// kernels[in_place][R] = micro_kernel<R, in_place> for R = 1..MR.
+template <bool kInPlace, int... Rs>
 constexpr auto make_kernels(std::integer_sequence<int, Rs...>) {
-  return std::array<KernelFn, sizeof...(Rs) + 1>{nullptr, &micro_kernel<Rs + 1>...};
+  return std::array<KernelFn, sizeof...(Rs) + 1>{nullptr, &micro_kernel<Rs + 1, kInPlace>...};
 }
-constexpr auto kKernels = make_kernels(std::make_integer_sequence<int, kMR>{});
+constexpr std::array<std::array<KernelFn, kMR + 1>, 2> kKernels = {
+    make_kernels<false>(std::make_integer_sequence<int, kMR>{}),
+    make_kernels<true>(std::make_integer_sequence<int, kMR>{})};
 
 // ---- Packing buffers ------------------------------------------------------------------
 // One pair per thread (thread_local), 64-byte aligned, grown on demand and
@@ -463,7 +468,8 @@ void gemm_blocked(int64_t M, int64_t N, int64_t K, View A, View B, real* C, int6
         auto tile = [&](int64_t ir, int64_t jr, int n) {
           const int r = static_cast<int>(std::min<int64_t>(kMR, mc - ir));
           const auto [b, ldb] = strip(jr, n);
-          kKernels[r](kc, pa + ir * kc, b, ldb, C + (ic + ir) * ldc + jc + jr, ldc, n, add);
+          kKernels[ldb != kNR][r](kc, pa + ir * kc, b, ldb, C + (ic + ir) * ldc + jc + jr, ldc, n,
+                                  add);
         };
         if (rows_outer) {
           for (int64_t ir = 0; ir < mc; ir += kMR)
