@@ -97,7 +97,7 @@ constexpr int64_t kDotMaxSide = 4;
 constexpr int64_t kRowsMaxM = 2;
 constexpr int64_t kRowsMaxK = 4;
 constexpr int64_t kSmallWork = 8 * 8 * 8;
-// From this many multiply-adds (about 160^3, ~25 us on one core) the problem
+// From this many multiply-adds (about 160^3, ~50 us on one core) the problem
 // is split across threads. Measured with gemm_bench on 2 threads (the pool's
 // workers poll for jobs, see thread_pool.hpp): 8M multiply-adds run 1.8-2x
 // faster when the second core is free; 2M only 1.2-1.35x, and 0.8x when
@@ -279,14 +279,15 @@ void gemm_small(int64_t M, int64_t N, int64_t K, View A, View B, real* C, int64_
 
 // ---- Dot-product path: x Wᵀ ------------------------------------------------------------
 // C(i,j) (+)= Σ_k A(i,k) B(j,k) when the rows of op(A) and the columns of op(B)
-// both run along k in memory (x Wᵀ with W (out,in) row-major: linear's
-// forward). The blocked path would have to transpose all of W on every call;
-// here nothing is packed. A register tile of RI rows of A times RJ rows of W
-// (RI*RJ = kVL) keeps one vector accumulator per C element, each summing
-// kVL-wide slices of its dot product along k. At the end the kVL accumulators
-// are reduced together by a transpose-and-add tree into one vector whose lane
-// r is the total of accumulator r: log2(kVL) levels of "shuffle two vectors,
-// add", instead of kVL scalar lane sums per accumulator.
+// both run along k in memory (x Wᵀ with W (out,in) row-major), for thin
+// products only: one to three rows (attention's per-batch-row products) or
+// columns (vᵀ tanh(...)), where the blocked kernel would pack for a 12 x 32
+// tile and keep a few of its elements. Nothing is packed. A register tile of
+// RI rows of A times RJ rows of W (RI*RJ = kVL) keeps one vector accumulator
+// per C element, each summing kVL-wide slices of its dot product along k. At the end the kVL
+// accumulators are reduced together by a transpose-and-add tree into one vector whose lane r is the
+// total of accumulator r: log2(kVL) levels of "shuffle two vectors, add", instead of kVL scalar
+// lane sums per accumulator.
 //
 // fold<h>(x, y): lanes in even blocks of h lanes get x's block + the block
 // after it, lanes in odd blocks get y's block before + y's block:
@@ -519,9 +520,8 @@ void gemm_with_pool(ThreadPool* pool, bool trans_a, bool trans_b, int64_t M, int
     path = gemm_rows;
   else if (work <= kSmallWork)
     path = gemm_small;
-  auto blocked = path;
   if (pool == nullptr || pool->num_threads() == 1 || work < kParallelWork) {
-    blocked(M, N, K, a, b, C, ldc, accumulate);
+    path(M, N, K, a, b, C, ldc, accumulate);
     return;
   }
   // Split C into strips along its longer side, in whole tiles so every thread
@@ -529,12 +529,12 @@ void gemm_with_pool(ThreadPool* pool, bool trans_a, bool trans_b, int64_t M, int
   if (N >= M) {
     pool->parallel_for((N + kNR - 1) / kNR, [&](int64_t s0, int64_t s1) {
       const int64_t j0 = s0 * kNR, j1 = std::min(N, s1 * kNR);
-      blocked(M, j1 - j0, K, a, View{b.p + j0 * b.cs, b.rs, b.cs}, C + j0, ldc, accumulate);
+      path(M, j1 - j0, K, a, View{b.p + j0 * b.cs, b.rs, b.cs}, C + j0, ldc, accumulate);
     });
   } else {
     pool->parallel_for((M + kMR - 1) / kMR, [&](int64_t s0, int64_t s1) {
       const int64_t i0 = s0 * kMR, i1 = std::min(M, s1 * kMR);
-      blocked(i1 - i0, N, K, View{a.p + i0 * a.rs, a.rs, a.cs}, b, C + i0 * ldc, ldc, accumulate);
+      path(i1 - i0, N, K, View{a.p + i0 * a.rs, a.rs, a.cs}, b, C + i0 * ldc, ldc, accumulate);
     });
   }
 }
