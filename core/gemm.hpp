@@ -2,8 +2,9 @@
 // The one matrix-multiply kernel every matmul (forward and backward) calls.
 //   C (M,N) = op(A) (M,K) * op(B) (K,N)   [+ C if accumulate]
 // op(X) is X or Xᵀ; lda/ldb/ldc are row strides of the stored matrices.
-// Cache-blocked and register-tiled (see gemm.cpp); large problems run on the
-// global ThreadPool. Results are bit-identical for every thread count.
+// Cache-blocked and register-tiled, with direct paths for thin and tiny
+// products (see gemm.cpp); large problems run on the global ThreadPool.
+// Results are bit-identical for every thread count.
 #include <cstdint>
 
 #include "core/real.hpp"

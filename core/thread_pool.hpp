@@ -10,10 +10,18 @@
 // element is written by exactly one chunk and its arithmetic does not depend on
 // the chunk boundaries, results are bit-identical for every thread count.
 //
+// Waiting is a bounded spin, then sleep: a worker that finished a job keeps
+// polling for the next one for up to kSpinMicros before it blocks on a
+// condition variable, and the caller polls for the workers' completion the
+// same way. Training issues GEMMs microseconds apart, while waking a blocked
+// thread takes tens of microseconds, as long as a 4M multiply-add GEMM's half.
+// The cost: an idle pool keeps one core busy for kSpinMicros after each job.
+//
 // An exception thrown by a chunk is rethrown to the caller (after all chunks
 // have finished). Nested calls (a chunk calling parallel_for) and calls from a second thread
 // while the pool is busy simply run inline on the calling thread: correct,
 // never a deadlock.
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
@@ -69,14 +77,14 @@ class ThreadPool {
 
   std::vector<std::thread> workers_;
   std::mutex busy_;               // held by the one caller currently using the workers
-  std::mutex mutex_;              // guards the fields below
-  std::condition_variable wake_;  // workers wait here for a new job
-  std::condition_variable done_;  // the caller waits here for the workers
+  std::mutex mutex_;              // guards the fields below; atomics change only under it
+  std::condition_variable wake_;  // workers sleep here for a new job
+  std::condition_variable done_;  // the caller sleeps here for the workers
   const Job* job_ = nullptr;
   int64_t job_n_ = 0;
-  uint64_t generation_ = 0;  // bumped once per job so workers see each job once
-  int pending_ = 0;          // workers still running the current job
-  bool stop_ = false;
+  std::atomic<uint64_t> generation_{0};  // bumped once per job so workers see each job once
+  std::atomic<int> pending_{0};          // workers still running the current job
+  std::atomic<bool> stop_{false};
   std::exception_ptr worker_error_;  // first exception thrown by a worker's chunk
 };
 

@@ -6,10 +6,12 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <random>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "core/thread_pool.hpp"
@@ -163,6 +165,28 @@ TEST_CASE("thread_pool: parallel_for covers 0..n-1 exactly once in contiguous ch
   }
 }
 
+TEST_CASE("thread_pool: jobs back to back (workers spinning) and after a pause (asleep)") {
+  ThreadPool pool(3);
+  std::vector<int64_t> sums;
+  for (int job = 0; job < 2000; ++job) {  // microseconds apart: workers catch them spinning
+    std::atomic<int64_t> sum{0};
+    pool.parallel_for(30, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) sum += i + job;
+    });
+    sums.push_back(sum);
+  }
+  bool all_right = true;
+  for (int job = 0; job < 2000; ++job)
+    all_right &= sums[static_cast<size_t>(job)] == 435 + 30 * job;
+  CHECK(all_right);
+  for (int job = 0; job < 3; ++job) {  // long pauses: workers have gone to sleep
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::atomic<int> chunks{0};
+    pool.parallel_for(3, [&](int64_t, int64_t) { ++chunks; });
+    CHECK(chunks == 3);
+  }
+}
+
 TEST_CASE("thread_pool: nested calls run inline and exceptions reach the caller") {
   ThreadPool pool(2);
   std::atomic<int64_t> total{0};
@@ -180,4 +204,95 @@ TEST_CASE("thread_pool: nested calls run inline and exceptions reach the caller"
     if (b == 0) after = e;
   });
   CHECK(after == 1);
+}
+
+// The fast paths gemm picks by shape (see gemm.cpp): each is checked on
+// ragged sizes around its tile widths, with padded strides, both accumulate
+// modes and the transposes that select it.
+namespace {
+
+// Runs every (M, N, K) combination; returns the number of problems with errors.
+int64_t check_shapes(bool ta, bool tb, std::initializer_list<int64_t> Ms,
+                     std::initializer_list<int64_t> Ns, std::initializer_list<int64_t> Ks,
+                     std::mt19937& gen, int* cases) {
+  int64_t failed = 0;
+  for (int64_t M : Ms)
+    for (int64_t N : Ns)
+      for (int64_t K : Ks) {
+        const int t = (*cases)++;
+        Problem p(ta, tb, M, N, K, t % 3, t & 1, gen);
+        const int64_t bad = p.count_errors(p.run(&ThreadPool::global()));
+        if (bad != 0) {
+          MESSAGE("M=" << M << " N=" << N << " K=" << K << " ta=" << ta << " tb=" << tb
+                       << " errors=" << bad);
+          ++failed;
+        }
+      }
+  return failed;
+}
+
+}  // namespace
+
+TEST_CASE("gemm: dot-product path (x Wᵀ with one or a few rows or columns)") {
+  std::mt19937 gen(2024);
+  int cases = 0;
+  // tA = 0, tB = 1 with M < 4 or N < 4: both operands run along k.
+  CHECK(check_shapes(false, true, {1, 2, 3}, {1, 5, 16, 17, 20, 33, 100},
+                     {1, 7, 16, 17, 64, 100, 257, 300}, gen, &cases) == 0);
+  CHECK(check_shapes(false, true, {1, 4, 15, 16, 17, 40, 200}, {1, 2, 3},
+                     {1, 7, 16, 17, 64, 100, 257, 300}, gen, &cases) == 0);
+  CHECK(cases == 2 * 7 * 3 * 8);
+}
+
+TEST_CASE("gemm: row path (one or two rows of A, or K <= 4)") {
+  std::mt19937 gen(77);
+  int cases = 0;
+  for (bool ta : {false, true}) {  // B's rows contiguous (tB = 0) selects it
+    CHECK(check_shapes(ta, false, {1, 2}, {1, 15, 16, 17, 63, 64, 65, 130}, {1, 5, 64, 100, 640},
+                       gen, &cases) == 0);
+    CHECK(check_shapes(ta, false, {3, 17, 40}, {1, 16, 20, 64, 65, 256}, {1, 2, 3, 4}, gen,
+                       &cases) == 0);
+  }
+  CHECK(cases == 2 * (2 * 8 * 5 + 3 * 6 * 4));
+}
+
+TEST_CASE("gemm: packing Wᵀ by register transposes, and small K swept by rows") {
+  std::mt19937 gen(31);
+  int cases = 0;
+  // tB = 1, M and N >= 4: op(B) is packed through kVL x kVL transposes (full
+  // strips, K a multiple of the vector width or not) and element by element.
+  for (bool ta : {false, true})
+    CHECK(check_shapes(ta, true, {4, 13, 32, 65, 200}, {4, 31, 32, 33, 64, 100},
+                       {5, 15, 16, 17, 48, 256, 300}, gen, &cases) == 0);
+  // K <= 64 with many rows (dW += dYᵀ X): C swept in row strips.
+  for (bool tb : {false, true})
+    CHECK(check_shapes(true, tb, {64, 65, 193, 400}, {31, 32, 97}, {5, 16, 32, 64, 65}, gen,
+                       &cases) == 0);
+  CHECK(cases == 2 * 5 * 6 * 7 + 2 * 4 * 3 * 5);
+}
+
+TEST_CASE("gemm: every path gives bit-identical results for 1, 2 and 3 threads") {
+  std::mt19937 gen(8);
+  ThreadPool two(2), three(3);
+  // {tA, tB, M, N, K}, each above the threading threshold (2^22 multiply-adds).
+  const int64_t shapes[][5] = {
+      {0, 1, 3, 5000, 300},   // dot path, one row of A per tile (split over columns)
+      {0, 1, 5000, 3, 300},   // dot path, one row of W per tile (split over rows)
+      {1, 0, 1100, 1000, 4},  // row path, K <= 4 (rows)
+      {0, 0, 2, 2100, 1000},  // row path, M <= 2 (columns)
+      {0, 1, 32, 1024, 256},  // Wᵀ packed by transposes
+      {1, 0, 1024, 260, 32},  // small K, C swept by rows; ragged strip
+      {0, 0, 40, 1030, 300},  // B read in place with prefetch; ragged strip
+  };
+  for (const auto& s : shapes)
+    for (bool acc : {false, true}) {
+      Problem p(s[0] != 0, s[1] != 0, s[2], s[3], s[4], 1, acc, gen);
+      CAPTURE(s[2]);
+      CAPTURE(s[3]);
+      CAPTURE(s[4]);
+      const std::vector<real> one = p.run(nullptr);
+      CHECK(p.count_errors(one) == 0);
+      CHECK(p.run(&two) == one);
+      CHECK(p.run(&three) == one);
+    }
 }
