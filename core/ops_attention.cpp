@@ -12,12 +12,17 @@
 #include "core/error.hpp"
 #include "core/fast_math.hpp"
 #include "core/ops.hpp"
+#include "core/thread_pool.hpp"
 
 namespace s2s {
 
 #define X(i) (self.inputs[i]->value)
 
 namespace {
+// Below this many elements a pass runs on one thread (handing rows to another
+// core costs a few microseconds).
+constexpr int64_t kParallelElements = int64_t{1} << 15;
+
 // x · y over n elements. Sixteen independent partial sums: without
 // -ffast-math the compiler must not reorder a single running sum, so that
 // would not vectorize; sixteen separate ones it turns into SIMD lanes.
@@ -32,6 +37,20 @@ real dot(const real* x, const real* y, int64_t n) {
   for (int64_t w = kLanes / 2; w > 0; w /= 2)  // pairwise: 16 -> 8 -> 4 -> 2 -> 1
     for (int64_t l = 0; l < w; ++l) acc[l] += acc[l + w];
   return acc[0] + tail;
+}
+
+// Runs f(b) for every batch row b in [0, B). Rows are independent (each
+// writes only its own outputs), so large batches are split across the pool's
+// threads; each row's arithmetic is the same wherever it runs.
+template <class F>
+void for_each_row(int64_t B, int64_t work_per_row, F f) {
+  auto rows = [&](int64_t b0, int64_t b1) {
+    for (int64_t b = b0; b < b1; ++b) f(b);
+  };
+  if (B * work_per_row >= kParallelElements)
+    ThreadPool::global().parallel_for(B, rows);
+  else
+    rows(0, B);
 }
 }  // namespace
 
@@ -58,7 +77,7 @@ Var additive_scores(const Var& kp, const Var& qp, const Var& v) {
   Tensor t = Tensor::uninitialized({B, S, A});  // written in full below
   Tensor e = Tensor::uninitialized({B, S});
   const real* vv = v.value().data();
-  for (int64_t b = 0; b < B; ++b) {
+  for_each_row(B, S * A, [&](int64_t b) {
     const real* q = qp.value().data() + b * A;
     for (int64_t s = 0; s < S; ++s) {
       const real* k = kp.value().data() + (b * S + s) * A;
@@ -67,7 +86,7 @@ Var additive_scores(const Var& kp, const Var& qp, const Var& v) {
       for (int64_t a = 0; a < A; ++a) tt[a] = fast::tanh_of(k[a] + q[a]);
       e[b * S + s] = dot(vv, tt, A);
     }
-  }
+  });
   return Var::make("additive_scores", std::move(e), {kp, qp, v},
                    [t = std::move(t), B, S, A](Node& self) {
                      Tensor* dkp = self.input_grad(0);
@@ -75,7 +94,12 @@ Var additive_scores(const Var& kp, const Var& qp, const Var& v) {
                      Tensor* dv = self.input_grad(2);
                      const real* vv = X(2).data();
                      const real* de = self.grad.data();
-                     for (int64_t b = 0; b < B; ++b)
+                     // dv sums over b and s: each row b first sums its own part
+                     // (rows may run on different threads), then the rows' parts
+                     // are added in order of b, so the result does not depend on
+                     // the thread count.
+                     Tensor dv_rows = dv ? Tensor({B, A}) : Tensor();
+                     for_each_row(B, S * A, [&](int64_t b) {
                        for (int64_t s = 0; s < S; ++s) {
                          const real d = de[b * S + s];
                          const real* tt = t.data() + (b * S + s) * A;
@@ -89,10 +113,14 @@ Var additive_scores(const Var& kp, const Var& qp, const Var& v) {
                            for (int64_t a = 0; a < A; ++a) dq[a] += d * vv[a] * (1 - tt[a] * tt[a]);
                          }
                          if (dv) {
-                           real* dvv = dv->data();
-                           for (int64_t a = 0; a < A; ++a) dvv[a] += d * tt[a];
+                           real* dvb = dv_rows.data() + b * A;
+                           for (int64_t a = 0; a < A; ++a) dvb[a] += d * tt[a];
                          }
                        }
+                     });
+                     if (dv)
+                       for (int64_t b = 0; b < B; ++b)
+                         for (int64_t a = 0; a < A; ++a) (*dv)[a] += dv_rows[b * A + a];
                    });
 }
 
@@ -112,19 +140,19 @@ Var attend(const Var& weights, const Var& values) {
             "attend: weights must be (B,S) = ({},{}) for values {}, got {}", B, S,
             shape_str(values.shape()), shape_str(weights.shape()));
   Tensor ctx({B, H});  // zeros
-  for (int64_t b = 0; b < B; ++b) {
+  for_each_row(B, S * H, [&](int64_t b) {
     real* c = ctx.data() + b * H;
     for (int64_t s = 0; s < S; ++s) {
       const real w = weights.value()[b * S + s];
       const real* val = values.value().data() + (b * S + s) * H;
       for (int64_t h = 0; h < H; ++h) c[h] += w * val[h];
     }
-  }
+  });
   return Var::make("attend", std::move(ctx), {weights, values}, [B, S, H](Node& self) {
     Tensor* da = self.input_grad(0);
     Tensor* dvalues = self.input_grad(1);
     const Tensor &a = X(0), &values = X(1);
-    for (int64_t b = 0; b < B; ++b) {
+    for_each_row(B, S * H, [&](int64_t b) {  // rows b are independent
       const real* dc = self.grad.data() + b * H;
       for (int64_t s = 0; s < S; ++s) {
         const int64_t bs = b * S + s;
@@ -135,7 +163,7 @@ Var attend(const Var& weights, const Var& values) {
           for (int64_t h = 0; h < H; ++h) dval[h] += w * dc[h];
         }
       }
-    }
+    });
   });
 }
 

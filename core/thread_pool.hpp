@@ -11,11 +11,11 @@
 // the chunk boundaries, results are bit-identical for every thread count.
 //
 // Waiting is a bounded spin, then sleep: a worker that finished a job keeps
-// polling for the next one for up to kSpinMicros before it blocks on a
+// polling for the next one for up to kSpin (1 ms) before it blocks on a
 // condition variable, and the caller polls for the workers' completion the
 // same way. Training issues GEMMs microseconds apart, while waking a blocked
 // thread takes tens of microseconds, as long as a 4M multiply-add GEMM's half.
-// The cost: an idle pool keeps one core busy for kSpinMicros after each job.
+// The cost: an idle pool keeps one core busy (yielding) for 1 ms after each job.
 //
 // An exception thrown by a chunk is rethrown to the caller (after all chunks
 // have finished). Nested calls (a chunk calling parallel_for) and calls from a second thread
