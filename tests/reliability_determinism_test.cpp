@@ -34,7 +34,11 @@ namespace {
 std::vector<double> train_losses(int64_t steps) {
   Splits data = tiny_copy_task(256, 8);
   auto [sv, tv] = build_vocabs(data.train);
-  Seq2Seq model(tiny_model_config(sv.size(), tv.size(), 32, 256));
+  ModelConfig mc = tiny_model_config(sv.size(), tv.size(), 32, 256);
+  // Additive scores: their fused ops split batch rows across threads as well
+  // (core/ops_attention.cpp), and the weighted sum does in every score.
+  mc.attn.score = "additive";
+  Seq2Seq model(mc);
   TrainConfig tc;
   tc.epochs = 100;
   tc.max_steps = steps;
