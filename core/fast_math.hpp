@@ -1,5 +1,5 @@
 #pragma once
-// Vectorizable exp, tanh and sigmoid for float32 activations.
+// Vectorizable exp, tanh and sigmoid for float32 activations, and sums.
 //
 // Why: libm's tanhf/expf are called one element at a time (no SIMD), and the
 // reference seq2seq workload spends about 40% of its time in tanhf alone
@@ -95,6 +95,32 @@ T sigmoid_of(T x) {
     const T e = std::exp(x);
     return e / (T(1) + e);
   }
+}
+
+// Σ_{k<n} term(k) in a fixed order that vectorizes: sixteen independent
+// partial sums (lane l takes k ≡ l mod 16, the last n % 16 terms go to lane 0),
+// added pairwise at the end. A single running sum is a dependency chain the
+// compiler may not reorder without -ffast-math, so it would stay scalar.
+template <class T, class Term>
+T lane_sum(int64_t n, Term term) {
+  constexpr int64_t kLanes = 16;
+  T part[kLanes] = {};
+  int64_t k = 0;
+  for (; k + kLanes <= n; k += kLanes)
+    for (int64_t l = 0; l < kLanes; ++l) part[l] += term(k + l);
+  for (; k < n; ++k) part[0] += term(k);
+  for (int64_t w = kLanes / 2; w > 0; w /= 2)  // pairwise: 16 -> 8 -> 4 -> 2 -> 1
+    for (int64_t l = 0; l < w; ++l) part[l] += part[l + w];
+  return part[0];
+}
+// Σ x[k] and Σ x[k] y[k] over n elements, in lane_sum's order.
+template <class T>
+T sum(const T* x, int64_t n) {
+  return lane_sum<T>(n, [x](int64_t k) { return x[k]; });
+}
+template <class T>
+T dot(const T* x, const T* y, int64_t n) {
+  return lane_sum<T>(n, [x, y](int64_t k) { return x[k] * y[k]; });
 }
 
 }  // namespace s2s::fast

@@ -23,22 +23,6 @@ namespace {
 // core costs a few microseconds).
 constexpr int64_t kParallelElements = int64_t{1} << 15;
 
-// x · y over n elements. Sixteen independent partial sums: without
-// -ffast-math the compiler must not reorder a single running sum, so that
-// would not vectorize; sixteen separate ones it turns into SIMD lanes.
-real dot(const real* x, const real* y, int64_t n) {
-  constexpr int64_t kLanes = 16;
-  real acc[kLanes] = {};
-  int64_t i = 0;
-  for (; i + kLanes <= n; i += kLanes)
-    for (int64_t l = 0; l < kLanes; ++l) acc[l] += x[i + l] * y[i + l];
-  real tail = 0;
-  for (; i < n; ++i) tail += x[i] * y[i];
-  for (int64_t w = kLanes / 2; w > 0; w /= 2)  // pairwise: 16 -> 8 -> 4 -> 2 -> 1
-    for (int64_t l = 0; l < w; ++l) acc[l] += acc[l + w];
-  return acc[0] + tail;
-}
-
 // Runs f(b) for every batch row b in [0, B). Rows are independent (each
 // writes only its own outputs), so large batches are split across the pool's
 // threads; each row's arithmetic is the same wherever it runs.
@@ -84,7 +68,7 @@ Var additive_scores(const Var& kp, const Var& qp, const Var& v) {
       real* tt = t.data() + (b * S + s) * A;
       // The same tanh as the core tanh op (fast for float), so results match.
       for (int64_t a = 0; a < A; ++a) tt[a] = fast::tanh_of(k[a] + q[a]);
-      e[b * S + s] = dot(vv, tt, A);
+      e[b * S + s] = fast::dot(vv, tt, A);
     }
   });
   return Var::make("additive_scores", std::move(e), {kp, qp, v},
@@ -156,7 +140,7 @@ Var attend(const Var& weights, const Var& values) {
       const real* dc = self.grad.data() + b * H;
       for (int64_t s = 0; s < S; ++s) {
         const int64_t bs = b * S + s;
-        if (da) (*da)[bs] += dot(dc, values.data() + bs * H, H);
+        if (da) (*da)[bs] += fast::dot(dc, values.data() + bs * H, H);
         if (dvalues) {
           real* dval = dvalues->data() + bs * H;
           const real w = a[bs];

@@ -191,20 +191,6 @@ Tensor sqrt(const Tensor& a) {
 }
 
 namespace {
-// Σ x[k] with 16 independent partial sums: a single running sum is a chain
-// the compiler may not reorder (no -ffast-math), so it would not vectorize.
-real row_sum(const real* x, int64_t n) {
-  constexpr int64_t kLanes = 16;
-  real part[kLanes] = {};
-  int64_t k = 0;
-  for (; k + kLanes <= n; k += kLanes)
-    for (int64_t l = 0; l < kLanes; ++l) part[l] += x[k + l];
-  for (; k < n; ++k) part[0] += x[k];
-  for (int64_t w = kLanes / 2; w > 0; w /= 2)  // pairwise: 16 -> 8 -> 4 -> 2 -> 1
-    for (int64_t l = 0; l < w; ++l) part[l] += part[l + w];
-  return part[0];
-}
-
 // Softmax (log = false) or log-softmax (log = true) of the rows of a (rows, n)
 // matrix: the last axis, contiguous. Loops over a row vectorize: max, then
 // e^(x - max) written to y, their sum, then one pass to normalise.
@@ -214,7 +200,7 @@ void softmax_rows(const real* x, real* y, int64_t rows, int64_t n, bool log) {
     for (int64_t k = 0; k < n; ++k) m = std::max(m, x[k]);
     if (!log && m == -std::numeric_limits<real>::infinity()) m = 0;  // fully masked row stays 0
     for (int64_t k = 0; k < n; ++k) y[k] = fast::exp_of(x[k] - m);
-    const real s = row_sum(y, n);
+    const real s = fast::sum(y, n);
     if (log) {
       const real lse = m + std::log(s);  // log-sum-exp, shifted by the max for stability
       for (int64_t k = 0; k < n; ++k) y[k] = x[k] - lse;
