@@ -28,26 +28,32 @@ Tensor* Node::input_grad(size_t i, bool& fresh) {
   return &in.grad;
 }
 
-void Node::accumulate_input_grad(size_t i, const Tensor& g) {
-  Node& in = *inputs[i];
-  if (!in.requires_grad) return;
+// Input i's gradient buffer when it takes a gradient g (checked to have its
+// shape), else nullptr. Shared by the two accumulate_input_grad overloads.
+static Tensor* grad_slot_for(Node& self, size_t i, const Tensor& g) {
+  Node& in = *self.inputs[i];
+  if (!in.requires_grad) return nullptr;
   S2S_CHECK(g.shape() == in.value.shape(), "backward of '{}': gradient {} for input {} of shape {}",
-            op, shape_str(g.shape()), i, shape_str(in.value.shape()));
-  if (in.grad.empty())
-    in.grad = g;
-  else
-    in.grad += g;
+            self.op, shape_str(g.shape()), i, shape_str(in.value.shape()));
+  return &in.grad;
+}
+
+void Node::accumulate_input_grad(size_t i, const Tensor& g) {
+  if (Tensor* slot = grad_slot_for(*this, i, g)) {
+    if (slot->empty())
+      *slot = g;
+    else
+      *slot += g;
+  }
 }
 
 void Node::accumulate_input_grad(size_t i, Tensor&& g) {
-  Node& in = *inputs[i];
-  if (!in.requires_grad) return;
-  S2S_CHECK(g.shape() == in.value.shape(), "backward of '{}': gradient {} for input {} of shape {}",
-            op, shape_str(g.shape()), i, shape_str(in.value.shape()));
-  if (in.grad.empty())
-    in.grad = std::move(g);
-  else
-    in.grad += g;
+  if (Tensor* slot = grad_slot_for(*this, i, g)) {
+    if (slot->empty())
+      *slot = std::move(g);
+    else
+      *slot += g;
+  }
 }
 
 Node::~Node() {
