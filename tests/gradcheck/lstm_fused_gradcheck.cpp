@@ -1,5 +1,6 @@
 // Gradient checks (double precision, tolerance 1e-6) of the fused LSTM op
-// lstm_pointwise and of LSTMCell::step, which uses it, over two steps.
+// lstm_pointwise and of LSTMCell::step, which uses it, over two steps, and of
+// the hoisted form (project_input once, step_preactivated per step).
 #include <doctest/doctest.h>
 
 #include "core/gradcheck.hpp"
@@ -36,6 +37,33 @@ TEST_CASE("gradcheck: fused LSTMCell::step over two steps, inputs, state and par
         RecurrentState s{in[2], in[3]};
         s = cell.step(in[0], s);
         s = cell.step(in[1], s);
+        return concat({s.h, s.c}, 1);
+      },
+      inputs);
+  INFO(r.message);
+  CHECK(r.ok);
+  CHECK(r.checked > 100);
+}
+
+TEST_CASE(
+    "gradcheck: LSTMCell with inputs projected for all steps (project_input + step_preactivated)") {
+  // The hoisted form of bench/reference_model.hpp: one projection of both
+  // steps' inputs (time-major rows s·B + b), then a row slice per step.
+  Rng rng(23);
+  LSTMCell cell(3, 4, rng, /*forget_bias=*/1);
+  Var* slots[] = {&cell.weight_ih, &cell.weight_hh, &cell.bias_ih, &cell.bias_hh};
+  std::vector<Tensor> inputs{Tensor::uniform({2 * 2, 3}, rng, -1, 1),
+                             Tensor::uniform({2, 4}, rng, -1, 1),
+                             Tensor::uniform({2, 4}, rng, -1, 1)};
+  for (Var* s : slots) inputs.push_back(s->value());
+  GradCheckResult r = gradcheck(
+      "lstm project_input + step_preactivated x2",
+      [&](const std::vector<Var>& in) {
+        for (size_t j = 0; j < 4; ++j) *slots[j] = in[3 + j];
+        Var x_pre = cell.project_input(in[0]);  // (2·B,4H)
+        RecurrentState s{in[1], in[2]};
+        s = cell.step_preactivated(slice(x_pre, 0, 0, 2), s);
+        s = cell.step_preactivated(slice(x_pre, 0, 2, 4), s);
         return concat({s.h, s.c}, 1);
       },
       inputs);
