@@ -12,7 +12,6 @@
 // so bench/torch_reference.py --replay can rerun the identical training.
 // --rss-every K prints the current resident set every K steps (a flat line
 // shows the graph is freed after each backward).
-#include <malloc.h>
 #include <time.h>
 
 #include <algorithm>
@@ -23,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/alloc_count.hpp"
 #include "bench/reference_model.hpp"
 #include "core/thread_pool.hpp"
 #include "nn/adam.hpp"
@@ -91,13 +91,6 @@ int run(const Options& opt) {
   static_assert(sizeof(real) == sizeof(float), "reference_workload measures the float32 build");
   // The global pool reads S2S_THREADS when it is first used, which is below.
   if (opt.threads > 0) setenv("S2S_THREADS", std::to_string(opt.threads).c_str(), 1);
-  // glibc serves blocks above 128 KiB with fresh mmap()s and returns freed heap
-  // tops to the kernel, so each step of the medium model page-faulted ~15% of
-  // its time away re-zeroing the same activations. Keeping freed memory in
-  // the process (peak RSS is unchanged: the same tensors are live at the peak)
-  // removes that. Only this benchmark process is tuned; the library is not.
-  mallopt(M_MMAP_THRESHOLD, 256 << 20);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   const bench::ReferenceSizes z = bench::reference_sizes(opt.size);
   const int64_t steps = opt.steps > 0 ? opt.steps
                                       : (opt.size == "small"    ? 200
@@ -121,7 +114,14 @@ int run(const Options& opt) {
 
   Adam adam(model.parameters(), real(1e-3));
   std::vector<double> ms, cpu_ms;
+  // Heap allocations (operator new) and storage-pool misses of the steps
+  // after the first, which warms the pool.
+  int64_t allocs0 = 0, misses0 = 0;
   for (int64_t i = 0; i < steps; ++i) {
+    if (i == 1) {
+      allocs0 = bench::heap_allocations();
+      misses0 = StoragePool::global().stats().misses;
+    }
     const auto t0 = std::chrono::steady_clock::now();
     const double c0 = process_cpu_ms();
     adam.zero_grad();
@@ -138,14 +138,18 @@ int run(const Options& opt) {
                   proc_status_mb("VmRSS"), proc_status_mb("VmHWM"));
     std::fflush(stdout);  // (outside the timed part) progress shows while a long run goes on
   }
+  const double later_steps = static_cast<double>(std::max<int64_t>(1, steps - 1));
+  const double allocs = static_cast<double>(bench::heap_allocations() - allocs0) / later_steps;
+  const double misses =
+      static_cast<double>(StoragePool::global().stats().misses - misses0) / later_steps;
   const double wall = median(ms);
   std::printf(
       "# size=%s V=%lld E=%lld H=%lld B=%lld S=%lld T=%lld threads=%d steps=%lld "
-      "cpu_ms_per_step=%.3f\n",
+      "cpu_ms_per_step=%.3f heap_allocs_per_step=%.1f tensor_mallocs_per_step=%.2f\n",
       opt.size.c_str(), static_cast<long long>(z.V), static_cast<long long>(z.E),
       static_cast<long long>(z.H), static_cast<long long>(z.B), static_cast<long long>(z.S),
       static_cast<long long>(z.T), ThreadPool::global().num_threads(),
-      static_cast<long long>(steps), median(cpu_ms));
+      static_cast<long long>(steps), median(cpu_ms), allocs, misses);
   std::printf("ms_per_step=%.3f tokens_per_s=%.0f peak_rss_mb=%.1f\n", wall,
               static_cast<double>(z.B * z.T) / (wall * 1e-3), proc_status_mb("VmHWM"));
   return 0;

@@ -6,29 +6,64 @@
 
 #include <initializer_list>
 #include <memory>
+#include <new>
 #include <utility>
 #include <vector>
 
 #include "core/real.hpp"
 #include "core/rng.hpp"
 #include "core/shape.hpp"
+#include "core/storage_pool.hpp"
+
+// The storage pool is on except under AddressSanitizer (see StorageAllocator).
+#ifndef S2S_STORAGE_POOL
+#if defined(__SANITIZE_ADDRESS__)
+#define S2S_STORAGE_POOL 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define S2S_STORAGE_POOL 0
+#endif
+#endif
+#endif
+#ifndef S2S_STORAGE_POOL
+#define S2S_STORAGE_POOL 1
+#endif
 
 namespace s2s {
 
-// std::allocator, except that a new element is default-initialised: for a
-// float that means "left as it was", so `resize(n)` allocates without writing
-// zeros. Op outputs that are about to be overwritten completely
-// (Tensor::uninitialized) skip a pass over memory that, for the large
-// activations of a seq2seq unroll, cost as much as the op itself.
+// Tensor storage's allocator. Two differences from std::allocator:
+// - memory comes from StoragePool::global() (core/storage_pool.hpp), which
+//   recycles the blocks of freed tensors: a training step makes the same
+//   tensors every time, and from the second step on they reuse the previous
+//   step's blocks instead of calling malloc (bypassed under AddressSanitizer,
+//   so that use-after-free is still caught);
+// - a new element is default-initialised: for a float that means "left as it
+//   was", so `resize(n)` allocates without writing zeros. Op outputs that are
+//   about to be overwritten completely (Tensor::uninitialized) skip a pass
+//   over memory that, for the large activations of a seq2seq unroll, cost as
+//   much as the op itself.
 template <class T>
-struct NoInitAllocator : std::allocator<T> {
+struct StorageAllocator {
+  using value_type = T;
+  StorageAllocator() = default;
   template <class U>
-  struct rebind {
-    using other = NoInitAllocator<U>;
-  };
-  NoInitAllocator() = default;
-  template <class U>
-  NoInitAllocator(const NoInitAllocator<U>&) noexcept {}
+  StorageAllocator(const StorageAllocator<U>&) noexcept {}
+
+  T* allocate(size_t n) {
+    if (n > static_cast<size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
+#if S2S_STORAGE_POOL
+    return static_cast<T*>(StoragePool::global().acquire(n * sizeof(T)));
+#else
+    return std::allocator<T>{}.allocate(n);
+#endif
+  }
+  void deallocate(T* p, size_t n) noexcept {
+#if S2S_STORAGE_POOL
+    StoragePool::global().release(p, n * sizeof(T));
+#else
+    std::allocator<T>{}.deallocate(p, n);
+#endif
+  }
   template <class U, class... Args>
   void construct(U* p, Args&&... args) {
     ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
@@ -37,13 +72,17 @@ struct NoInitAllocator : std::allocator<T> {
   void construct(U* p) noexcept {
     ::new (static_cast<void*>(p)) U;  // default-init: no value written
   }
+  template <class U>
+  bool operator==(const StorageAllocator<U>&) const noexcept {
+    return true;  // one global pool: any instance frees any block
+  }
 };
 
 class Tensor {
  public:
   Tensor() : shape_{0} {}  // empty: shape (0,), no elements
-  // Storage of the numbers: a std::vector that skips zeroing on resize.
-  using Storage = std::vector<real, NoInitAllocator<real>>;
+  // Storage of the numbers: a std::vector from the pool that skips zeroing on resize.
+  using Storage = std::vector<real, StorageAllocator<real>>;
 
   explicit Tensor(Shape shape, real fill = 0);
 
