@@ -123,4 +123,24 @@ T dot(const T* x, const T* y, int64_t n) {
   return lane_sum<T>(n, [x, y](int64_t k) { return x[k] * y[k]; });
 }
 
+// max_k x[k] over n >= 1 elements, with sixteen running maxima (lane l takes
+// k ≡ l mod 16) combined at the end. One running maximum is a dependency chain
+// of compares, one element per compare latency (the whole cost of a softmax
+// over a 1000-word vocabulary row); sixteen vectorize. The result is the same
+// number in any order (a maximum is exact); like std::max, a NaN element is
+// skipped (the softmax's sum then turns NaN anyway).
+template <class T>
+T max(const T* x, int64_t n) {
+  constexpr int64_t kLanes = 16;
+  T part[kLanes];
+  for (int64_t l = 0; l < kLanes; ++l) part[l] = -std::numeric_limits<T>::infinity();
+  int64_t k = 0;
+  for (; k + kLanes <= n; k += kLanes)
+    for (int64_t l = 0; l < kLanes; ++l) part[l] = part[l] < x[k + l] ? x[k + l] : part[l];
+  for (; k < n; ++k) part[0] = part[0] < x[k] ? x[k] : part[0];
+  for (int64_t w = kLanes / 2; w > 0; w /= 2)
+    for (int64_t l = 0; l < w; ++l) part[l] = part[l] < part[l + w] ? part[l + w] : part[l];
+  return part[0];
+}
+
 }  // namespace s2s::fast

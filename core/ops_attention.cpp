@@ -18,26 +18,6 @@ namespace s2s {
 
 #define X(i) (self.inputs[i]->value)
 
-namespace {
-// Below this many elements a pass runs on one thread (handing rows to another
-// core costs a few microseconds).
-constexpr int64_t kParallelElements = int64_t{1} << 15;
-
-// Runs f(b) for every batch row b in [0, B). Rows are independent (each
-// writes only its own outputs), so large batches are split across the pool's
-// threads; each row's arithmetic is the same wherever it runs.
-template <class F>
-void for_each_row(int64_t B, int64_t work_per_row, F f) {
-  auto rows = [&](int64_t b0, int64_t b1) {
-    for (int64_t b = b0; b < b1; ++b) f(b);
-  };
-  if (B * work_per_row >= kParallelElements)
-    ThreadPool::global().parallel_for(B, rows);
-  else
-    rows(0, B);
-}
-}  // namespace
-
 // Forward, with kp (B,S,A) the projected keys, qp (B,A) the projected query
 // and v (A):
 //   t[b,s,a] = tanh(kp[b,s,a] + qp[b,a])          (B,S,A), kept for backward

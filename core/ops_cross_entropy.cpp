@@ -1,9 +1,12 @@
 // Fused softmax + negative log-likelihood over logits, with an ignore index
 // (padding). Fusing avoids exp overflow and gives the famous clean gradient.
+#include <algorithm>
+
 #include "core/error.hpp"
 #include "core/fast_math.hpp"
 #include "core/ops.hpp"
 #include "core/tensor_math.hpp"
+#include "core/thread_pool.hpp"
 
 namespace s2s {
 
@@ -32,16 +35,34 @@ Var cross_entropy(const Var& logits, const Ids& targets, int64_t ignore_index) {
   if (count > 0) loss /= static_cast<double>(count);
   return Var::make("cross_entropy", Tensor::scalar(static_cast<real>(loss)), {logits},
                    [logp = std::move(logp), targets, ignore_index, count, V](Node& self) {
-                     Tensor* g = self.input_grad(0);
-                     if (!g || count == 0) return;
-                     const real scale = self.grad[0] / static_cast<real>(count);
-                     for (size_t n = 0; n < targets.size(); ++n) {
-                       if (targets[n] == ignore_index) continue;
-                       real* dz = g->data() + n * V;
-                       const real* lp = logp.data() + n * V;
-                       for (int64_t v = 0; v < V; ++v) dz[v] += scale * fast::exp_of(lp[v]);
-                       dz[targets[n]] -= scale;
-                     }
+                     bool fresh;  // a new gradient buffer: written (=), not added to
+                     Tensor* g = self.input_grad(0, fresh);
+                     if (!g) return;
+                     const real scale =
+                         count > 0 ? self.grad[0] / static_cast<real>(count) : real(0);
+                     // Rows are independent: the (B·T,V) logits of a large
+                     // vocabulary are split across the pool's threads.
+                     auto rows = [&](int64_t n0, int64_t n1) {
+                       for (int64_t n = n0; n < n1; ++n) {
+                         real* dz = g->data() + n * V;
+                         const int64_t t = targets[static_cast<size_t>(n)];
+                         if (t == ignore_index || count == 0) {  // no gradient from this row
+                           if (fresh) std::fill(dz, dz + V, real(0));
+                           continue;
+                         }
+                         const real* lp = logp.data() + n * V;
+                         if (fresh)
+                           for (int64_t v = 0; v < V; ++v) dz[v] = scale * fast::exp_of(lp[v]);
+                         else
+                           for (int64_t v = 0; v < V; ++v) dz[v] += scale * fast::exp_of(lp[v]);
+                         dz[t] -= scale;
+                       }
+                     };
+                     const int64_t N = static_cast<int64_t>(targets.size());
+                     if (N * V >= (int64_t{1} << 16))
+                       ThreadPool::global().parallel_for(N, rows);
+                     else
+                       rows(0, N);
                    });
 }
 

@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/fast_math.hpp"
 #include "core/ops.hpp"
+#include "core/thread_pool.hpp"
 
 namespace s2s {
 
@@ -37,7 +38,7 @@ Var lstm_pointwise(const Var& pre, const Var& c) {
       {B, 4 * H});  // i, f, g, o after their nonlinearities, kept for backward
   Tensor tc = Tensor::uninitialized({B, H});       // tanh(c'), kept for backward
   Tensor out = Tensor::uninitialized({B, 2 * H});  // [h' c']
-  for (int64_t b = 0; b < B; ++b) {
+  for_each_row(B, 6 * H, [&](int64_t b) {          // rows are independent
     const real* a = pre.value().data() + b * 4 * H;
     const real* cb = c.value().data() + b * H;
     real* ac = act.data() + b * 4 * H;
@@ -51,12 +52,12 @@ Var lstm_pointwise(const Var& pre, const Var& c) {
     for (int64_t j = 0; j < H; ++j) c_out[j] = ac[H + j] * cb[j] + ac[j] * ac[2 * H + j];
     for (int64_t j = 0; j < H; ++j) t[j] = fast::tanh_of(c_out[j]);
     for (int64_t j = 0; j < H; ++j) h_out[j] = ac[3 * H + j] * t[j];
-  }
+  });
   return Var::make("lstm_pointwise", std::move(out), {pre, c},
                    [act = std::move(act), tc = std::move(tc), B, H](Node& self) {
                      Tensor* dpre = self.input_grad(0);
                      Tensor* dc = self.input_grad(1);
-                     for (int64_t b = 0; b < B; ++b) {
+                     for_each_row(B, 6 * H, [&](int64_t b) {
                        const real* i = act.data() + b * 4 * H;
                        const real *f = i + H, *g = i + 2 * H, *o = i + 3 * H;
                        const real* t = tc.data() + b * H;
@@ -82,7 +83,7 @@ Var lstm_pointwise(const Var& pre, const Var& c) {
                          real* d = dc->data() + b * H;
                          for (int64_t j = 0; j < H; ++j) d[j] += dct(j) * f[j];
                        }
-                     }
+                     });
                    });
 }
 

@@ -88,4 +88,22 @@ class ThreadPool {
   std::exception_ptr worker_error_;  // first exception thrown by a worker's chunk
 };
 
+// Runs f(r) for every row r in [0, rows) of an elementwise pass whose rows
+// are independent (each writes only its own outputs). Below 2^15 elements
+// (rows · elements_per_row) it runs inline, since handing rows to another
+// core costs a few microseconds; above, rows are split across the global
+// pool. Each row's arithmetic is the same wherever it runs, so the result
+// does not depend on the thread count.
+template <class F>
+void for_each_row(int64_t rows, int64_t elements_per_row, F f) {
+  constexpr int64_t kParallelElements = int64_t{1} << 15;
+  auto run_rows = [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) f(r);
+  };
+  if (rows * elements_per_row >= kParallelElements)
+    ThreadPool::global().parallel_for(rows, run_rows);
+  else
+    run_rows(0, rows);
+}
+
 }  // namespace s2s
