@@ -83,10 +83,13 @@ Var masked_fill(const Var& x, const Tensor& mask, real value);
 Var where(const Tensor& cond, const Var& a, const Var& b);
 
 // --- fused LSTM cell  ops_lstm.cpp ----------------------------------------------------
-// The elementwise part of an LSTM step as one op (speed; equals the composed
-// cell, see nn/lstm_cell.hpp): pre (B,4H) = gate pre-activations in i, f, g, o
-// order, c (B,H) the old cell -> [h' c'] (B,2H).
-Var lstm_pointwise(const Var& pre, const Var& c);
+// The elementwise part of an LSTM step as two ops (speed; together they equal
+// the composed cell, see nn/lstm_cell.hpp). pre (B,4H) = gate pre-activations
+// in i, f, g, o order, c (B,H) the old cell:
+//   c' = lstm_cell_update(pre, c) = σ(a_f) ⊙ c + σ(a_i) ⊙ tanh(a_g)     (B,H)
+//   h' = lstm_hidden(pre, c')     = σ(a_o) ⊙ tanh(c')                  (B,H)
+Var lstm_cell_update(const Var& pre, const Var& c);
+Var lstm_hidden(const Var& pre, const Var& c_new);
 
 // --- fused attention ops  ops_attention.cpp ---------------------------------------------
 // Attention's per-decoder-step work as single ops (speed; each equals the

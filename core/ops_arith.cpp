@@ -23,8 +23,14 @@ void accumulate_sum_to(Node& self, size_t i, const Tensor& dy) {
 // y = a + b;  da += dy,  db += dy
 Var add(const Var& a, const Var& b) {
   return Var::make("add", a.value() + b.value(), {a, b}, [](Node& self) {
-    accumulate_sum_to(self, 0, self.grad);
     accumulate_sum_to(self, 1, self.grad);
+    // da last, and when a has dy's shape and this node's gradient need not be
+    // kept (retain_grad), dy itself is handed over: a first contribution is
+    // then moved, not copied (a (B,4H) copy per LSTM step otherwise).
+    if (self.inputs[0]->value.shape() == self.grad.shape() && !self.retain_grad)
+      self.accumulate_input_grad(0, std::move(self.grad));
+    else
+      accumulate_sum_to(self, 0, self.grad);
   });
 }
 

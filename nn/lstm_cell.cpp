@@ -38,8 +38,9 @@ RecurrentState LSTMCell::step_preactivated(const Var& x_pre, const RecurrentStat
             s.h.defined() ? shape_str(s.h.shape()) : "undefined",
             s.c.defined() ? shape_str(s.c.shape()) : "undefined");
   Var pre = x_pre + linear(s.h, weight_hh, &bias_hh);  // (B,4H)
-  Var hc = lstm_pointwise(pre, s.c);  // (B,2H) = [h' c'], the equations of step_composed
-  return {slice(hc, 1, 0, H), slice(hc, 1, H, 2 * H)};
+  Var c = lstm_cell_update(pre, s.c);                  // (B,H) the equations of step_composed
+  Var h = lstm_hidden(pre, c);                         // (B,H)
+  return {h, c};
 }
 
 RecurrentState LSTMCell::step_composed(const Var& x, const RecurrentState& s) const {

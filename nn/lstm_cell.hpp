@@ -22,14 +22,14 @@ namespace s2s {
 class LSTMCell : public RecurrentCell {
  public:
   LSTMCell(int64_t input_size, int64_t hidden_size, Rng& rng, real forget_bias = 0);
-  // Uses the fused lstm_pointwise op for the gates (fast, few graph nodes).
+  // Uses the fused lstm_cell_update and lstm_hidden ops (fast, few graph nodes).
   RecurrentState step(const Var& x, const RecurrentState& s) const override;
   // The input's part of the gate pre-activations, x W_ihᵀ + b_ih: x (...,E) -> (...,4H).
   // It does not depend on the state, so a sequence can compute it for all steps
   // in one large product, x (B,S,E) -> (B,S,4H), instead of S small ones.
   Var project_input(const Var& x) const;
   // step() from that precomputed part: x_pre (B,4H) = project_input(x_t), then
-  //   pre = x_pre + h W_hhᵀ + b_hh,  [h' c'] = lstm_pointwise(pre, c).
+  //   pre = x_pre + h W_hhᵀ + b_hh,  c' = lstm_cell_update(pre, c),  h' = lstm_hidden(pre, c').
   // step(x, s) == step_preactivated(project_input(x), s) exactly.
   RecurrentState step_preactivated(const Var& x_pre, const RecurrentState& s) const;
   // The same step written with one core op per equation above: the readable

@@ -4,7 +4,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 #include <limits>
 
 #include "core/tensor_math.hpp"
@@ -70,4 +72,17 @@ TEST_CASE("core: tensor tanh and sigmoid use the accurate path in both precision
     CHECK(t[i] == doctest::Approx(std::tanh(xi)).epsilon(1e-6));
     CHECK(s[i] == doctest::Approx(1 / (1 + std::exp(-xi))).epsilon(1e-6));
   }
+}
+
+TEST_CASE("core: fast max over 16 lanes equals std::max_element for every length and position") {
+  for (int64_t n = 1; n <= 70; ++n)
+    for (int64_t at = 0; at < n; ++at) {
+      std::vector<float> x(static_cast<size_t>(n));
+      for (int64_t k = 0; k < n; ++k) x[static_cast<size_t>(k)] = static_cast<float>(-k % 7) - 3.5f;
+      x[static_cast<size_t>(at)] = 100.0f + static_cast<float>(at);  // the maximum, anywhere
+      REQUIRE(s2s::fast::max(x.data(), n) == *std::max_element(x.begin(), x.end()));
+    }
+  const float inf = std::numeric_limits<float>::infinity();
+  std::vector<float> all_neg_inf(20, -inf);
+  CHECK(s2s::fast::max(all_neg_inf.data(), 20) == -inf);  // a fully masked row
 }

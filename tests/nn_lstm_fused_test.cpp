@@ -1,4 +1,4 @@
-// The fused LSTM step (LSTMCell::step with core lstm_pointwise) against the
+// The fused LSTM step (LSTMCell::step with core lstm_cell_update and lstm_hidden) against the
 // composed one (LSTMCell::step_composed, one core op per equation): values and
 // gradients over several steps, and the reference seq2seq model trained for
 // 50 Adam steps both ways.
@@ -66,10 +66,13 @@ TEST_CASE("nn: fused lstm with a zero state that needs no gradient, and bad shap
   CHECK(allclose(s.h.value(), sc.h.value(), kRtol, kAtol));
   sum(s.h).backward();
   CHECK(max_abs(x.grad()) > 0);
-  CHECK_THROWS_WITH_AS(lstm_pointwise(Var(Tensor({2, 11})), Var(Tensor({2, 3}))),
+  CHECK_THROWS_WITH_AS(lstm_cell_update(Var(Tensor({2, 11})), Var(Tensor({2, 3}))),
                        doctest::Contains("must be (B,4H) = (2,12)"), s2s::Error);
-  CHECK_THROWS_WITH_AS(lstm_pointwise(Var(Tensor({12})), Var(Tensor({3}))),
+  CHECK_THROWS_WITH_AS(lstm_cell_update(Var(Tensor({12})), Var(Tensor({3}))),
                        doctest::Contains("cell state must be (B,H)"), s2s::Error);
+  CHECK_THROWS_WITH_AS(
+      lstm_hidden(Var(Tensor({2, 12})), Var(Tensor({3, 3}))),
+      doctest::Contains("lstm_hidden: gate pre-activations must be (B,4H) = (3,12)"), s2s::Error);
 }
 
 TEST_CASE("nn: lstm step_preactivated with inputs projected for all steps equals step") {

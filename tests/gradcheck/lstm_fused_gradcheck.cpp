@@ -1,5 +1,5 @@
 // Gradient checks (double precision, tolerance 1e-6) of the fused LSTM op
-// lstm_pointwise and of LSTMCell::step, which uses it, over two steps, and of
+// lstm_cell_update / lstm_hidden and of LSTMCell::step, which uses it, over two steps, and of
 // the hoisted form (project_input once, step_preactivated per step).
 #include <doctest/doctest.h>
 
@@ -9,17 +9,32 @@
 
 using namespace s2s;
 
-TEST_CASE("gradcheck: lstm_pointwise w.r.t. pre-activations and cell state") {
+TEST_CASE("gradcheck: lstm_cell_update and lstm_hidden w.r.t. pre-activations and cell state") {
   Rng rng(21);
   // Pre-activations up to ±3 reach the saturating parts of σ and tanh.
   const Tensor pre = Tensor::uniform({3, 4 * 5}, rng, -3, 3);
   const Tensor c = Tensor::uniform({3, 5}, rng, -2, 2);
-  GradCheckResult r =
-      gradcheck("lstm_pointwise",
-                [](const std::vector<Var>& in) { return lstm_pointwise(in[0], in[1]); }, {pre, c});
+  GradCheckResult r = gradcheck(
+      "lstm_cell_update", [](const std::vector<Var>& in) { return lstm_cell_update(in[0], in[1]); },
+      {pre, c});
   INFO(r.message);
   CHECK(r.ok);
   CHECK(r.checked == 3 * 20 + 3 * 5);
+  GradCheckResult r2 =
+      gradcheck("lstm_hidden", [](const std::vector<Var>& in) { return lstm_hidden(in[0], in[1]); },
+                {pre, c});
+  INFO(r2.message);
+  CHECK(r2.ok);
+  CHECK(r2.checked == 3 * 20 + 3 * 5);
+  // Both together, as a cell step uses them: c' feeds h', so dc' has two parts.
+  GradCheckResult r3 = gradcheck("lstm step pointwise",
+                                 [](const std::vector<Var>& in) {
+                                   Var c_new = lstm_cell_update(in[0], in[1]);
+                                   return concat({lstm_hidden(in[0], c_new), c_new}, 1);
+                                 },
+                                 {pre, c});
+  INFO(r3.message);
+  CHECK(r3.ok);
 }
 
 TEST_CASE("gradcheck: fused LSTMCell::step over two steps, inputs, state and parameters") {
