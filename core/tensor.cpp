@@ -14,8 +14,7 @@ Tensor::Tensor(Shape shape, real fill) : shape_(std::move(shape)) {
 
 Tensor Tensor::uninitialized(Shape shape) {
   check_shape(shape, "Tensor::uninitialized");
-  Tensor t;
-  t.shape_ = std::move(shape);
+  Tensor t(UninitTag{}, std::move(shape));  // (not Tensor(): its shape (0,) would be a malloc)
   t.data_.resize(static_cast<size_t>(shape_numel(t.shape_)));
   return t;
 }

@@ -135,6 +135,8 @@ class Tensor {
   bool same_shape(const Tensor& o) const { return shape_ == o.shape_; }
 
  private:
+  struct UninitTag {};
+  Tensor(UninitTag, Shape shape) : shape_(std::move(shape)) {}
   Shape shape_;
   Storage data_;
   Shape resolve_reshape(Shape shape) const;

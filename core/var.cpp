@@ -120,6 +120,48 @@ Var Var::make(std::string op, Tensor value, const std::vector<Var>& inputs,
   return out;
 }
 
+namespace {
+// The set of nodes a backward pass has reached: open addressing in one flat
+// table (a std::unordered_set makes a heap allocation per node, hundreds per
+// training step). Linear probing from a multiplicative hash of the address;
+// the table doubles when half full.
+class NodeSet {
+ public:
+  NodeSet() : slots_(64, nullptr) {}
+  // True when n was not in the set yet.
+  bool insert(const Node* n) {
+    if (2 * (count_ + 1) > slots_.size()) grow();
+    return place(slots_, n);
+  }
+
+ private:
+  static size_t home(const Node* n, size_t size) {
+    const uint64_t h =
+        static_cast<uint64_t>(reinterpret_cast<uintptr_t>(n)) * 0x9E3779B97F4A7C15ull;
+    return static_cast<size_t>(h >> 32) & (size - 1);  // size is a power of two
+  }
+  bool place(std::vector<const Node*>& slots, const Node* n) {
+    for (size_t i = home(n, slots.size());; i = (i + 1) & (slots.size() - 1)) {
+      if (slots[i] == n) return false;
+      if (slots[i] == nullptr) {
+        slots[i] = n;
+        ++count_;
+        return true;
+      }
+    }
+  }
+  void grow() {
+    std::vector<const Node*> bigger(2 * slots_.size(), nullptr);
+    count_ = 0;
+    for (const Node* n : slots_)
+      if (n != nullptr) place(bigger, n);
+    slots_.swap(bigger);
+  }
+  std::vector<const Node*> slots_;
+  size_t count_ = 0;
+};
+}  // namespace
+
 void Var::backward(bool retain_graph) {
   S2S_CHECK(value().numel() == 1,
             "backward: needs a scalar (one element) to start from, got shape {}; pass a seed "
@@ -141,14 +183,15 @@ void Var::backward(const Tensor& seed, bool retain_graph) {
 
   // Iterative depth-first search producing a post-order (inputs before users).
   std::vector<std::shared_ptr<Node>> order;
-  std::unordered_set<Node*> visited{node_.get()};
+  NodeSet visited;
+  visited.insert(node_.get());
   std::vector<std::pair<std::shared_ptr<Node>, size_t>> stack;
   stack.emplace_back(node_, 0);
   while (!stack.empty()) {
     auto& [n, next] = stack.back();
     if (next < n->inputs.size()) {
       std::shared_ptr<Node> in = n->inputs[next++];
-      if (in->requires_grad && visited.insert(in.get()).second) {
+      if (in->requires_grad && visited.insert(in.get())) {
         S2S_CHECK(!in->released,
                   "backward: part of this graph ('{}') was already released by an earlier "
                   "backward(); use retain_graph=true on the first call",
@@ -164,7 +207,7 @@ void Var::backward(const Tensor& seed, bool retain_graph) {
   // Every non-leaf starts this pass at zero (a retained graph may hold last
   // pass's gradients); leaves accumulate across passes until zero_grad().
   for (auto& p : order)
-    if (!p->is_leaf()) p->grad = Tensor();
+    if (!p->is_leaf() && !p->grad.empty()) p->grad = Tensor();
   if (node_->grad.empty()) node_->grad = Tensor(value().shape());
   node_->grad += seed;
   // Run closures from the output back to the leaves.
