@@ -24,7 +24,8 @@
 //    in registers, a few shuffles per vector instead of one load and one
 //    store per element. With few rows of A (small batches) each B strip is
 //    used only a few times: a B with contiguous rows is then read in place,
-//    with software prefetch, and otherwise each strip is packed just before use.
+//    with software prefetch, and otherwise each strip is packed just before use;
+//    A's rows, when contiguous, are then read in place too (no packing at all).
 // 3. Cache blocking. KC x NR strip of B stays in L1 while the kernel sweeps
 //    all MR strips of A; the MC x KC block of A stays in L2. With small K
 //    (dW += dYᵀ X, K = batch) C is swept strip of rows by strip of rows instead.
@@ -192,11 +193,16 @@ void pack_b(int64_t kc, int64_t nc, View B, real* dst) {
 // R is a template parameter so a short last strip of rows does only R rows of
 // work; the loops over i and over the 2 vectors unroll fully and acc lives in
 // registers. kInPlace: B is read in place, so prefetch its rows.
-template <int R, bool kInPlace>
-void micro_kernel(int64_t kc, const real* a, const real* b, int64_t ldb, real* C, int64_t ldc,
-                  int n, bool add) {
+//
+// kAInPlace: A is read in place too, row i at a + i*lda (rows contiguous along
+// k), instead of from a packed strip. Same multiply-adds in the same order, so
+// the same numbers; for few rows of A, packing them (element by element)
+// costs more than the kernel saves, up to half the time when N is small.
+template <int R, bool kInPlace, bool kAInPlace>
+void micro_kernel(int64_t kc, const real* a, int64_t lda, const real* b, int64_t ldb, real* C,
+                  int64_t ldc, int n, bool add) {
   vec acc[R][2] = {};
-  for (int64_t k = 0; k < kc; ++k, a += kMR, b += ldb) {
+  for (int64_t k = 0; k < kc; ++k, a += kAInPlace ? 1 : kMR, b += ldb) {
     if constexpr (kInPlace) {
       // B read in place comes row by row from L2 or memory, a row stride
       // apart: ask for the row kPrefetchRows ahead (measured in the reference
@@ -207,7 +213,7 @@ void micro_kernel(int64_t kc, const real* a, const real* b, int64_t ldb, real* C
     const vec b0 = load(b), b1 = load(b + kVL);
 #pragma GCC unroll 16
     for (int i = 0; i < R; ++i) {
-      const real ai = a[i];
+      const real ai = a[kAInPlace ? i * lda : i];
       acc[i][0] = ai * b0 + acc[i][0];
       acc[i][1] = ai * b1 + acc[i][1];
     }
@@ -230,16 +236,21 @@ void micro_kernel(int64_t kc, const real* a, const real* b, int64_t ldb, real* C
   }
 }
 
-using KernelFn = void (*)(int64_t, const real*, const real*, int64_t, real*, int64_t, int, bool);
+using KernelFn = void (*)(int64_t, const real*, int64_t, const real*, int64_t, real*, int64_t, int,
+                          bool);
 
-// kernels[in_place][R] = micro_kernel<R, in_place> for R = 1..MR.
-template <bool kInPlace, int... Rs>
+// kKernels[b_in_place][a_in_place][R] = micro_kernel<R, b_in_place, a_in_place>, R = 1..MR.
+template <bool kInPlace, bool kAInPlace, int... Rs>
 constexpr auto make_kernels(std::integer_sequence<int, Rs...>) {
-  return std::array<KernelFn, sizeof...(Rs) + 1>{nullptr, &micro_kernel<Rs + 1, kInPlace>...};
+  return std::array<KernelFn, sizeof...(Rs) + 1>{nullptr,
+                                                 &micro_kernel<Rs + 1, kInPlace, kAInPlace>...};
 }
-constexpr std::array<std::array<KernelFn, kMR + 1>, 2> kKernels = {
-    make_kernels<false>(std::make_integer_sequence<int, kMR>{}),
-    make_kernels<true>(std::make_integer_sequence<int, kMR>{})};
+using KernelRow = std::array<KernelFn, kMR + 1>;
+constexpr std::array<std::array<KernelRow, 2>, 2> kKernels = {
+    {{make_kernels<false, false>(std::make_integer_sequence<int, kMR>{}),
+      make_kernels<false, true>(std::make_integer_sequence<int, kMR>{})},
+     {make_kernels<true, false>(std::make_integer_sequence<int, kMR>{}),
+      make_kernels<true, true>(std::make_integer_sequence<int, kMR>{})}}};
 
 // ---- Packing buffers ------------------------------------------------------------------
 // One pair per thread (thread_local), 64-byte aligned, grown on demand and
@@ -446,6 +457,8 @@ void gemm_blocked(int64_t M, int64_t N, int64_t K, View A, View B, real* C, int6
   // the whole (small) packed B panel, i.e. in memory order. (Measured: +15%
   // for dW += dYᵀ X with K = batch = 32.)
   const bool rows_outer = K <= kSmallK;
+  // A read in place when its rows are contiguous and few (the same bound as B).
+  const bool direct_a = A.cs == 1 && M <= kDirectBRows;
   const bool pack_panel = !direct_b && (M > kMC || rows_outer);
   for (int64_t jc = 0; jc < N; jc += kNC) {
     const int64_t nc = std::min(kNC, N - jc);
@@ -465,12 +478,13 @@ void gemm_blocked(int64_t M, int64_t N, int64_t K, View A, View B, real* C, int6
       };
       for (int64_t ic = 0; ic < M; ic += kMC) {
         const int64_t mc = std::min(kMC, M - ic);
-        pack_a(mc, kc, View{A.p + ic * A.rs + pc * A.cs, A.rs, A.cs}, pa);
+        if (!direct_a) pack_a(mc, kc, View{A.p + ic * A.rs + pc * A.cs, A.rs, A.cs}, pa);
         auto tile = [&](int64_t ir, int64_t jr, int n) {
           const int r = static_cast<int>(std::min<int64_t>(kMR, mc - ir));
           const auto [b, ldb] = strip(jr, n);
-          kKernels[ldb != kNR][r](kc, pa + ir * kc, b, ldb, C + (ic + ir) * ldc + jc + jr, ldc, n,
-                                  add);
+          const real* a = direct_a ? A.p + (ic + ir) * A.rs + pc : pa + ir * kc;
+          kKernels[ldb != kNR][direct_a][r](kc, a, A.rs, b, ldb, C + (ic + ir) * ldc + jc + jr, ldc,
+                                            n, add);
         };
         if (rows_outer) {
           for (int64_t ir = 0; ir < mc; ir += kMR)

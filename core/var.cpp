@@ -114,6 +114,7 @@ Var Var::make(std::string op, Tensor value, const std::vector<Var>& inputs,
   }
   if (needs && GradMode::enabled()) {
     out.node_->requires_grad = true;
+    out.node_->inputs.reserve(inputs.size());  // one allocation, not one per doubling
     for (const Var& v : inputs) out.node_->inputs.push_back(v.node_);
     out.node_->backward = std::move(backward);
   }
