@@ -6,6 +6,11 @@
 
 namespace s2s {
 
+void Shape::too_many(size_t rank) {
+  throw Error(fmt::format("shape: rank {} is more than the {} dimensions a tensor can have", rank,
+                          kMaxRank));
+}
+
 std::string shape_str(const Shape& s) {
   if (s.size() == 1) return fmt::format("({},)", s[0]);
   return fmt::format("({})", fmt::join(s, ","));
