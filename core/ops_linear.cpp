@@ -46,9 +46,7 @@ Var linear(const Var& x, const Var& W, const Var* b) {
   Tensor y = Tensor::uninitialized(out_shape);  // gemm below writes every element
   gemm(false, true, N, out, in, x.value().data(), in, W.value().data(), in, y.data(), out, false);
   if (b) add_to_rows(y.data(), b->value().data(), N, out);
-  std::vector<Var> inputs{x, W};
-  if (b) inputs.push_back(*b);
-  return Var::make("linear", std::move(y), inputs, [N, in, out](Node& self) {
+  auto backward = [N, in, out](Node& self) {
     const real* dy = self.grad.data();
     bool fresh_x, fresh_W;  // a new gradient buffer: gemm writes (=) instead of adding (+=)
     Tensor* dx = self.input_grad(0, fresh_x);
@@ -78,7 +76,9 @@ Var linear(const Var& x, const Var& W, const Var* b) {
     }
     if (self.inputs.size() > 2)
       if (Tensor* db = self.input_grad(2)) add_row_sums(db->data(), dy, N, out);
-  });
+  };
+  if (b) return Var::make("linear", std::move(y), {x, W, *b}, std::move(backward));
+  return Var::make("linear", std::move(y), {x, W}, std::move(backward));
 }
 
 }  // namespace s2s

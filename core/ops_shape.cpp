@@ -1,4 +1,6 @@
 // Shape ops move numbers around; their backward moves gradients back.
+#include <span>
+
 #include "core/error.hpp"
 #include "core/ops.hpp"
 #include "core/tensor_math.hpp"
@@ -63,8 +65,17 @@ Var select(const Var& x, int axis, int64_t index) {
 // y = [x_1; x_2; ...] along axis;  dx_i += the slice of dy that x_i filled
 Var concat(const std::vector<Var>& parts, int axis) {
   S2S_CHECK(!parts.empty(), "concat: needs at least one tensor");
-  std::vector<Tensor> values;
-  for (const Var& p : parts) values.push_back(p.value());
+  // Pointers to the parts' values (on the stack for up to 16 parts): no copies.
+  const Tensor* few[16];
+  std::vector<const Tensor*> many;
+  std::span<const Tensor*> values;
+  if (parts.size() <= 16) {
+    values = std::span<const Tensor*>(few, parts.size());
+  } else {
+    many.resize(parts.size());
+    values = std::span<const Tensor*>(many);
+  }
+  for (size_t i = 0; i < parts.size(); ++i) values[i] = &parts[i].value();
   int ax = normalize_axis(axis, parts[0].rank(), "concat");
   return Var::make("concat", Tensor::concat(values, ax), parts, [ax](Node& self) {
     int64_t offset = 0;
@@ -81,6 +92,7 @@ Var stack(const std::vector<Var>& parts, int axis) {
   S2S_CHECK(!parts.empty(), "stack: needs at least one tensor");
   int ax = normalize_axis(axis, parts[0].rank() + 1, "stack");
   std::vector<Var> expanded;
+  expanded.reserve(parts.size());
   for (const Var& p : parts) {
     S2S_CHECK(p.shape() == parts[0].shape(), "stack: shapes {} and {} differ",
               shape_str(parts[0].shape()), shape_str(p.shape()));

@@ -92,6 +92,6 @@ int normalize_axis(int axis, int64_t rank, const char* op);
 // numpy broadcasting: sizes aligned from the right must match or be 1.
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
 // Row-major strides: the last axis has stride 1.
-std::vector<int64_t> strides_of(const Shape& s);
+Shape strides_of(const Shape& s);  // (a list of at most 8 numbers, like a shape)
 
 }  // namespace s2s

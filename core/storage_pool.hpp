@@ -25,7 +25,23 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <new>
 #include <vector>
+
+// The pool serves tensors and graph nodes except under AddressSanitizer,
+// where every block comes from operator new (see pool_allocate below).
+#ifndef S2S_STORAGE_POOL
+#if defined(__SANITIZE_ADDRESS__)
+#define S2S_STORAGE_POOL 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define S2S_STORAGE_POOL 0
+#endif
+#endif
+#endif
+#ifndef S2S_STORAGE_POOL
+#define S2S_STORAGE_POOL 1
+#endif
 
 namespace s2s {
 
@@ -68,6 +84,44 @@ class StoragePool {
   std::vector<void*> free_[kClasses];
   size_t capacity_;
   Stats stats_;
+};
+
+// A block from the global pool (64-byte aligned), or from operator new under
+// AddressSanitizer, so that a use after free is still reported (a block
+// reused at once would hide it).
+inline void* pool_allocate(size_t bytes) {
+#if S2S_STORAGE_POOL
+  return StoragePool::global().acquire(bytes);
+#else
+  return ::operator new (bytes, std::align_val_t{StoragePool::kAlignment});
+#endif
+}
+inline void pool_deallocate(void* p, size_t bytes) noexcept {
+#if S2S_STORAGE_POOL
+  StoragePool::global().release(p, bytes);
+#else
+  (void)bytes;
+  ::operator delete (p, std::align_val_t{StoragePool::kAlignment});
+#endif
+}
+
+// A standard allocator over pool_allocate, for containers and
+// std::allocate_shared: the graph's nodes and input lists reuse blocks too.
+template <class T>
+struct PoolAllocator {
+  using value_type = T;
+  PoolAllocator() = default;
+  template <class U>
+  PoolAllocator(const PoolAllocator<U>&) noexcept {}
+  T* allocate(size_t n) {
+    if (n > static_cast<size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
+    return static_cast<T*>(pool_allocate(n * sizeof(T)));
+  }
+  void deallocate(T* p, size_t n) noexcept { pool_deallocate(p, n * sizeof(T)); }
+  template <class U>
+  bool operator==(const PoolAllocator<U>&) const noexcept {
+    return true;  // one global pool: any instance frees any block
+  }
 };
 
 }  // namespace s2s

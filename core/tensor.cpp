@@ -122,7 +122,7 @@ Tensor Tensor::permute(const std::vector<int>& axes) const {
   for (int64_t i = 0; i < r; ++i) out_shape[i] = shape_[ax[i]];
   Tensor out = uninitialized(out_shape);
   auto in_st = strides_of(shape_);
-  std::vector<int64_t> idx(r, 0);  // odometer over the output
+  Shape idx(static_cast<size_t>(r), 0);  // odometer over the output
   for (int64_t o = 0; o < out.numel(); ++o) {
     int64_t src = 0;
     for (int64_t i = 0; i < r; ++i) src += idx[i] * in_st[ax[i]];
@@ -161,27 +161,34 @@ Tensor Tensor::slice(int axis, int64_t start, int64_t stop) const {
 }
 
 Tensor Tensor::concat(const std::vector<Tensor>& parts, int axis) {
+  std::vector<const Tensor*> ptrs;
+  ptrs.reserve(parts.size());
+  for (const Tensor& p : parts) ptrs.push_back(&p);
+  return concat(std::span<const Tensor* const>(ptrs), axis);
+}
+
+Tensor Tensor::concat(std::span<const Tensor* const> parts, int axis) {
   S2S_CHECK(!parts.empty(), "concat: needs at least one tensor");
-  const Shape& s0 = parts[0].shape();
+  const Shape& s0 = parts[0]->shape();
   int a = normalize_axis(axis, static_cast<int64_t>(s0.size()), "concat");
   Shape out_shape = s0;
   out_shape[a] = 0;
-  for (const Tensor& p : parts) {
-    bool ok = p.rank() == static_cast<int64_t>(s0.size());
+  for (const Tensor* p : parts) {
+    bool ok = p->rank() == static_cast<int64_t>(s0.size());
     for (size_t i = 0; ok && i < s0.size(); ++i)
-      if (static_cast<int>(i) != a && p.shape()[i] != s0[i]) ok = false;
+      if (static_cast<int>(i) != a && p->shape()[i] != s0[i]) ok = false;
     S2S_CHECK(ok, "concat: shapes {} and {} differ outside axis {}", shape_str(s0),
-              shape_str(p.shape()), a);
-    out_shape[a] += p.shape()[a];
+              shape_str(p->shape()), a);
+    out_shape[a] += p->shape()[a];
   }
   Tensor out = uninitialized(out_shape);
   int64_t outer = shape_numel(Shape(s0.begin(), s0.begin() + a));
   int64_t inner = shape_numel(Shape(s0.begin() + a + 1, s0.end()));
   int64_t row = out_shape[a] * inner, offset = 0;
-  for (const Tensor& p : parts) {
-    int64_t n = p.shape()[a] * inner;
+  for (const Tensor* p : parts) {
+    int64_t n = p->shape()[a] * inner;
     for (int64_t o = 0; o < outer; ++o)
-      std::copy_n(p.data_.begin() + o * n, n, out.data_.begin() + o * row + offset);
+      std::copy_n(p->data_.begin() + o * n, n, out.data_.begin() + o * row + offset);
     offset += n;
   }
   return out;
@@ -214,8 +221,7 @@ bool allclose(const Tensor& a, const Tensor& b, double rtol, double atol) {
 }
 
 namespace {
-void format_rec(std::string& out, const Tensor& t, size_t axis, int64_t offset,
-                const std::vector<int64_t>& st) {
+void format_rec(std::string& out, const Tensor& t, size_t axis, int64_t offset, const Shape& st) {
   if (axis == t.shape().size()) {
     out += fmt::format("{:.4g}", static_cast<double>(t[offset]));
     return;

@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <memory>
 #include <new>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -14,20 +15,6 @@
 #include "core/rng.hpp"
 #include "core/shape.hpp"
 #include "core/storage_pool.hpp"
-
-// The storage pool is on except under AddressSanitizer (see StorageAllocator).
-#ifndef S2S_STORAGE_POOL
-#if defined(__SANITIZE_ADDRESS__)
-#define S2S_STORAGE_POOL 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define S2S_STORAGE_POOL 0
-#endif
-#endif
-#endif
-#ifndef S2S_STORAGE_POOL
-#define S2S_STORAGE_POOL 1
-#endif
 
 namespace s2s {
 
@@ -43,27 +30,14 @@ namespace s2s {
 //   over memory that, for the large activations of a seq2seq unroll, cost as
 //   much as the op itself.
 template <class T>
-struct StorageAllocator {
-  using value_type = T;
+struct StorageAllocator : PoolAllocator<T> {
+  template <class U>
+  struct rebind {
+    using other = StorageAllocator<U>;
+  };
   StorageAllocator() = default;
   template <class U>
   StorageAllocator(const StorageAllocator<U>&) noexcept {}
-
-  T* allocate(size_t n) {
-    if (n > static_cast<size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
-#if S2S_STORAGE_POOL
-    return static_cast<T*>(StoragePool::global().acquire(n * sizeof(T)));
-#else
-    return std::allocator<T>{}.allocate(n);
-#endif
-  }
-  void deallocate(T* p, size_t n) noexcept {
-#if S2S_STORAGE_POOL
-    StoragePool::global().release(p, n * sizeof(T));
-#else
-    std::allocator<T>{}.deallocate(p, n);
-#endif
-  }
   template <class U, class... Args>
   void construct(U* p, Args&&... args) {
     ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
@@ -71,10 +45,6 @@ struct StorageAllocator {
   template <class U>
   void construct(U* p) noexcept {
     ::new (static_cast<void*>(p)) U;  // default-init: no value written
-  }
-  template <class U>
-  bool operator==(const StorageAllocator<U>&) const noexcept {
-    return true;  // one global pool: any instance frees any block
   }
 };
 
@@ -129,6 +99,7 @@ class Tensor {
   Tensor transpose(int a, int b) const;                       // swap two axes (copy)
   Tensor slice(int axis, int64_t start, int64_t stop) const;  // [start, stop) along axis
   static Tensor concat(const std::vector<Tensor>& parts, int axis);
+  static Tensor concat(std::span<const Tensor* const> parts, int axis);  // no copies of the parts
   static Tensor stack(const std::vector<Tensor>& parts, int axis);
 
   void fill(real v);

@@ -10,8 +10,8 @@
 namespace s2s {
 
 namespace detail {
-std::vector<int64_t> broadcast_strides(const Shape& s, const Shape& out) {
-  std::vector<int64_t> st(out.size(), 0);
+Shape broadcast_strides(const Shape& s, const Shape& out) {
+  Shape st(out.size(), 0);
   auto own = strides_of(s);
   size_t off = out.size() - s.size();
   for (size_t i = 0; i < s.size(); ++i) st[off + i] = s[i] == 1 ? 0 : own[i];

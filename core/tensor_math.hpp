@@ -69,7 +69,7 @@ Tensor matmul(const Tensor& a, const Tensor& b);
 // ===== implementation of zip (a template, so it lives in the header) ==========
 namespace detail {
 // Strides of `s` seen through the broadcast shape `out` (0 where broadcast).
-std::vector<int64_t> broadcast_strides(const Shape& s, const Shape& out);
+Shape broadcast_strides(const Shape& s, const Shape& out);
 }  // namespace detail
 
 template <class F>
@@ -95,7 +95,7 @@ Tensor zip(const Tensor& a, const Tensor& b, F f, const char* op) {
   const int64_t r = static_cast<int64_t>(shape.size());
   const int64_t inner = shape.empty() ? 1 : shape.back();
   const int64_t ia = r ? sa[r - 1] : 0, ib = r ? sb[r - 1] : 0;
-  std::vector<int64_t> idx(r, 0);
+  Shape idx(static_cast<size_t>(r), 0);  // (inline: no heap allocation per op)
   const real *x = a.data(), *y = b.data();
   real* z = out.data();
   for (int64_t o = 0, n = out.numel(); o < n; o += inner) {

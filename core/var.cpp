@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -59,7 +60,7 @@ void Node::accumulate_input_grad(size_t i, Tensor&& g) {
 Node::~Node() {
   // Take over our inputs; a node we hold the last reference to is emptied
   // before it dies, so no destructor ever recurses.
-  std::vector<std::shared_ptr<Node>> stack = std::move(inputs);
+  NodeList stack = std::move(inputs);
   while (!stack.empty()) {
     std::shared_ptr<Node> n = std::move(stack.back());
     stack.pop_back();
@@ -70,7 +71,8 @@ Node::~Node() {
   }
 }
 
-Var::Var(Tensor value, bool requires_grad, std::string name) : node_(std::make_shared<Node>()) {
+Var::Var(Tensor value, bool requires_grad, std::string name)
+    : node_(std::allocate_shared<Node>(PoolAllocator<Node>{})) {
   node_->value = std::move(value);
   node_->requires_grad = requires_grad;
   node_->op = "leaf";
@@ -96,12 +98,22 @@ void check_finite(const Tensor& t, const char* what, const Node& n) {
 }
 }  // namespace
 
-Var Var::make(std::string op, Tensor value, const std::vector<Var>& inputs,
-              std::function<void(Node&)> backward) {
+Var Var::make(const char* op, Tensor value, std::initializer_list<Var> inputs,
+              BackwardFn backward) {
+  return make(op, std::move(value), inputs.begin(), inputs.size(), std::move(backward));
+}
+
+Var Var::make(const char* op, Tensor value, const std::vector<Var>& inputs, BackwardFn backward) {
+  return make(op, std::move(value), inputs.data(), inputs.size(), std::move(backward));
+}
+
+Var Var::make(const char* op, Tensor value, const Var* input_list, size_t n_inputs,
+              BackwardFn backward) {
+  const std::span<const Var> inputs(input_list, n_inputs);
   Var out;
-  out.node_ = std::make_shared<Node>();
+  out.node_ = std::allocate_shared<Node>(PoolAllocator<Node>{});
   out.node_->value = std::move(value);
-  out.node_->op = std::move(op);
+  out.node_->op = op;
   bool needs = false;
   for (const Var& v : inputs) {
     S2S_CHECK(v.defined(), "{}: an input Var is undefined (default-constructed)", out.node_->op);

@@ -7,24 +7,31 @@
 // gradients: dinput += (∂output/∂input)ᵀ · doutput. Afterwards the graph is
 // released: closures and input links are dropped, so saved activations are
 // freed. Leaves (parameters, inputs created with requires_grad) keep .grad.
-#include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "core/backward_fn.hpp"
 #include "core/grad_mode.hpp"
 #include "core/tensor.hpp"
 
 namespace s2s {
 
+struct Node;
+// A node's inputs. Nodes, their input lists and their closures' captures come
+// from the storage pool (core/storage_pool.hpp), like tensors: a training step
+// builds the same graph every time and reuses the previous step's blocks.
+using NodeList = std::vector<std::shared_ptr<Node>, PoolAllocator<std::shared_ptr<Node>>>;
+
 struct Node {
   Tensor value;
   Tensor grad;  // empty until backward reaches this node
-  std::vector<std::shared_ptr<Node>> inputs;
+  NodeList inputs;
   // Reads this->grad and accumulates into inputs' grads (via input_grad).
-  std::function<void(Node&)> backward;
-  std::string op;    // "matmul", "tanh", ... or "leaf"
-  std::string name;  // optional label, e.g. a parameter's "encoder.cell.W_ih"
+  BackwardFn backward;
+  const char* op = "";  // "matmul", "tanh", ... or "leaf" (a string literal)
+  std::string name;     // optional label, e.g. a parameter's "encoder.cell.W_ih"
   bool requires_grad = false;
   bool retain_grad = false;  // keep .grad of a non-leaf after backward
   bool released = false;     // backward already ran and freed this node's history
@@ -62,7 +69,7 @@ class Var {
   real item() const { return node_->value.item(); }
   bool defined() const { return node_ != nullptr; }
   bool requires_grad() const { return node_->requires_grad; }
-  const std::string& op() const { return node_->op; }
+  const char* op() const { return node_->op; }
   const std::string& name() const { return node_->name; }
   Var& set_name(std::string n) {
     node_->name = std::move(n);
@@ -84,10 +91,14 @@ class Var {
 
   // Used by ops: a new node with these inputs and backward closure. When grad
   // mode is off or no input requires grad, no history is kept.
-  static Var make(std::string op, Tensor value, const std::vector<Var>& inputs,
-                  std::function<void(Node&)> backward);
+  // op is a string literal (it is kept, not copied); backward is a lambda.
+  static Var make(const char* op, Tensor value, std::initializer_list<Var> inputs,
+                  BackwardFn backward);
+  static Var make(const char* op, Tensor value, const std::vector<Var>& inputs,
+                  BackwardFn backward);
 
  private:
+  static Var make(const char* op, Tensor value, const Var* inputs, size_t n, BackwardFn backward);
   std::shared_ptr<Node> node_;
 };
 
