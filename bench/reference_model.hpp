@@ -84,9 +84,11 @@ class ReferenceModel : public Module {
               B * S, B * (T + 1), src.size(), tgt.size());
     // --- encoder -------------------------------------------------------------------
     RecurrentState st = enc.zero_state(B);
-    std::vector<Var> hs;
+    std::vector<Var>& hs = scratch_.hs;
+    hs.clear();  // (also after a step that threw)
+    Ids& src_tm = scratch_.src_tm;
     if (fused_lstm) {
-      Ids src_tm(src.size());  // time-major: row s·B + b = src[b, s]
+      src_tm.resize(src.size());  // time-major: row s·B + b = src[b, s]
       for (int64_t b = 0; b < B; ++b)
         for (int64_t s = 0; s < S; ++s) src_tm[s * B + b] = src[b * S + s];
       Var x_pre = enc.project_input(src_emb.forward(src_tm, {S * B}));  // (S·B,4H)
@@ -104,7 +106,9 @@ class ReferenceModel : public Module {
     Var keys = stack(hs, 1);  // (B,S,H)
     Var kp = W_k(keys);       // (B,S,H)  W_k k_i, once per sequence
     // --- decoder ---------------------------------------------------------------------
-    Ids dec_in(static_cast<size_t>(B * T)), targets(static_cast<size_t>(B * T));
+    Ids &dec_in = scratch_.dec_in, &targets = scratch_.targets;
+    dec_in.resize(static_cast<size_t>(B * T));
+    targets.resize(static_cast<size_t>(B * T));
     for (int64_t b = 0; b < B; ++b)
       for (int64_t t = 0; t < T; ++t) {
         // fused: time-major row t·B + b (see above); composed: (B,T) row-major
@@ -121,7 +125,8 @@ class ReferenceModel : public Module {
     }
     Var ctx(Tensor::zeros({B, H}));      // c_0 = 0
     Var v_vec = reshape(v.weight, {H});  // (H) the score vector v of vᵀ tanh(...)
-    std::vector<Var> hc;                 // [h; ctx_t] per step
+    std::vector<Var>& hc = scratch_.hc;  // [h; ctx_t] per step
+    hc.clear();
     for (int64_t t = 0; t < T; ++t) {
       if (fused_lstm) {
         Var x_pre = slice(y_pre, 0, t * B, (t + 1) * B);       // (B,4H)
@@ -139,6 +144,8 @@ class ReferenceModel : public Module {
       hc.push_back(concat({st.h, ctx}, 1));           // (B,2H)
     }
     Var logits = out(reshape(stack(hc, 1), {B * T, 2 * H}));  // (B·T,V), row b*T+t
+    hs.clear();  // (the graph holds what it needs; keep only the lists' room)
+    hc.clear();
     return cross_entropy(logits, targets);
   }
 
@@ -150,6 +157,17 @@ class ReferenceModel : public Module {
   Embedding src_emb, tgt_emb;
   LSTMCell enc, dec;
   Linear W_k, W_q, v, out;
+
+ private:
+  // Lists and index buffers that loss() refills each step: reused, so that a
+  // training step of this model makes no heap allocation at all once warm
+  // (everything else comes from the storage pool). Not thread-safe: one
+  // model, one training loop.
+  struct Scratch {
+    std::vector<Var> hs, hc;
+    Ids src_tm, dec_in, targets;
+  };
+  mutable Scratch scratch_;
 };
 
 }  // namespace s2s::bench

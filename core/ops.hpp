@@ -6,6 +6,8 @@
 // (∂L/∂output), X(i) is input i's value, and G(i) is input i's gradient buffer
 // (nullptr when that input needs none). Backward only accumulates (+=).
 #include <cstdint>
+#include <initializer_list>
+#include <span>
 #include <vector>
 
 #include "core/var.hpp"
@@ -13,6 +15,8 @@
 namespace s2s {
 
 using Ids = std::vector<int64_t>;  // token ids and other integer indices
+// A copy of ids that a backward closure keeps, in a block from the storage pool.
+using SavedIds = std::vector<int64_t, PoolAllocator<int64_t>>;
 
 // --- elementwise arithmetic (numpy broadcasting) ops_arith.cpp ---------------
 Var add(const Var& a, const Var& b);
@@ -70,7 +74,13 @@ Var permute(const Var& x, const std::vector<int>& axes);
 Var transpose(const Var& x, int a, int b);
 Var slice(const Var& x, int axis, int64_t start, int64_t stop);
 Var select(const Var& x, int axis, int64_t index);  // slice of size 1, axis removed
-Var concat(const std::vector<Var>& parts, int axis);
+Var concat(std::span<const Var> parts, int axis);
+inline Var concat(std::initializer_list<Var> parts, int axis) {  // concat({a, b}, 1)
+  return concat(std::span<const Var>(parts.begin(), parts.size()), axis);
+}
+inline Var concat(const std::vector<Var>& parts, int axis) {
+  return concat(std::span<const Var>(parts), axis);
+}
 Var stack(const std::vector<Var>& parts, int axis);
 std::vector<Var> split(const Var& x, const std::vector<int64_t>& sizes, int axis);
 

@@ -34,7 +34,8 @@ Var cross_entropy(const Var& logits, const Ids& targets, int64_t ignore_index) {
   // All targets ignored: loss 0 with zero gradient (an all-padding batch).
   if (count > 0) loss /= static_cast<double>(count);
   return Var::make("cross_entropy", Tensor::scalar(static_cast<real>(loss)), {logits},
-                   [logp = std::move(logp), targets, ignore_index, count, V](Node& self) {
+                   [logp = std::move(logp), targets = SavedIds(targets.begin(), targets.end()),
+                    ignore_index, count, V](Node& self) {
                      bool fresh;  // a new gradient buffer: written (=), not added to
                      Tensor* g = self.input_grad(0, fresh);
                      if (!g) return;

@@ -22,15 +22,16 @@ Var gather_rows(const Var& table, const Ids& ids, const Shape& ids_shape) {
   Tensor out = Tensor::uninitialized(out_shape);
   const real* w = table.value().data();
   for (size_t n = 0; n < ids.size(); ++n) std::copy_n(w + ids[n] * E, E, out.data() + n * E);
-  return Var::make("gather_rows", std::move(out), {table}, [ids, E](Node& self) {
-    Tensor* g = self.input_grad(0);
-    if (!g) return;
-    for (size_t n = 0; n < ids.size(); ++n) {
-      real* row = g->data() + ids[n] * E;
-      const real* dy = self.grad.data() + n * E;
-      for (int64_t e = 0; e < E; ++e) row[e] += dy[e];
-    }
-  });
+  return Var::make("gather_rows", std::move(out), {table},
+                   [ids = SavedIds(ids.begin(), ids.end()), E](Node& self) {
+                     Tensor* g = self.input_grad(0);
+                     if (!g) return;
+                     for (size_t n = 0; n < ids.size(); ++n) {
+                       real* row = g->data() + ids[n] * E;
+                       const real* dy = self.grad.data() + n * E;
+                       for (int64_t e = 0; e < E; ++e) row[e] += dy[e];
+                     }
+                   });
 }
 
 }  // namespace s2s

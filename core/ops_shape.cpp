@@ -63,11 +63,11 @@ Var select(const Var& x, int axis, int64_t index) {
 }
 
 // y = [x_1; x_2; ...] along axis;  dx_i += the slice of dy that x_i filled
-Var concat(const std::vector<Var>& parts, int axis) {
+Var concat(std::span<const Var> parts, int axis) {
   S2S_CHECK(!parts.empty(), "concat: needs at least one tensor");
   // Pointers to the parts' values (on the stack for up to 16 parts): no copies.
   const Tensor* few[16];
-  std::vector<const Tensor*> many;
+  std::vector<const Tensor*, PoolAllocator<const Tensor*>> many;
   std::span<const Tensor*> values;
   if (parts.size() <= 16) {
     values = std::span<const Tensor*>(few, parts.size());
@@ -91,7 +91,7 @@ Var concat(const std::vector<Var>& parts, int axis) {
 Var stack(const std::vector<Var>& parts, int axis) {
   S2S_CHECK(!parts.empty(), "stack: needs at least one tensor");
   int ax = normalize_axis(axis, parts[0].rank() + 1, "stack");
-  std::vector<Var> expanded;
+  std::vector<Var, PoolAllocator<Var>> expanded;  // (pool: no malloc per call)
   expanded.reserve(parts.size());
   for (const Var& p : parts) {
     S2S_CHECK(p.shape() == parts[0].shape(), "stack: shapes {} and {} differ",
@@ -100,7 +100,7 @@ Var stack(const std::vector<Var>& parts, int axis) {
     s.insert(s.begin() + ax, 1);
     expanded.push_back(reshape(p, s));
   }
-  return concat(expanded, ax);
+  return concat(std::span<const Var>(expanded.data(), expanded.size()), ax);
 }
 
 std::vector<Var> split(const Var& x, const std::vector<int64_t>& sizes, int axis) {

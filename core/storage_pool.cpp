@@ -61,7 +61,11 @@ void StoragePool::release(void* p, size_t bytes) noexcept {
     std::lock_guard lock(mutex_);
     if (static_cast<size_t>(stats_.cached_bytes) + size <= capacity_) {
       try {
-        free_[c].push_back(p);  // grows only while the pool warms up
+        auto& list = free_[c];
+        // Room for many blocks at once: the list itself then (almost) never
+        // reallocates, so a warmed-up pool calls no malloc at all.
+        if (list.capacity() == 0) list.reserve(256);
+        list.push_back(p);
         stats_.cached_bytes += static_cast<int64_t>(size);
         return;
       } catch (...) {  // no memory for the list itself: free the block instead

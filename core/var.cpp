@@ -100,16 +100,15 @@ void check_finite(const Tensor& t, const char* what, const Node& n) {
 
 Var Var::make(const char* op, Tensor value, std::initializer_list<Var> inputs,
               BackwardFn backward) {
-  return make(op, std::move(value), inputs.begin(), inputs.size(), std::move(backward));
+  return make(op, std::move(value), std::span<const Var>(inputs.begin(), inputs.size()),
+              std::move(backward));
 }
 
 Var Var::make(const char* op, Tensor value, const std::vector<Var>& inputs, BackwardFn backward) {
-  return make(op, std::move(value), inputs.data(), inputs.size(), std::move(backward));
+  return make(op, std::move(value), std::span<const Var>(inputs), std::move(backward));
 }
 
-Var Var::make(const char* op, Tensor value, const Var* input_list, size_t n_inputs,
-              BackwardFn backward) {
-  const std::span<const Var> inputs(input_list, n_inputs);
+Var Var::make(const char* op, Tensor value, std::span<const Var> inputs, BackwardFn backward) {
   Var out;
   out.node_ = std::allocate_shared<Node>(PoolAllocator<Node>{});
   out.node_->value = std::move(value);
@@ -140,7 +139,7 @@ namespace {
 // the table doubles when half full.
 class NodeSet {
  public:
-  NodeSet() : slots_(64, nullptr) {}
+  NodeSet() : slots_(1024, nullptr) {}
   // True when n was not in the set yet.
   bool insert(const Node* n) {
     if (2 * (count_ + 1) > slots_.size()) grow();
@@ -153,7 +152,8 @@ class NodeSet {
         static_cast<uint64_t>(reinterpret_cast<uintptr_t>(n)) * 0x9E3779B97F4A7C15ull;
     return static_cast<size_t>(h >> 32) & (size - 1);  // size is a power of two
   }
-  bool place(std::vector<const Node*>& slots, const Node* n) {
+  template <class Slots>
+  bool place(Slots& slots, const Node* n) {
     for (size_t i = home(n, slots.size());; i = (i + 1) & (slots.size() - 1)) {
       if (slots[i] == n) return false;
       if (slots[i] == nullptr) {
@@ -164,13 +164,13 @@ class NodeSet {
     }
   }
   void grow() {
-    std::vector<const Node*> bigger(2 * slots_.size(), nullptr);
+    decltype(slots_) bigger(2 * slots_.size(), nullptr);
     count_ = 0;
     for (const Node* n : slots_)
       if (n != nullptr) place(bigger, n);
     slots_.swap(bigger);
   }
-  std::vector<const Node*> slots_;
+  std::vector<const Node*, PoolAllocator<const Node*>> slots_;  // reused blocks, as for tensors
   size_t count_ = 0;
 };
 }  // namespace
@@ -195,10 +195,11 @@ void Var::backward(const Tensor& seed, bool retain_graph) {
             shape_str(seed.shape()), shape_str(value().shape()));
 
   // Iterative depth-first search producing a post-order (inputs before users).
-  std::vector<std::shared_ptr<Node>> order;
+  NodeList order;  // (lists from the storage pool: no malloc once warmed up)
   NodeSet visited;
   visited.insert(node_.get());
-  std::vector<std::pair<std::shared_ptr<Node>, size_t>> stack;
+  using Frame = std::pair<std::shared_ptr<Node>, size_t>;
+  std::vector<Frame, PoolAllocator<Frame>> stack;
   stack.emplace_back(node_, 0);
   while (!stack.empty()) {
     auto& [n, next] = stack.back();

@@ -9,6 +9,7 @@
 // freed. Leaves (parameters, inputs created with requires_grad) keep .grad.
 #include <initializer_list>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -96,9 +97,9 @@ class Var {
                   BackwardFn backward);
   static Var make(const char* op, Tensor value, const std::vector<Var>& inputs,
                   BackwardFn backward);
+  static Var make(const char* op, Tensor value, std::span<const Var> inputs, BackwardFn backward);
 
  private:
-  static Var make(const char* op, Tensor value, const Var* inputs, size_t n, BackwardFn backward);
   std::shared_ptr<Node> node_;
 };
 
