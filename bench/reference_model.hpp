@@ -129,8 +129,8 @@ class ReferenceModel : public Module {
     hc.clear();
     for (int64_t t = 0; t < T; ++t) {
       if (fused_lstm) {
-        Var x_pre = slice(y_pre, 0, t * B, (t + 1) * B);       // (B,4H)
-        if (t > 0) x_pre = x_pre + linear(ctx, W_c, nullptr);  // ctx_0 = 0 adds nothing
+        Var x_pre = slice(y_pre, 0, t * B, (t + 1) * B);      // (B,4H)
+        if (t > 0) x_pre = linear(ctx, W_c, nullptr, x_pre);  // + ctx W_cᵀ (ctx_0 = 0 adds nothing)
         st = dec.step_preactivated(x_pre, st);
       } else {
         st = dec.step_composed(concat({select(y, 1, t), ctx}, 1), st);

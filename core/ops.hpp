@@ -55,6 +55,10 @@ Var matmul(const Var& a, const Var& b);
 // y = x Wᵀ + b with W (out,in) as in PyTorch; x (...,in) -> y (...,out). b may be nullptr.
 // ops_linear.cpp
 Var linear(const Var& x, const Var& W, const Var* b);
+// addend + x Wᵀ + b in one op, addend of the output's shape (a recurrent
+// cell's  x_pre + h W_hhᵀ + b_hh): the same numbers as linear(...) then +,
+// without the sum's extra node, output and gradient copy.
+Var linear(const Var& x, const Var& W, const Var* b, const Var& addend);
 
 // --- reductions  ops_reduce.cpp ----------------------------------------------
 Var sum(const Var& x, int axis, bool keepdim = false);

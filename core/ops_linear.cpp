@@ -23,15 +23,19 @@ void add_to_rows(real* __restrict y, const real* __restrict b, int64_t N, int64_
   for (int64_t n = 0; n < N; ++n)  // y (N,out) row n += b (out)
     for (int64_t o = 0; o < out; ++o) y[n * out + o] += b[o];
 }
+void add_elementwise(real* __restrict y, const real* __restrict a, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) y[i] = a[i] + y[i];
+}
 void add_row_sums(real* __restrict db, const real* __restrict dy, int64_t N, int64_t out) {
   for (int64_t n = 0; n < N; ++n)  // db (out) += dy (N,out) row n
     for (int64_t o = 0; o < out; ++o) db[o] += dy[n * out + o];
 }
 }  // namespace
 
-// y = x Wᵀ + b    x (N,in), W (out,in), b (out)
-// dx += dy W,   dW += dyᵀ x,   db += Σ_n dy_n
-Var linear(const Var& x, const Var& W, const Var* b) {
+// y = x Wᵀ + b (+ addend)    x (N,in), W (out,in), b (out), addend like y
+// dx += dy W,   dW += dyᵀ x,   db += Σ_n dy_n,   daddend += dy
+namespace {
+Var linear_impl(const Var& x, const Var& W, const Var* b, const Var* addend) {
   S2S_CHECK(W.rank() == 2, "linear: weight must be (out,in), got {}", shape_str(W.shape()));
   const int64_t out = W.size(0), in = W.size(1);
   S2S_CHECK(x.rank() >= 1 && x.size(-1) == in,
@@ -43,10 +47,16 @@ Var linear(const Var& x, const Var& W, const Var* b) {
   const int64_t N = x.value().numel() / in;
   Shape out_shape = x.shape();
   out_shape.back() = out;
+  if (addend)
+    S2S_CHECK(addend->shape() == out_shape,
+              "linear: addend must have the output's shape {}, got {}", shape_str(out_shape),
+              shape_str(addend->shape()));
   Tensor y = Tensor::uninitialized(out_shape);  // gemm below writes every element
   gemm(false, true, N, out, in, x.value().data(), in, W.value().data(), in, y.data(), out, false);
   if (b) add_to_rows(y.data(), b->value().data(), N, out);
-  auto backward = [N, in, out](Node& self) {
+  if (addend) add_elementwise(y.data(), addend->value().data(), N * out);  // addend + (xWᵀ + b)
+  const bool has_bias = b != nullptr;
+  auto backward = [N, in, out, has_bias](Node& self) {
     const real* dy = self.grad.data();
     bool fresh_x, fresh_W;  // a new gradient buffer: gemm writes (=) instead of adding (+=)
     Tensor* dx = self.input_grad(0, fresh_x);
@@ -74,11 +84,27 @@ Var linear(const Var& x, const Var& W, const Var* b) {
       if (dx) backward_x(&pool);
       if (dW) backward_W(&pool);
     }
-    if (self.inputs.size() > 2)
+    if (has_bias)
       if (Tensor* db = self.input_grad(2)) add_row_sums(db->data(), dy, N, out);
+    const size_t a = has_bias ? 3 : 2;  // the addend's input index, if any
+    if (self.inputs.size() > a) {       // daddend += dy, last: dy itself can be handed over
+      if (self.retain_grad)
+        self.accumulate_input_grad(a, self.grad);
+      else
+        self.accumulate_input_grad(a, std::move(self.grad));
+    }
   };
+  if (b && addend)
+    return Var::make("linear", std::move(y), {x, W, *b, *addend}, std::move(backward));
   if (b) return Var::make("linear", std::move(y), {x, W, *b}, std::move(backward));
+  if (addend) return Var::make("linear", std::move(y), {x, W, *addend}, std::move(backward));
   return Var::make("linear", std::move(y), {x, W}, std::move(backward));
+}
+}  // namespace
+
+Var linear(const Var& x, const Var& W, const Var* b) { return linear_impl(x, W, b, nullptr); }
+Var linear(const Var& x, const Var& W, const Var* b, const Var& addend) {
+  return linear_impl(x, W, b, &addend);
 }
 
 }  // namespace s2s

@@ -37,9 +37,9 @@ RecurrentState LSTMCell::step_preactivated(const Var& x_pre, const RecurrentStat
             "lstm cell: state h and c must be ({},{}), got {} and {}", B, H,
             s.h.defined() ? shape_str(s.h.shape()) : "undefined",
             s.c.defined() ? shape_str(s.c.shape()) : "undefined");
-  Var pre = x_pre + linear(s.h, weight_hh, &bias_hh);  // (B,4H)
-  Var c = lstm_cell_update(pre, s.c);                  // (B,H) the equations of step_composed
-  Var h = lstm_hidden(pre, c);                         // (B,H)
+  Var pre = linear(s.h, weight_hh, &bias_hh, x_pre);  // (B,4H) = x_pre + h W_hhᵀ + b_hh
+  Var c = lstm_cell_update(pre, s.c);                 // (B,H) the equations of step_composed
+  Var h = lstm_hidden(pre, c);                        // (B,H)
   return {h, c};
 }
 

@@ -64,6 +64,12 @@ std::vector<Case> cases() {
       {"matmul 3-D @ 2-D", [](V x) { return matmul(x[0], x[1]); }, {{2, 3, 4}, {4, 5}}},
       {"linear", [](V x) { return linear(x[0], x[1], &x[2]); }, {{3, 4}, {5, 4}, {5}}},
       {"linear 3-D, no bias", [](V x) { return linear(x[0], x[1], nullptr); }, {{2, 3, 4}, {2, 4}}},
+      {"linear with addend",
+       [](V x) { return linear(x[0], x[1], &x[2], x[3]); },
+       {{3, 4}, {5, 4}, {5}, {3, 5}}},
+      {"linear with addend, no bias",
+       [](V x) { return linear(x[0], x[1], nullptr, x[2]); },
+       {{2, 3, 4}, {2, 4}, {2, 3, 2}}},
       // reductions
       {"sum axis 0", [](V x) { return sum(x[0], 0); }, {{2, 3}}},
       {"sum axis 1 keepdim", [](V x) { return sum(x[0], 1, true); }, {{2, 3, 2}}},
@@ -186,4 +192,24 @@ TEST_CASE("gradcheck: linear equals the composed matmul(x, Wᵀ) + b") {
   CHECK(allclose(dx, x.grad(), 1e-12, 1e-12));
   CHECK(allclose(dW, W.grad(), 1e-12, 1e-12));
   CHECK(allclose(db, b.grad(), 1e-12, 1e-12));
+}
+
+TEST_CASE("gradcheck: linear with an addend equals addend + linear, values and gradients") {
+  Rng rng(4);
+  Var x(Tensor::normal({4, 3}, rng), true), W(Tensor::normal({2, 3}, rng), true),
+      b(Tensor::normal({2}, rng), true), a(Tensor::normal({4, 2}, rng), true);
+  Var fused = linear(x, W, &b, a);
+  Var composed = a + linear(x, W, &b);
+  CHECK(fused.value().to_vector() == composed.value().to_vector());  // same rounding
+  sum(fused * fused).backward();
+  Tensor dx = x.grad(), dW = W.grad(), db = b.grad(), da = a.grad();
+  x.zero_grad(), W.zero_grad(), b.zero_grad(), a.zero_grad();
+  sum(composed * composed).backward();
+  CHECK(allclose(dx, x.grad(), 1e-12, 1e-12));
+  CHECK(allclose(dW, W.grad(), 1e-12, 1e-12));
+  CHECK(allclose(db, b.grad(), 1e-12, 1e-12));
+  CHECK(allclose(da, a.grad(), 1e-12, 1e-12));
+  CHECK_THROWS_WITH_AS(linear(x, W, &b, Var(Tensor({4, 3}))),
+                       doctest::Contains("addend must have the output's shape (4,2), got (4,3)"),
+                       Error);
 }
