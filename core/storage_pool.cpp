@@ -25,39 +25,39 @@ int StoragePool::class_of(size_t bytes) {
   return c < kClasses ? c : -1;
 }
 
-size_t StoragePool::class_size(size_t bytes) {
-  const int c = class_of(bytes);
-  if (c < 0) return 0;
+size_t StoragePool::size_of_class(int c) {
   if (c < 4) return size_t{64} * static_cast<size_t>(c + 1);
   const int k = 8 + (c - 4) / 4, m = 5 + (c - 4) % 4;
   return static_cast<size_t>(m) << (k - 2);
 }
 
+size_t StoragePool::class_size(size_t bytes) {
+  const int c = class_of(bytes);
+  return c < 0 ? 0 : size_of_class(c);
+}
+
 void* StoragePool::acquire(size_t bytes) {
   const int c = class_of(bytes);
-  if (c >= 0) {
+  const size_t size = c >= 0 ? size_of_class(c) : bytes;
+  {
     std::lock_guard lock(mutex_);
-    auto& list = free_[c];
-    if (!list.empty()) {
-      void* p = list.back();
-      list.pop_back();
+    if (c >= 0 && !free_[c].empty()) {
+      void* p = free_[c].back();
+      free_[c].pop_back();
       ++stats_.hits;
-      stats_.cached_bytes -= static_cast<int64_t>(class_size(bytes));
+      stats_.cached_bytes -= static_cast<int64_t>(size);
       return p;
     }
     ++stats_.misses;
-  } else {
-    std::lock_guard lock(mutex_);
-    ++stats_.misses;
   }
-  return system_allocate(c >= 0 ? class_size(bytes) : bytes);
+  return system_allocate(size);
 }
 
 void StoragePool::release(void* p, size_t bytes) noexcept {
   if (p == nullptr) return;
   const int c = class_of(bytes);
   if (c >= 0) {
-    const size_t size = class_size(bytes);
+    const size_t size = size_of_class(c);
     std::lock_guard lock(mutex_);
     if (static_cast<size_t>(stats_.cached_bytes) + size <= capacity_) {
       try {

@@ -79,6 +79,7 @@ class StoragePool {
  private:
   static constexpr int kClasses = 4 + 4 * 32;  // up to 2^40 bytes
   static int class_of(size_t bytes);           // -1: larger than every class
+  static size_t size_of_class(int c);          // the block size of class c >= 0
 
   mutable std::mutex mutex_;
   std::vector<void*> free_[kClasses];
