@@ -24,11 +24,10 @@ void accumulate_sum_to(Node& self, size_t i, const Tensor& dy) {
 Var add(const Var& a, const Var& b) {
   return Var::make("add", a.value() + b.value(), {a, b}, [](Node& self) {
     accumulate_sum_to(self, 1, self.grad);
-    // da last, and when a has dy's shape and this node's gradient need not be
-    // kept (retain_grad), dy itself is handed over: a first contribution is
-    // then moved, not copied (a (B,4H) copy per LSTM step otherwise).
-    if (self.inputs[0]->value.shape() == self.grad.shape() && !self.retain_grad)
-      self.accumulate_input_grad(0, std::move(self.grad));
+    // da last, so that dy itself can be handed over when a has its shape (a
+    // (B,4H) copy per LSTM step otherwise).
+    if (self.inputs[0]->value.shape() == self.grad.shape())
+      self.accumulate_input_grad(0, self.take_grad());
     else
       accumulate_sum_to(self, 0, self.grad);
   });

@@ -87,12 +87,8 @@ Var linear_impl(const Var& x, const Var& W, const Var* b, const Var* addend) {
     if (has_bias)
       if (Tensor* db = self.input_grad(2)) add_row_sums(db->data(), dy, N, out);
     const size_t a = has_bias ? 3 : 2;  // the addend's input index, if any
-    if (self.inputs.size() > a) {       // daddend += dy, last: dy itself can be handed over
-      if (self.retain_grad)
-        self.accumulate_input_grad(a, self.grad);
-      else
-        self.accumulate_input_grad(a, std::move(self.grad));
-    }
+    if (self.inputs.size() > a)         // daddend += dy, last: dy itself can be handed over
+      self.accumulate_input_grad(a, self.take_grad());
   };
   if (b && addend)
     return Var::make("linear", std::move(y), {x, W, *b, *addend}, std::move(backward));

@@ -10,12 +10,8 @@ namespace s2s {
 // y = x viewed as `shape`;  dx += dy viewed as x's shape
 Var reshape(const Var& x, Shape shape) {
   return Var::make("reshape", x.value().reshape(std::move(shape)), {x}, [](Node& self) {
-    if (!self.inputs[0]->requires_grad) return;
-    const Shape& s = self.inputs[0]->value.shape();
-    if (self.retain_grad)  // dy must stay: copy it
-      self.accumulate_input_grad(0, self.grad.reshape(s));
-    else  // dy is not needed after this: hand its numbers over, no copy
-      self.accumulate_input_grad(0, std::move(self.grad).reshape(s));
+    if (self.inputs[0]->requires_grad)  // dy's numbers, handed over (see take_grad)
+      self.accumulate_input_grad(0, self.take_grad().reshape(self.inputs[0]->value.shape()));
   });
 }
 

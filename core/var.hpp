@@ -50,6 +50,14 @@ struct Node {
   // has no gradient yet. Does nothing when input i needs no gradient.
   void accumulate_input_grad(size_t i, const Tensor& g);
   void accumulate_input_grad(size_t i, Tensor&& g);
+  // This node's gradient, to pass on unchanged to an input (an add, a
+  // reshape): moved out when it need not be kept (retain_grad off), so the
+  // numbers are handed over instead of copied; a copy otherwise. Call it last
+  // in a backward: afterwards this->grad may be empty.
+  Tensor take_grad() {
+    if (retain_grad) return grad;  // kept: a copy
+    return std::move(grad);
+  }
   bool is_leaf() const { return !backward; }
   // Destroys long chains of nodes iteratively: a 10,000-step unroll must not
   // recurse 10,000 destructors deep.

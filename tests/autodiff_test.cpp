@@ -118,6 +118,27 @@ TEST_CASE("autodiff: retain_grad keeps an intermediate's gradient") {
   CHECK(h.grad().to_vector() == std::vector<real>{6, 12});  // dL/dh = 2h
 }
 
+TEST_CASE(
+    "autodiff: add and reshape and linear's addend hand their gradient on but keep it when "
+    "retained") {
+  // Without retain_grad these backwards move dy into their input instead of
+  // copying it; with it, both the node and its input must see dy.
+  Var a(Tensor::from({2}, {1, 2}), true), b(Tensor::from({2}, {3, 4}), true);
+  Var s = a + b;
+  Var r = reshape(s, {2, 1});
+  Var W(Tensor::from({1, 1}, {2}), true);
+  Var y = linear(r, W, nullptr, r);  // r + r·W = 3r
+  s.retain_grad();
+  r.retain_grad();
+  y.retain_grad();
+  sum(y * y).backward();  // dL/dy = 2y = 6r;  dL/dr = 3·6r = 18r
+  CHECK(y.grad().to_vector() == std::vector<real>{24, 36});
+  CHECK(r.grad().to_vector() == std::vector<real>{72, 108});
+  CHECK(s.grad().to_vector() == std::vector<real>{72, 108});
+  CHECK(a.grad().to_vector() == std::vector<real>{72, 108});
+  CHECK(b.grad().to_vector() == std::vector<real>{72, 108});
+}
+
 TEST_CASE("autodiff: a 10,000-step unroll neither overflows the stack nor leaks") {
   Var w(Tensor::scalar(0.999), true);
   auto unroll = [&](int steps) {
