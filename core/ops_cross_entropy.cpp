@@ -43,27 +43,21 @@ Var cross_entropy(const Var& logits, const Ids& targets, int64_t ignore_index) {
                          count > 0 ? self.grad[0] / static_cast<real>(count) : real(0);
                      // Rows are independent: the (B·T,V) logits of a large
                      // vocabulary are split across the pool's threads.
-                     auto rows = [&](int64_t n0, int64_t n1) {
-                       for (int64_t n = n0; n < n1; ++n) {
-                         real* dz = g->data() + n * V;
-                         const int64_t t = targets[static_cast<size_t>(n)];
-                         if (t == ignore_index || count == 0) {  // no gradient from this row
-                           if (fresh) std::fill(dz, dz + V, real(0));
-                           continue;
-                         }
-                         const real* lp = logp.data() + n * V;
-                         if (fresh)
-                           for (int64_t v = 0; v < V; ++v) dz[v] = scale * fast::exp_of(lp[v]);
-                         else
-                           for (int64_t v = 0; v < V; ++v) dz[v] += scale * fast::exp_of(lp[v]);
-                         dz[t] -= scale;
-                       }
-                     };
                      const int64_t N = static_cast<int64_t>(targets.size());
-                     if (N * V >= (int64_t{1} << 16))
-                       ThreadPool::global().parallel_for(N, rows);
-                     else
-                       rows(0, N);
+                     for_each_row(N, V, [&](int64_t n) {
+                       real* dz = g->data() + n * V;
+                       const int64_t t = targets[static_cast<size_t>(n)];
+                       if (t == ignore_index || count == 0) {  // no gradient from this row
+                         if (fresh) std::fill(dz, dz + V, real(0));
+                         return;
+                       }
+                       const real* lp = logp.data() + n * V;
+                       if (fresh)
+                         for (int64_t v = 0; v < V; ++v) dz[v] = scale * fast::exp_of(lp[v]);
+                       else
+                         for (int64_t v = 0; v < V; ++v) dz[v] += scale * fast::exp_of(lp[v]);
+                       dz[t] -= scale;
+                     });
                    });
 }
 

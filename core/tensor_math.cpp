@@ -194,30 +194,24 @@ Tensor sqrt(const Tensor& a) {
 namespace {
 // Softmax (log = false) or log-softmax (log = true) of the rows of a (rows, n)
 // matrix: the last axis, contiguous. Loops over a row vectorize: max, then
-// e^(x - max) written to y, their sum, then one pass to normalise.
-void softmax_rows_serial(const real* x, real* y, int64_t rows, int64_t n, bool log) {
-  for (int64_t r = 0; r < rows; ++r, x += n, y += n) {
-    real m = fast::max(x, n);
+// e^(x - max) written to y, their sum, then one pass to normalise. Rows are
+// independent, so a large matrix (the output layer's (B·T,V) logits) is split
+// across the pool's threads.
+void softmax_rows(const real* x, real* y, int64_t rows, int64_t n, bool log) {
+  for_each_row(rows, n, [=](int64_t r) {
+    const real* xr = x + r * n;
+    real* yr = y + r * n;
+    real m = fast::max(xr, n);
     if (!log && m == -std::numeric_limits<real>::infinity()) m = 0;  // fully masked row stays 0
-    for (int64_t k = 0; k < n; ++k) y[k] = fast::exp_of(x[k] - m);
-    const real s = fast::sum(y, n);
+    for (int64_t k = 0; k < n; ++k) yr[k] = fast::exp_of(xr[k] - m);
+    const real s = fast::sum(yr, n);
     if (log) {
       const real lse = m + std::log(s);  // log-sum-exp, shifted by the max for stability
-      for (int64_t k = 0; k < n; ++k) y[k] = x[k] - lse;
+      for (int64_t k = 0; k < n; ++k) yr[k] = xr[k] - lse;
     } else if (s > 0) {
       const real inv = 1 / s;
-      for (int64_t k = 0; k < n; ++k) y[k] *= inv;
+      for (int64_t k = 0; k < n; ++k) yr[k] *= inv;
     }
-  }
-}
-
-// Rows are independent: a large matrix (the output layer's (B·T,V) logits) is
-// split across the pool's threads, each row computed the same way wherever it runs.
-void softmax_rows(const real* x, real* y, int64_t rows, int64_t n, bool log) {
-  constexpr int64_t kParallelElements = int64_t{1} << 16;
-  if (rows * n < kParallelElements) return softmax_rows_serial(x, y, rows, n, log);
-  ThreadPool::global().parallel_for(rows, [&](int64_t r0, int64_t r1) {
-    softmax_rows_serial(x + r0 * n, y + r0 * n, r1 - r0, n, log);
   });
 }
 }  // namespace
