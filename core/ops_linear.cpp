@@ -1,6 +1,8 @@
 // The affine map of every Linear layer, y = x Wᵀ + b, as one primitive so the
 // weight can stay in PyTorch's (out,in) layout without a transpose copy.
 // tests/gradcheck checks it and that it equals matmul(x, transpose(W)) + b.
+#include <span>
+
 #include "core/error.hpp"
 #include "core/gemm.hpp"
 #include "core/ops.hpp"
@@ -30,11 +32,9 @@ void add_row_sums(real* __restrict db, const real* __restrict dy, int64_t N, int
   for (int64_t n = 0; n < N; ++n)  // db (out) += dy (N,out) row n
     for (int64_t o = 0; o < out; ++o) db[o] += dy[n * out + o];
 }
-}  // namespace
 
 // y = x Wᵀ + b (+ addend)    x (N,in), W (out,in), b (out), addend like y
 // dx += dy W,   dW += dyᵀ x,   db += Σ_n dy_n,   daddend += dy
-namespace {
 Var linear_impl(const Var& x, const Var& W, const Var* b, const Var* addend) {
   S2S_CHECK(W.rank() == 2, "linear: weight must be (out,in), got {}", shape_str(W.shape()));
   const int64_t out = W.size(0), in = W.size(1);
@@ -90,11 +90,11 @@ Var linear_impl(const Var& x, const Var& W, const Var* b, const Var* addend) {
     if (self.inputs.size() > a)         // daddend += dy, last: dy itself can be handed over
       self.accumulate_input_grad(a, self.take_grad());
   };
-  if (b && addend)
-    return Var::make("linear", std::move(y), {x, W, *b, *addend}, std::move(backward));
-  if (b) return Var::make("linear", std::move(y), {x, W, *b}, std::move(backward));
-  if (addend) return Var::make("linear", std::move(y), {x, W, *addend}, std::move(backward));
-  return Var::make("linear", std::move(y), {x, W}, std::move(backward));
+  Var inputs[4] = {x, W};  // then the bias and the addend, those given
+  size_t n = 2;
+  if (b) inputs[n++] = *b;
+  if (addend) inputs[n++] = *addend;
+  return Var::make("linear", std::move(y), std::span<const Var>(inputs, n), std::move(backward));
 }
 }  // namespace
 

@@ -65,16 +65,8 @@ Var select(const Var& x, int axis, int64_t index) {
 // y = [x_1; x_2; ...] along axis;  dx_i += the slice of dy that x_i filled
 Var concat(std::span<const Var> parts, int axis) {
   S2S_CHECK(!parts.empty(), "concat: needs at least one tensor");
-  // Pointers to the parts' values (on the stack for up to 16 parts): no copies.
-  const Tensor* few[16];
-  std::vector<const Tensor*, PoolAllocator<const Tensor*>> many;
-  std::span<const Tensor*> values;
-  if (parts.size() <= 16) {
-    values = std::span<const Tensor*>(few, parts.size());
-  } else {
-    many.resize(parts.size());
-    values = std::span<const Tensor*>(many);
-  }
+  // Pointers to the parts' values, not copies of them (a list from the pool).
+  std::vector<const Tensor*, PoolAllocator<const Tensor*>> values(parts.size());
   for (size_t i = 0; i < parts.size(); ++i) values[i] = &parts[i].value();
   int ax = normalize_axis(axis, parts[0].rank(), "concat");
   return Var::make("concat", Tensor::concat(values, ax), parts, [ax](Node& self) {

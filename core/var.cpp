@@ -138,6 +138,9 @@ namespace {
 // training step). Linear probing from a multiplicative hash of the address;
 // the table doubles when half full.
 class NodeSet {
+  using Slots =
+      std::vector<const Node*, PoolAllocator<const Node*>>;  // reused blocks, as for tensors
+
  public:
   NodeSet() : slots_(1024, nullptr) {}
   // True when n was not in the set yet.
@@ -152,7 +155,6 @@ class NodeSet {
         static_cast<uint64_t>(reinterpret_cast<uintptr_t>(n)) * 0x9E3779B97F4A7C15ull;
     return static_cast<size_t>(h >> 32) & (size - 1);  // size is a power of two
   }
-  template <class Slots>
   bool place(Slots& slots, const Node* n) {
     for (size_t i = home(n, slots.size());; i = (i + 1) & (slots.size() - 1)) {
       if (slots[i] == n) return false;
@@ -164,13 +166,13 @@ class NodeSet {
     }
   }
   void grow() {
-    decltype(slots_) bigger(2 * slots_.size(), nullptr);
+    Slots bigger(2 * slots_.size(), nullptr);
     count_ = 0;
     for (const Node* n : slots_)
       if (n != nullptr) place(bigger, n);
     slots_.swap(bigger);
   }
-  std::vector<const Node*, PoolAllocator<const Node*>> slots_;  // reused blocks, as for tensors
+  Slots slots_;
   size_t count_ = 0;
 };
 }  // namespace
