@@ -82,9 +82,6 @@ Var concat(std::span<const Var> parts, int axis);
 inline Var concat(std::initializer_list<Var> parts, int axis) {  // concat({a, b}, 1)
   return concat(std::span<const Var>(parts.begin(), parts.size()), axis);
 }
-inline Var concat(const std::vector<Var>& parts, int axis) {
-  return concat(std::span<const Var>(parts), axis);
-}
 Var stack(const std::vector<Var>& parts, int axis);
 std::vector<Var> split(const Var& x, const std::vector<int64_t>& sizes, int axis);
 

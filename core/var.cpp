@@ -104,10 +104,6 @@ Var Var::make(const char* op, Tensor value, std::initializer_list<Var> inputs,
               std::move(backward));
 }
 
-Var Var::make(const char* op, Tensor value, const std::vector<Var>& inputs, BackwardFn backward) {
-  return make(op, std::move(value), std::span<const Var>(inputs), std::move(backward));
-}
-
 Var Var::make(const char* op, Tensor value, std::span<const Var> inputs, BackwardFn backward) {
   Var out;
   out.node_ = std::allocate_shared<Node>(PoolAllocator<Node>{});

@@ -103,8 +103,6 @@ class Var {
   // op is a string literal (it is kept, not copied); backward is a lambda.
   static Var make(const char* op, Tensor value, std::initializer_list<Var> inputs,
                   BackwardFn backward);
-  static Var make(const char* op, Tensor value, const std::vector<Var>& inputs,
-                  BackwardFn backward);
   static Var make(const char* op, Tensor value, std::span<const Var> inputs, BackwardFn backward);
 
  private:
