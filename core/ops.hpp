@@ -102,6 +102,14 @@ Var where(const Tensor& cond, const Var& a, const Var& b);
 Var lstm_cell_update(const Var& pre, const Var& c);
 Var lstm_hidden(const Var& pre, const Var& c_new);
 
+// --- fused GRU cell  ops_gru.cpp -------------------------------------------------------
+// The elementwise part of a GRU step as one op (speed; it equals the composed
+// cell, see nn/gru_cell.hpp). xi = x W_ihᵀ + b_ih, hh = h W_hhᵀ + b_hh (B,3H),
+// both in r, z, n order, h (B,H) the old state:
+//   h' = gru_hidden(xi, hh, h) = (1 - z) ⊙ n + z ⊙ h                   (B,H)
+//   with r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r ⊙ h_n)
+Var gru_hidden(const Var& xi, const Var& hh, const Var& h);
+
 // --- fused attention ops  ops_attention.cpp ---------------------------------------------
 // Attention's per-decoder-step work as single ops (speed; each equals the
 // composed ops in its comment, tests/attention_fused_ops_test.cpp).

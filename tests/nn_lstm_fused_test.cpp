@@ -6,66 +6,27 @@
 
 #include "bench/reference_model.hpp"
 #include "core/tensor_math.hpp"
+#include "fused_cell_check.hpp"
 #include "nn/adam.hpp"
 #include "nn/lstm_cell.hpp"
 
 using namespace s2s;
 
 namespace {
-// Tolerance: double agrees to rounding; float to a few ulp per op in the chain
-// (and the fast float tanh/sigmoid are shared by both paths).
-const double kRtol = kDoublePrecision ? 1e-12 : 1e-5;
-const double kAtol = kDoublePrecision ? 1e-13 : 1e-6;
+const double kRtol = testing::kFusedRtol;
+const double kAtol = testing::kFusedAtol;
 }  // namespace
 
 TEST_CASE("nn: fused lstm step equals the composed step, values and gradients") {
   Rng rng(3);
   LSTMCell cell(5, 6, rng, /*forget_bias=*/1);
-  const int64_t B = 4, steps = 5;
-  std::vector<Tensor> xs;
-  for (int64_t t = 0; t < steps; ++t) xs.push_back(Tensor::normal({B, 5}, rng));
-  const Tensor h0 = Tensor::normal({B, 6}, rng), c0 = Tensor::normal({B, 6}, rng);
-  const Tensor R = Tensor::normal({B, 12}, rng);  // a random projection as the loss
-
-  struct Run {
-    Tensor h, c, dh0, dc0;
-    std::vector<Tensor> dx, dparams;
-  };
-  auto run = [&](bool fused) {
-    cell.zero_grad();
-    std::vector<Var> x;
-    for (const Tensor& t : xs) x.emplace_back(t, true);
-    RecurrentState s{Var(h0, true), Var(c0, true)};
-    const Var h_init = s.h, c_init = s.c;
-    for (const Var& xt : x) s = fused ? cell.step(xt, s) : cell.step_composed(xt, s);
-    Var loss = sum(concat({s.h, s.c}, 1) * Var(R));
-    loss.backward();
-    Run r{s.h.value(), s.c.value(), h_init.grad(), c_init.grad(), {}, {}};
-    for (const Var& xt : x) r.dx.push_back(xt.grad());
-    for (const Var& p : cell.parameters()) r.dparams.push_back(p.grad());
-    return r;
-  };
-  const Run f = run(true), c = run(false);
-  CHECK(allclose(f.h, c.h, kRtol, kAtol));
-  CHECK(allclose(f.c, c.c, kRtol, kAtol));
-  CHECK(allclose(f.dh0, c.dh0, kRtol, kAtol));
-  CHECK(allclose(f.dc0, c.dc0, kRtol, kAtol));
-  for (size_t t = 0; t < f.dx.size(); ++t) CHECK(allclose(f.dx[t], c.dx[t], kRtol, kAtol));
-  REQUIRE(f.dparams.size() == 4);
-  for (size_t p = 0; p < f.dparams.size(); ++p)
-    CHECK(allclose(f.dparams[p], c.dparams[p], kRtol, kAtol));
-  CHECK(max_abs(f.dc0) > 0);  // gradients really flowed
+  testing::check_fused_equals_composed(cell, /*with_c=*/true, /*B=*/4, /*steps=*/5, rng);
 }
 
 TEST_CASE("nn: fused lstm with a zero state that needs no gradient, and bad shapes") {
   Rng rng(4);
   LSTMCell cell(2, 3, rng);
-  Var x(Tensor::normal({2, 2}, rng), true);
-  RecurrentState s = cell.step(x, cell.zero_state(2));
-  RecurrentState sc = cell.step_composed(x, cell.zero_state(2));
-  CHECK(allclose(s.h.value(), sc.h.value(), kRtol, kAtol));
-  sum(s.h).backward();
-  CHECK(max_abs(x.grad()) > 0);
+  testing::check_fused_from_zero_state(cell, rng);
   CHECK_THROWS_WITH_AS(lstm_cell_update(Var(Tensor({2, 11})), Var(Tensor({2, 3}))),
                        doctest::Contains("must be (B,4H) = (2,12)"), s2s::Error);
   CHECK_THROWS_WITH_AS(lstm_cell_update(Var(Tensor({12})), Var(Tensor({3}))),

@@ -182,10 +182,11 @@ int main(int argc, char** argv) {
   fmt::print("  beam 4 changes {} of {} translations; BLEU {:.3f} -> {:.3f}\n", changed,
              greedy.outputs.size(), greedy.bleu, beam.bleu);
   // Not guaranteed: the beam ranks partial translations by their unnormalised sum, so
-  // greedy's prefix can fall out of it. Measured (seed 42): full 96.0-98.5% of 400
-  // sentences, quick 86-99% of 150 (the 300-update model is weak, and the share moves
-  // with the last bits of the arithmetic, e.g. a new GEMM kernel).
-  const double not_worse_min = quick ? 0.8 : 0.9;
+  // greedy's prefix can fall out of it. Measured: full 96.0-98.5% of 400 sentences
+  // (seed 42); quick 71-89% of 150 over seeds 1-12 and 42 (the 300-update model is weak,
+  // and the share moves with the last bits of the arithmetic: the fused GRU op moved
+  // seed 42 from 86% to 71%), so quick asks only for two sentences in three.
+  const double not_worse_min = quick ? 2.0 / 3 : 0.9;
   L.claim(not_worse >= not_worse_min,
           fmt::format("beam 4 finds a translation the model scores at least as high as greedy's "
                       "(length-normalised log-probability) for {:.1f}% of sentences (>= {:.0f}%)",
