@@ -49,8 +49,10 @@ Var gru_hidden(const Var& xi, const Var& hh, const Var& h) {
   return Var::make(
       "gru_hidden", std::move(h_new), {xi, hh, h}, [rzn = std::move(rzn), B, H](Node& self) {
         const real* dh_new = self.grad.data();
-        // [a_r a_z a_n] once: it is dxi's contribution as it stands, and dhh's with
-        // the n block scaled by r.
+        Tensor* dhh = self.input_grad(1);
+        Tensor* dh = self.input_grad(2);
+        // [a_r a_z a_n] per row: dxi's contribution as it stands (handed over
+        // below), and dhh's with the n block scaled by r.
         Tensor da = Tensor::uninitialized({B, 3 * H});
         for_each_row(B, 3 * H, [&](int64_t b) {
           const real *r = rzn.data() + b * 3 * H, *z = r + H, *n = r + 2 * H;
@@ -61,24 +63,16 @@ Var gru_hidden(const Var& xi, const Var& hh, const Var& h) {
           for (int64_t j = 0; j < H; ++j) d[2 * H + j] = g[j] * (1 - z[j]) * (1 - n[j] * n[j]);
           for (int64_t j = 0; j < H; ++j) d[j] = d[2 * H + j] * h_n[j] * r[j] * (1 - r[j]);
           for (int64_t j = 0; j < H; ++j) d[H + j] = g[j] * (hb[j] - n[j]) * z[j] * (1 - z[j]);
+          if (dhh) {
+            real* o = dhh->data() + b * 3 * H;
+            for (int64_t j = 0; j < 2 * H; ++j) o[j] += d[j];
+            for (int64_t j = 0; j < H; ++j) o[2 * H + j] += d[2 * H + j] * r[j];
+          }
+          if (dh) {
+            real* o = dh->data() + b * H;
+            for (int64_t j = 0; j < H; ++j) o[j] += g[j] * z[j];
+          }
         });
-        Tensor* dhh = self.input_grad(1);
-        Tensor* dh = self.input_grad(2);
-        if (dhh || dh)
-          for_each_row(B, 3 * H, [&](int64_t b) {
-            const real* d = da.data() + b * 3 * H;
-            const real *r = rzn.data() + b * 3 * H, *z = r + H;
-            if (dhh) {
-              real* o = dhh->data() + b * 3 * H;
-              for (int64_t j = 0; j < 2 * H; ++j) o[j] += d[j];
-              for (int64_t j = 0; j < H; ++j) o[2 * H + j] += d[2 * H + j] * r[j];
-            }
-            if (dh) {
-              real* o = dh->data() + b * H;
-              const real* g = dh_new + b * H;
-              for (int64_t j = 0; j < H; ++j) o[j] += g[j] * z[j];
-            }
-          });
         self.accumulate_input_grad(0, std::move(da));  // dxi += da (handed over if first)
       });
 }
