@@ -24,7 +24,7 @@
 
 #include "bench/alloc_count.hpp"
 #include "bench/reference_model.hpp"
-#include "core/thread_pool.hpp"
+#include "core/fast/thread_pool.hpp"
 #include "nn/adam.hpp"
 #include "nn/safetensors.hpp"
 
