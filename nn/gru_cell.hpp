@@ -23,7 +23,7 @@ class GRUCell : public RecurrentCell {
   // The same step written with one core op per equation above: the readable
   // reference that tests/nn_gru_fused_test.cpp compares step() against.
   RecurrentState step_composed(const Var& x, const RecurrentState& s) const;
-  std::string kind() const override { return "gru"; }
+  CellKind kind() const override { return CellKind::gru; }
 
   Var weight_ih, weight_hh, bias_ih, bias_hh;
 };

@@ -35,7 +35,7 @@ class LSTMCell : public RecurrentCell {
   // The same step written with one core op per equation above: the readable
   // reference that tests/nn_lstm_fused_test.cpp compares step() against.
   RecurrentState step_composed(const Var& x, const RecurrentState& s) const;
-  std::string kind() const override { return "lstm"; }
+  CellKind kind() const override { return CellKind::lstm; }
 
   Var weight_ih, weight_hh, bias_ih, bias_hh;
 };

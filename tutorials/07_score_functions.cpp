@@ -18,7 +18,7 @@
 // scores by perplexity/BLEU (Table 4) and by AER on gold alignments (Table 6).
 #include <chrono>
 
-#include "attention/score.hpp"
+#include "attention/score_registry.hpp"
 #include "common.hpp"
 #include "seq2seq/data/task.hpp"
 #include "seq2seq/plot/attention_heatmap.hpp"
@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
   const Batch timing_batch = make_batch(first_batch, sv, tv);
   for (const std::string& score : score_names()) {
     ModelConfig mc;
-    mc.cell = "gru";
+    mc.cell = CellKind::gru;
     mc.src_vocab = sv.size();
     mc.tgt_vocab = tv.size();
     mc.embed = 32;

@@ -17,7 +17,7 @@
 namespace s2s {
 
 struct EncoderConfig {
-  std::string cell = "gru";  // "rnn", "gru" or "lstm"
+  CellKind cell = CellKind::gru;
   int64_t vocab = 0;         // V_src
   int64_t embed = 32;        // E
   int64_t hidden = 64;       // H

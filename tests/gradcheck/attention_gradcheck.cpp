@@ -76,7 +76,7 @@ TEST_CASE("attention: gradcheck the cached key projection path") {
     const Tensor mask = mask_from_lengths({3, 2}, 3);
     auto f = [&](const std::vector<Var>& in) {
       ScoreContext ctx;
-      ctx.projected_keys = att.precompute(in[1]);
+      ctx.projected_keys = att.project_keys(in[1]);
       return att.forward(in[0], in[1], in[2], mask, ctx).context;
     };
     GradCheckResult r =
