@@ -4,9 +4,13 @@
 
 #include <cmath>
 
+#include "attention/additive.hpp"
 #include "attention/alignment_loss.hpp"
+#include "attention/cosine.hpp"
 #include "attention/diagnostics.hpp"
 #include "attention/dot.hpp"
+#include "attention/general.hpp"
+#include "attention/location_aware.hpp"
 #include "attention/self_attention.hpp"
 #include "attention_variants.hpp"
 #include "core/error.hpp"
