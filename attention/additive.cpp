@@ -31,7 +31,7 @@ Var AdditiveScore::score(const Var& query, const Var& keys, const ScoreContext& 
   check_inputs(query, keys);
   const int64_t A = attention_size;
   Var kp = keys_projected_or_computed(*this, keys, ctx, A);  // (B,S,A)  W_k k_i
-  Var qp = linear(query, W_q, nullptr);                // (B,A)    W_q q
+  Var qp = linear(query, W_q, nullptr);                      // (B,A)    W_q q
   // e[b,i] = vᵀ tanh(kp[b,i] + qp[b]) as one fused core op. Composed from core ops
   // (5 graph nodes and 3 (B,S,A) temporaries per decoder step) it reads
   //   hidden = tanh(kp + reshape(qp, {B, 1, A}))                (B,S,A)

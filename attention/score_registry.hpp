@@ -17,9 +17,9 @@ namespace s2s {
 
 // The sizes a score function may use; each ignores the ones it does not need.
 struct ScoreSizes {
-  int64_t Hq = 0, Hk = 0;     // query (B,Hq), keys (B,S,Hk)
-  int64_t A = 0;              // attention (hidden) size of additive / location_aware
-  int64_t max_src_len = 0;    // bound on S for location
+  int64_t Hq = 0, Hk = 0;   // query (B,Hq), keys (B,S,Hk)
+  int64_t A = 0;            // attention (hidden) size of additive / location_aware
+  int64_t max_src_len = 0;  // bound on S for location
 };
 
 struct ScoreEntry {

@@ -15,11 +15,11 @@ enum class AttentionVariant { global, local_m, local_p, key_value };
 
 // What a variant is built from: a score function name and the sizes.
 struct VariantSizes {
-  std::string score;         // a score_registry() name
-  int64_t Hq = 0, He = 0;    // query (decoder state) and encoder output sizes
-  int64_t A = 0;             // attention size of additive scores
-  int64_t max_src_len = 0;   // bound on S for the location score
-  int64_t window = 0;        // D, the half-width of local attention
+  std::string score;        // a score_registry() name
+  int64_t Hq = 0, He = 0;   // query (decoder state) and encoder output sizes
+  int64_t A = 0;            // attention size of additive scores
+  int64_t max_src_len = 0;  // bound on S for the location score
+  int64_t window = 0;       // D, the half-width of local attention
 };
 
 struct VariantEntry {
@@ -30,7 +30,7 @@ struct VariantEntry {
 };
 const Registry<VariantEntry>& variant_registry();
 
-const char* to_string(AttentionVariant v);                  // "global", "local-m", ...
+const char* to_string(AttentionVariant v);                    // "global", "local-m", ...
 AttentionVariant variant_from_name(const std::string& name);  // unknown names throw
 
 }  // namespace s2s

@@ -13,8 +13,7 @@ RecurrentCell::RecurrentCell(int64_t E, int64_t H) : input_size(E), hidden_size(
 }
 
 RecurrentState RecurrentCell::zero_state(int64_t B) const {
-  S2S_CHECK(B > 0, "{} cell: zero_state needs batch size > 0, got {}", to_string(kind()),
-            B);
+  S2S_CHECK(B > 0, "{} cell: zero_state needs batch size > 0, got {}", to_string(kind()), B);
   RecurrentState s{Var(Tensor::zeros({B, hidden_size})), Var()};
   if (has_cell_state()) s.c = Var(Tensor::zeros({B, hidden_size}));
   return s;

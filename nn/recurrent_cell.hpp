@@ -55,7 +55,7 @@ const Registry<CellEntry>& cell_registry();
 
 std::unique_ptr<RecurrentCell> make_cell(CellKind kind, int64_t E, int64_t H, Rng& rng,
                                          real lstm_forget_bias = 0);
-const char* to_string(CellKind kind);              // "rnn", "gru", "lstm"
+const char* to_string(CellKind kind);                   // "rnn", "gru", "lstm"
 CellKind cell_kind_from_name(const std::string& name);  // unknown names throw
 
 }  // namespace s2s

@@ -26,8 +26,8 @@ class Registry {
 
   // Appends an entry; a name may be registered only once.
   void add(Entry e) {
-    S2S_CHECK(find_or_null(std::string(e.name)) == nullptr, "{} '{}' is already registered",
-              what_, std::string(e.name));
+    S2S_CHECK(find_or_null(std::string(e.name)) == nullptr, "{} '{}' is already registered", what_,
+              std::string(e.name));
     entries_.push_back(std::move(e));
   }
 

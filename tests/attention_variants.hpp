@@ -59,8 +59,12 @@ inline Variant local_variant(LocalMode mode, const std::string& score, Rng& rng)
   auto loc = std::make_unique<LocalAttention>(make_score(score, Hq, Hk, kA, kMaxLen, rng), mode,
                                               /*D=*/1, rng, /*predictor_size=*/3);
   LocalAttention* p = loc.get();
-  Variant v{(mode == LocalMode::monotonic ? "local_m/" : "local_p/") + score, std::move(loc),
-            nullptr, Hq, Hk, Hv};
+  Variant v{(mode == LocalMode::monotonic ? "local_m/" : "local_p/") + score,
+            std::move(loc),
+            nullptr,
+            Hq,
+            Hk,
+            Hv};
   v.run = [p](const Var& q, const Var& k, const Var& val, const Tensor& m, const ScoreContext& c) {
     return p->forward(q, k, val, m, c);
   };

@@ -1,8 +1,8 @@
 #pragma once
 // Shared by every tutorial: command-line flags, bilingual narration, and the
-// claim checks that --quick turns into an exit code.
+// claim checks. In every mode a failed claim makes the exit code 1.
 //
-//   --quick       smaller run for CI; exit code 1 if any claim fails
+//   --quick       smaller run for CI
 //   --out DIR     where figures (SVG) and files go (default out/<tutorial>)
 //   --lang en|zh  narration in English (default) or Simplified Chinese
 //   --seed N      random seed (default 42)
@@ -38,7 +38,7 @@ inline Args parse_args(int argc, char** argv, const std::string& name, const std
     for (auto& e : extra) ex += " [" + e + "]";
     return fmt::format(
         "{} — {}\n\nusage: {} [--quick] [--out DIR] [--lang en|zh] [--seed N]{} [--help]\n"
-        "  --quick       smaller run; exit code 1 if a claim fails (used by CI)\n"
+        "  --quick       smaller run (used by CI); any mode exits 1 if a claim fails\n"
         "  --out DIR     folder for figures (default {})\n"
         "  --lang en|zh  narration language: English (default) or 简体中文\n"
         "  --seed N      random seed (default 42)\n",
@@ -100,7 +100,7 @@ class Lesson {
   void say(const std::string& en, const std::string& zh_text) const {
     fmt::print("{}\n", tr(en, zh_text));
   }
-  // A claim of the lecture, measured. In --quick mode a failed claim fails the run.
+  // A claim of the lecture, measured. A failed claim fails the run (every mode).
   bool claim(bool ok, const std::string& en, const std::string& zh_text) {
     fmt::print("  [{}] {}\n", ok ? "PASS" : "FAIL", tr(en, zh_text));
     if (!ok) ++failed_;

@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
   tc.max_seconds = 120;
   tc.lr = real(3e-3);
   std::string out_dir, cell = "gru", attention = "general", variant = "global",
-                      placement = "output";
+                       placement = "output";
   train_cmd->add_option("--out", out_dir, "folder for the model and vocabularies")->required();
   train_cmd->add_option("--cell", cell, cell_choices().help)
       ->check(CLI::IsMember(cell_choices().names))

@@ -74,7 +74,8 @@ DecoderState AttentionDecoder::start(const EncoderOutput& enc) const {
 }
 
 AttentionOutput AttentionDecoder::run_attention(const Module& which, const Var& query,
-                                         const DecoderState& s, const EncoderOutput& enc) const {
+                                                const DecoderState& s,
+                                                const EncoderOutput& enc) const {
   ScoreContext ctx;
   ctx.prev_weights = s.prev_weights;
   ctx.step = s.t;
@@ -102,7 +103,7 @@ StepOutput AttentionDecoder::step(const Ids& y_prev, DecoderState& s,
   if (p == Placement::input_feeding)  // h̃_{t-1}, zeros at t = 0
     input.push_back(s.feed.defined() ? s.feed : Var(Tensor::zeros({B, cfg_.hidden})));
   s.rnn = cell->step(input.size() == 1 ? input[0] : concat(input, 1), s.rnn);  // s_t (B,H)
-  if (context_at_output(p)) a = run_attention(*attn_out_, s.rnn.h, s, enc);           // Luong: s_t asks
+  if (context_at_output(p)) a = run_attention(*attn_out_, s.rnn.h, s, enc);    // Luong: s_t asks
   std::vector<Var> parts{a.context, s.rnn.h};                                  // [c_t; s_t]
   if (self_attn_) {
     parts.push_back(self_attn_->forward(s.history, s.rnn.h).context);  // over s_1..s_{t-1}

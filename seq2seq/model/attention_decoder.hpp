@@ -67,7 +67,7 @@ class AttentionDecoder : public Decoder {
  private:
   // Runs one attention module with the decoder's query (B,H).
   AttentionOutput run_attention(const Module& which, const Var& query, const DecoderState& s,
-                         const EncoderOutput& enc) const;
+                                const EncoderOutput& enc) const;
   std::unique_ptr<Module> make_attention(Rng& rng) const;
 
   AttentionDecoderConfig cfg_;

@@ -16,7 +16,7 @@ struct PlacementEntry {
 };
 const Registry<PlacementEntry>& placement_registry();
 
-const char* to_string(Placement p);                  // "input", "output", ...
+const char* to_string(Placement p);                      // "input", "output", ...
 Placement placement_from_name(const std::string& name);  // unknown names throw
 
 }  // namespace s2s

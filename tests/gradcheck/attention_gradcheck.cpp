@@ -51,8 +51,8 @@ TEST_CASE("attention: gradcheck the cached key projection path") {
     };
     GradCheckResult r =
         gradcheck_module(name, att, f,
-                          {Tensor::normal({2, v.Hq}, rng), Tensor::normal({2, 3, v.Hk}, rng),
-                           Tensor::normal({2, 3, v.Hv}, rng)});
+                         {Tensor::normal({2, v.Hq}, rng), Tensor::normal({2, 3, v.Hk}, rng),
+                          Tensor::normal({2, 3, v.Hv}, rng)});
     INFO(r.message);
     CHECK(r.ok);
   }
@@ -64,10 +64,10 @@ TEST_CASE("attention: gradcheck local-p's position predictor and the convolution
   auto& local = dynamic_cast<LocalAttention&>(*v.module);
   // p_t itself, w.r.t. the query, W_p and v_p
   GradCheckResult rp = gradcheck_module("local-p position", local,
-                                         [&](const std::vector<Var>& in) {
-                                           return local.predict_position(in[0], {5, 3});
-                                         },
-                                         {Tensor::normal({2, v.Hq}, rng)});
+                                        [&](const std::vector<Var>& in) {
+                                          return local.predict_position(in[0], {5, 3});
+                                        },
+                                        {Tensor::normal({2, v.Hq}, rng)});
   INFO(rp.message);
   CHECK(rp.ok);
   // With a parameter-free dot score, W_p reaches the context only through p_t and
@@ -79,9 +79,8 @@ TEST_CASE("attention: gradcheck local-p's position predictor and the convolution
 
   LocationAwareScore la(2, 2, 3, rng, 3, 5);
   GradCheckResult rc =
-      gradcheck_module("conv1d", la,
-                        [&](const std::vector<Var>& in) { return la.convolve(in[0]); },
-                        {Tensor::normal({2, 4}, rng)});
+      gradcheck_module("conv1d", la, [&](const std::vector<Var>& in) { return la.convolve(in[0]); },
+                       {Tensor::normal({2, 4}, rng)});
   INFO(rc.message);
   CHECK(rc.ok);
 }
@@ -96,8 +95,8 @@ TEST_CASE("attention: gradcheck decoder self-attention and the alignment loss") 
     };
     GradCheckResult r =
         gradcheck_module(name, sa, f,
-                          {Tensor::normal({2, 3}, rng), Tensor::normal({2, 2}, rng),
-                           Tensor::normal({2, 2}, rng), Tensor::normal({2, 2}, rng)});
+                         {Tensor::normal({2, 3}, rng), Tensor::normal({2, 2}, rng),
+                          Tensor::normal({2, 2}, rng), Tensor::normal({2, 2}, rng)});
     INFO(r.message);
     CHECK(r.ok);
   }
