@@ -14,11 +14,9 @@
 //                  s_t = cell([emb(y_{t-1}); h̃_{t-1}], s_{t-1})
 // then logits_t = W_out h̃_t + b_out.
 //
-// Which attention (AttentionConfig::variant, attention/variant.hpp):
-//   global     all source positions, any score function (attention/score.hpp)
-//   local-m    a window [t-D, t+D] (Luong's monotonic local attention)
-//   local-p    a window around a predicted position p_t, Gaussian-weighted
-//   key-value  keys and values are separate projections of h_i
+// Which attention: AttentionConfig::variant, an entry of variant_registry()
+// (attention/variant.cpp), scoring with AttentionConfig::score, an entry of
+// score_registry() (attention/score_registry.cpp).
 // self_attention adds a context over the decoder's own previous states s_1..s_{t-1}.
 #include <memory>
 
