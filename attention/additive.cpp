@@ -18,8 +18,8 @@ Var AdditiveScore::project_keys(const Var& keys) const {
   return linear(keys, W_k, nullptr);  // (B,S,Hk) -> (B,S,A)
 }
 
-Var projected_or_compute(const ScoreFunction& fn, const Var& keys, const ScoreContext& ctx,
-                         int64_t A) {
+Var keys_projected_or_computed(const ScoreFunction& fn, const Var& keys, const ScoreContext& ctx,
+                               int64_t A) {
   if (!ctx.projected_keys.defined()) return fn.project_keys(keys);
   const Shape want{keys.size(0), keys.size(1), A};
   S2S_CHECK(ctx.projected_keys.shape() == want,
@@ -31,7 +31,7 @@ Var projected_or_compute(const ScoreFunction& fn, const Var& keys, const ScoreCo
 Var AdditiveScore::score(const Var& query, const Var& keys, const ScoreContext& ctx) const {
   check_inputs(query, keys);
   const int64_t A = attention_size;
-  Var kp = projected_or_compute(*this, keys, ctx, A);  // (B,S,A)  W_k k_i
+  Var kp = keys_projected_or_computed(*this, keys, ctx, A);  // (B,S,A)  W_k k_i
   Var qp = linear(query, W_q, nullptr);                // (B,A)    W_q q
   return additive_energy(kp, qp, v);                   // (B,S)    vᵀ tanh(W_k k_i + W_q q)
 }

@@ -21,8 +21,8 @@ class AdditiveScore : public ScoreFunction {
 
 // The cached W_k k if ctx has one (checked to be (B,S,A)), else fn.project_keys(keys).
 // Shared by additive and location_aware.
-Var projected_or_compute(const ScoreFunction& fn, const Var& keys, const ScoreContext& ctx,
-                         int64_t A);
+Var keys_projected_or_computed(const ScoreFunction& fn, const Var& keys, const ScoreContext& ctx,
+                               int64_t A);
 
 // e[b,i] = vᵀ tanh(kp[b,i] + qp[b]): kp (B,S,A), qp (B,A), v (A) -> scores (B,S).
 // The MLP's last two steps, shared by additive and location_aware.

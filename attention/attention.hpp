@@ -11,7 +11,7 @@
 // token has nothing to attend to and is an error (instead of a silent NaN).
 #include <memory>
 
-#include "attention/score.hpp"
+#include "attention/score_registry.hpp"
 
 namespace s2s {
 
@@ -45,7 +45,7 @@ class Attention : public Module {
                           const ScoreContext& ctx = {}) const;
   // Once per source sequence: the score's key projection (undefined if it has none).
   // Store it in ScoreContext::projected_keys for every decoder step.
-  Var precompute(const Var& keys) const { return score_->project_keys(keys); }
+  Var project_keys(const Var& keys) const { return score_->project_keys(keys); }
 
   ScoreFunction& score_function() const { return *score_; }
 

@@ -1,13 +1,5 @@
 #include "attention/score.hpp"
 
-#include <fmt/ranges.h>
-
-#include "attention/additive.hpp"
-#include "attention/cosine.hpp"
-#include "attention/dot.hpp"
-#include "attention/general.hpp"
-#include "attention/location.hpp"
-#include "attention/location_aware.hpp"
 #include "core/error.hpp"
 
 namespace s2s {
@@ -27,25 +19,6 @@ void ScoreFunction::check_inputs(const Var& query, const Var& keys) const {
             "{} score: keys must be (B,S,{}), got {}", name_, key_size_, shape_str(keys.shape()));
   S2S_CHECK(query.size(0) == keys.size(0), "{} score: batch sizes differ: query {} vs keys {}",
             name_, shape_str(query.shape()), shape_str(keys.shape()));
-}
-
-const std::vector<std::string>& score_names() {
-  static const std::vector<std::string> names{"dot",      "scaled_dot", "general",       "additive",
-                                              "location", "cosine",     "location_aware"};
-  return names;
-}
-
-std::unique_ptr<ScoreFunction> make_score(const std::string& name, int64_t Hq, int64_t Hk,
-                                          int64_t A, int64_t max_src_len, Rng& rng) {
-  if (name == "dot") return std::make_unique<DotScore>(Hq, Hk, /*scaled=*/false);
-  if (name == "scaled_dot") return std::make_unique<DotScore>(Hq, Hk, /*scaled=*/true);
-  if (name == "general") return std::make_unique<GeneralScore>(Hq, Hk, rng);
-  if (name == "additive") return std::make_unique<AdditiveScore>(Hq, Hk, A, rng);
-  if (name == "location") return std::make_unique<LocationScore>(Hq, Hk, max_src_len, rng);
-  if (name == "cosine") return std::make_unique<CosineScore>(Hq, Hk, rng);
-  if (name == "location_aware") return std::make_unique<LocationAwareScore>(Hq, Hk, A, rng);
-  throw Error(fmt::format("make_score: unknown score function '{}'; known: {}", name,
-                          fmt::join(score_names(), ", ")));
 }
 
 Var keys_dot(const Var& keys, const Var& q) {

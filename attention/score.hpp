@@ -9,7 +9,7 @@
 //
 // Each score function is a Module (some have parameters) in its own file:
 //   dot.hpp (dot, scaled_dot), general.hpp, additive.hpp, location.hpp,
-//   cosine.hpp, location_aware.hpp.
+//   cosine.hpp, location_aware.hpp. score_registry.hpp lists them by name.
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,16 +54,6 @@ class ScoreFunction : public Module {
   std::string name_;
   int64_t query_size_, key_size_;
 };
-
-// The names make_score accepts.
-const std::vector<std::string>& score_names();
-
-// Builds a score function by name: "dot", "scaled_dot", "general", "additive",
-// "location", "cosine", "location_aware". A is the attention (hidden) size of
-// additive/location_aware; max_src_len bounds S for "location". Sizes a function
-// does not use are ignored. Unknown names throw, listing the known ones.
-std::unique_ptr<ScoreFunction> make_score(const std::string& name, int64_t Hq, int64_t Hk,
-                                          int64_t A, int64_t max_src_len, Rng& rng);
 
 // Row-wise dot products of each key with the query: out[b,i] = k[b,i,:] · q[b,:].
 // keys (B,S,H), q (B,H) -> (B,S). A batched matmul (B,S,H)@(B,H,1).

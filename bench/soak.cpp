@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
   Vocab vocab;
   for (int i = 0; i < 28; ++i) symbols.push_back(fmt::format("s{}", i)), vocab.add(symbols.back());
   ModelConfig mc;
-  mc.cell = "gru";
+  mc.cell = CellKind::gru;
   mc.src_vocab = mc.tgt_vocab = vocab.size();  // 32
   mc.embed = 32;
   mc.hidden = 64;

@@ -22,7 +22,7 @@ class GRUCell : public RecurrentCell {
   RecurrentState step(const Var& x, const RecurrentState& s) const override;
   // The fast engine's step: the same equations as one fused op, gru_hidden.
   RecurrentState step_fast(const Var& x, const RecurrentState& s) const;
-  std::string kind() const override { return "gru"; }
+  CellKind kind() const override { return CellKind::gru; }
 
   Var weight_ih, weight_hh, bias_ih, bias_hh;
 };

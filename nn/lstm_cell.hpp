@@ -33,7 +33,7 @@ class LSTMCell : public RecurrentCell {
   //   pre = x_pre + h W_hhᵀ + b_hh,  c' = lstm_cell_update(pre, c),  h' = lstm_hidden(pre, c')
   // with fused ops (core/fast/), so it throws under the reference engine.
   RecurrentState step_preactivated(const Var& x_pre, const RecurrentState& s) const;
-  std::string kind() const override { return "lstm"; }
+  CellKind kind() const override { return CellKind::lstm; }
 
   Var weight_ih, weight_hh, bias_ih, bias_hh;
 };

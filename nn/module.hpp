@@ -1,7 +1,7 @@
 #pragma once
 // Module: the base of every layer and model. It keeps named parameters and
 // named submodules so that the whole model can be walked by dotted path:
-// "encoder.cell.W_ih". Submodules are ordinary members of the derived class,
+// "encoder.rnn.cell.weight_ih". Submodules are ordinary members of the derived class,
 // registered by pointer in its constructor, so modules are neither copyable
 // nor movable (the registered pointers must stay valid).
 #include <string>

@@ -2,8 +2,8 @@
 // RecurrentCell: one time step of a recurrent network, h_t = f(x_t, h_{t-1}).
 //
 // A cell only knows a single step; nn/sequence_rnn.hpp runs it over a whole
-// (padded) sequence. Three cells share this interface, so a model can pick
-// "rnn", "gru" or "lstm" by name:
+// (padded) sequence. Three cells share this interface; cell_registry() lists
+// them, so a model picks one by CellKind (or by name on the CLI):
 //   nn/rnn_cell.hpp   Elman:  h' = tanh(W_ih x + b_ih + W_hh h + b_hh)
 //   nn/gru_cell.hpp   gated recurrent unit (reset r, update z, candidate n)
 //   nn/lstm_cell.hpp  long short-term memory (gates i, f, g, o and a cell c)
@@ -13,6 +13,7 @@
 #include <string>
 
 #include "nn/module.hpp"
+#include "nn/registry.hpp"
 
 namespace s2s {
 
@@ -22,6 +23,8 @@ struct RecurrentState {
   Var c;  // undefined for RNN and GRU
 };
 
+enum class CellKind { rnn, gru, lstm };
+
 class RecurrentCell : public Module {
  public:
   RecurrentCell(int64_t input_size, int64_t hidden_size);
@@ -29,8 +32,8 @@ class RecurrentCell : public Module {
   virtual RecurrentState step(const Var& x, const RecurrentState& s) const = 0;
   // All-zero state for a batch of B (no gradient): h (B,H), and c for LSTM.
   virtual RecurrentState zero_state(int64_t B) const;
-  virtual std::string kind() const = 0;  // "rnn", "gru" or "lstm"
-  bool has_cell_state() const { return kind() == "lstm"; }
+  virtual CellKind kind() const = 0;
+  bool has_cell_state() const { return kind() == CellKind::lstm; }
 
   int64_t input_size, hidden_size;  // E, H
 
@@ -39,10 +42,20 @@ class RecurrentCell : public Module {
   void check_step(const Var& x, const RecurrentState& s) const;
 };
 
-// Builds a cell by name: "rnn", "gru" or "lstm" (anything else throws).
-// lstm_forget_bias is added to the forget-gate slice of bias_ih (LSTM only):
-// 1.0 makes a fresh LSTM remember by default, which helps long sequences.
-std::unique_ptr<RecurrentCell> make_cell(const std::string& kind, int64_t E, int64_t H, Rng& rng,
+// The one list of cells. lstm_forget_bias is added to the forget-gate slice of
+// bias_ih (LSTM only): 1.0 makes a fresh LSTM remember by default, which helps
+// long sequences.
+struct CellEntry {
+  CellKind kind;
+  const char* name;  // on the CLI and in checkpoints
+  const char* help;
+  std::unique_ptr<RecurrentCell> (*make)(int64_t E, int64_t H, Rng& rng, real lstm_forget_bias);
+};
+const Registry<CellEntry>& cell_registry();
+
+std::unique_ptr<RecurrentCell> make_cell(CellKind kind, int64_t E, int64_t H, Rng& rng,
                                          real lstm_forget_bias = 0);
+const char* to_string(CellKind kind);                   // "rnn", "gru", "lstm"
+CellKind cell_kind_from_name(const std::string& name);  // unknown names throw
 
 }  // namespace s2s

@@ -34,7 +34,7 @@ struct SequenceOutput {
 };
 
 struct SequenceRNNOptions {
-  std::string kind = "lstm";  // "rnn", "gru" or "lstm"
+  CellKind kind = CellKind::lstm;
   int64_t num_layers = 1;
   bool bidirectional = false;
   real dropout = 0;           // between stacked layers, training mode only
@@ -64,7 +64,7 @@ class SequenceRNN : public Module {
   int64_t input_size, hidden_size, num_layers;
   bool bidirectional;
   real dropout;
-  std::string kind;
+  CellKind kind;
 
  private:
   // One stacked layer: a forward cell and, when bidirectional, a backward one.

@@ -4,9 +4,13 @@
 
 #include <cmath>
 
+#include "attention/additive.hpp"
 #include "attention/alignment_loss.hpp"
+#include "attention/cosine.hpp"
 #include "attention/diagnostics.hpp"
 #include "attention/dot.hpp"
+#include "attention/general.hpp"
+#include "attention/location_aware.hpp"
 #include "attention/self_attention.hpp"
 #include "attention_variants.hpp"
 #include "core/error.hpp"
@@ -142,7 +146,7 @@ TEST_CASE("attention: additive score on a hand-computed example, with cached key
   CHECK(allclose(out.context.value(), Tensor::from({1, 2}, {a1, 1 - a1})));
 
   ScoreContext ctx;
-  ctx.projected_keys = att.precompute(k);
+  ctx.projected_keys = att.project_keys(k);
   CHECK(ctx.projected_keys.shape() == Shape{1, 2, 2});
   CHECK(
       allclose(att.forward(q, k, v, Tensor::ones({1, 2}), ctx).scores.value(), out.scores.value()));

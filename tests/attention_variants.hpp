@@ -1,20 +1,15 @@
 #pragma once
 // Test helper shared by tests/attention_test.cpp and tests/gradcheck/attention_gradcheck.cpp:
-// every attention score function and variant behind one call signature, with
-// pointers to its parameter members (so gradient checks can swap them for inputs).
+// every attention score function (all of score_registry()) and variant behind one call
+// signature. Gradient checks reach the parameters by name (Module::named_parameters).
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "attention/additive.hpp"
 #include "attention/attention.hpp"
-#include "attention/cosine.hpp"
-#include "attention/general.hpp"
 #include "attention/key_value.hpp"
 #include "attention/local.hpp"
-#include "attention/location.hpp"
-#include "attention/location_aware.hpp"
 
 namespace s2s::testing {
 
@@ -24,33 +19,22 @@ using RunFn = std::function<AttentionOutput(const Var& query, const Var& keys, c
 struct Variant {
   std::string name;
   std::unique_ptr<Module> module;
-  std::vector<Var*> slots;  // every parameter member of module
-  RunFn run;                // for key_value, `keys` are the states and `values` is ignored
-  int64_t Hq, Hk, Hv;       // input sizes: query (B,Hq), keys (B,S,Hk), values (B,S,Hv)
+  RunFn run;           // for key_value, `keys` are the states and `values` is ignored
+  int64_t Hq, Hk, Hv;  // input sizes: query (B,Hq), keys (B,S,Hk), values (B,S,Hv)
 };
-
-// Pointers to the parameter members of a score function (all concrete types).
-inline std::vector<Var*> score_slots(ScoreFunction& f) {
-  if (auto* s = dynamic_cast<GeneralScore*>(&f)) return {&s->W};
-  if (auto* s = dynamic_cast<AdditiveScore*>(&f)) return {&s->W_q, &s->W_k, &s->v};
-  if (auto* s = dynamic_cast<LocationScore*>(&f)) return {&s->W_a};
-  if (auto* s = dynamic_cast<CosineScore*>(&f)) {
-    if (s->W.defined()) return {&s->W, &s->log_beta};
-    return {&s->log_beta};
-  }
-  if (auto* s = dynamic_cast<LocationAwareScore*>(&f))
-    return {&s->W_q, &s->W_k, &s->v, &s->F, &s->U};
-  return {};  // dot, scaled_dot: no parameters
-}
 
 inline constexpr int64_t kA = 5, kMaxLen = 7;
 
+// Query size for a score: Hk when the score needs Hq == Hk, else 3.
+inline int64_t query_size_for(const std::string& score, int64_t Hk) {
+  return score_registry().find(score).needs_equal_sizes ? Hk : 3;
+}
+
 inline Variant attention_variant(const std::string& score, Rng& rng) {
-  const int64_t Hk = 4, Hq = (score == "dot" || score == "scaled_dot") ? Hk : 3, Hv = 2;
+  const int64_t Hk = 4, Hq = query_size_for(score, Hk), Hv = 2;
   auto att = std::make_unique<Attention>(score, Hq, Hk, kA, kMaxLen, rng);
   Attention* a = att.get();
-  Variant v{
-      "attention/" + score, std::move(att), score_slots(a->score_function()), nullptr, Hq, Hk, Hv};
+  Variant v{"attention/" + score, std::move(att), nullptr, Hq, Hk, Hv};
   v.run = [a](const Var& q, const Var& k, const Var& val, const Tensor& m, const ScoreContext& c) {
     return a->forward(q, k, val, m, c);
   };
@@ -63,10 +47,7 @@ inline Variant key_value_variant(KeyValueMode mode, Rng& rng) {
   auto kv = std::make_unique<KeyValueAttention>(mode, split ? "dot" : "general", Hq, H, Dk, Dv, kA,
                                                 kMaxLen, rng);
   KeyValueAttention* p = kv.get();
-  std::vector<Var*> slots = score_slots(p->attention.score_function());
-  if (!split) slots.insert(slots.end(), {&p->W_K, &p->W_V});
-  Variant v{
-      split ? "key_value/split" : "key_value/project", std::move(kv), slots, nullptr, Hq, H, 1};
+  Variant v{split ? "key_value/split" : "key_value/project", std::move(kv), nullptr, Hq, H, 1};
   v.run = [p](const Var& q, const Var& states, const Var&, const Tensor& m, const ScoreContext& c) {
     return p->forward(q, states, m, c);
   };
@@ -74,15 +55,12 @@ inline Variant key_value_variant(KeyValueMode mode, Rng& rng) {
 }
 
 inline Variant local_variant(LocalMode mode, const std::string& score, Rng& rng) {
-  const int64_t Hk = 4, Hq = (score == "dot" || score == "scaled_dot") ? Hk : 3, Hv = 2;
+  const int64_t Hk = 4, Hq = query_size_for(score, Hk), Hv = 2;
   auto loc = std::make_unique<LocalAttention>(make_score(score, Hq, Hk, kA, kMaxLen, rng), mode,
                                               /*D=*/1, rng, /*predictor_size=*/3);
   LocalAttention* p = loc.get();
-  std::vector<Var*> slots = score_slots(p->score_function());
-  if (mode == LocalMode::predictive) slots.insert(slots.end(), {&p->W_p, &p->v_p});
   Variant v{(mode == LocalMode::monotonic ? "local_m/" : "local_p/") + score,
             std::move(loc),
-            slots,
             nullptr,
             Hq,
             Hk,

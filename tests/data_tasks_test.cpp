@@ -87,7 +87,7 @@ TEST_CASE("data: copy, reverse and sort tasks") {
 TEST_CASE("data: task errors are clear") {
   TaskConfig cfg;
   CHECK_THROWS_WITH_AS(make_task("copyy", cfg),
-                       doctest::Contains("unknown task 'copyy'; valid names: copy, reverse, sort, "
+                       doctest::Contains("unknown task 'copyy'; known: copy, reverse, sort, "
                                          "dates, toy_en_es"),
                        Error);
   cfg.min_len = 1;

@@ -11,11 +11,13 @@
 #include <set>
 #include <unordered_set>
 
+#include "attention/variant.hpp"
 #include "core/engine.hpp"
 #include "core/error.hpp"
 #include "core/fast/fast.hpp"
 #include "core/tensor_math.hpp"
 #include "seq2seq/data/task.hpp"
+#include "seq2seq/model/placement.hpp"
 #include "seq2seq/model/seq2seq.hpp"
 #include "seq2seq/train/trainer.hpp"
 
@@ -79,7 +81,7 @@ struct Fixture {
     for (size_t r = 0; r < 3; ++r) ex.push_back(&data.train[r]);  // lengths differ: padding
     batch = make_batch(ex, src, tgt);
   }
-  ModelConfig config(const std::string& cell, bool attention) const {
+  ModelConfig config(CellKind cell, bool attention) const {
     ModelConfig c;
     c.cell = cell;
     c.src_vocab = src.size();
@@ -118,28 +120,32 @@ void check_contract(const ModelConfig& cfg, const Batch& b, const std::string& w
     CHECK(ref.ops.count(f) == 0);  // the reference engine ran no fused op
   }
   // LSTM and GRU cells always have a fused step: the fast engine must use it.
-  if (cfg.cell != "rnn") CHECK(has_fused_op(fast.ops));
+  if (cfg.cell != CellKind::rnn) CHECK(has_fused_op(fast.ops));
 }
 
-void check_decoders_of_cell(const std::string& cell) {
+void check_decoders_of_cell(CellKind cell) {
   const Fixture f;
+  const size_t n_scores = score_names().size(), n_variants = variant_registry().size(),
+               n_placements = placement_registry().size();
   int checked = 0;
   for (bool summary : {false, true}) {  // the bottleneck decoder
     ModelConfig c = f.config(cell, false);
     c.feed_summary = summary;
     c.reverse_source = summary;
-    check_contract(c, f.batch, fmt::format("{} bottleneck feed_summary={}", cell, summary));
+    check_contract(c, f.batch,
+                   fmt::format("{} bottleneck feed_summary={}", to_string(cell), summary));
     ++checked;
   }
-  for (const char* variant : {"global", "local-m", "local-p", "key-value"})
+  for (const VariantEntry& variant : variant_registry().entries())
     for (const std::string& score : score_names())
-      for (Placement p :
-           {Placement::input, Placement::output, Placement::both, Placement::input_feeding}) {
+      for (const PlacementEntry& placement : placement_registry().entries()) {
         ModelConfig c = f.config(cell, true);
-        c.attn.variant = variant;
+        c.attn.variant = variant.kind;
         c.attn.score = score;
-        c.attn.placement = p;
-        check_contract(c, f.batch, fmt::format("{} {} {} {}", cell, variant, score, to_string(p)));
+        c.attn.placement = placement.kind;
+        check_contract(
+            c, f.batch,
+            fmt::format("{} {} {} {}", to_string(cell), variant.name, score, placement.name));
         ++checked;
       }
   for (const std::string& score : score_names()) {  // decoder self-attention, 2-layer encoder
@@ -147,28 +153,31 @@ void check_decoders_of_cell(const std::string& cell) {
     c.attn.score = score;
     c.attn.self_attention = true;
     c.layers = 2;
-    check_contract(c, f.batch, fmt::format("{} self-attention {} 2-layer", cell, score));
+    check_contract(c, f.batch, fmt::format("{} self-attention {} 2-layer", to_string(cell), score));
     ++checked;
   }
   ModelConfig bi = f.config(cell, true);  // a bidirectional encoder (keys of size 2H)
   bi.attn.score = "additive";
   bi.bidirectional = true;
-  check_contract(bi, f.batch, fmt::format("{} bidirectional additive", cell));
+  check_contract(bi, f.batch, fmt::format("{} bidirectional additive", to_string(cell)));
   ++checked;
-  CHECK(checked == 3 + 4 * static_cast<int>(score_names().size()) * 4 +
-                       static_cast<int>(score_names().size()));
+  CHECK(checked == static_cast<int>(3 + n_variants * n_scores * n_placements + n_scores));
 }
 
 }  // namespace
 
+// One test case per cell of cell_registry() (a new cell needs a line here).
 TEST_CASE("engine contract: rnn decoders (every score × placement × variant)") {
-  check_decoders_of_cell("rnn");
+  check_decoders_of_cell(CellKind::rnn);
 }
 TEST_CASE("engine contract: gru decoders (every score × placement × variant)") {
-  check_decoders_of_cell("gru");
+  check_decoders_of_cell(CellKind::gru);
 }
 TEST_CASE("engine contract: lstm decoders (every score × placement × variant)") {
-  check_decoders_of_cell("lstm");
+  check_decoders_of_cell(CellKind::lstm);
+}
+TEST_CASE("engine contract: every registered cell has its test case above") {
+  CHECK(cell_registry().size() == 3);
 }
 
 TEST_CASE("engine contract: a fused op under the reference engine is an error") {

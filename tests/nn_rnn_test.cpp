@@ -39,10 +39,10 @@ TEST_CASE("nn: cells have PyTorch's parameter names, shapes and init range") {
   CHECK(gru.weight_ih.shape() == Shape{12, 3});
   RNNCell rnn(3, 4, rng);
   CHECK(rnn.bias_hh.shape() == Shape{4});
-  CHECK(make_cell("gru", 2, 5, rng)->kind() == "gru");
-  CHECK(make_cell("lstm", 2, 5, rng)->zero_state(3).c.shape() == Shape{3, 5});
-  CHECK_FALSE(make_cell("rnn", 2, 5, rng)->zero_state(3).c.defined());
-  CHECK_THROWS_WITH_AS(make_cell("transformer", 2, 5, rng), doctest::Contains("unknown cell kind"),
+  CHECK(make_cell(CellKind::gru, 2, 5, rng)->kind() == CellKind::gru);
+  CHECK(make_cell(CellKind::lstm, 2, 5, rng)->zero_state(3).c.shape() == Shape{3, 5});
+  CHECK_FALSE(make_cell(CellKind::rnn, 2, 5, rng)->zero_state(3).c.defined());
+  CHECK_THROWS_WITH_AS(cell_kind_from_name("transformer"), doctest::Contains("unknown cell kind"),
                        Error);
 }
 
@@ -87,9 +87,9 @@ TEST_CASE("nn: cell shape errors are clear") {
 
 TEST_CASE("nn: sequence rnn shapes, names and length errors") {
   Rng rng(4);
-  SequenceRNN one(3, 4, rng, {"gru", 1, false, 0, 0});
+  SequenceRNN one(3, 4, rng, {CellKind::gru, 1, false, 0, 0});
   CHECK(one.named_parameters()[0].first == "cell.weight_ih");
-  SequenceRNN deep(3, 4, rng, {"lstm", 2, true, 0, 0});
+  SequenceRNN deep(3, 4, rng, {CellKind::lstm, 2, true, 0, 0});
   auto names = deep.named_parameters();
   CHECK(names.size() == 16);
   CHECK(names[0].first == "layers.0.fwd.weight_ih");
@@ -112,13 +112,13 @@ TEST_CASE("nn: sequence rnn shapes, names and length errors") {
                        doctest::Contains("(B,S,3)"), Error);
   CHECK_THROWS_WITH_AS(deep.forward(x, {5, 2}, {deep.cell(0).zero_state(2)}),
                        doctest::Contains("need 0 or 4"), Error);
-  CHECK_THROWS_WITH_AS(SequenceRNN(3, 4, rng, {"lstm", 0, false, 0, 0}),
+  CHECK_THROWS_WITH_AS(SequenceRNN(3, 4, rng, {CellKind::lstm, 0, false, 0, 0}),
                        doctest::Contains("num_layers"), Error);
 }
 
 TEST_CASE("nn: padding a batch never changes the unpadded sequences' results") {
-  for (std::string kind : {"rnn", "gru", "lstm"}) {
-    CAPTURE(kind);
+  for (CellKind kind : {CellKind::rnn, CellKind::gru, CellKind::lstm}) {
+    CAPTURE(to_string(kind));
     Rng rng(5);
     SequenceRNN rnn(3, 4, rng, {kind, 2, true, 0, 0});
     Tensor alone = Tensor::normal({1, 3, 3}, rng);  // one sequence of length 3
@@ -143,7 +143,7 @@ TEST_CASE("nn: padding a batch never changes the unpadded sequences' results") {
 
 TEST_CASE("nn: backward direction starts at the last real token") {
   Rng rng(6);
-  SequenceRNN rnn(2, 3, rng, {"gru", 1, true, 0, 0});
+  SequenceRNN rnn(2, 3, rng, {CellKind::gru, 1, true, 0, 0});
   Tensor x = Tensor::normal({1, 4, 2}, rng);
   SequenceOutput o = rnn.forward(Var(x), {2});
   // By hand: the backward cell reads x_1 then x_0 from a zero state.
@@ -158,7 +158,7 @@ TEST_CASE("nn: backward direction starts at the last real token") {
 
 TEST_CASE("nn: step states can retain their gradients") {
   Rng rng(7);
-  SequenceRNN rnn(2, 3, rng, {"rnn", 1, false, 0, 0});
+  SequenceRNN rnn(2, 3, rng, {CellKind::rnn, 1, false, 0, 0});
   SequenceOutput o = rnn.forward(Var(Tensor::normal({2, 4, 2}, rng)), {4, 4});
   for (auto& h : o.step_states) h.retain_grad();
   sum(o.final[0].h).backward();
@@ -185,7 +185,7 @@ TEST_CASE("nn: dropout is seeded, inverted and the identity in eval mode") {
   CHECK_THROWS_WITH_AS(Dropout(1), doctest::Contains("[0, 1)"), Error);
 
   Rng rng(10);
-  SequenceRNN deep(2, 3, rng, {"gru", 2, false, 0.5, 0});
+  SequenceRNN deep(2, 3, rng, {CellKind::gru, 2, false, 0.5, 0});
   Var in(Tensor::normal({1, 3, 2}, rng));
   CHECK_THROWS_WITH_AS(deep.forward(in, {3}), doctest::Contains("needs a dropout_rng"), Error);
   Rng d(1);

@@ -95,7 +95,8 @@ TEST_CASE("nn: safetensors reads F32, F64 and I64 and converts") {
 TEST_CASE("nn: save_module / load_module validate names and shapes") {
   TempDir tmp;
   Rng rng(2);
-  SequenceRNN a(3, 4, rng, {"lstm", 2, false, 0, 0}), b(3, 4, rng, {"lstm", 2, false, 0, 0});
+  SequenceRNN a(3, 4, rng, {CellKind::lstm, 2, false, 0, 0}),
+      b(3, 4, rng, {CellKind::lstm, 2, false, 0, 0});
   save_module(tmp.file("m.safetensors"), a, {{"kind", "lstm"}});
   Metadata meta;
   load_module(tmp.file("m.safetensors"), b, &meta);

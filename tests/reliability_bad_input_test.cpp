@@ -52,10 +52,10 @@ TEST_CASE("reliability: every bad input is a clear s2s::Error (table)") {
   Linear lin(4, 3, rng);
   Embedding emb(10, 4, rng);
   const int64_t B = 2, S = 3, E = 4, H = 5;
-  auto rnn = make_cell("rnn", E, H, rng);
-  auto gru = make_cell("gru", E, H, rng);
-  auto lstm = make_cell("lstm", E, H, rng);
-  SequenceRNN seq(E, H, rng, SequenceRNNOptions{.kind = "gru"});
+  auto rnn = make_cell(CellKind::rnn, E, H, rng);
+  auto gru = make_cell(CellKind::gru, E, H, rng);
+  auto lstm = make_cell(CellKind::lstm, E, H, rng);
+  SequenceRNN seq(E, H, rng, SequenceRNNOptions{.kind = CellKind::gru});
   Attention att("general", H, H, H, 16, rng);
   const Var q = rand_var({B, H}), keys = rand_var({B, S, H});
   const Tensor mask = Tensor::ones({B, S});
@@ -222,7 +222,7 @@ TEST_CASE("reliability: every bad input is a clear s2s::Error (table)") {
       {"Embedding: negative token id", [&] { emb.forward({-1}, {1}); },
        "token id -1 at position 0 is outside"},
       {"Embedding: padding_idx out of range", [&] { Embedding(10, 4, rng, 10); }, "padding_idx"},
-      {"make_cell: unknown kind", [&] { make_cell("transformer", E, H, rng); },
+      {"cell_kind_from_name: unknown kind", [&] { cell_kind_from_name("transformer"); },
        "unknown cell kind"},
       {"rnn cell: input E wrong",
        [&] {
@@ -372,7 +372,7 @@ TEST_CASE("reliability: every bad input is a clear s2s::Error (table)") {
       {"load_model: missing folder", [&] { load_model(missing); }, "is not a folder"},
       {"load_model: corrupt checkpoint", [&] { load_model(model_dir); }, "model.safetensors"},
       {"config_from_metadata: key missing", [&] { config_from_metadata({}); }, "metadata has no"},
-      {"placement_from_string: unknown", [&] { placement_from_string("sideways"); }, "sideways"},
+      {"placement_from_name: unknown", [&] { placement_from_name("sideways"); }, "sideways"},
       // --- training -------------------------------------------------------------------------
       {"train: empty training set",
        [&] {

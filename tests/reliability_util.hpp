@@ -68,7 +68,7 @@ inline Splits tiny_copy_task(int n_train = 64, int max_len = 6) {
 inline ModelConfig tiny_model_config(int64_t src_vocab, int64_t tgt_vocab, int64_t E = 8,
                                      int64_t H = 16) {
   ModelConfig mc;
-  mc.cell = "gru";
+  mc.cell = CellKind::gru;
   mc.src_vocab = src_vocab;
   mc.tgt_vocab = tgt_vocab;
   mc.embed = E;

@@ -51,7 +51,7 @@ struct Fixture {
 // All (variant, score, placement) combinations the decoder supports.
 std::vector<ModelConfig> all_variants(const Fixture& f) {
   std::vector<ModelConfig> out;
-  for (const char* cell : {"rnn", "gru", "lstm"}) {
+  for (CellKind cell : {CellKind::rnn, CellKind::gru, CellKind::lstm}) {
     ModelConfig c = f.config(false);
     c.cell = cell;
     out.push_back(c);
@@ -67,11 +67,12 @@ std::vector<ModelConfig> all_variants(const Fixture& f) {
   for (Placement p :
        {Placement::input, Placement::output, Placement::both, Placement::input_feeding}) {
     ModelConfig c = f.config();
-    c.cell = "lstm";
+    c.cell = CellKind::lstm;
     c.attn.placement = p;
     out.push_back(c);
   }
-  for (const char* v : {"local-m", "local-p", "key-value"}) {
+  for (AttentionVariant v :
+       {AttentionVariant::local_m, AttentionVariant::local_p, AttentionVariant::key_value}) {
     ModelConfig c = f.config();
     c.attn.variant = v;
     c.attn.score = "additive";
@@ -186,7 +187,7 @@ TEST_CASE(
 TEST_CASE("seq2seq: train -> save -> load -> translate gives identical outputs") {
   Fixture f;
   ModelConfig c = f.config();
-  c.cell = "lstm";
+  c.cell = CellKind::lstm;
   c.bidirectional = true;
   c.attn.score = "additive";
   c.attn.placement = Placement::input_feeding;
@@ -220,11 +221,9 @@ TEST_CASE("seq2seq: clear errors for bad configurations and inputs") {
   ModelConfig c = f.config();
   c.attn.score = "telepathy";
   CHECK_THROWS_WITH_AS(Seq2Seq{c}, doctest::Contains("telepathy"), Error);
-  c = f.config();
-  c.attn.variant = "sideways";
-  CHECK_THROWS_WITH_AS(Seq2Seq{c}, doctest::Contains("unknown attention variant 'sideways'"),
-                       Error);
-  CHECK_THROWS_WITH_AS(placement_from_string("middle"),
+  CHECK_THROWS_WITH_AS(variant_from_name("sideways"),
+                       doctest::Contains("unknown attention variant 'sideways'"), Error);
+  CHECK_THROWS_WITH_AS(placement_from_name("middle"),
                        doctest::Contains("unknown context placement"), Error);
   c = f.config();
   c.src_vocab = 2;

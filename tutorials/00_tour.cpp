@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
              fmt::join(ex.src, " "), fmt::join(ex.tgt, " "));
 
   ModelConfig mc;
-  mc.cell = "gru";
+  mc.cell = CellKind::gru;
   mc.src_vocab = sv.size();
   mc.tgt_vocab = tv.size();
   mc.embed = 32;

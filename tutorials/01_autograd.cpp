@@ -3,6 +3,8 @@
 // A single neuron y = tanh(w·x + b): we compute it, ask the engine for dy/dw,
 // dy/dx, dy/db, check them against finite differences, and write the graph
 // as Graphviz DOT. Built against the float64 library so the check is tight.
+// The engine is core/var.hpp + core/var.cpp; the ops are core/ops_*.cpp
+// (declared in core/ops.hpp); core/README.md gives a reading order.
 #include <fstream>
 
 #include "common.hpp"
@@ -75,6 +77,20 @@ int main(int argc, char** argv) {
         fmt::format("已写入 {}（渲染：dot -Tsvg {} -o neuron.svg）。", dot_path, dot_path));
   L.claim(dot.find("tanh") != std::string::npos && dot.find("->") != std::string::npos,
           "the DOT graph shows the ops and their edges", "DOT 图包含运算节点和边");
+  L.heading("Where the engine and the ops live", "引擎和运算在哪里");
+  L.say(
+      "Read them next to this lesson (core/README.md gives a reading order):\n"
+      "  core/var.hpp, core/var.cpp   the engine: Var, the graph nodes, backward()\n"
+      "  core/ops.hpp                 every op with its math line and shapes\n"
+      "  core/ops_*.cpp               each op's forward and backward side by side,\n"
+      "                               e.g. tanh in core/ops_unary.cpp, sum in core/ops_reduce.cpp\n"
+      "  core/gradcheck.cpp           the check above",
+      "建议对照本课阅读（core/README.md 给出了阅读顺序）：\n"
+      "  core/var.hpp、core/var.cpp   引擎：Var、计算图节点、backward()\n"
+      "  core/ops.hpp                 每个运算的数学式和形状\n"
+      "  core/ops_*.cpp               每个运算的前向与反向写在一起，\n"
+      "                               例如 tanh 在 core/ops_unary.cpp，sum 在 core/ops_reduce.cpp\n"
+      "  core/gradcheck.cpp           上面的梯度检验");
   L.say("Next: 02_rnn_encoder — the same engine, unrolled over time.",
         "下一步：02_rnn_encoder —— 同一个引擎，在时间上展开。");
   return L.finish();

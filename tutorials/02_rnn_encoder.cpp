@@ -58,7 +58,9 @@ Batch make_batch(int64_t B, int64_t min_len, int64_t max_len, Rng& rng) {
 // The whole model: embed, encode, classify from the last state only.
 struct Classifier : Module {
   Classifier(int64_t E, int64_t H, Rng& rng)
-      : embed(kVocab, E, rng, kPad), encoder(E, H, rng, {"gru", 1, false, 0, 0}), head(H, 2, rng) {
+      : embed(kVocab, E, rng, kPad),
+        encoder(E, H, rng, {CellKind::gru, 1, false, 0, 0}),
+        head(H, 2, rng) {
     register_module("embed", embed);
     register_module("encoder", encoder);
     register_module("head", head);

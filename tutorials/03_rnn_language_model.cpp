@@ -136,7 +136,7 @@ Batch make_batch(const std::vector<Ids>& sentences) {
 
 struct LanguageModel : Module {
   LanguageModel(int64_t E, int64_t H, Rng& rng)
-      : embed(V, E, rng, kPad), rnn(E, H, rng, {"lstm", 1, false, 0, 1}), head(H, V, rng) {
+      : embed(V, E, rng, kPad), rnn(E, H, rng, {CellKind::lstm, 1, false, 0, 1}), head(H, V, rng) {
     register_module("embed", embed);
     register_module("rnn", rnn);
     register_module("head", head);

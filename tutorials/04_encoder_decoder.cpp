@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
   // the only difference is the order in which the encoder reads the source.
   auto run = [&](bool reverse) {
     ModelConfig mc;
-    mc.cell = "gru";
+    mc.cell = CellKind::gru;
     mc.src_vocab = sv.size();
     mc.tgt_vocab = tv.size();
     mc.embed = 32;

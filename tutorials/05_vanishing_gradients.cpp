@@ -43,7 +43,8 @@ double mean_row_norm(const Tensor& g) {
 }
 
 struct RnnSetup {
-  std::string label, kind;
+  std::string label;
+  CellKind kind;
   real forget_bias = 0;  // LSTM only: added to the forget gate's bias
   real whh_scale = 1;    // multiplies every recurrent matrix W_hh after initialisation
 };
@@ -100,7 +101,7 @@ CopyBatch copy_batch(int64_t S, Rng& rng) {
 // returns mean_b ‖∂L/∂h_i‖ for every encoder position i = 1..S.
 std::vector<double> encoder_grads(bool attention, const CopyBatch& c, uint64_t seed) {
   ModelConfig mc;
-  mc.cell = "gru";
+  mc.cell = CellKind::gru;
   mc.src_vocab = c.src_vocab.size();
   mc.tgt_vocab = c.tgt_vocab.size();
   mc.embed = E;
@@ -156,11 +157,11 @@ int main(int argc, char** argv) {
   // gate f = σ(b_f + ...) is about σ(0) = 0.5 and the cell path c_t = f c_{t-1} + ...
   // then halves per step too; b_f = 1 (a common default) keeps f ≈ 0.73. Last, a tanh
   // RNN whose W_hh is 3× too large.
-  const std::vector<RnnSetup> setups = {{"tanh RNN", "rnn"},
-                                        {"GRU", "gru"},
-                                        {"LSTM b_f=0", "lstm", 0},
-                                        {"LSTM b_f=1", "lstm", 1},
-                                        {"RNN 3xW_hh", "rnn", 0, 3}};
+  const std::vector<RnnSetup> setups = {{"tanh RNN", CellKind::rnn},
+                                        {"GRU", CellKind::gru},
+                                        {"LSTM b_f=0", CellKind::lstm, 0},
+                                        {"LSTM b_f=1", CellKind::lstm, 1},
+                                        {"RNN 3xW_hh", CellKind::rnn, 0, 3}};
   std::vector<std::vector<double>> norms(setups.size(), std::vector<double>(S, 0));
   Rng rng(args.seed);
   real clip_before = 0, clip_after = 0, cosine = 0;

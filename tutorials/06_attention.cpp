@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
   // Same data, batches, epochs and learning rate for both models; only the decoder differs.
   auto make_model = [&](bool attention) {
     ModelConfig mc;
-    mc.cell = "gru";
+    mc.cell = CellKind::gru;
     mc.src_vocab = sv.size();
     mc.tgt_vocab = tv.size();
     mc.embed = 32;

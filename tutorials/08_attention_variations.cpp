@@ -34,7 +34,7 @@ struct Variation {
   std::string label;
   std::string task;  // "copy" or "reverse"
   Placement placement = Placement::output;
-  std::string variant = "global";
+  AttentionVariant variant = AttentionVariant::global;
   bool self_attention = false;
 };
 
@@ -46,7 +46,7 @@ struct Row {
 
 ModelConfig base_config(const Vocab& sv, const Vocab& tv, int max_len, uint64_t seed) {
   ModelConfig mc;
-  mc.cell = "gru";
+  mc.cell = CellKind::gru;
   mc.src_vocab = sv.size();
   mc.tgt_vocab = tv.size();
   mc.embed = 32;
@@ -112,15 +112,15 @@ int main(int argc, char** argv) {
                     "{} 次更新，所有模型同一个随机种子。局部窗口半宽 D = 2。",
                     tc.min_len, tc.max_len, steps));
   const std::vector<Variation> variations = {
-      {"output (Luong)", "copy", Placement::output, "global", false},
-      {"input (Bahdanau)", "copy", Placement::input, "global", false},
-      {"both", "copy", Placement::both, "global", false},
-      {"input_feeding", "copy", Placement::input_feeding, "global", false},
-      {"local-m, D=2", "copy", Placement::output, "local-m", false},
-      {"local-p, D=2", "copy", Placement::output, "local-p", false},
-      {"self-attention", "copy", Placement::output, "global", true},
-      {"output (Luong)", "reverse", Placement::output, "global", false},
-      {"local-m, D=2", "reverse", Placement::output, "local-m", false},
+      {"output (Luong)", "copy", Placement::output, AttentionVariant::global, false},
+      {"input (Bahdanau)", "copy", Placement::input, AttentionVariant::global, false},
+      {"both", "copy", Placement::both, AttentionVariant::global, false},
+      {"input_feeding", "copy", Placement::input_feeding, AttentionVariant::global, false},
+      {"local-m, D=2", "copy", Placement::output, AttentionVariant::local_m, false},
+      {"local-p, D=2", "copy", Placement::output, AttentionVariant::local_p, false},
+      {"self-attention", "copy", Placement::output, AttentionVariant::global, true},
+      {"output (Luong)", "reverse", Placement::output, AttentionVariant::global, false},
+      {"local-m, D=2", "reverse", Placement::output, AttentionVariant::local_m, false},
   };
   std::vector<Row> rows;
   for (const Variation& v : variations) {

@@ -93,9 +93,9 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < 64; ++i) probe_list.push_back(&data.test[i]);
   const Batch probe = make_batch(probe_list, sv, tv);
   std::vector<Run> runs;
-  for (const std::string variant : {"global", "key-value"}) {
+  for (AttentionVariant variant : {AttentionVariant::global, AttentionVariant::key_value}) {
     ModelConfig mc;
-    mc.cell = "gru";
+    mc.cell = CellKind::gru;
     mc.src_vocab = sv.size();
     mc.tgt_vocab = tv.size();
     mc.embed = 32;
@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
     TrainResult tr = train(model, data, sv, tv, cfg);
     EvalResult ev = evaluate(model, data.test, sv, tv);
     Run r;
-    r.variant = variant;
+    r.variant = to_string(variant);
     r.params = model.num_parameters();
     r.exact = ev.exact;
     r.aer = ev.aer;

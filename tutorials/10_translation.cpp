@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
 
   L.heading("Training", "训练");
   ModelConfig mc;
-  mc.cell = "gru";
+  mc.cell = CellKind::gru;
   mc.src_vocab = sv.size();
   mc.tgt_vocab = tv.size();
   mc.embed = 32;

@@ -11,6 +11,7 @@
 
 #include "core/engine.hpp"
 #include "core/error.hpp"
+#include "seq2seq/cli_choices.hpp"
 #include "seq2seq/data/task.hpp"
 #include "seq2seq/data/tatoeba.hpp"
 #include "seq2seq/data/tokenizer.hpp"
@@ -31,9 +32,7 @@ struct DataArgs {
 };
 
 void add_data_flags(CLI::App* app, DataArgs& d) {
-  app->add_option("--task", d.task,
-                  "generated task: " + fmt::format("{}", fmt::join(task_names(), ", ")))
-      ->capture_default_str();
+  app->add_option("--task", d.task, task_choices().help)->capture_default_str();
   app->add_option("--tsv", d.tsv,
                   "tab-separated pairs source<TAB>target (Tatoeba format) instead of --task")
       ->check(CLI::ExistingFile);
@@ -102,10 +101,11 @@ int main(int argc, char** argv) {
   tc.epochs = 30;
   tc.max_seconds = 120;
   tc.lr = real(3e-3);
-  std::string out_dir, attention = "general", placement = "output";
+  std::string out_dir, cell = "gru", attention = "general", variant = "global",
+                       placement = "output";
   train_cmd->add_option("--out", out_dir, "folder for the model and vocabularies")->required();
-  train_cmd->add_option("--cell", mc.cell, "rnn, gru or lstm")
-      ->check(CLI::IsMember({"rnn", "gru", "lstm"}))
+  train_cmd->add_option("--cell", cell, cell_choices().help)
+      ->check(CLI::IsMember(cell_choices().names))
       ->capture_default_str();
   train_cmd->add_option("--embed", mc.embed, "embedding size E")
       ->check(CLI::PositiveNumber)
@@ -119,18 +119,14 @@ int main(int argc, char** argv) {
   mc.bidirectional = true;
   train_cmd->add_flag("--bidirectional,!--unidirectional", mc.bidirectional,
                       "bidirectional encoder (default) or not");
-  train_cmd
-      ->add_option("--attention", attention, "score function, or 'none' for the bottleneck model")
-      ->check(CLI::IsMember({"none", "dot", "scaled_dot", "general", "additive", "location",
-                             "cosine", "location_aware"}))
+  train_cmd->add_option("--attention", attention, attention_choices().help)
+      ->check(CLI::IsMember(attention_choices().names))
       ->capture_default_str();
-  train_cmd->add_option("--variant", mc.attn.variant, "global, local-m, local-p or key-value")
-      ->check(CLI::IsMember({"global", "local-m", "local-p", "key-value"}))
+  train_cmd->add_option("--variant", variant, variant_choices().help)
+      ->check(CLI::IsMember(variant_choices().names))
       ->capture_default_str();
-  train_cmd
-      ->add_option("--placement", placement,
-                   "where the context enters: input, output, both, input_feeding")
-      ->check(CLI::IsMember({"input", "output", "both", "input_feeding"}))
+  train_cmd->add_option("--placement", placement, placement_choices().help)
+      ->check(CLI::IsMember(placement_choices().names))
       ->capture_default_str();
   train_cmd->add_flag("--reverse-source", mc.reverse_source, "read the source backwards");
   train_cmd->add_option("--epochs", tc.epochs, "maximum epochs")
@@ -185,9 +181,11 @@ int main(int argc, char** argv) {
       auto [sv, tv] = build_vocabs(sp.train);
       mc.src_vocab = sv.size();
       mc.tgt_vocab = tv.size();
+      mc.cell = cell_kind_from_name(cell);
       mc.attention = attention != "none";
       if (mc.attention) mc.attn.score = attention;
-      mc.attn.placement = placement_from_string(placement);
+      mc.attn.variant = variant_from_name(variant);
+      mc.attn.placement = placement_from_name(placement);
       mc.attn.max_src_len = data.max_len + 2;
       mc.seed = tc.seed;
       Seq2Seq model(mc);

@@ -1,7 +1,5 @@
 #include "seq2seq/data/task.hpp"
 
-#include <fmt/ranges.h>
-
 #include <unordered_set>
 
 #include "core/error.hpp"
@@ -11,29 +9,34 @@
 
 namespace s2s {
 
-const std::vector<std::string>& task_names() {
-  static const std::vector<std::string> names = {"copy", "reverse", "sort", "dates", "toy_en_es"};
-  return names;
+namespace {
+Splits make_toy(const TaskConfig& cfg) {
+  ToyConfig t;
+  t.seed = cfg.seed;
+  t.n_train = cfg.n_train;
+  t.n_valid = cfg.n_valid;
+  t.n_test = cfg.n_test;
+  t.min_len = cfg.min_len;
+  t.max_len = cfg.max_len;
+  return make_toy_translation(t);
+}
+}  // namespace
+
+const Registry<TaskEntry>& task_registry() {
+  static const Registry<TaskEntry> r(
+      "task", {{"copy", "copy a sequence of symbols (diagonal alignment)", make_copy},
+               {"reverse", "reverse a sequence of symbols (anti-diagonal alignment)", make_reverse},
+               {"sort", "sort a sequence of symbols", make_sort},
+               {"dates", "human-written dates -> ISO 2024-03-07", make_dates},
+               {"toy_en_es", "toy English -> Spanish translation with gold alignments", make_toy}});
+  return r;
 }
 
 Splits make_task(const std::string& name, const TaskConfig& cfg) {
-  if (name == "copy") return make_copy(cfg);
-  if (name == "reverse") return make_reverse(cfg);
-  if (name == "sort") return make_sort(cfg);
-  if (name == "dates") return make_dates(cfg);
-  if (name == "toy_en_es") {
-    ToyConfig t;
-    t.seed = cfg.seed;
-    t.n_train = cfg.n_train;
-    t.n_valid = cfg.n_valid;
-    t.n_test = cfg.n_test;
-    t.min_len = cfg.min_len;
-    t.max_len = cfg.max_len;
-    return make_toy_translation(t);
-  }
-  throw Error(fmt::format("make_task: unknown task '{}'; valid names: {}", name,
-                          fmt::join(task_names(), ", ")));
+  return task_registry().find(name).make(cfg);
 }
+
+std::vector<std::string> task_names() { return task_registry().names(); }
 
 Splits draw_unique_splits(const std::function<Example(Rng&)>& draw, uint64_t seed, int n_train,
                           int n_valid, int n_test, const std::string& task) {

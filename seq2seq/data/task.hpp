@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/rng.hpp"
+#include "nn/registry.hpp"
 #include "seq2seq/data/example.hpp"
 
 namespace s2s {
@@ -21,10 +22,17 @@ struct TaskConfig {
   int alphabet = 10;              // copy/reverse/sort: number of symbols (2..26)
 };
 
-// name: "copy", "reverse", "sort", "dates" or "toy_en_es".
-// An unknown name throws s2s::Error listing the valid names.
+// The one list of tasks: the CLI's --task choices and help read it.
+struct TaskEntry {
+  const char* name;  // on the CLI
+  const char* help;
+  Splits (*make)(const TaskConfig& cfg);
+};
+const Registry<TaskEntry>& task_registry();
+
+// Builds the task called `name`; an unknown name throws s2s::Error listing the known ones.
 Splits make_task(const std::string& name, const TaskConfig& cfg);
-const std::vector<std::string>& task_names();
+std::vector<std::string> task_names();
 
 // Calls draw(rng) until n_train + n_valid + n_test examples with distinct
 // sources are collected, then deals them out in order to train, valid, test.

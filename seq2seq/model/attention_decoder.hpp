@@ -4,7 +4,7 @@
 //   a_t = softmax(score(query, h_1..h_S)),   c_t = Σ_i a_t,i h_i
 // so no single vector has to hold the whole sentence.
 //
-// Where the context enters the decoder (AttentionConfig::placement):
+// Where the context enters the decoder (AttentionConfig::placement, placement.hpp):
 //   input          (Bahdanau) c_t from s_{t-1} joins the RNN input:
 //                  s_t = cell([emb(y_{t-1}); c_t], s_{t-1}),  h̃_t = tanh(W_c [c_t; s_t])
 //   output         (Luong) the RNN runs first, c_t from s_t joins the output:
@@ -14,11 +14,9 @@
 //                  s_t = cell([emb(y_{t-1}); h̃_{t-1}], s_{t-1})
 // then logits_t = W_out h̃_t + b_out.
 //
-// Which attention (AttentionConfig::variant):
-//   global     all source positions, any score function (attention/score.hpp)
-//   local-m    a window [t-D, t+D] (Luong's monotonic local attention)
-//   local-p    a window around a predicted position p_t, Gaussian-weighted
-//   key-value  keys and values are separate projections of h_i
+// Which attention: AttentionConfig::variant, an entry of variant_registry()
+// (attention/variant.cpp), scoring with AttentionConfig::score, an entry of
+// score_registry() (attention/score_registry.cpp).
 // self_attention adds a context over the decoder's own previous states s_1..s_{t-1}.
 #include <memory>
 
@@ -26,20 +24,17 @@
 #include "attention/key_value.hpp"
 #include "attention/local.hpp"
 #include "attention/self_attention.hpp"
+#include "attention/variant.hpp"
 #include "nn/embedding.hpp"
 #include "nn/linear.hpp"
 #include "seq2seq/model/decoder.hpp"
+#include "seq2seq/model/placement.hpp"
 
 namespace s2s {
 
-enum class Placement { input, output, both, input_feeding };
-Placement placement_from_string(
-    const std::string& name);  // "input", "output", "both", "input_feeding"
-const char* to_string(Placement p);
-
 struct AttentionConfig {
-  std::string score = "general";   // make_score name: dot, scaled_dot, general, additive, ...
-  std::string variant = "global";  // global, local-m, local-p, key-value
+  std::string score = "general";  // a score_registry() name (attention/score_registry.hpp)
+  AttentionVariant variant = AttentionVariant::global;
   Placement placement = Placement::output;
   int64_t window = 3;          // D, the half-width of local attention
   int64_t attention_size = 0;  // A for additive scores; 0 = hidden size
@@ -48,7 +43,7 @@ struct AttentionConfig {
 };
 
 struct AttentionDecoderConfig {
-  std::string cell = "gru";
+  CellKind cell = CellKind::gru;
   int64_t vocab = 0, embed = 32, hidden = 64;
   int64_t enc_size = 64;  // He: size of the encoder outputs
   AttentionConfig attn;
@@ -68,9 +63,9 @@ class AttentionDecoder : public Decoder {
   Linear out;      // W_out: h̃ → logits
 
  private:
-  // One attention lookup with the decoder's query (B,H).
-  AttentionOutput attend(const Module& which, const Var& query, const DecoderState& s,
-                         const EncoderOutput& enc) const;
+  // Runs one attention module with the decoder's query (B,H).
+  AttentionOutput run_attention(const Module& which, const Var& query, const DecoderState& s,
+                                const EncoderOutput& enc) const;
   std::unique_ptr<Module> make_attention(Rng& rng) const;
 
   AttentionDecoderConfig cfg_;

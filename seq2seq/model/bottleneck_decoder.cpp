@@ -8,7 +8,7 @@ namespace s2s {
 BottleneckDecoder::BottleneckDecoder(const BottleneckConfig& c, Rng& rng)
     : embedding(c.vocab, c.embed, rng, kPad),
       cell(make_cell(c.cell, c.embed + (c.feed_summary ? c.hidden : 0), c.hidden, rng,
-                     c.cell == "lstm" ? 1 : 0)),
+                     c.cell == CellKind::lstm ? 1 : 0)),
       out(c.hidden, c.vocab, rng),
       cfg_(c) {
   register_module("embedding", embedding);

@@ -18,7 +18,7 @@
 namespace s2s {
 
 struct BottleneckConfig {
-  std::string cell = "gru";
+  CellKind cell = CellKind::gru;
   int64_t vocab = 0, embed = 32, hidden = 64;
   bool feed_summary = false;
 };

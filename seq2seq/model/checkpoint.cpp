@@ -7,7 +7,8 @@
 namespace s2s {
 
 Metadata config_to_metadata(const ModelConfig& c) {
-  return {{"cell", c.cell},
+  // The names are the registries' (checkpoints keep them as strings).
+  return {{"cell", to_string(c.cell)},
           {"src_vocab", std::to_string(c.src_vocab)},
           {"tgt_vocab", std::to_string(c.tgt_vocab)},
           {"embed", std::to_string(c.embed)},
@@ -16,7 +17,7 @@ Metadata config_to_metadata(const ModelConfig& c) {
           {"bidirectional", c.bidirectional ? "1" : "0"},
           {"attention", c.attention ? "1" : "0"},
           {"score", c.attn.score},
-          {"variant", c.attn.variant},
+          {"variant", to_string(c.attn.variant)},
           {"placement", to_string(c.attn.placement)},
           {"window", std::to_string(c.attn.window)},
           {"attention_size", std::to_string(c.attn.attention_size)},
@@ -46,7 +47,7 @@ ModelConfig config_from_metadata(const Metadata& m) {
   };
   auto flag = [&](const char* key) { return num(key) != 0; };
   ModelConfig c;
-  c.cell = get("cell");
+  c.cell = cell_kind_from_name(get("cell"));
   c.src_vocab = num("src_vocab");
   c.tgt_vocab = num("tgt_vocab");
   c.embed = num("embed");
@@ -55,8 +56,8 @@ ModelConfig config_from_metadata(const Metadata& m) {
   c.bidirectional = flag("bidirectional");
   c.attention = flag("attention");
   c.attn.score = get("score");
-  c.attn.variant = get("variant");
-  c.attn.placement = placement_from_string(get("placement"));
+  c.attn.variant = variant_from_name(get("variant"));
+  c.attn.placement = placement_from_name(get("placement"));
   c.attn.window = num("window");
   c.attn.attention_size = num("attention_size");
   c.attn.max_src_len = num("max_src_len");

@@ -12,7 +12,7 @@ SequenceRNNOptions rnn_options(const EncoderConfig& c) {
   o.num_layers = c.layers;
   o.bidirectional = c.bidirectional;
   o.dropout = c.dropout;
-  o.lstm_forget_bias = c.cell == "lstm" ? 1 : 0;
+  o.lstm_forget_bias = c.cell == CellKind::lstm ? 1 : 0;
   return o;
 }
 }  // namespace
@@ -26,7 +26,7 @@ Encoder::Encoder(const EncoderConfig& cfg, Rng& rng)
   if (cfg.bidirectional) {
     bridge_h_ = std::make_unique<Linear>(2 * cfg.hidden, cfg.hidden, rng);
     register_module("bridge_h", *bridge_h_);
-    if (cfg.cell == "lstm") {
+    if (cfg.cell == CellKind::lstm) {
       bridge_c_ = std::make_unique<Linear>(2 * cfg.hidden, cfg.hidden, rng);
       register_module("bridge_c", *bridge_c_);
     }

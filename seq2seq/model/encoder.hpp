@@ -17,10 +17,10 @@
 namespace s2s {
 
 struct EncoderConfig {
-  std::string cell = "gru";  // "rnn", "gru" or "lstm"
-  int64_t vocab = 0;         // V_src
-  int64_t embed = 32;        // E
-  int64_t hidden = 64;       // H
+  CellKind cell = CellKind::gru;
+  int64_t vocab = 0;    // V_src
+  int64_t embed = 32;   // E
+  int64_t hidden = 64;  // H
   int64_t layers = 1;
   bool bidirectional = false;
   real dropout = 0;  // between stacked layers

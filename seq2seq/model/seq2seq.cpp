@@ -31,11 +31,11 @@ Seq2Seq::Seq2Seq(const ModelConfig& cfg)
 }
 
 std::string Seq2Seq::describe() const {
-  std::string s = fmt::format("{}{}, E={}, H={}", cfg_.bidirectional ? "bi-" : "", cfg_.cell,
-                              cfg_.embed, cfg_.hidden);
+  std::string s = fmt::format("{}{}, E={}, H={}", cfg_.bidirectional ? "bi-" : "",
+                              to_string(cfg_.cell), cfg_.embed, cfg_.hidden);
   if (!cfg_.attention)
     return s + (cfg_.reverse_source ? ", bottleneck, reversed source" : ", bottleneck");
-  return s + fmt::format(", attention {}/{}/{}{}", cfg_.attn.score, cfg_.attn.variant,
+  return s + fmt::format(", attention {}/{}/{}{}", cfg_.attn.score, to_string(cfg_.attn.variant),
                          to_string(cfg_.attn.placement), cfg_.attn.self_attention ? "+self" : "");
 }
 

@@ -15,7 +15,7 @@
 namespace s2s {
 
 struct ModelConfig {
-  std::string cell = "gru";  // rnn, gru, lstm (encoder and decoder)
+  CellKind cell = CellKind::gru;  // encoder and decoder (nn/recurrent_cell.hpp)
   int64_t src_vocab = 0, tgt_vocab = 0;
   int64_t embed = 32, hidden = 64;
   int64_t layers = 1;  // encoder layers

@@ -1,7 +1,7 @@
 // libFuzzer target: rebuilding a model from checkpoint metadata. The s2s CLI's
 // flag parsing lives inside main() and cannot be called from here, so we fuzz
 // what `s2s translate/eval --model DIR` parses from a (possibly hostile) file:
-// config_from_metadata (and placement_from_string through it), then the model
+// config_from_metadata (and the registries' name lookups through it), then the model
 // constructor and one forward pass when the sizes are small.
 //
 // Input format: lines "key=value" (seeded with config_to_metadata of real models).

@@ -1,49 +1,19 @@
 // Gradient checks (double precision, tolerance 1e-6) through every attention score
 // function and variant, w.r.t. query, keys, values, the previous weights of
-// location-aware attention and every parameter.
-//
-// Parameters join the check as extra inputs: inside the checked function each
-// parameter member of the module is pointed at the gradcheck's Var for it, so the
-// module computes with — and backpropagates into — the checked inputs.
+// location-aware attention and every parameter. gradcheck_module finds the
+// parameters by name (Module::named_parameters) and nudges them in place.
 #include <doctest/doctest.h>
-
-#include <algorithm>
 
 #include "../attention_variants.hpp"
 #include "attention/alignment_loss.hpp"
+#include "attention/location_aware.hpp"
 #include "attention/self_attention.hpp"
 #include "core/gradcheck.hpp"
 #include "core/tensor_math.hpp"
+#include "nn_module_check.hpp"
 
 using namespace s2s;
 using namespace s2s::testing;
-
-namespace {
-
-// Checks f(data inputs) w.r.t. `inputs` and every parameter of m (given as `slots`,
-// pointers to its parameter members, which must cover m.parameters()).
-GradCheckResult check_with_params(const std::string& what, const Module& m,
-                                  const std::vector<Var*>& slots,
-                                  const std::function<Var(const std::vector<Var>&)>& f,
-                                  std::vector<Tensor> inputs) {
-  const std::vector<Var> params = m.parameters();
-  REQUIRE(params.size() == slots.size());
-  for (const Var& p : params)
-    REQUIRE(std::any_of(slots.begin(), slots.end(), [&](Var* s) { return s->node() == p.node(); }));
-  std::vector<Var> saved;
-  for (Var* s : slots) saved.push_back(*s);
-  const size_t n = inputs.size();
-  for (Var* s : slots) inputs.push_back(s->value());
-  GradFn g = [&](const std::vector<Var>& in) {
-    for (size_t j = 0; j < slots.size(); ++j) *slots[j] = in[n + j];
-    return f(std::vector<Var>(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(n)));
-  };
-  GradCheckResult res = gradcheck(what, g, inputs);
-  for (size_t j = 0; j < slots.size(); ++j) *slots[j] = saved[j];
-  return res;
-}
-
-}  // namespace
 
 TEST_CASE("attention: gradcheck every score function and variant (with padding)") {
   Rng rng(11);
@@ -60,7 +30,7 @@ TEST_CASE("attention: gradcheck every score function and variant (with padding)"
       AttentionOutput out = v.run(in[0], in[1], in[2], mask, ctx);
       return concat({out.context, out.weights}, 1);  // (B,Hv+S): both checked
     };
-    GradCheckResult r = check_with_params(v.name, *v.module, v.slots, f, inputs);
+    GradCheckResult r = gradcheck_module(v.name, *v.module, f, inputs);
     INFO(r.message);
     CHECK(r.ok);
     CHECK(r.max_error < 1e-6);
@@ -76,13 +46,13 @@ TEST_CASE("attention: gradcheck the cached key projection path") {
     const Tensor mask = mask_from_lengths({3, 2}, 3);
     auto f = [&](const std::vector<Var>& in) {
       ScoreContext ctx;
-      ctx.projected_keys = att.precompute(in[1]);
+      ctx.projected_keys = att.project_keys(in[1]);
       return att.forward(in[0], in[1], in[2], mask, ctx).context;
     };
     GradCheckResult r =
-        check_with_params(name, att, v.slots, f,
-                          {Tensor::normal({2, v.Hq}, rng), Tensor::normal({2, 3, v.Hk}, rng),
-                           Tensor::normal({2, 3, v.Hv}, rng)});
+        gradcheck_module(name, att, f,
+                         {Tensor::normal({2, v.Hq}, rng), Tensor::normal({2, 3, v.Hk}, rng),
+                          Tensor::normal({2, 3, v.Hv}, rng)});
     INFO(r.message);
     CHECK(r.ok);
   }
@@ -93,11 +63,11 @@ TEST_CASE("attention: gradcheck local-p's position predictor and the convolution
   Variant v = local_variant(LocalMode::predictive, "dot", rng);
   auto& local = dynamic_cast<LocalAttention&>(*v.module);
   // p_t itself, w.r.t. the query, W_p and v_p
-  GradCheckResult rp = check_with_params("local-p position", local, v.slots,
-                                         [&](const std::vector<Var>& in) {
-                                           return local.predict_position(in[0], {5, 3});
-                                         },
-                                         {Tensor::normal({2, v.Hq}, rng)});
+  GradCheckResult rp = gradcheck_module("local-p position", local,
+                                        [&](const std::vector<Var>& in) {
+                                          return local.predict_position(in[0], {5, 3});
+                                        },
+                                        {Tensor::normal({2, v.Hq}, rng)});
   INFO(rp.message);
   CHECK(rp.ok);
   // With a parameter-free dot score, W_p reaches the context only through p_t and
@@ -109,9 +79,8 @@ TEST_CASE("attention: gradcheck local-p's position predictor and the convolution
 
   LocationAwareScore la(2, 2, 3, rng, 3, 5);
   GradCheckResult rc =
-      check_with_params("conv1d", la, {&la.W_q, &la.W_k, &la.v, &la.F, &la.U},
-                        [&](const std::vector<Var>& in) { return la.convolve(in[0]); },
-                        {Tensor::normal({2, 4}, rng)});
+      gradcheck_module("conv1d", la, [&](const std::vector<Var>& in) { return la.convolve(in[0]); },
+                       {Tensor::normal({2, 4}, rng)});
   INFO(rc.message);
   CHECK(rc.ok);
 }
@@ -121,14 +90,13 @@ TEST_CASE("attention: gradcheck decoder self-attention and the alignment loss") 
   for (const char* name : {"additive", "general", "location"}) {
     CAPTURE(name);
     DecoderSelfAttention sa(name, 3, 2, 4, 5, rng);
-    std::vector<Var*> slots = score_slots(sa.attention.score_function());
     auto f = [&](const std::vector<Var>& in) {
       return sa.forward({in[1], in[2], in[3]}, in[0]).context;
     };
     GradCheckResult r =
-        check_with_params(name, sa, slots, f,
-                          {Tensor::normal({2, 3}, rng), Tensor::normal({2, 2}, rng),
-                           Tensor::normal({2, 2}, rng), Tensor::normal({2, 2}, rng)});
+        gradcheck_module(name, sa, f,
+                         {Tensor::normal({2, 3}, rng), Tensor::normal({2, 2}, rng),
+                          Tensor::normal({2, 2}, rng), Tensor::normal({2, 2}, rng)});
     INFO(r.message);
     CHECK(r.ok);
   }

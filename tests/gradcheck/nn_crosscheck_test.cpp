@@ -25,9 +25,10 @@ TEST_CASE("nn: crosscheck data for torch cells") {
                                      .string();
   const int64_t B = 2, E = 3, H = 4, T = 3;
   std::vector<std::pair<std::string, Tensor>> out;
-  for (std::string kind : {"rnn", "gru", "lstm"}) {
+  for (const CellEntry& entry : cell_registry().entries()) {
+    const std::string kind = entry.name;
     Rng rng(11);
-    auto cell = make_cell(kind, E, H, rng);
+    auto cell = make_cell(entry.kind, E, H, rng);
     Var x(Tensor::normal({T, B, E}, rng), true);
     Var h0(Tensor::normal({B, H}, rng), true), c0(Tensor::normal({B, H}, rng), true);
     Tensor R = Tensor::uniform({T, B, H}, rng, -1, 1), Rc = Tensor::uniform({B, H}, rng, -1, 1);

@@ -36,10 +36,11 @@ TEST_CASE("nn: gradcheck embedding with padding row") {
 }
 
 TEST_CASE("nn: gradcheck cells, one step and three steps") {
-  for (std::string kind : {"rnn", "gru", "lstm"}) {
+  for (const CellEntry& entry : cell_registry().entries()) {
+    const std::string kind = entry.name;
     CAPTURE(kind);
     Rng rng(3);
-    auto cell = make_cell(kind, 3, 4, rng, kind == "lstm" ? real(1) : real(0));
+    auto cell = make_cell(entry.kind, 3, 4, rng, entry.kind == CellKind::lstm ? real(1) : real(0));
     const bool lstm = cell->has_cell_state();
     // Inputs: x_0..x_2 (2,3), h0 (2,4), c0 (2,4).
     std::vector<Tensor> in{Tensor::normal({2, 3}, rng), Tensor::normal({2, 3}, rng),
@@ -63,13 +64,13 @@ TEST_CASE("nn: gradcheck cells, one step and three steps") {
 
 TEST_CASE("nn: gradcheck sequence rnn stacked, bidirectional, padded") {
   struct Case {
-    std::string kind;
+    CellKind kind;
     int64_t layers;
     bool bidir;
   };
-  for (auto c : {Case{"gru", 2, false}, Case{"lstm", 1, true}, Case{"rnn", 2, true},
-                 Case{"lstm", 1, false}}) {
-    CAPTURE(c.kind);
+  for (auto c : {Case{CellKind::gru, 2, false}, Case{CellKind::lstm, 1, true},
+                 Case{CellKind::rnn, 2, true}, Case{CellKind::lstm, 1, false}}) {
+    CAPTURE(to_string(c.kind));
     CAPTURE(c.layers);
     CAPTURE(c.bidir);
     Rng rng(4);
@@ -91,7 +92,7 @@ TEST_CASE("nn: gradcheck sequence rnn stacked, bidirectional, padded") {
 
 TEST_CASE("nn: gradcheck sequence rnn with an initial state") {
   Rng rng(5);
-  SequenceRNN rnn(2, 3, rng, {"lstm", 1, false, 0, 0});
+  SequenceRNN rnn(2, 3, rng, {CellKind::lstm, 1, false, 0, 0});
   auto f = [&](const std::vector<Var>& v) {
     return rnn.forward(v[0], {3, 1}, {RecurrentState{v[1], v[2]}}).outputs;
   };

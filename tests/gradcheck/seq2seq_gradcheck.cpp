@@ -76,11 +76,12 @@ TEST_CASE("gradcheck: seq2seq models, every decoder variant, every parameter ten
   }
   for (Placement p : {Placement::input, Placement::both, Placement::input_feeding}) {
     c = base;
-    c.cell = "lstm";
+    c.cell = CellKind::lstm;
     c.attn.placement = p;
     configs.push_back(c);
   }
-  for (const char* v : {"local-m", "local-p", "key-value"}) {
+  for (AttentionVariant v :
+       {AttentionVariant::local_m, AttentionVariant::local_p, AttentionVariant::key_value}) {
     c = base;
     c.attn.variant = v;
     configs.push_back(c);
@@ -88,7 +89,7 @@ TEST_CASE("gradcheck: seq2seq models, every decoder variant, every parameter ten
   c = base;
   c.bidirectional = true;
   c.layers = 2;
-  c.cell = "rnn";
+  c.cell = CellKind::rnn;
   c.attn.self_attention = true;
   configs.push_back(c);
   for (const ModelConfig& cfg : configs) {
