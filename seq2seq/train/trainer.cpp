@@ -70,7 +70,12 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
                   const Vocab& tgt_vocab, const TrainConfig& cfg) {
   S2S_CHECK(!data.train.empty(), "train: the training set is empty");
   S2S_CHECK(cfg.batch_size > 0, "train: batch_size must be > 0, got {}", cfg.batch_size);
-  S2S_CHECK(cfg.lr > 0, "train: learning rate must be > 0, got {}", cfg.lr);
+  S2S_CHECK(cfg.lr > 0 && std::isfinite(cfg.lr),
+            "train: learning rate must be > 0 and finite, got {}", cfg.lr);
+  const double max_loss =
+      cfg.max_loss > 0
+          ? cfg.max_loss
+          : 100 + 10 * std::log(static_cast<double>(std::max<int64_t>(tgt_vocab.size(), 2)));
   AnomalyGuard anomaly(cfg.anomaly);
   Rng rng(cfg.seed);
   BatcherOptions bo;
@@ -99,10 +104,11 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
       adam.zero_grad();
       ForwardOutput f = model.forward(b, cfg.teacher_forcing, &rng);
       const double loss = f.loss.item();
-      S2S_CHECK(std::isfinite(loss),
-                "train: the loss became {} at epoch {}, step {}; stopping (the best checkpoint "
-                "was not overwritten). Try a lower learning rate or gradient clipping.",
-                loss, epoch, steps + 1);
+      S2S_CHECK(std::isfinite(loss) && loss <= max_loss,
+                "train: training diverged: the loss became {:.4g} at epoch {}, step {} (the "
+                "bound is {:.4g}); stopping. The last good checkpoint was kept. Try a lower "
+                "learning rate (now {}) or gradient clipping.",
+                loss, epoch, steps + 1, max_loss, cfg.lr);
       f.loss.backward();
       norm_sum += cfg.clip > 0 ? clip_grad_norm(adam.params(), cfg.clip)
                                : clip_grad_norm(adam.params(), INFINITY);
@@ -124,7 +130,13 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
     log.steps = steps;
     model.eval();
     if (!valid.empty()) {
-      EvalResult v = evaluate(model, valid, src_vocab, tgt_vocab);
+      EvalOptions eo;  // validation counts against the time budget too
+      if (cfg.max_seconds > 0) eo.max_seconds = std::max(cfg.max_seconds - elapsed(), 1e-9);
+      EvalResult v = evaluate(model, valid, src_vocab, tgt_vocab, eo);
+      S2S_CHECK(std::isfinite(v.loss),
+                "train: training diverged: the validation loss became {} at epoch {}; stopping. "
+                "The last good checkpoint was kept. Try a lower learning rate (now {}).",
+                v.loss, epoch, cfg.lr);
       log.valid_loss = v.loss;
       log.valid_exact = v.exact;
     } else {
@@ -138,11 +150,12 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
       res.best_epoch = epoch;
       best = snapshot(model);
       since_best = 0;
-      if (!cfg.checkpoint.empty()) {  // atomic write: a crash mid-save keeps the old file
+      if (!cfg.checkpoint.empty() || cfg.on_best) {  // atomic writes: a crash keeps the old
         Metadata meta = config_to_metadata(model.config());
         meta["epoch"] = std::to_string(epoch);
         meta["valid_loss"] = fmt::format("{}", best_loss);
-        save_module(cfg.checkpoint, model, meta);
+        if (!cfg.checkpoint.empty()) save_module(cfg.checkpoint, model, meta);
+        if (cfg.on_best) cfg.on_best(meta);
       }
     } else if (++since_best >= cfg.patience) {
       res.stop_reason = "early stopping";
