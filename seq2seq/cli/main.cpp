@@ -140,71 +140,68 @@ int run(int argc, char** argv) {
                          " tokens a line, and at most 2 × the source length + 10 output tokens)");
 
   if (int code = parse(app, argc, argv); code >= 0) return code;
-  if (*train_cmd) {
-    // Everything is checked before anything is written.
-    check_train_flags(*train_cmd, attention);
-    check_data_flags(*train_cmd, data);
-    check_output_folder(out_dir, overwrite);
-    Splits sp = load_data(data);
-    auto [sv, tv] = build_vocabs(sp.train);
-    mc.src_vocab = sv.size();
-    mc.tgt_vocab = tv.size();
-    mc.attention = attention != "none";
-    if (mc.attention) mc.attn.score = attention;
-    mc.attn.placement = placement_from_string(placement);
-    mc.attn.max_src_len = data.max_len + 2;
-    mc.seed = tc.seed;
-    check_budget(mc, true, "train", tc.batch_size, data.max_len + 2);
-    Seq2Seq model(mc);
-    fmt::print("model: {} ({} parameters); {} training pairs\n", model.describe(),
-               model.num_parameters(), sp.train.size());
-    // Each best epoch replaces the whole folder (model, vocabularies, config) at once.
-    bool saved = false;
-    tc.on_best = [&](const Metadata& meta) {
-      save_model_folder(out_dir, model, sv, tv, meta);
-      saved = true;
-    };
-    const double budget = tc.max_seconds;
-    if (budget > 0) tc.max_seconds = std::max(budget - elapsed(), 1e-3);
-    TrainResult r = train(model, sp, sv, tv, tc);
-    fmt::print("stopped: {} after {:.1f}s; best epoch {}\n", r.stop_reason, r.seconds,
-               r.best_epoch);
-    if (!saved) save_model_folder(out_dir, model, sv, tv);
-    fmt::print("saved to {}/\ntest set: ", out_dir);
-    EvalOptions eo;
-    if (budget > 0) eo.max_seconds = std::max(budget - elapsed(), 1e-3);
-    EvalResult er = evaluate(model, sp.test, sv, tv, eo);
-    if (er.evaluated < static_cast<int64_t>(sp.test.size()))
-      fmt::print("(time limit: {} of {} examples) ", er.evaluated, sp.test.size());
-    print_eval(er);
-  } else if (*eval_cmd) {
-    check_data_flags(*eval_cmd, eval_data);
-    LoadedModel lm = load_model(model_dir);
-    Splits sp = load_data(eval_data);
-    S2S_CHECK(!sp.test.empty(), "eval: the test set is empty (--n-test or the TSV)");
-    int64_t src_tokens = 0, src_unknown = 0, tgt_tokens = 0, tgt_unknown = 0;
-    for (const Example& e : sp.test) {
-      src_tokens += static_cast<int64_t>(e.src.size());
-      src_unknown += count_unknown(lm.src_vocab, e.src);
-      tgt_tokens += static_cast<int64_t>(e.tgt.size());
-      tgt_unknown += count_unknown(lm.tgt_vocab, e.tgt);
+  try {
+    if (*train_cmd) {
+      // Everything is checked before anything is written.
+      check_train_flags(*train_cmd, attention);
+      check_data_flags(*train_cmd, data);
+      check_output_folder(out_dir, overwrite);
+      Splits sp = load_data(data);
+      auto [sv, tv] = build_vocabs(sp.train);
+      mc.src_vocab = sv.size();
+      mc.tgt_vocab = tv.size();
+      mc.attention = attention != "none";
+      if (mc.attention) mc.attn.score = attention;
+      mc.attn.placement = placement_from_string(placement);
+      mc.attn.max_src_len = data.max_len + 2;
+      mc.seed = tc.seed;
+      check_budget(mc, true, "train", tc.batch_size, data.max_len + 2);
+      Seq2Seq model(mc);
+      fmt::print("model: {} ({} parameters); {} training pairs\n", model.describe(),
+                 model.num_parameters(), sp.train.size());
+      // Each best epoch replaces the whole folder (model, vocabularies, config) at once.
+      bool saved = false;
+      tc.on_best = [&](const Metadata& meta) {
+        save_model_folder(out_dir, model, sv, tv, meta);
+        saved = true;
+      };
+      const double budget = tc.max_seconds;  // the whole run's
+      if (budget > 0) tc.max_seconds = std::max(budget - elapsed(), 1e-3);
+      TrainResult r = train(model, sp, sv, tv, tc);
+      fmt::print("stopped: {} after {:.1f}s; best epoch {}\n", r.stop_reason, r.seconds,
+                 r.best_epoch);
+      if (!saved) save_model_folder(out_dir, model, sv, tv);
+      fmt::print("saved to {}/\ntest set: ", out_dir);
+      EvalOptions eo;
+      if (budget > 0) eo.max_seconds = std::max(budget - elapsed(), 1e-3);
+      EvalResult er = evaluate(model, sp.test, sv, tv, eo);
+      if (er.evaluated < static_cast<int64_t>(sp.test.size()))
+        fmt::print("(time limit: {} of {} examples) ", er.evaluated, sp.test.size());
+      print_eval(er);
+    } else if (*eval_cmd) {
+      check_data_flags(*eval_cmd, eval_data);
+      LoadedModel lm = load_model(model_dir);
+      Splits sp = load_data(eval_data);
+      warn_coverage(lm, sp.test);
+      EvalOptions eo;
+      eo.beam_size = cap_beam(beam, lm.tgt_vocab);
+      check_budget(lm.model->config(), false, "eval", 1, 100, eo.beam_size);
+      print_eval(evaluate(*lm.model, sp.test, lm.src_vocab, lm.tgt_vocab, eo));
+    } else if (*tr_cmd) {
+      LoadedModel lm = load_model(model_dir);
+      beam = cap_beam(beam, lm.tgt_vocab);
+      check_budget(lm.model->config(), false, "translate", 1, kMaxTranslateTokens, beam);
+      return tr_cmd->count("sentence") ? translate_sentence(lm, sentence, beam, heatmap)
+                                       : translate_lines(lm, std::cin, beam, heatmap);
     }
-    warn_coverage(lm.src_vocab, src_tokens, src_unknown, "source");
-    warn_coverage(lm.tgt_vocab, tgt_tokens, tgt_unknown, "target");
-    EvalOptions eo;
-    eo.beam_size = cap_beam(beam, lm.tgt_vocab);
-    check_budget(lm.model->config(), false, "eval", 1, 100, eo.beam_size);
-    print_eval(evaluate(*lm.model, sp.test, lm.src_vocab, lm.tgt_vocab, eo));
-  } else if (*tr_cmd) {
-    LoadedModel lm = load_model(model_dir);
-    beam = cap_beam(beam, lm.tgt_vocab);
-    check_budget(lm.model->config(), false, "translate", 1, kMaxTranslateTokens, beam);
-    return tr_cmd->count("sentence") ? translate_sentence(lm, sentence, beam, heatmap)
-                                     : translate_lines(lm, std::cin, beam, heatmap);
+  } catch (const Error& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return 1;
   }
   return 0;
 }
 
+// Anything else that escapes (bad_alloc, ios_base::failure, ...) is a clear error, exit code 1.
 int main(int argc, char** argv) {
   return run_guarded([&] { return run(argc, argv); });
 }

@@ -164,6 +164,18 @@ double warn_coverage(const Vocab& v, int64_t tokens, int64_t unknown, const std:
   return covered;
 }
 
+void warn_coverage(const LoadedModel& lm, const std::vector<Example>& test) {
+  int64_t src_tokens = 0, src_unknown = 0, tgt_tokens = 0, tgt_unknown = 0;
+  for (const Example& e : test) {
+    src_tokens += static_cast<int64_t>(e.src.size());
+    src_unknown += count_unknown(lm.src_vocab, e.src);
+    tgt_tokens += static_cast<int64_t>(e.tgt.size());
+    tgt_unknown += count_unknown(lm.tgt_vocab, e.tgt);
+  }
+  warn_coverage(lm.src_vocab, src_tokens, src_unknown, "source");
+  warn_coverage(lm.tgt_vocab, tgt_tokens, tgt_unknown, "target");
+}
+
 int cap_beam(int beam, const Vocab& tgt_vocab) {
   const int cap = static_cast<int>(std::min<int64_t>(kMaxBeam, tgt_vocab.size()));
   if (beam <= cap) return beam;

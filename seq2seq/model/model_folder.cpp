@@ -76,8 +76,11 @@ void fsync_path(const fs::path& p, bool directory) {
   S2S_CHECK(ok, "cannot sync '{}' to disk: {}", p.string(), std::strerror(err));
 }
 
-// Testing hook: S2S_TEST_SAVE_PAUSE_MS=N sleeps N ms between the steps of a save,
-// so a test can kill the process while the temporary folder exists.
+// Testing hooks: S2S_TEST_SAVE_PAUSE_MS=N sleeps N ms between the steps of a save,
+// so a test can kill the process while the temporary folder exists;
+// S2S_TEST_SAVE_NO_EXCHANGE forces the two-rename fallback.
+bool test_no_exchange() { return std::getenv("S2S_TEST_SAVE_NO_EXCHANGE") != nullptr; }
+
 void test_pause() {
   static const int ms = [] {
     const char* v = std::getenv("S2S_TEST_SAVE_PAUSE_MS");
@@ -195,16 +198,19 @@ void save_model_folder(const std::string& dir, const Seq2Seq& model, const Vocab
     if (!fs::exists(p, ec)) {
       S2S_CHECK(::rename(tmp.c_str(), p.c_str()) == 0, "cannot rename '{}' to '{}': {}",
                 tmp.string(), p.string(), std::strerror(errno));
-    } else if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, p.c_str(), RENAME_EXCHANGE) == 0) {
+    } else if (!test_no_exchange() &&
+               ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, p.c_str(), RENAME_EXCHANGE) == 0) {
       test_pause();
       fs::remove_all(tmp, ec);  // now the old set
     } else {
-      S2S_CHECK(errno == EINVAL || errno == ENOSYS || errno == ENOTSUP || errno == EOPNOTSUPP,
+      S2S_CHECK(test_no_exchange() || errno == EINVAL || errno == ENOSYS || errno == ENOTSUP ||
+                    errno == EOPNOTSUPP,
                 "cannot swap '{}' and '{}': {}", tmp.string(), p.string(), std::strerror(errno));
       const fs::path old = parent / fmt::format("{}.old-{}", p.filename().string(), ::getpid());
       fs::remove_all(old, ec);
       S2S_CHECK(::rename(p.c_str(), old.c_str()) == 0, "cannot rename '{}' to '{}': {}", p.string(),
                 old.string(), std::strerror(errno));
+      test_pause();
       if (::rename(tmp.c_str(), p.c_str()) != 0) {
         const int err = errno;
         ::rename(old.c_str(), p.c_str());
