@@ -106,7 +106,7 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
       const double loss = f.loss.item();
       S2S_CHECK(std::isfinite(loss) && loss <= max_loss,
                 "train: training diverged: the loss became {:.4g} at epoch {}, step {} (the "
-                "bound is {:.4g}); stopping. The last good checkpoint was kept. Try a lower "
+                "bound is {:.4g}); stopping (the best checkpoint was not overwritten). Try a lower "
                 "learning rate (now {}) or gradient clipping.",
                 loss, epoch, steps + 1, max_loss, cfg.lr);
       f.loss.backward();
@@ -135,7 +135,7 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
       EvalResult v = evaluate(model, valid, src_vocab, tgt_vocab, eo);
       S2S_CHECK(std::isfinite(v.loss),
                 "train: training diverged: the validation loss became {} at epoch {}; stopping. "
-                "The last good checkpoint was kept. Try a lower learning rate (now {}).",
+                "The best checkpoint was not overwritten. Try a lower learning rate (now {}).",
                 v.loss, epoch, cfg.lr);
       log.valid_loss = v.loss;
       log.valid_exact = v.exact;
