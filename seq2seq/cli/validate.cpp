@@ -9,6 +9,7 @@
 #include <iostream>
 #include <limits>
 #include <new>
+#include <thread>
 
 #include "core/error.hpp"
 #include "seq2seq/data/task.hpp"
@@ -295,11 +296,26 @@ namespace {
   std::fflush(stderr);
   std::_Exit(1);
 }
+
+// Testing hook: S2S_TEST_THROW=bad_alloc|ios|thread|int throws that from inside
+// the guarded body, so the tests can watch the last-resort handler at work.
+void test_throw() {
+  const char* what = std::getenv("S2S_TEST_THROW");
+  if (!what) return;
+  const std::string w = what;
+  if (w == "bad_alloc") throw std::bad_alloc();
+  if (w == "ios") throw std::ios_base::failure("basic_filebuf::underflow error reading the file");
+  if (w == "thread")
+    std::thread([] { throw std::runtime_error("boom in a worker thread"); }).join();
+  if (w == "int") throw 42;
+}
+
 }  // namespace
 
 int run_guarded(const std::function<int()>& body) {
   std::set_terminate(on_terminate);
   try {
+    test_throw();
     return body();
   } catch (const Error& e) {
     fmt::print(stderr, "error: {}\n", e.what());

@@ -96,6 +96,22 @@ bool complete_set(const fs::path& dir) {
   return true;
 }
 
+// A save replaces the whole folder: anything else in it would be lost.
+void check_only_model_files(const fs::path& p, const std::string& what) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(p, ec)) {
+    const std::string name = e.path().filename().string();
+    long pid = 0;
+    bool ours = is_file_temporary(name, &pid);
+    for (const std::string& f : model_folder_files()) ours = ours || name == f;
+    S2S_CHECK(ours,
+              "{} holds '{}', which is not part of a model; a save replaces the whole folder, so "
+              "choose another folder (or move that file away)",
+              what, name);
+  }
+  S2S_CHECK(!ec, "{}: cannot list the folder: {}", what, ec.message());
+}
+
 }  // namespace
 
 bool folder_holds_model(const std::string& dir) {
@@ -111,17 +127,7 @@ void check_output_folder(const std::string& dir, bool overwrite) {
   const fs::file_status st = fs::status(p, ec);
   if (fs::exists(st)) {
     S2S_CHECK(fs::is_directory(st), "--out '{}' is a file, not a folder", dir);
-    for (const auto& e : fs::directory_iterator(p, ec)) {
-      const std::string name = e.path().filename().string();
-      long pid = 0;
-      bool ours = is_file_temporary(name, &pid);
-      for (const std::string& f : model_folder_files()) ours = ours || name == f;
-      S2S_CHECK(ours,
-                "--out '{}' holds '{}', which is not part of a model; a save replaces the whole "
-                "folder, so choose another --out (or move that file away)",
-                dir, name);
-    }
-    S2S_CHECK(ec == std::errc{}, "--out '{}': cannot list the folder: {}", dir, ec.message());
+    check_only_model_files(p, "--out '" + dir + "'");
     S2S_CHECK(overwrite || !folder_holds_model(p.string()),
               "--out '{}' already holds a model; pass --overwrite to replace it (the old model "
               "stays until the new model's first checkpoint is complete)",
@@ -176,6 +182,7 @@ void save_model_folder(const std::string& dir, const Seq2Seq& model, const Vocab
   S2S_CHECK(!ec, "save_model: cannot create folder '{}': {}", parent.string(), ec.message());
   S2S_CHECK(!fs::exists(p, ec) || fs::is_directory(p, ec),
             "save_model: '{}' is a file, not a folder", dir);
+  if (fs::is_directory(p, ec)) check_only_model_files(p, "save_model: '" + dir + "'");
   recover_model_folder(dir);
 
   const fs::path tmp = parent / fmt::format("{}.tmp-{}", p.filename().string(), ::getpid());
