@@ -219,11 +219,12 @@ struct Translator {
       Batch b = make_batch({&e}, lm.src_vocab, lm.tgt_vocab);
       Hypothesis h = beam_search(*lm.model, b, {beam, max_output_tokens(S), 0.6}).front();
       std::vector<std::string> words = lm.tgt_vocab.decode(h.tokens);
-      fmt::print("{}\n", detokenize(words));
+      std::string out = detokenize(words) + "\n";  // all of it first: one line or none
       if (heatmap && !h.weights.empty()) {
         words.push_back("<eos>");
-        fmt::print("{}", attention_terminal(h.weights, e.src, words));
+        out += attention_terminal(h.weights, e.src, words);
       }
+      fmt::print("{}", out);
     } catch (const std::exception& ex) {
       ++failed;
       fmt::print("\n");

@@ -228,7 +228,14 @@ void save_model_folder(const std::string& dir, const Seq2Seq& model, const Vocab
     }
   } catch (const Error& e) {
     fs::remove_all(tmp, ec);
-    throw Error(fmt::format("save_model '{}': {}; the folder is unchanged", dir, e.what()));
+    // The single-file writers say their (temporary) file is unchanged: what counts is the folder.
+    std::string msg = e.what();
+    for (const std::string& tail :
+         {std::string("; the old file is unchanged"),
+          fmt::format("; '{}' is unchanged", (tmp / "src.vocab").string()),
+          fmt::format("; '{}' is unchanged", (tmp / "tgt.vocab").string())})
+      if (auto at = msg.find(tail); at != std::string::npos) msg.erase(at, tail.size());
+    throw Error(fmt::format("save_model '{}': {}; the folder is unchanged", dir, msg));
   } catch (const std::exception& e) {
     fs::remove_all(tmp, ec);
     throw Error(fmt::format("save_model '{}': {}; the folder is unchanged", dir, e.what()));

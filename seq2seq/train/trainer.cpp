@@ -129,6 +129,7 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
     log.grad_norm = norm_sum / std::max<int64_t>(n, 1);
     log.steps = steps;
     model.eval();
+    bool partial = false;  // validation cut short by the time budget: a subset's loss
     if (!valid.empty()) {
       EvalOptions eo;  // validation counts against the time budget too
       if (cfg.max_seconds > 0) eo.max_seconds = std::max(cfg.max_seconds - elapsed(), 1e-9);
@@ -139,13 +140,16 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
                 v.loss, epoch, cfg.lr);
       log.valid_loss = v.loss;
       log.valid_exact = v.exact;
+      partial = v.evaluated < static_cast<int64_t>(valid.size());
     } else {
       log.valid_loss = log.train_loss;
     }
     log.seconds = elapsed();
     res.epochs.push_back(log);
     progress.epoch_done(log);
-    if (log.valid_loss < best_loss) {
+    // A loss over part of the validation set is not comparable with the others: it
+    // only counts when there is no best epoch yet.
+    if (log.valid_loss < best_loss && (!partial || res.best_epoch == 0)) {
       best_loss = log.valid_loss;
       res.best_epoch = epoch;
       best = snapshot(model);
