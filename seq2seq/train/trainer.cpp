@@ -117,7 +117,10 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
       res.step_losses.push_back(loss);
       ++n, ++steps;
       progress.update(epoch, n, static_cast<int64_t>(batches.size()), loss_sum / n, elapsed());
-      if ((cfg.max_seconds > 0 && elapsed() > cfg.max_seconds) ||
+      // The time budget covers validation too: stop early enough for about one more
+      // batch's worth of work (the mean training step so far) before it runs out.
+      const double reserve = elapsed() / static_cast<double>(steps);
+      if ((cfg.max_seconds > 0 && elapsed() + reserve > cfg.max_seconds) ||
           (cfg.max_steps > 0 && steps >= cfg.max_steps)) {
         out_of_budget = true;
         break;
