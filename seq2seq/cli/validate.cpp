@@ -153,8 +153,7 @@ int64_t count_unknown(const Vocab& v, const std::vector<std::string>& tokens) {
   return n;
 }
 
-double warn_coverage(const Vocab& v, int64_t tokens, int64_t unknown, const std::string& what) {
-  (void)v;
+double warn_coverage(int64_t tokens, int64_t unknown, const std::string& what) {
   if (tokens <= 0) return 1;
   const double covered = 1 - static_cast<double>(unknown) / static_cast<double>(tokens);
   if (covered < 0.5)
@@ -173,8 +172,8 @@ void warn_coverage(const LoadedModel& lm, const std::vector<Example>& test) {
     tgt_tokens += static_cast<int64_t>(e.tgt.size());
     tgt_unknown += count_unknown(lm.tgt_vocab, e.tgt);
   }
-  warn_coverage(lm.src_vocab, src_tokens, src_unknown, "source");
-  warn_coverage(lm.tgt_vocab, tgt_tokens, tgt_unknown, "target");
+  warn_coverage(src_tokens, src_unknown, "source");
+  warn_coverage(tgt_tokens, tgt_unknown, "target");
 }
 
 int cap_beam(int beam, const Vocab& tgt_vocab) {
@@ -234,7 +233,7 @@ struct Translator {
   }
 
   int finish(int64_t lines) {
-    warn_coverage(lm.src_vocab, tokens, unknown, "source");
+    warn_coverage(tokens, unknown, "source");
     if (failed == 0) return 0;
     fmt::print(stderr, "error: {} of {} lines could not be translated\n", failed, lines);
     return 1;

@@ -41,7 +41,7 @@ Splits load_data(const DataArgs& d);
 
 // Share of tokens the vocabulary knows; prints a warning on stderr when it is
 // below a half ("the model's source vocabulary covers 12% of ...").
-double warn_coverage(const Vocab& v, int64_t tokens, int64_t unknown, const std::string& what);
+double warn_coverage(int64_t tokens, int64_t unknown, const std::string& what);
 // Both sides of a test set against the model's vocabularies.
 void warn_coverage(const LoadedModel& lm, const std::vector<Example>& test);
 int64_t count_unknown(const Vocab& v, const std::vector<std::string>& tokens);
