@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <functional>
+#include <limits>
 
 #include "attention/attention.hpp"
 #include "core/error.hpp"
@@ -20,8 +21,11 @@
 #include "reliability_util.hpp"
 #include "seq2seq/data/batch.hpp"
 #include "seq2seq/data/tatoeba.hpp"
+#include "seq2seq/data/tokenizer.hpp"
 #include "seq2seq/model/checkpoint.hpp"
 #include "seq2seq/model/encoder.hpp"
+#include "seq2seq/model/model_budget.hpp"
+#include "seq2seq/model/model_folder.hpp"
 #include "seq2seq/train/trainer.hpp"
 
 using namespace s2s;
@@ -101,6 +105,41 @@ TEST_CASE("reliability: every bad input is a clear s2s::Error (table)") {
   big.save(model_dir + "/src.vocab");
   big.save(model_dir + "/tgt.vocab");
   write_text(model_dir + "/model.safetensors", "corrupt");
+
+  // Issue 18 fixtures: a saved model, then copies with a NaN weight, a metadata
+  // claim of hidden 100000, and model.safetensors replaced by a folder.
+  const Splits copy_data = tiny_copy_task(32, 5);
+  auto [csv, ctv] = build_vocabs(copy_data.train);
+  Seq2Seq small(tiny_model_config(csv.size(), ctv.size(), 4, 6));
+  const std::string saved = tmp.file("saved");
+  save_model(saved, small, csv, ctv);
+  auto copy_of = [&](const std::string& name) {
+    const std::string d = tmp.file(name);
+    fs::create_directories(d);
+    for (const std::string& f : model_folder_files()) fs::copy_file(saved + "/" + f, d + "/" + f);
+    return d;
+  };
+  const std::string nan_dir = copy_of("nan_model"), huge_dir = copy_of("huge_model"),
+                    dir_dir = copy_of("dir_model"), foreign_dir = copy_of("foreign_model");
+  {
+    Metadata meta;
+    auto t = load_safetensors(nan_dir + "/model.safetensors", &meta);
+    t.back().second.data()[0] = std::numeric_limits<real>::infinity();
+    save_safetensors(nan_dir + "/model.safetensors", t, meta);
+    t = load_safetensors(huge_dir + "/model.safetensors", &meta);
+    meta["hidden"] = "100000";
+    save_safetensors(huge_dir + "/model.safetensors", t, meta);
+    fs::remove(dir_dir + "/model.safetensors");
+    fs::create_directories(dir_dir + "/model.safetensors");
+    write_text(foreign_dir + "/notes.txt", "mine");
+  }
+  const std::string few_tsv = tmp.file("few.tsv"), empty_tsv = tmp.file("empty.tsv");
+  write_text(few_tsv, "a\tb\nc\td\ne\tf\n");
+  write_text(empty_tsv, "");
+  ModelConfig huge_cfg = tiny_model_config(20, 20);
+  huge_cfg.hidden = 100000;
+  ModelConfig zero_cfg = tiny_model_config(20, 20);
+  zero_cfg.embed = 0;
 
   std::vector<Row> rows = {
       // --- core ops: shapes ------------------------------------------------------
@@ -388,6 +427,47 @@ TEST_CASE("reliability: every bad input is a clear s2s::Error (table)") {
          train(m, Splits{{good}, {}, {}}, sv, tv, c);
        },
        "learning rate must be > 0"},
+      {"train: learning rate NaN",
+       [&] {
+         Seq2Seq m(tiny_model_config(6, 6));
+         TrainConfig c;
+         c.lr = std::numeric_limits<real>::quiet_NaN();
+         train(m, Splits{{good}, {}, {}}, sv, tv, c);
+       },
+       "learning rate must be > 0 and finite"},
+      {"train: divergence (learning rate 1e30)",
+       [&] {
+         Seq2Seq m(tiny_model_config(csv.size(), ctv.size(), 4, 6));
+         TrainConfig c;
+         c.lr = real(1e30);
+         c.epochs = 3;
+         c.progress = false;
+         train(m, copy_data, csv, ctv, c);
+       },
+       "training diverged"},
+      // --- issue 18: model folders, sizes, data ------------------------------------------------
+      {"load_model: a NaN/Inf weight", [&] { load_model(nan_dir); }, "non-finite value"},
+      {"load_model: metadata claims hidden 100000", [&] { load_model(huge_dir); },
+       "hidden 100000 is too large"},
+      {"load_model: model.safetensors is a folder", [&] { load_model(dir_dir); },
+       "is not a regular file"},
+      {"check_budget: hidden 100000", [&] { check_budget(huge_cfg, true, "flags"); },
+       "hidden 100000 is too large"},
+      {"check_budget: embed 0", [&] { check_budget(zero_cfg, true, "flags"); },
+       "embed must be between 1 and"},
+      {"check_output_folder: holds a model, no overwrite",
+       [&] { check_output_folder(saved, false); }, "pass --overwrite"},
+      {"check_output_folder: holds other files", [&] { check_output_folder(foreign_dir, true); },
+       "'notes.txt', which is not part of a model"},
+      {"check_output_folder: a file", [&] { check_output_folder(few_tsv, true); },
+       "is a file, not a folder"},
+      {"check_output_folder: the current folder", [&] { check_output_folder(".", true); },
+       "give a folder of its own"},
+      {"save_model: into a file", [&] { save_model(few_tsv, small, csv, ctv); },
+       "is a file, not a folder"},
+      {"load_tsv_splits: 3 pairs", [&] { load_tsv_splits(few_tsv, {}, 1); },
+       "3 usable pairs, need at least 10"},
+      {"load_tsv_splits: empty file", [&] { load_tsv_splits(empty_tsv, {}, 1); }, "0 lines read"},
       {"Adam: beta1 = 1", [&] { Adam(lin.parameters(), real(1e-3), 1, real(0.999)); }, "beta"},
       {"clip_grad_norm: max_norm 0", [&] { clip_grad_norm(lin.parameters(), 0); }, "max_norm"},
   };
@@ -440,4 +520,72 @@ TEST_CASE("reliability: a failed save writes nothing: no file and no temporary")
   CHECK_THROWS_WITH_AS(Vocab().save(in_missing + ".vocab"), doctest::Contains("cannot open"),
                        s2s::Error);
   CHECK(tmp.listing().empty());
+}
+
+TEST_CASE("reliability: TSV: BOM stripped, CR-only lines, warnings summarised after 10") {
+  TempDir tmp("tsv_edges");
+  const std::string bom = tmp.file("bom.tsv"), cr = tmp.file("cr.tsv"), bad = tmp.file("bad.tsv");
+  write_text(bom, "\xEF\xBB\xBFhello world\thola mundo\r\nbye\tadios\r\n");
+  TatoebaData b = load_tatoeba(bom);
+  REQUIRE(b.pairs.size() == 2);
+  CHECK(b.pairs[0].src[0] == "hello");  // no BOM glued to the first token
+  write_text(cr, "a b\tc d\re f\tg h\r\ri j\tk l");
+  TatoebaData c = load_tatoeba(cr);
+  CHECK(c.pairs.size() == 3);
+  CHECK(c.counts.lines == 4);
+  CHECK(c.counts.blank == 1);
+  std::string text;
+  for (int i = 0; i < 25; ++i) text += "no tab here\n";
+  text += "x\t\n";  // an empty side
+  write_text(bad, text);
+  TatoebaData w = load_tatoeba(bad);
+  CHECK(w.warnings.size() == 11);
+  CHECK(w.warnings.back().find("16 more malformed lines not shown (26 in all)") !=
+        std::string::npos);
+  CHECK(w.counts.no_tab == 25);
+  CHECK(w.counts.empty_side == 1);
+  CHECK(tokenize("\xEF\xBB\xBFhi there") == std::vector<std::string>{"hi", "there"});
+}
+
+TEST_CASE("reliability: a model folder is replaced as a whole (vocabularies and model)") {
+  TempDir tmp("folder_swap");
+  const std::string dir = tmp.file("m");
+  const Splits a = tiny_copy_task(32, 5);
+  auto [asv, atv] = build_vocabs(a.train);
+  Seq2Seq ma(tiny_model_config(asv.size(), atv.size(), 4, 6));
+  save_model(dir, ma, asv, atv);
+  // Another vocabulary: more words.
+  Vocab bsv = asv, btv = atv;
+  for (const char* w : {"p", "q", "r"}) bsv.add(w), btv.add(w);
+  Seq2Seq mb(tiny_model_config(bsv.size(), btv.size(), 4, 6));
+  check_output_folder(dir, true);
+  save_model(dir, mb, bsv, btv, {{"epoch", "2"}});
+  LoadedModel lm = load_model(dir);
+  CHECK(lm.src_vocab.size() == bsv.size());
+  CHECK(lm.model->config().tgt_vocab == btv.size());
+  // Nothing but the model's three files, and no temporaries beside the folder.
+  CHECK(tmp.listing() == std::vector<std::string>{"m"});
+  std::vector<std::string> inside;
+  for (const auto& e : fs::directory_iterator(dir)) inside.push_back(e.path().filename().string());
+  std::sort(inside.begin(), inside.end());
+  CHECK(inside == std::vector<std::string>{"model.safetensors", "src.vocab", "tgt.vocab"});
+  CHECK(folder_holds_model(dir));
+}
+
+TEST_CASE("reliability: size estimates track the real parameter count") {
+  for (const CellEntry& cell : cell_registry().entries())
+    for (bool attention : {false, true})
+      for (bool bi : {false, true}) {
+        ModelConfig c = tiny_model_config(30, 40, 12, 20);
+        c.cell = cell.kind;
+        c.attention = attention;
+        c.bidirectional = bi;
+        c.layers = 2;
+        const double real_count = static_cast<double>(Seq2Seq(c).num_parameters());
+        const double est = estimate_budget(c).parameters;
+        INFO(cell.name, attention ? " attention" : " bottleneck", bi ? " bi" : "");
+        CHECK(est >= real_count);      // an upper estimate
+        CHECK(est <= 4 * real_count);  // ... of the right size
+      }
+  CHECK(human_bytes(1.9e12) == "1.9 TB");
 }

@@ -7,67 +7,24 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <iostream>
 
 #include "core/engine.hpp"
 #include "core/error.hpp"
+#include "seq2seq/cli/validate.hpp"
 #include "seq2seq/cli_choices.hpp"
 #include "seq2seq/data/task.hpp"
-#include "seq2seq/data/tatoeba.hpp"
-#include "seq2seq/data/tokenizer.hpp"
-#include "seq2seq/decoding/beam_search.hpp"
 #include "seq2seq/model/checkpoint.hpp"
-#include "seq2seq/plot/attention_heatmap.hpp"
+#include "seq2seq/model/model_budget.hpp"
+#include "seq2seq/model/model_folder.hpp"
 #include "seq2seq/train/evaluate.hpp"
 #include "seq2seq/train/trainer.hpp"
 
 using namespace s2s;
+using namespace s2s::cli;
 
 namespace {
-
-struct DataArgs {
-  std::string task = "toy_en_es", tsv;
-  int n_train = 8000, n_valid = 300, n_test = 500, min_len = 3, max_len = 20;
-  uint64_t seed = 7;
-};
-
-void add_data_flags(CLI::App* app, DataArgs& d) {
-  app->add_option("--task", d.task, task_choices().help)->capture_default_str();
-  app->add_option("--tsv", d.tsv,
-                  "tab-separated pairs source<TAB>target (Tatoeba format) instead of --task")
-      ->check(CLI::ExistingFile);
-  app->add_option("--n-train", d.n_train, "training sentences (generated tasks)")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  app->add_option("--n-test", d.n_test, "test sentences")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  app->add_option("--min-len", d.min_len, "shortest source (tokens)")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  app->add_option("--max-len", d.max_len, "longest source (tokens)")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  app->add_option("--data-seed", d.seed, "seed of the generated data")->capture_default_str();
-}
-
-Splits load_data(const DataArgs& d) {
-  if (!d.tsv.empty()) {
-    TatoebaOptions o;
-    o.max_len = d.max_len;
-    TatoebaData r = load_tatoeba(d.tsv, o);
-    for (const auto& w : r.warnings) fmt::print(stderr, "warning: {}\n", w);
-    return split_pairs(std::move(r.pairs), 0.1, 0.1, d.seed);
-  }
-  TaskConfig tc;
-  tc.seed = d.seed;
-  tc.n_train = d.n_train;
-  tc.n_valid = d.n_valid;
-  tc.n_test = d.n_test;
-  tc.min_len = d.min_len;
-  tc.max_len = d.max_len;
-  return make_task(d.task, tc);
-}
 
 // --engine reference|fast: which engine runs the ops (core/engine.hpp).
 void add_engine_flag(CLI::App* app, std::string& engine) {
@@ -86,7 +43,11 @@ void print_eval(const EvalResult& r) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
   CLI::App app{"s2s: sequence-to-sequence models with attention (train, eval, translate)"};
   app.require_subcommand(1);
 
@@ -103,18 +64,24 @@ int main(int argc, char** argv) {
   tc.lr = real(3e-3);
   std::string out_dir, cell = "gru", attention = "general", variant = "global",
                        placement = "output";
-  train_cmd->add_option("--out", out_dir, "folder for the model and vocabularies")->required();
+  bool overwrite = false;
+  train_cmd
+      ->add_option("--out", out_dir,
+                   "folder for the model and vocabularies (written as a whole: the old model "
+                   "stays until the new one's first checkpoint is complete)")
+      ->required();
+  train_cmd->add_flag("--overwrite", overwrite, "replace a model already in --out");
   train_cmd->add_option("--cell", cell, cell_choices().help)
       ->check(CLI::IsMember(cell_choices().names))
       ->capture_default_str();
   train_cmd->add_option("--embed", mc.embed, "embedding size E")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_int(1 << 20))
       ->capture_default_str();
   train_cmd->add_option("--hidden", mc.hidden, "hidden size H")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_int(1 << 20))
       ->capture_default_str();
   train_cmd->add_option("--layers", mc.layers, "encoder layers")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_int(1000))
       ->capture_default_str();
   mc.bidirectional = true;
   train_cmd->add_flag("--bidirectional,!--unidirectional", mc.bidirectional,
@@ -130,16 +97,22 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   train_cmd->add_flag("--reverse-source", mc.reverse_source, "read the source backwards");
   train_cmd->add_option("--epochs", tc.epochs, "maximum epochs")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_int(1'000'000))
       ->capture_default_str();
-  train_cmd->add_option("--seconds", tc.max_seconds, "time budget in seconds")
-      ->check(CLI::PositiveNumber)
+  train_cmd
+      ->add_option("--seconds", tc.max_seconds,
+                   "time budget of the whole run in seconds: training, validation and the test "
+                   "evaluation (may overrun by about one batch)")
+      ->check(positive_real())
       ->capture_default_str();
   train_cmd->add_option("--batch", tc.batch_size, "batch size")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_int(1'000'000))
       ->capture_default_str();
-  train_cmd->add_option("--lr", tc.lr, "Adam learning rate")
-      ->check(CLI::PositiveNumber)
+  train_cmd
+      ->add_option("--lr", tc.lr,
+                   "Adam learning rate (a run whose loss diverges stops with an error and keeps "
+                   "the last good checkpoint)")
+      ->check(positive_real())
       ->capture_default_str();
   train_cmd->add_option("--seed", tc.seed, "training seed")->capture_default_str();
   train_cmd->add_flag("--anomaly", tc.anomaly, "check every op for NaN/Inf (slow)");
@@ -151,11 +124,11 @@ int main(int argc, char** argv) {
   add_data_flags(eval_cmd, eval_data);
   std::string model_dir;
   int beam = 1;
-  eval_cmd->add_option("--model", model_dir, "folder written by `s2s train`")
-      ->required()
-      ->check(CLI::ExistingDirectory);
-  eval_cmd->add_option("--beam", beam, "beam size (1 = greedy)")
-      ->check(CLI::PositiveNumber)
+  eval_cmd->add_option("--model", model_dir, "folder written by `s2s train`")->required();
+  eval_cmd
+      ->add_option("--beam", beam,
+                   "beam size (1 = greedy; at most the target vocabulary's size and 256)")
+      ->check(positive_int(INT32_MAX))
       ->capture_default_str();
 
   // --- translate -------------------------------------------------------------------
@@ -164,19 +137,27 @@ int main(int argc, char** argv) {
   add_engine_flag(tr_cmd, engine);
   std::string sentence;
   bool heatmap = false;
-  tr_cmd->add_option("--model", model_dir, "folder written by `s2s train`")
-      ->required()
-      ->check(CLI::ExistingDirectory);
-  tr_cmd->add_option("--beam", beam, "beam size (1 = greedy)")
-      ->check(CLI::PositiveNumber)
+  tr_cmd->add_option("--model", model_dir, "folder written by `s2s train`")->required();
+  tr_cmd
+      ->add_option("--beam", beam,
+                   "beam size (1 = greedy; at most the target vocabulary's size and 256)")
+      ->check(positive_int(INT32_MAX))
       ->capture_default_str();
   tr_cmd->add_flag("--heatmap", heatmap, "show the attention weights as a terminal heatmap");
-  tr_cmd->add_option("sentence", sentence, "the sentence; without it, lines are read from stdin");
+  tr_cmd->add_option("sentence", sentence,
+                     "the sentence; without it, each line of stdin (one output line per input "
+                     "line; at most " +
+                         std::to_string(kMaxTranslateTokens) +
+                         " tokens a line, and at most 2 × the source length + 10 output tokens)");
 
-  CLI11_PARSE(app, argc, argv);
+  if (int code = parse(app, argc, argv); code >= 0) return code;
   try {
     if (!engine.empty()) set_engine(parse_engine(engine));
     if (*train_cmd) {
+      // Everything is checked before anything is written.
+      check_train_flags(*train_cmd, attention);
+      check_data_flags(*train_cmd, data);
+      check_output_folder(out_dir, overwrite);
       Splits sp = load_data(data);
       auto [sv, tv] = build_vocabs(sp.train);
       mc.src_vocab = sv.size();
@@ -188,50 +169,53 @@ int main(int argc, char** argv) {
       mc.attn.placement = placement_from_name(placement);
       mc.attn.max_src_len = data.max_len + 2;
       mc.seed = tc.seed;
+      check_budget(mc, true, "train", tc.batch_size, data.max_len + 2);
       Seq2Seq model(mc);
       fmt::print("model: {} ({} parameters); {} training pairs\n", model.describe(),
                  model.num_parameters(), sp.train.size());
-      // The best epoch is checkpointed into the output folder as training goes.
-      save_model(out_dir, model, sv, tv);
-      tc.checkpoint = out_dir + "/model.safetensors";
+      // Each best epoch replaces the whole folder (model, vocabularies, config) at once.
+      bool saved = false;
+      tc.on_best = [&](const Metadata& meta) {
+        save_model_folder(out_dir, model, sv, tv, meta);
+        saved = true;
+      };
+      const double budget = tc.max_seconds;  // the whole run's
+      if (budget > 0) tc.max_seconds = std::max(budget - elapsed(), 1e-3);
       TrainResult r = train(model, sp, sv, tv, tc);
       fmt::print("stopped: {} after {:.1f}s; best epoch {}\n", r.stop_reason, r.seconds,
                  r.best_epoch);
-      save_model(out_dir, model, sv, tv);
+      if (!saved) save_model_folder(out_dir, model, sv, tv);
       fmt::print("saved to {}/\ntest set: ", out_dir);
-      print_eval(evaluate(model, sp.test, sv, tv));
+      EvalOptions eo;
+      if (budget > 0) eo.max_seconds = std::max(budget - elapsed(), 1e-3);
+      EvalResult er = evaluate(model, sp.test, sv, tv, eo);
+      if (er.evaluated < static_cast<int64_t>(sp.test.size()))
+        fmt::print("(time limit: {} of {} examples) ", er.evaluated, sp.test.size());
+      print_eval(er);
     } else if (*eval_cmd) {
+      check_data_flags(*eval_cmd, eval_data);
       LoadedModel lm = load_model(model_dir);
       Splits sp = load_data(eval_data);
+      warn_coverage(lm, sp.test);
       EvalOptions eo;
-      eo.beam_size = beam;
+      eo.beam_size = cap_beam(beam, lm.tgt_vocab);
+      check_budget(lm.model->config(), false, "eval", 1, 100, eo.beam_size);
       print_eval(evaluate(*lm.model, sp.test, lm.src_vocab, lm.tgt_vocab, eo));
     } else if (*tr_cmd) {
       LoadedModel lm = load_model(model_dir);
-      auto translate = [&](const std::string& line) {
-        Example e;
-        e.src = tokenize(line);
-        if (e.src.empty()) return;
-        e.tgt = {"<unk>"};
-        Batch b = make_batch({&e}, lm.src_vocab, lm.tgt_vocab);
-        Hypothesis h = beam_search(*lm.model, b, {beam, 3 * b.S + 5, 0.6}).front();
-        std::vector<std::string> words = lm.tgt_vocab.decode(h.tokens);
-        fmt::print("{}\n", detokenize(words));
-        if (heatmap && !h.weights.empty()) {
-          words.push_back("<eos>");
-          fmt::print("{}", attention_terminal(h.weights, e.src, words));
-        }
-      };
-      if (!sentence.empty()) {
-        translate(sentence);
-      } else {
-        std::string line;
-        while (std::getline(std::cin, line)) translate(line);
-      }
+      beam = cap_beam(beam, lm.tgt_vocab);
+      check_budget(lm.model->config(), false, "translate", 1, kMaxTranslateTokens, beam);
+      return tr_cmd->count("sentence") ? translate_sentence(lm, sentence, beam, heatmap)
+                                       : translate_lines(lm, std::cin, beam, heatmap);
     }
   } catch (const Error& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return 1;
   }
   return 0;
+}
+
+// Anything else that escapes (bad_alloc, ios_base::failure, ...) is a clear error, exit code 1.
+int main(int argc, char** argv) {
+  return run_guarded([&] { return run(argc, argv); });
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/ranges.h>
 
+#include <filesystem>
 #include <fstream>
 #include <unordered_set>
 
@@ -27,17 +28,40 @@ std::string shorten(const std::string& s) {  // keep messages readable
 
 }  // namespace
 
+std::string TatoebaCounts::summary() const {
+  return fmt::format(
+      "{} lines read, {} blank, {} without a tab, {} with an empty side, {} longer than the "
+      "length limit, {} without a wanted prefix; {} pairs kept",
+      lines, blank, no_tab, empty_side, too_long, no_prefix, kept);
+}
+
 TatoebaData load_tatoeba(const std::string& path, const TatoebaOptions& opt) {
-  std::ifstream f(path);
+  std::ifstream f(path, std::ios::binary);
   S2S_CHECK(f.good(), "tatoeba: cannot open '{}' (does the file exist?)", path);
-  std::vector<std::vector<std::string>> prefixes;  // tokenised like the sentences
+  std::error_code ec;
+  S2S_CHECK(!std::filesystem::is_directory(path, ec), "tatoeba: '{}' is a folder, not a file",
+            path);
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  S2S_CHECK(!f.bad(), "tatoeba: cannot read '{}'", path);
+  if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);  // UTF-8 byte order mark
+  std::vector<std::vector<std::string>> prefixes;                 // tokenised like the sentences
   for (const auto& p : opt.prefixes) prefixes.push_back(tokenize(p));
 
   TatoebaData data;
-  std::string line;
-  for (int64_t n = 1; std::getline(f, line); ++n) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;  // blank lines are harmless
+  TatoebaCounts& c = data.counts;
+  int64_t malformed = 0;
+  size_t pos = 0;
+  for (int64_t n = 1; pos < text.size(); ++n) {
+    size_t end = text.find_first_of("\r\n", pos);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(pos, end - pos);
+    pos = end + 1;
+    if (end < text.size() && text[end] == '\r' && pos < text.size() && text[pos] == '\n') ++pos;
+    ++c.lines;
+    if (line.find_first_not_of(" \t\f\v") == std::string::npos) {
+      ++c.blank;  // blank lines are harmless
+      continue;
+    }
     size_t tab = line.find('\t');
     size_t tab2 = tab == std::string::npos ? tab : line.find('\t', tab + 1);
     std::vector<std::string> src, tgt;
@@ -46,23 +70,53 @@ TatoebaData load_tatoeba(const std::string& path, const TatoebaOptions& opt) {
       tgt = tokenize(line.substr(tab + 1, tab2 == std::string::npos ? tab2 : tab2 - tab - 1));
     }
     if (src.empty() || tgt.empty()) {
+      ++(tab == std::string::npos ? c.no_tab : c.empty_side);
       std::string msg =
           fmt::format("tatoeba: line {}: expected 'source<TAB>target', got '{}'", n, shorten(line));
       if (opt.strict) throw Error(fmt::format("{} (in '{}')", msg, path));
-      data.warnings.push_back(std::move(msg));
+      if (++malformed <= static_cast<int64_t>(TatoebaData::kMaxWarnings))
+        data.warnings.push_back(std::move(msg));
       continue;
     }
-    if (opt.max_len > 0 &&
-        (static_cast<int>(src.size()) > opt.max_len || static_cast<int>(tgt.size()) > opt.max_len))
+    if (opt.max_len > 0 && (static_cast<int>(src.size()) > opt.max_len ||
+                            static_cast<int>(tgt.size()) > opt.max_len)) {
+      ++c.too_long;
       continue;
+    }
     if (!prefixes.empty()) {
       bool keep = false;
       for (const auto& p : prefixes) keep = keep || starts_with_tokens(src, p);
-      if (!keep) continue;
+      if (!keep) {
+        ++c.no_prefix;
+        continue;
+      }
     }
     data.pairs.push_back(Example{std::move(src), std::move(tgt), {}});
   }
+  c.kept = static_cast<int64_t>(data.pairs.size());
+  if (malformed > static_cast<int64_t>(TatoebaData::kMaxWarnings))
+    data.warnings.push_back(fmt::format("tatoeba: {} more malformed lines not shown ({} in all)",
+                                        malformed - static_cast<int64_t>(TatoebaData::kMaxWarnings),
+                                        malformed));
   return data;
+}
+
+Splits load_tsv_splits(const std::string& path, const TatoebaOptions& opt, uint64_t seed,
+                       std::vector<std::string>* warnings) {
+  TatoebaData d = load_tatoeba(path, opt);
+  if (warnings) *warnings = d.warnings;
+  const int64_t kept = d.counts.kept;
+  Splits s = split_pairs(std::move(d.pairs), 0.1, 0.1, seed);
+  const int64_t distinct = static_cast<int64_t>(s.train.size() + s.valid.size() + s.test.size());
+  S2S_CHECK(distinct >= kMinTsvPairs,
+            "tsv '{}': {} usable pairs{}, need at least {} (for a training, validation and test "
+            "split): {}. Lines must read 'source<TAB>target'",
+            path, distinct,
+            distinct < kept
+                ? fmt::format(" with distinct sources ({} before removing repeats)", kept)
+                : std::string(),
+            kMinTsvPairs, d.counts.summary());
+  return s;
 }
 
 Splits split_pairs(std::vector<Example> pairs, double valid_frac, double test_frac, uint64_t seed) {

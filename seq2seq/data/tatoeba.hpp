@@ -17,17 +17,43 @@ struct TatoebaOptions {
   bool strict = false;                // malformed line: throw instead of warn
 };
 
-struct TatoebaData {
-  std::vector<Example> pairs;         // align is empty: Tatoeba has no gold alignment
-  std::vector<std::string> warnings;  // "tatoeba: line 7: expected 'source<TAB>target', got ..."
+// What happened to each line of the file.
+struct TatoebaCounts {
+  int64_t lines = 0;            // lines read (\n, \r\n or \r endings)
+  int64_t blank = 0;            // empty or whitespace-only lines (skipped silently)
+  int64_t no_tab = 0;           // lines without a tab
+  int64_t empty_side = 0;       // a tab, but nothing on one side
+  int64_t too_long = 0;         // dropped by max_len
+  int64_t no_prefix = 0;        // dropped by the prefix filter
+  int64_t kept = 0;             // pairs kept (== pairs.size())
+  std::string summary() const;  // "12 lines read, 3 without a tab, ..., 9 pairs kept"
 };
 
+struct TatoebaData {
+  std::vector<Example> pairs;  // align is empty: Tatoeba has no gold alignment
+  // "tatoeba: line 7: expected 'source<TAB>target', got ...": the first
+  // kMaxWarnings malformed lines, then one line that counts the rest.
+  std::vector<std::string> warnings;
+  TatoebaCounts counts;
+  static constexpr size_t kMaxWarnings = 10;
+};
+
+// The fewest distinct pairs a TSV must give for training or evaluation: the
+// 80/10/10 split then has at least one validation and one test pair.
+inline constexpr int64_t kMinTsvPairs = 10;
+
 // Throws s2s::Error naming the path if the file cannot be opened, and, in
-// strict mode, at the first malformed line (no tab, or an empty side).
+// strict mode, at the first malformed line (no tab, or an empty side). A UTF-8
+// byte order mark is skipped; lines may end in \n, \r\n or a lone \r.
 TatoebaData load_tatoeba(const std::string& path, const TatoebaOptions& opt = {});
 
 // Shuffles (seeded) and splits pairs into train/valid/test by fractions,
 // dropping duplicate sources first so test never repeats a train sentence.
 Splits split_pairs(std::vector<Example> pairs, double valid_frac, double test_frac, uint64_t seed);
+
+// load_tatoeba, then split_pairs(0.1, 0.1), refusing (s2s::Error with the
+// counts) a file that gives fewer than kMinTsvPairs distinct pairs.
+Splits load_tsv_splits(const std::string& path, const TatoebaOptions& opt, uint64_t seed,
+                       std::vector<std::string>* warnings = nullptr);
 
 }  // namespace s2s

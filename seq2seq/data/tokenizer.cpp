@@ -53,6 +53,9 @@ std::vector<std::string> tokenize(const std::string& text) {
     if (is_space(c)) {
       flush();
       ++i;
+    } else if (text.compare(i, 3, "\xEF\xBB\xBF") == 0) {  // a byte order mark separates too
+      flush();
+      i += 3;
     } else if (size_t n = punct_len(text, i)) {
       flush();
       out.push_back(text.substr(i, n));

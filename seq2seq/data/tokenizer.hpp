@@ -4,7 +4,7 @@
 // Rules: ASCII letters are lowercased (UTF-8 bytes such as "Ó" are left as
 // they are: correct Unicode case folding needs tables we do not want here);
 // the punctuation . , ! ? ; : ¿ ¡ " ( ) becomes a token of its own; any
-// whitespace separates tokens.
+// whitespace, and a UTF-8 byte order mark (EF BB BF), separates tokens.
 #include <string>
 #include <vector>
 

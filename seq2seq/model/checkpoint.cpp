@@ -1,8 +1,11 @@
 #include "seq2seq/model/checkpoint.hpp"
 
+#include <cmath>
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "seq2seq/model/model_budget.hpp"
+#include "seq2seq/model/model_folder.hpp"
 
 namespace s2s {
 
@@ -69,29 +72,51 @@ ModelConfig config_from_metadata(const Metadata& m) {
 
 void save_model(const std::string& dir, const Seq2Seq& model, const Vocab& src_vocab,
                 const Vocab& tgt_vocab, Metadata extra) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  S2S_CHECK(!ec, "save_model: cannot create folder '{}': {}", dir, ec.message());
-  Metadata meta = config_to_metadata(model.config());
-  meta.merge(extra);
-  src_vocab.save(dir + "/src.vocab");
-  tgt_vocab.save(dir + "/tgt.vocab");
-  save_module(dir + "/model.safetensors", model, meta);
+  save_model_folder(dir, model, src_vocab, tgt_vocab, extra);
 }
 
 LoadedModel load_model(const std::string& dir) {
+  recover_model_folder(dir);  // a kill between a save's two fallback renames
   S2S_CHECK(std::filesystem::is_directory(dir),
             "load_model: '{}' is not a folder (expected one written by `s2s train --out`)", dir);
+  for (const std::string& f : model_folder_files()) {
+    const std::string path = dir + "/" + f;
+    std::error_code ec;
+    S2S_CHECK(std::filesystem::exists(path, ec),
+              "load_model: '{}' is missing: cannot open it (not a model folder, or an incomplete "
+              "copy of one)",
+              path);
+    S2S_CHECK(std::filesystem::is_regular_file(path, ec), "load_model: '{}' is not a regular file",
+              path);
+  }
   LoadedModel lm;
   lm.src_vocab = Vocab::load(dir + "/src.vocab");
   lm.tgt_vocab = Vocab::load(dir + "/tgt.vocab");
   Metadata meta;
-  load_safetensors(dir + "/model.safetensors", &meta);  // validates the file, reads the config
+  // Validates the file and reads the config.
+  auto tensors = load_safetensors(dir + "/model.safetensors", &meta);
   ModelConfig c = config_from_metadata(meta);
   S2S_CHECK(c.src_vocab == lm.src_vocab.size() && c.tgt_vocab == lm.tgt_vocab.size(),
             "load_model: the model expects vocabularies of {} and {} words, the files have {} "
             "and {}",
             c.src_vocab, c.tgt_vocab, lm.src_vocab.size(), lm.tgt_vocab.size());
+  // Sizes from the metadata are checked before anything is allocated for them.
+  check_budget(c, false, fmt::format("load_model: checkpoint '{}'", dir));
+  for (const auto& [name, t] : tensors) {
+    const real* x = t.data();
+    int64_t bad = 0, first = -1;
+    for (int64_t i = 0, n = t.numel(); i < n; ++i)
+      if (!std::isfinite(x[i])) {
+        if (first < 0) first = i;
+        ++bad;
+      }
+    S2S_CHECK(bad == 0,
+              "load_model: '{}/model.safetensors': tensor '{}' holds {} non-finite value(s) "
+              "(NaN or Inf; the first at element {} is {}): the checkpoint is corrupt or comes "
+              "from a diverged run",
+              dir, name, bad, first, x[first]);
+  }
+  tensors.clear();
   lm.model = std::make_unique<Seq2Seq>(c);
   load_module(dir + "/model.safetensors", *lm.model);
   lm.model->eval();

@@ -21,9 +21,13 @@ struct LoadedModel {
   Vocab src_vocab, tgt_vocab;
 };
 
-// Writes the folder (created if needed); each file is written atomically.
+// Writes the folder as one transaction (seq2seq/model/model_folder.hpp): a
+// reader sees the old model or the new one, never a mix.
 void save_model(const std::string& dir, const Seq2Seq& model, const Vocab& src_vocab,
                 const Vocab& tgt_vocab, Metadata extra = {});
+// Refuses (s2s::Error) a missing or non-regular file, vocabularies that do not
+// match the model, sizes too large for this machine (checked before allocating)
+// and NaN or Inf weights (naming the tensor).
 LoadedModel load_model(const std::string& dir);
 
 }  // namespace s2s

@@ -1,6 +1,7 @@
 #include "seq2seq/train/evaluate.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include "core/error.hpp"
@@ -22,7 +23,14 @@ EvalResult evaluate(const Seq2Seq& model, const std::vector<Example>& examples,
   std::vector<Links> pred_links, gold_links;
   double nll = 0;
   int64_t tokens = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto out_of_time = [&] {
+    return o.max_seconds > 0 &&
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() >
+               o.max_seconds;
+  };
   for (size_t start = 0; start < examples.size(); start += static_cast<size_t>(o.batch_size)) {
+    if (start > 0 && out_of_time()) break;
     std::vector<const Example*> chunk;
     for (size_t i = start; i < std::min(examples.size(), start + o.batch_size); ++i)
       chunk.push_back(&examples[i]);
@@ -47,6 +55,7 @@ EvalResult evaluate(const Seq2Seq& model, const std::vector<Example>& examples,
       r.outputs.push_back(std::move(hyps[i]));
     }
   }
+  r.evaluated = static_cast<int64_t>(hyp_ids.size());
   r.loss = tokens ? nll / static_cast<double>(tokens) : 0;
   r.perplexity = std::exp(r.loss);
   // Token accuracy and exact match include <eos>: stopping at the right place counts.
@@ -65,7 +74,7 @@ EvalResult evaluate(const Seq2Seq& model, const std::vector<Example>& examples,
   for (size_t k = 0; k <= edges.size(); ++k) {
     const int hi = k < edges.size() ? edges[k] : 1 << 30;
     std::vector<std::vector<int64_t>> h, ref;
-    for (size_t i = 0; i < examples.size(); ++i) {
+    for (size_t i = 0; i < hyp_ids.size(); ++i) {
       const int len = static_cast<int>(examples[i].src.size());
       if (len >= lo && len <= hi) h.push_back(hyp_ids[i]), ref.push_back(ref_ids[i]);
     }

@@ -17,6 +17,9 @@ struct EvalOptions {
   int64_t beam_size = 1;  // 1: greedy
   double length_alpha = 0.6;
   std::vector<int> bucket_edges = {5, 10, 15, 20, 30, 40};  // upper bounds of source-length buckets
+  // Time budget: stop after the batch that passes it and score the examples done
+  // so far (at least one batch). 0: no limit.
+  double max_seconds = 0;
 };
 
 struct BucketScores {
@@ -30,7 +33,8 @@ struct EvalResult {
   double token_acc = 0, exact = 0, bleu = 0;
   double aer = -1;  // alignment error rate vs gold; -1 without attention or gold links
   std::vector<BucketScores> buckets;
-  std::vector<Hypothesis> outputs;  // one per example, in order
+  std::vector<Hypothesis> outputs;  // one per example evaluated, in order
+  int64_t evaluated = 0;            // examples scored (fewer than given when out of time)
 };
 
 EvalResult evaluate(const Seq2Seq& model, const std::vector<Example>& examples,

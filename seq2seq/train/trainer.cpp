@@ -70,7 +70,12 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
                   const Vocab& tgt_vocab, const TrainConfig& cfg) {
   S2S_CHECK(!data.train.empty(), "train: the training set is empty");
   S2S_CHECK(cfg.batch_size > 0, "train: batch_size must be > 0, got {}", cfg.batch_size);
-  S2S_CHECK(cfg.lr > 0, "train: learning rate must be > 0, got {}", cfg.lr);
+  S2S_CHECK(cfg.lr > 0 && std::isfinite(cfg.lr),
+            "train: learning rate must be > 0 and finite, got {}", cfg.lr);
+  const double max_loss =
+      cfg.max_loss > 0
+          ? cfg.max_loss
+          : 100 + 10 * std::log(static_cast<double>(std::max<int64_t>(tgt_vocab.size(), 2)));
   AnomalyGuard anomaly(cfg.anomaly);
   Rng rng(cfg.seed);
   BatcherOptions bo;
@@ -99,10 +104,11 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
       adam.zero_grad();
       ForwardOutput f = model.forward(b, cfg.teacher_forcing, &rng);
       const double loss = f.loss.item();
-      S2S_CHECK(std::isfinite(loss),
-                "train: the loss became {} at epoch {}, step {}; stopping (the best checkpoint "
-                "was not overwritten). Try a lower learning rate or gradient clipping.",
-                loss, epoch, steps + 1);
+      S2S_CHECK(std::isfinite(loss) && loss <= max_loss,
+                "train: training diverged: the loss became {:.4g} at epoch {}, step {} (the "
+                "bound is {:.4g}); stopping (the best checkpoint was not overwritten). Try a lower "
+                "learning rate (now {}) or gradient clipping.",
+                loss, epoch, steps + 1, max_loss, cfg.lr);
       f.loss.backward();
       norm_sum += cfg.clip > 0 ? clip_grad_norm(adam.params(), cfg.clip)
                                : clip_grad_norm(adam.params(), INFINITY);
@@ -111,7 +117,10 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
       res.step_losses.push_back(loss);
       ++n, ++steps;
       progress.update(epoch, n, static_cast<int64_t>(batches.size()), loss_sum / n, elapsed());
-      if ((cfg.max_seconds > 0 && elapsed() > cfg.max_seconds) ||
+      // The time budget covers validation too: stop early enough for about one more
+      // batch's worth of work (the mean training step so far) before it runs out.
+      const double reserve = elapsed() / static_cast<double>(steps);
+      if ((cfg.max_seconds > 0 && elapsed() + reserve > cfg.max_seconds) ||
           (cfg.max_steps > 0 && steps >= cfg.max_steps)) {
         out_of_budget = true;
         break;
@@ -123,26 +132,37 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
     log.grad_norm = norm_sum / std::max<int64_t>(n, 1);
     log.steps = steps;
     model.eval();
+    bool partial = false;  // validation cut short by the time budget: a subset's loss
     if (!valid.empty()) {
-      EvalResult v = evaluate(model, valid, src_vocab, tgt_vocab);
+      EvalOptions eo;  // validation counts against the time budget too
+      if (cfg.max_seconds > 0) eo.max_seconds = std::max(cfg.max_seconds - elapsed(), 1e-9);
+      EvalResult v = evaluate(model, valid, src_vocab, tgt_vocab, eo);
+      S2S_CHECK(std::isfinite(v.loss),
+                "train: training diverged: the validation loss became {} at epoch {}; stopping. "
+                "The best checkpoint was not overwritten. Try a lower learning rate (now {}).",
+                v.loss, epoch, cfg.lr);
       log.valid_loss = v.loss;
       log.valid_exact = v.exact;
+      partial = v.evaluated < static_cast<int64_t>(valid.size());
     } else {
       log.valid_loss = log.train_loss;
     }
     log.seconds = elapsed();
     res.epochs.push_back(log);
     progress.epoch_done(log);
-    if (log.valid_loss < best_loss) {
+    // A loss over part of the validation set is not comparable with the others: it
+    // only counts when there is no best epoch yet.
+    if (log.valid_loss < best_loss && (!partial || res.best_epoch == 0)) {
       best_loss = log.valid_loss;
       res.best_epoch = epoch;
       best = snapshot(model);
       since_best = 0;
-      if (!cfg.checkpoint.empty()) {  // atomic write: a crash mid-save keeps the old file
+      if (!cfg.checkpoint.empty() || cfg.on_best) {  // atomic writes: a crash keeps the old
         Metadata meta = config_to_metadata(model.config());
         meta["epoch"] = std::to_string(epoch);
         meta["valid_loss"] = fmt::format("{}", best_loss);
-        save_module(cfg.checkpoint, model, meta);
+        if (!cfg.checkpoint.empty()) save_module(cfg.checkpoint, model, meta);
+        if (cfg.on_best) cfg.on_best(meta);
       }
     } else if (++since_best >= cfg.patience) {
       res.stop_reason = "early stopping";

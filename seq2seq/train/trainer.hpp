@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "nn/safetensors.hpp"
 #include "seq2seq/data/example.hpp"
 #include "seq2seq/data/vocab.hpp"
 #include "seq2seq/model/seq2seq.hpp"
@@ -18,7 +19,7 @@ struct TrainConfig {
   real clip = 1;                 // max global gradient norm (0: no clipping)
   real teacher_forcing = 1;      // probability of feeding the gold previous token
   int patience = 3;              // stop after this many epochs without a better valid loss
-  double max_seconds = 0;        // stop after this much training time (0: no limit)
+  double max_seconds = 0;        // time budget of training and validation together (0: none)
   int64_t max_steps = 0;         // stop after this many updates (0: no limit)
   uint64_t seed = 1;             // batch order, teacher forcing, dropout
   std::string checkpoint;        // best model's safetensors path, with the ModelConfig in its
@@ -26,6 +27,13 @@ struct TrainConfig {
   bool progress = true;          // progress bar (plain lines when not a terminal)
   bool anomaly = false;          // check every op for NaN/Inf (slow; for debugging)
   int64_t valid_examples = 500;  // validation subset size for speed (0 = all)
+  // Divergence: a batch loss above this stops training with an s2s::Error (as a
+  // NaN or Inf loss does). 0: 100 + 10·ln(target vocabulary), far above the
+  // ln(V) of a uniform guess that training starts from.
+  double max_loss = 0;
+  // Called with the metadata (config, epoch, valid_loss) at every new best epoch,
+  // after `checkpoint` is written if that is set: e.g. to save a whole model folder.
+  std::function<void(const Metadata&)> on_best;
 };
 
 struct EpochLog {
@@ -47,8 +55,8 @@ struct TrainResult {
 
 // Trains `model` on data.train, validates on data.valid, and leaves the best
 // epoch's parameters in the model (and in cfg.checkpoint if set). A non-finite
-// loss stops training with an s2s::Error; the best checkpoint is never
-// overwritten by a diverged model.
+// loss, or one above cfg.max_loss, stops training with an s2s::Error; the best
+// checkpoint is never overwritten by a diverged model.
 TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
                   const Vocab& tgt_vocab, const TrainConfig& cfg);
 

@@ -2,12 +2,18 @@
 // flag parsing lives inside main() and cannot be called from here, so we fuzz
 // what `s2s translate/eval --model DIR` parses from a (possibly hostile) file:
 // config_from_metadata (and the registries' name lookups through it), then the model
-// constructor and one forward pass when the sizes are small.
+// constructor and one forward pass when the sizes are small. Large sizes (up to
+// 2^63) go through the size estimate load_model checks before allocating
+// (check_budget): it must answer with an s2s::Error or an estimate, never
+// overflow or allocate; models whose estimate is moderate are built too.
 //
 // Input format: lines "key=value" (seeded with config_to_metadata of real models).
+#include <cmath>
+
 #include "core/error.hpp"
 #include "fuzz_util.hpp"
 #include "seq2seq/model/checkpoint.hpp"
+#include "seq2seq/model/model_budget.hpp"
 
 using namespace s2s;
 
@@ -42,6 +48,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The same config must survive a save/parse round trip.
   const ModelConfig again = config_from_metadata(config_to_metadata(c));
   S2S_FUZZ_ASSERT(config_to_metadata(again) == config_to_metadata(c));
+  // Any sizes: the estimate is finite and positive, and the check either passes
+  // or says why not.
+  const ModelBudget est = estimate_budget(c, 8, 8, 2);
+  S2S_FUZZ_ASSERT(std::isfinite(est.parameters) && est.parameters >= 0);
+  S2S_FUZZ_ASSERT(std::isfinite(est.train_bytes) && std::isfinite(est.decode_bytes));
+  bool fits = true;
+  try {
+    check_budget(c, false, "fuzz", 1, 8, 2);
+  } catch (const Error&) {
+    fits = false;
+  }
+  // Moderate models that pass are built (not run): construction must not crash.
+  if (fits && est.parameters <= 2e5 && c.attn.max_src_len <= 4096 && c.attn.window <= 4096 &&
+      !small(c.hidden, 6)) {
+    try {
+      Seq2Seq model(c);
+      S2S_FUZZ_ASSERT(model.num_parameters() > 0);
+    } catch (const Error&) {
+    }
+    return 0;
+  }
   // Build and run only models small enough for a fuzzing loop (negative and zero
   // sizes included: they must be rejected with an s2s::Error, not crash).
   if (!(small(c.src_vocab, 12) && small(c.tgt_vocab, 12) && small(c.embed, 6) &&

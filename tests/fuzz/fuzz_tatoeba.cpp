@@ -21,6 +21,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const auto& w : e.src) S2S_FUZZ_ASSERT(!w.empty());
     for (const auto& w : e.tgt) S2S_FUZZ_ASSERT(!w.empty());
   }
+  // Every line is counted once; warnings stop at 10 plus one summary line.
+  const TatoebaCounts& c = d.counts;
+  S2S_FUZZ_ASSERT(c.lines == c.blank + c.no_tab + c.empty_side + c.too_long + c.no_prefix + c.kept);
+  S2S_FUZZ_ASSERT(c.kept == static_cast<int64_t>(d.pairs.size()));
+  S2S_FUZZ_ASSERT(d.warnings.size() <= TatoebaData::kMaxWarnings + 1);
+  try {  // the CLI's loader: enough distinct pairs, or a clear refusal
+    Splits cli = load_tsv_splits(path, opt, 1);
+    S2S_FUZZ_ASSERT(cli.train.size() + cli.valid.size() + cli.test.size() >=
+                    static_cast<size_t>(kMinTsvPairs));
+    S2S_FUZZ_ASSERT(!cli.valid.empty() && !cli.test.empty());
+  } catch (const Error&) {
+  }
   const size_t n = d.pairs.size();
   Splits s = split_pairs(std::move(d.pairs), 0.2, 0.2, 1);
   S2S_FUZZ_ASSERT(s.train.size() + s.valid.size() + s.test.size() <= n);

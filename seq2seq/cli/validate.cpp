@@ -1,0 +1,335 @@
+#include "seq2seq/cli/validate.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+#include <limits>
+#include <new>
+#include <thread>
+
+#include "core/error.hpp"
+#include "seq2seq/cli_choices.hpp"
+#include "seq2seq/data/task.hpp"
+#include "seq2seq/data/tatoeba.hpp"
+#include "seq2seq/data/tokenizer.hpp"
+#include "seq2seq/decoding/beam_search.hpp"
+#include "seq2seq/plot/attention_heatmap.hpp"
+
+namespace s2s::cli {
+
+namespace {
+
+std::string shown(const std::string& s) {
+  if (s.empty()) return "nothing";
+  return s.size() <= 40 ? s : s.substr(0, 37) + "...";
+}
+
+// The marker that parse() turns into "--flag must ..." (CLI11 writes "--flag: must ...").
+constexpr const char* kMust = "must be ";
+
+}  // namespace
+
+CLI::Validator positive_int(int64_t max_value) {
+  return CLI::Validator(
+      [max_value](std::string& s) -> std::string {
+        bool digits = !s.empty() && s.size() <= 30;
+        for (char c : s) digits = digits && c >= '0' && c <= '9';
+        if (!digits) return fmt::format("{}a positive integer, got {}", kMust, shown(s));
+        const std::string trimmed = s.substr(std::min(s.find_first_not_of('0'), s.size()));
+        if (trimmed.empty()) return fmt::format("{}a positive integer, got {}", kMust, s);
+        if (trimmed.size() > 19 || std::stoll(trimmed) > max_value)
+          return fmt::format("{}a positive integer no larger than {}, got {}", kMust, max_value,
+                             shown(s));
+        return {};
+      },
+      "POSITIVE", "positive integer");
+}
+
+CLI::Validator positive_real() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        char* end = nullptr;
+        const double x = s.empty() ? NAN : std::strtod(s.c_str(), &end);
+        if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(x) || x <= 0 ||
+            x > std::numeric_limits<float>::max())
+          return fmt::format("{}a positive number, got {}", kMust, shown(s));
+        return {};
+      },
+      "POSITIVE", "positive number");
+}
+
+int parse(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+    return -1;
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string msg = e.what();
+    const std::string from = std::string(": ") + kMust;
+    if (auto at = msg.find(from); at != std::string::npos)
+      msg.replace(at, from.size(), std::string(" ") + kMust);
+    fmt::print(stderr, "error: {}\nRun with --help for more information.\n", msg);
+    return 2;
+  }
+}
+
+void check_train_flags(const CLI::App& cmd, const std::string& attention) {
+  if (attention == "none")
+    for (const char* flag : {"--variant", "--placement"})
+      S2S_CHECK(cmd.count(flag) == 0,
+                "{} needs an attention model, but --attention none is the bottleneck model: "
+                "drop {} or pick a score function",
+                flag, flag);
+}
+
+void add_data_flags(CLI::App* app, DataArgs& d) {
+  app->add_option("--task", d.task, task_choices().help)->capture_default_str();
+  app->add_option("--tsv", d.tsv,
+                  "tab-separated pairs source<TAB>target (Tatoeba format) instead of --task; at "
+                  "least " +
+                      std::to_string(kMinTsvPairs) + " distinct pairs")
+      ->check(CLI::ExistingFile);
+  app->add_option("--n-train", d.n_train, "training sentences (generated tasks)")
+      ->capture_default_str()
+      ->check(positive_int(10'000'000));
+  app->add_option("--n-test", d.n_test, "test sentences (generated tasks)")
+      ->capture_default_str()
+      ->check(positive_int(10'000'000));
+  app->add_option("--min-len", d.min_len, "shortest source (tokens)")
+      ->capture_default_str()
+      ->check(positive_int(1000));
+  app->add_option("--max-len", d.max_len, "longest source (tokens)")
+      ->capture_default_str()
+      ->check(positive_int(1000));
+  app->add_option("--data-seed", d.seed, "seed of the generated data")->capture_default_str();
+}
+
+void check_data_flags(const CLI::App& cmd, const DataArgs& d) {
+  if (!d.tsv.empty()) {
+    for (const char* flag : {"--task", "--n-train", "--n-test", "--min-len"})
+      S2S_CHECK(cmd.count(flag) == 0, "{} is for generated tasks; it cannot be used with --tsv",
+                flag);
+  }
+  S2S_CHECK(d.min_len <= d.max_len, "--min-len {} is more than --max-len {}", d.min_len, d.max_len);
+}
+
+Splits load_data(const DataArgs& d) {
+  if (!d.tsv.empty()) {
+    TatoebaOptions o;
+    o.max_len = d.max_len;
+    std::vector<std::string> warnings;
+    Splits s = [&] {
+      try {
+        return load_tsv_splits(d.tsv, o, d.seed, &warnings);
+      } catch (const Error&) {
+        for (const auto& w : warnings) fmt::print(stderr, "warning: {}\n", w);
+        throw;
+      }
+    }();
+    for (const auto& w : warnings) fmt::print(stderr, "warning: {}\n", w);
+    return s;
+  }
+  TaskConfig tc;
+  tc.seed = d.seed;
+  tc.n_train = d.n_train;
+  tc.n_valid = d.n_valid;
+  tc.n_test = d.n_test;
+  tc.min_len = d.min_len;
+  tc.max_len = d.max_len;
+  return make_task(d.task, tc);
+}
+
+int64_t count_unknown(const Vocab& v, const std::vector<std::string>& tokens) {
+  int64_t n = 0;
+  for (const auto& t : tokens) n += !v.contains(t);
+  return n;
+}
+
+double warn_coverage(int64_t tokens, int64_t unknown, const std::string& what) {
+  if (tokens <= 0) return 1;
+  const double covered = 1 - static_cast<double>(unknown) / static_cast<double>(tokens);
+  if (covered < 0.5)
+    fmt::print(stderr,
+               "warning: the model's {} vocabulary covers only {:.0f}% of the input's tokens ({} "
+               "of {} unknown): is this the data the model was trained on?\n",
+               what, 100 * covered, unknown, tokens);
+  return covered;
+}
+
+void warn_coverage(const LoadedModel& lm, const std::vector<Example>& test) {
+  int64_t src_tokens = 0, src_unknown = 0, tgt_tokens = 0, tgt_unknown = 0;
+  for (const Example& e : test) {
+    src_tokens += static_cast<int64_t>(e.src.size());
+    src_unknown += count_unknown(lm.src_vocab, e.src);
+    tgt_tokens += static_cast<int64_t>(e.tgt.size());
+    tgt_unknown += count_unknown(lm.tgt_vocab, e.tgt);
+  }
+  warn_coverage(src_tokens, src_unknown, "source");
+  warn_coverage(tgt_tokens, tgt_unknown, "target");
+}
+
+int cap_beam(int beam, const Vocab& tgt_vocab) {
+  const int cap = static_cast<int>(std::min<int64_t>(kMaxBeam, tgt_vocab.size()));
+  if (beam <= cap) return beam;
+  fmt::print(stderr,
+             "note: --beam {} capped at {} (the beam is at most the target vocabulary's {} "
+             "words, and at most {})\n",
+             beam, cap, tgt_vocab.size(), kMaxBeam);
+  return cap;
+}
+
+namespace {
+
+struct Translator {
+  LoadedModel& lm;
+  int beam;
+  bool heatmap;
+  int64_t tokens = 0, unknown = 0, failed = 0;
+
+  // One line in, exactly one line out (plus the heatmap when asked).
+  void line(std::string text, int64_t number) {
+    if (!text.empty() && text.back() == '\r') text.pop_back();  // CRLF input
+    try {
+      Example e;
+      e.src = tokenize(text);
+      if (e.src.empty()) {
+        fmt::print("\n");
+        return;
+      }
+      const int64_t S = static_cast<int64_t>(e.src.size());
+      S2S_CHECK(S <= kMaxTranslateTokens, "{} tokens, more than the limit of {}", S,
+                kMaxTranslateTokens);
+      const ModelConfig& c = lm.model->config();
+      S2S_CHECK(!(c.attention && c.attn.score == "location" && S > c.attn.max_src_len),
+                "{} tokens, more than this model's limit of {} (its location score knows "
+                "positions up to max_src_len only)",
+                S, c.attn.max_src_len);
+      tokens += S;
+      unknown += count_unknown(lm.src_vocab, e.src);
+      e.tgt = {"<unk>"};
+      Batch b = make_batch({&e}, lm.src_vocab, lm.tgt_vocab);
+      Hypothesis h = beam_search(*lm.model, b, {beam, max_output_tokens(S), 0.6}).front();
+      std::vector<std::string> words = lm.tgt_vocab.decode(h.tokens);
+      std::string out = detokenize(words) + "\n";  // all of it first: one line or none
+      if (heatmap && !h.weights.empty()) {
+        words.push_back("<eos>");
+        out += attention_terminal(h.weights, e.src, words);
+      }
+      fmt::print("{}", out);
+    } catch (const std::exception& ex) {
+      ++failed;
+      fmt::print("\n");
+      std::fflush(stdout);
+      fmt::print(stderr, "error: line {}: cannot translate: {}\n", number, ex.what());
+    }
+  }
+
+  int finish(int64_t lines) {
+    warn_coverage(tokens, unknown, "source");
+    if (failed == 0) return 0;
+    fmt::print(stderr, "error: {} of {} lines could not be translated\n", failed, lines);
+    return 1;
+  }
+};
+
+}  // namespace
+
+int translate_lines(LoadedModel& lm, std::istream& in, int beam, bool heatmap) {
+  Translator t{lm, beam, heatmap};
+  std::string text;
+  int64_t n = 0;
+  // Lines end in \n, \r\n or a lone \r (old Mac files).
+  char c;
+  bool pending = false;
+  while (in.get(c)) {
+    if (c == '\n' || c == '\r') {
+      if (c == '\r' && in.peek() == '\n') in.get(c);
+      t.line(n == 0 && text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? text.substr(3) : text, n + 1);
+      ++n;
+      text.clear();
+      pending = false;
+      std::fflush(stdout);
+      continue;
+    }
+    text.push_back(c);
+    pending = true;
+  }
+  if (pending) {
+    t.line(n == 0 && text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? text.substr(3) : text, n + 1);
+    ++n;
+  }
+  return t.finish(n);
+}
+
+int translate_sentence(LoadedModel& lm, const std::string& sentence, int beam, bool heatmap) {
+  Translator t{lm, beam, heatmap};
+  t.line(sentence, 1);
+  return t.finish(1);
+}
+
+namespace {
+[[noreturn]] void on_terminate() {
+  const char* what = "unknown exception";
+  std::string msg;
+  if (std::exception_ptr e = std::current_exception()) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::bad_alloc&) {
+      msg = "out of memory";
+    } catch (const std::exception& ex) {
+      msg = ex.what();
+    } catch (...) {
+      msg = what;
+    }
+  } else {
+    msg = "terminate called without an active exception";
+  }
+  fmt::print(stderr, "error: internal error: {}\n", msg);
+  std::fflush(stderr);
+  std::_Exit(1);
+}
+
+// Testing hook: S2S_TEST_THROW=bad_alloc|ios|thread|int throws that from inside
+// the guarded body, so the tests can watch the last-resort handler at work.
+void test_throw() {
+  const char* what = std::getenv("S2S_TEST_THROW");
+  if (!what) return;
+  const std::string w = what;
+  if (w == "bad_alloc") throw std::bad_alloc();
+  if (w == "ios") throw std::ios_base::failure("basic_filebuf::underflow error reading the file");
+  if (w == "thread")
+    std::thread([] { throw std::runtime_error("boom in a worker thread"); }).join();
+  if (w == "int") throw 42;
+}
+
+}  // namespace
+
+int run_guarded(const std::function<int()>& body) {
+  std::set_terminate(on_terminate);
+  try {
+    test_throw();
+    return body();
+  } catch (const Error& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr,
+               "error: out of memory (the model or the data is too large for this machine; try "
+               "a smaller --hidden, --embed, --batch or --beam)\n");
+  } catch (const std::ios_base::failure& e) {
+    fmt::print(stderr, "error: input/output failure: {}\n", e.what());
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+  } catch (...) {
+    fmt::print(stderr, "error: an unknown exception stopped s2s\n");
+  }
+  return 1;
+}
+
+}  // namespace s2s::cli

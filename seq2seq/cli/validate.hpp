@@ -1,0 +1,70 @@
+#pragma once
+// The s2s CLI's guards, kept out of main.cpp: number flags with plain-words
+// errors, flag conflicts, data loading with counts, translate's line-by-line
+// loop, vocabulary coverage, and the last-resort handler for main.
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "seq2seq/data/example.hpp"
+#include "seq2seq/model/checkpoint.hpp"
+
+namespace s2s::cli {
+
+// Validators that run on the flag's text before CLI11 converts it, so that the
+// message reads "--hidden must be a positive integer, got 0" (see parse_error).
+CLI::Validator positive_int(int64_t max_value);  // 1..max_value, digits only
+CLI::Validator positive_real();                  // finite and > 0
+
+// Parses argv; on a parse error prints "error: ..." (or the help) and returns
+// the exit code to use (0 for --help, 2 for a usage error); -1 when parsing
+// succeeded.
+int parse(CLI::App& app, int argc, char** argv);
+
+// Throws s2s::Error for contradictory training flags.
+void check_train_flags(const CLI::App& train_cmd, const std::string& attention);
+
+// Where evaluation or training data comes from.
+struct DataArgs {
+  std::string task = "toy_en_es", tsv;
+  int n_train = 8000, n_valid = 300, n_test = 500, min_len = 3, max_len = 20;
+  uint64_t seed = 7;
+};
+void add_data_flags(CLI::App* app, DataArgs& d);
+// Throws s2s::Error for contradictory data flags (--tsv with --task, ...).
+void check_data_flags(const CLI::App& cmd, const DataArgs& d);
+// A generated task or a TSV (refused with counts when it has too few pairs);
+// prints the TSV's warnings (the first 10, then a count) on stderr.
+Splits load_data(const DataArgs& d);
+
+// Share of tokens the vocabulary knows; prints a warning on stderr when it is
+// below a half ("the model's source vocabulary covers 12% of ...").
+double warn_coverage(int64_t tokens, int64_t unknown, const std::string& what);
+// Both sides of a test set against the model's vocabularies.
+void warn_coverage(const LoadedModel& lm, const std::vector<Example>& test);
+int64_t count_unknown(const Vocab& v, const std::vector<std::string>& tokens);
+
+// translate: the decode-length cap and the input-length limit.
+inline constexpr int64_t kMaxTranslateTokens = 250;
+inline int64_t max_output_tokens(int64_t source_tokens) { return 2 * source_tokens + 10; }
+
+// Translates each line of `in` (or the one sentence): exactly one output line
+// per input line, an empty line for an empty one; a line that cannot be
+// translated gets an empty output line and "error: line N: ..." on stderr.
+// Returns the exit code: 0, or 1 if any line failed.
+int translate_lines(LoadedModel& lm, std::istream& in, int beam, bool heatmap);
+int translate_sentence(LoadedModel& lm, const std::string& sentence, int beam, bool heatmap);
+
+// The beam actually used: at most the target vocabulary's size (and kMaxBeam),
+// with a note on stderr when the requested one is larger.
+inline constexpr int kMaxBeam = 256;
+int cap_beam(int beam, const Vocab& tgt_vocab);
+
+// Runs body; any exception that escapes it (s2s::Error, bad_alloc, ios_base::failure,
+// ...) becomes "error: ..." on stderr and exit code 1. Also installs a terminate
+// handler that does the same for exceptions escaping threads.
+int run_guarded(const std::function<int()>& body);
+
+}  // namespace s2s::cli

@@ -1,0 +1,123 @@
+#include "seq2seq/model/model_budget.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+
+#include "core/error.hpp"
+
+namespace s2s {
+
+namespace {
+
+// Gate blocks per cell: weight_ih is (gates·H, E).
+double gates(CellKind cell) {
+  switch (cell) {
+    case CellKind::rnn: return 1;
+    case CellKind::gru: return 3;
+    case CellKind::lstm: return 4;
+  }
+  return 4;  // (unreachable) the largest
+}
+
+double d(int64_t x) { return static_cast<double>(std::max<int64_t>(x, 0)); }
+
+}  // namespace
+
+ModelBudget estimate_budget(const ModelConfig& c, int64_t batch, int64_t max_len, int64_t beam) {
+  const double g = gates(c.cell), H = d(c.hidden), E = d(c.embed), L = std::max(d(c.layers), 1.0);
+  const double dirs = c.bidirectional ? 2 : 1, He = H * dirs;
+  const double Vs = d(c.src_vocab), Vt = d(c.tgt_vocab);
+  const double A = c.attn.attention_size > 0 ? d(c.attn.attention_size) : H;
+  const double S = d(c.attn.max_src_len), W = d(c.attn.window);
+  // Encoder: embedding, the first layer, the others, the bridge.
+  double p = Vs * E + dirs * g * H * (E + H + 2) + (L - 1) * dirs * g * H * (He + H + 2) +
+             (c.bidirectional ? 2 * (He * H + H) : 0);
+  if (c.attention) {
+    // Embedding, cell (its input may hold a context and h~), combine, output layer,
+    // and two attention modules (input and output side) with every score's extras.
+    const double M = std::max({A, H, He});
+    p += Vt * E + g * H * (E + He + 2 * H + 2) + H * (2 * He + 2 * H + 1) + (H + 1) * Vt +
+         2 * (2 * (A + H + He + 1) * M + S * (H + 1) + (2 * W + 1) * (H + 1));
+  } else {
+    p += Vt * E + g * H * (E + 2 * H + 2) + (H + 1) * Vt;
+  }
+  const double r = sizeof(real), T = d(std::max<int64_t>(max_len, 1));
+  ModelBudget b;
+  b.parameters = p;
+  // Per example and step: logits (value, gradient, softmax), gates and states per
+  // layer, attention weights and scores over the source.
+  const double per_step = 3 * Vt + 8 * g * H * (L + 1) + 4 * S * (A + 1) + 4 * (E + He);
+  b.train_bytes = 4 * p * r + 2 * d(batch) * T * per_step * r;
+  b.decode_bytes = p * r + d(beam) * T * (per_step + S * He) * r + d(beam) * Vt * 16;
+  return b;
+}
+
+double memory_limit_bytes() {
+  static const double limit = [] {
+    double bytes = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) *
+                   static_cast<double>(::sysconf(_SC_PAGE_SIZE));
+    std::ifstream cg("/sys/fs/cgroup/memory.max");  // cgroup v2 limit, "max" when none
+    double lim = 0;
+    if (cg >> lim && lim > 0) bytes = std::min(bytes, lim);
+    return 0.8 * (bytes > 0 ? bytes : 4e9);
+  }();
+  return limit;
+}
+
+std::string human_bytes(double bytes) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB", "PB", "EB"};
+  int u = 0;
+  while (bytes >= 1000 && u < 6) bytes /= 1000, ++u;
+  if (bytes >= 1000) return fmt::format("{:.1e} EB", bytes);
+  return fmt::format("{:.{}f} {}", bytes, u == 0 ? 0 : 1, units[u]);
+}
+
+void check_budget(const ModelConfig& c, bool training, const std::string& source, int64_t batch,
+                  int64_t max_len, int64_t beam) {
+  struct Setting {
+    const char* name;
+    int64_t ModelConfig::*field;
+  };
+  const Setting settings[] = {{"hidden", &ModelConfig::hidden},
+                              {"embed", &ModelConfig::embed},
+                              {"layers", &ModelConfig::layers},
+                              {"src_vocab", &ModelConfig::src_vocab},
+                              {"tgt_vocab", &ModelConfig::tgt_vocab}};
+  constexpr int64_t kMaxSize = int64_t{1} << 30;
+  for (const Setting& s : settings)
+    S2S_CHECK(c.*s.field >= 1 && c.*s.field <= kMaxSize, "{}: {} must be between 1 and {}, got {}",
+              source, s.name, kMaxSize, c.*s.field);
+  S2S_CHECK(c.attn.max_src_len >= 1 && c.attn.max_src_len <= kMaxSize &&
+                c.attn.attention_size >= 0 && c.attn.attention_size <= kMaxSize &&
+                c.attn.window >= 0 && c.attn.window <= kMaxSize,
+            "{}: attention sizes out of range (max_src_len {}, attention_size {}, window {})",
+            source, c.attn.max_src_len, c.attn.attention_size, c.attn.window);
+  auto need = [&](const ModelConfig& m) {
+    const ModelBudget b = estimate_budget(m, batch, max_len, beam);
+    return training ? b.train_bytes : b.decode_bytes;
+  };
+  const double bytes = need(c), limit = memory_limit_bytes();
+  if (bytes <= limit) return;
+  // The setting whose halving saves the most is the one to name.
+  const char* culprit = "hidden";
+  double best = bytes;
+  for (const Setting& s : settings) {
+    ModelConfig m = c;
+    m.*s.field = std::max<int64_t>(1, m.*s.field / 2);
+    if (need(m) < best) best = need(m), culprit = s.name;
+  }
+  int64_t value = 0;
+  for (const Setting& s : settings)
+    if (std::string(s.name) == culprit) value = c.*s.field;
+  throw Error(fmt::format(
+      "{}: {} {} is too large: the model would have about {:.2g} parameters (hidden {}, embed {}, "
+      "layers {}, vocabularies {}/{}) and {} needs about {}, more than the {} this machine allows",
+      source, culprit, value, estimate_budget(c).parameters, c.hidden, c.embed, c.layers,
+      c.src_vocab, c.tgt_vocab, training ? "training" : "decoding", human_bytes(bytes),
+      human_bytes(limit)));
+}
+
+}  // namespace s2s
