@@ -199,14 +199,18 @@ Tensor sqrt(const Tensor& a) {
   return map(a, [](real x) { return std::sqrt(x); });
 }
 
-Tensor softmax(const Tensor& a, int axis) {
-  int ax = normalize_axis(axis, a.rank(), "softmax");
+namespace {
+// softmax (log = false): y_k = e^{x_k - m} / Σ_j e^{x_j - m}
+// log_softmax (log = true): y_k = x_k - (m + log Σ_j e^{x_j - m})
+// along `axis`, with m = max_j x_j for stability (the result does not depend on m).
+Tensor softmax_along(const Tensor& a, int axis, bool log, const char* who) {
+  int ax = normalize_axis(axis, a.rank(), who);
   auto [outer, n, inner] = axis_view(a.shape(), ax);
   Tensor out = Tensor::uninitialized(a.shape());
   const real* x = a.data();
   real* y = out.data();
   if (inner == 1 && fast_engine()) {  // the seam: vectorised rows, on threads
-    fast_softmax_rows(x, y, outer, n, /*log=*/false);
+    fast_softmax_rows(x, y, outer, n, log);
     return out;
   }
   for (int64_t o = 0; o < outer; ++o)
@@ -215,37 +219,23 @@ Tensor softmax(const Tensor& a, int axis) {
       auto at = [&, n = n, inner = inner](int64_t k) { return (o * n + k) * inner + i; };
       real m = -std::numeric_limits<real>::infinity();
       for (int64_t k = 0; k < n; ++k) m = std::max(m, x[at(k)]);
-      if (m == -std::numeric_limits<real>::infinity()) m = 0;  // a fully masked row stays 0
+      if (!log && m == -std::numeric_limits<real>::infinity()) m = 0;  // fully masked: stays 0
       real s = 0;
-      for (int64_t k = 0; k < n; ++k) s += (y[at(k)] = std::exp(x[at(k)] - m));
-      if (s > 0)
-        for (int64_t k = 0; k < n; ++k) y[at(k)] /= s;
+      for (int64_t k = 0; k < n; ++k) s += std::exp(x[at(k)] - m);
+      if (log) {
+        const real lse = m + std::log(s);  // log-sum-exp
+        for (int64_t k = 0; k < n; ++k) y[at(k)] = x[at(k)] - lse;
+      } else {
+        for (int64_t k = 0; k < n; ++k) y[at(k)] = s > 0 ? std::exp(x[at(k)] - m) / s : real(0);
+      }
     }
   return out;
 }
+}  // namespace
 
+Tensor softmax(const Tensor& a, int axis) { return softmax_along(a, axis, false, "softmax"); }
 Tensor log_softmax(const Tensor& a, int axis) {
-  int ax = normalize_axis(axis, a.rank(), "log_softmax");
-  auto [outer, n, inner] = axis_view(a.shape(), ax);
-  Tensor out = Tensor::uninitialized(a.shape());
-  const real* x = a.data();
-  real* y = out.data();
-  if (inner == 1 && fast_engine()) {  // the seam: vectorised rows, on threads
-    fast_softmax_rows(x, y, outer, n, /*log=*/true);
-    return out;
-  }
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t i = 0; i < inner; ++i) {
-      // (init-captures: clang < 16 cannot capture structured bindings directly)
-      auto at = [&, n = n, inner = inner](int64_t k) { return (o * n + k) * inner + i; };
-      real m = -std::numeric_limits<real>::infinity();
-      for (int64_t k = 0; k < n; ++k) m = std::max(m, x[at(k)]);
-      real s = 0;
-      for (int64_t k = 0; k < n; ++k) s += std::exp(x[at(k)] - m);
-      real lse = m + std::log(s);  // log-sum-exp, shifted by the max for stability
-      for (int64_t k = 0; k < n; ++k) y[at(k)] = x[at(k)] - lse;
-    }
-  return out;
+  return softmax_along(a, axis, true, "log_softmax");
 }
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
