@@ -1,4 +1,4 @@
-// gemm: the blocked kernel against a plain triple loop in double, for every
+// gemm: the blocked kernel against plain_gemm and a triple loop in double, for every
 // transpose combination, edge sizes, padded strides and thread counts; and the
 // thread pool it runs on.
 #include "core/fast/gemm.hpp"
@@ -295,4 +295,22 @@ TEST_CASE("gemm: every path gives bit-identical results for 1, 2 and 3 threads")
       CHECK(p.run(&two) == one);
       CHECK(p.run(&three) == one);
     }
+}
+
+TEST_CASE("gemm: equals plain_gemm, the triple loop it stands for (all transposes, accumulate)") {
+  std::mt19937 gen(77);
+  std::uniform_int_distribution<int64_t> size(0, 40);
+  for (int trial = 0; trial < 200; ++trial) {
+    const bool ta = trial & 1, tb = trial & 2, acc = trial & 4;
+    Problem p(ta, tb, size(gen), size(gen), size(gen), trial % 3, acc, gen);
+    std::vector<real> plain = p.C0;
+    plain_gemm(ta, tb, p.M, p.N, p.K, p.A.data(), p.lda, p.B.data(), p.ldb, plain.data(), p.ldc,
+               acc);
+    CAPTURE(trial);
+    CHECK(p.count_errors(plain) == 0);  // the triple loop is right, padding untouched
+    const std::vector<real> fast = p.run(nullptr);
+    const double eps = std::numeric_limits<real>::epsilon();
+    for (size_t i = 0; i < plain.size(); ++i)  // and the kernel agrees with it to rounding
+      CHECK(std::abs(fast[i] - plain[i]) <= 4 * (p.K + 1) * eps * (1 + std::abs(plain[i])));
+  }
 }
