@@ -28,8 +28,10 @@ namespace {
 // Float: the fast engine's exp/tanh/sigmoid are within ~1e-6 of libm's and the
 // fused ops sum in another order, a few ulp per op through a 10-step unroll.
 // Double: only the summation order differs (the fast functions are float-only).
-const double kRtol = kDoublePrecision ? 1e-10 : 1e-3;
-const double kAtol = kDoublePrecision ? 1e-12 : 2e-5;
+// Measured 2026-11-30: every configuration also passes at a tenth of these
+// (float 1e-5/1e-7, double 1e-13/1e-15).
+const double kRtol = kDoublePrecision ? 1e-12 : 1e-4;
+const double kAtol = kDoublePrecision ? 1e-14 : 1e-6;
 
 struct Step {
   double loss = 0;
