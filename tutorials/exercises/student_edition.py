@@ -41,12 +41,13 @@ def stub(ex, indent):
     out = [f"{i}// BEGIN EXERCISE {ex['id']}"]
     out += [f"{i}// {t}" for t in textwrap.wrap(f"Exercise {ex['id']}: {ex['en']}", 96 - len(i))]
     out += [f"{i}// {t}" for t in textwrap.wrap(f"练习 {ex['id']}:{ex['zh']}", 50)]
-    out += [f"{i}// Test: {cmd}", f"{i}// Then: build/tutorials/{ex['tutorial']} --engine reference"]
+    out += [f"{i}// Test: {cmd}", f"{i}// Then: build/tutorials/{ex['tutorial']} --quick --engine reference"]
     for name in filter(None, ex["unused"].split(",")):
         out.append(f"{i}(void){name};  // used by the solution")
     out += [
         f"{i}throw s2s::Error(",
-        f'{i}    "exercise {ex["id"]} not done yet: implement {ex["function"]} in {ex["file"]}; "',
+        f'{i}    "exercise {ex["id"]} not done yet: "',
+        f'{i}    "implement {ex["function"]} in {ex["file"]}; "',
         f'{i}    "test it with: {cmd}");',
         f"{i}// END EXERCISE",
     ]
