@@ -111,6 +111,18 @@ def main():
             f.write("\n".join(result))
         shutil.copymode(src, dst)
 
+    # The README says which edition this is.
+    readme = os.path.join(out, "README.md")
+    if os.path.isfile(readme):
+        text = open(readme, encoding="utf-8").read()
+        note = ("> **Student edition.** The exercises are stubs: build with `cmake --preset release && "
+                "cmake --build build`, then run `tutorials/exercises/progress.sh` (see \"Exercises: "
+                "the course kit\" below). 学生版:练习处是桩代码,先编译,再运行 "
+                "`tutorials/exercises/progress.sh`。\n\n")
+        title, rest = text.split("\n", 1)
+        with open(readme, "w", encoding="utf-8") as f:
+            f.write(title + "\n\n" + note + rest.lstrip("\n"))
+
     missing = [ex["id"] for ex in registry if ex["id"] not in found]
     if missing:
         sys.exit(f"make_student_edition: no region for {', '.join(missing)}")
