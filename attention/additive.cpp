@@ -38,9 +38,11 @@ Var AdditiveScore::score(const Var& query, const Var& keys, const ScoreContext& 
 
 Var additive_energy(const Var& kp, const Var& qp, const Var& v) {
   if (fast_engine()) return additive_scores(kp, qp, v);  // the seam: one fused op
+  // BEGIN EXERCISE additive-score
   const int64_t B = kp.size(0), S = kp.size(1), A = kp.size(2);
   Var hidden = tanh(kp + reshape(qp, {B, 1, A}));              // (B,S,A)
   return reshape(matmul(hidden, reshape(v, {A, 1})), {B, S});  // (B,S)
+  // END EXERCISE
 }
 
 }  // namespace s2s

@@ -26,18 +26,22 @@ Var masked_softmax(const Var& scores, const Tensor& mask, const char* who) {
   for (size_t b = 0; b < len.size(); ++b)
     S2S_CHECK(len[b] > 0, "{}: batch row {} has no real token (mask all 0); nothing to attend to",
               who, b);
+  // BEGIN EXERCISE masked-softmax
   Tensor is_pad = map(mask, [](real m) { return m == 0 ? real(1) : real(0); });
   // -inf, not a large negative number: e^{-inf} is exactly 0, so padding weights are
   // exactly 0 (the softmax guards rows that are all -inf, which we excluded above).
   Var masked = masked_fill(scores, is_pad, -std::numeric_limits<real>::infinity());
   return softmax(masked, 1);
+  // END EXERCISE
 }
 
 Var weighted_sum(const Var& weights, const Var& values) {
   if (fast_engine()) return fused_weighted_sum(weights, values);  // the seam: one fused op
+  // BEGIN EXERCISE context-vector
   const int64_t B = values.size(0), S = values.size(1), Hv = values.size(2);
   // c_b = Σ_i a_bi v_bi: B one-row matrix products (1,S)@(S,Hv)
   return reshape(matmul(reshape(weights, {B, 1, S}), values), {B, Hv});  // (B,Hv)
+  // END EXERCISE
 }
 
 void check_attention_inputs(const char* who, const Var& query, const Var& keys, const Var& values,

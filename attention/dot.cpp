@@ -16,9 +16,11 @@ DotScore::DotScore(int64_t Hq, int64_t Hk, bool scaled_)
 
 Var DotScore::score(const Var& query, const Var& keys, const ScoreContext&) const {
   check_inputs(query, keys);
+  // BEGIN EXERCISE dot-score
   Var s = keys_dot(keys, query);  // (B,S)
   if (scaled) s = s * (real(1) / std::sqrt(static_cast<real>(key_size())));
   return s;
+  // END EXERCISE
 }
 
 }  // namespace s2s

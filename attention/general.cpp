@@ -1,5 +1,6 @@
 #include "attention/general.hpp"
 
+#include "core/error.hpp"
 #include "nn/init.hpp"
 
 namespace s2s {
@@ -10,8 +11,10 @@ GeneralScore::GeneralScore(int64_t Hq, int64_t Hk, Rng& rng) : ScoreFunction("ge
 
 Var GeneralScore::score(const Var& query, const Var& keys, const ScoreContext&) const {
   check_inputs(query, keys);
+  // BEGIN EXERCISE general-score
   Var u = matmul(query, W);  // (B,Hq)@(Hq,Hk) -> (B,Hk): u = qᵀ W
   return keys_dot(keys, u);  // (B,S): u · k_i
+  // END EXERCISE
 }
 
 }  // namespace s2s

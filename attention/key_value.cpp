@@ -31,8 +31,10 @@ std::pair<Var, Var> KeyValueAttention::keys_values(const Var& states) const {
             "KeyValueAttention: states must be (B,S,{}), got {}", state_size,
             shape_str(states.shape()));
   if (mode == KeyValueMode::split) {
+    // BEGIN EXERCISE key-value-split
     std::vector<Var> kv = split(states, {key_size, value_size}, 2);
     return {kv[0], kv[1]};
+    // END EXERCISE
   }
   return {linear(states, W_K, nullptr), linear(states, W_V, nullptr)};
 }

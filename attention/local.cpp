@@ -53,12 +53,14 @@ AttentionOutput LocalAttention::forward(const Var& query, const Var& keys, const
     for (int64_t b = 0; b < B; ++b) p[b] = static_cast<real>(std::min(ctx.step, len[b] - 1));
     out.position = Var(p);
   } else {
+    // BEGIN EXERCISE local-p-window
     out.position = predict_position(query, len);  // (B)
     // log Gaussian: -(s - p_t)² / (2σ²), σ = D/2, added to the scores (see header).
     const real sigma = static_cast<real>(half_width) / 2;
     Var s = Var(Tensor::arange(S).reshape({1, S}));
     Var diff = s - reshape(out.position, {B, 1});  // (B,S)
     scores = scores + square(diff) * (real(-1) / (2 * sigma * sigma));
+    // END EXERCISE
   }
   // The window is a constant mask: real tokens with |s - p_t| <= D.
   Tensor window = mask;

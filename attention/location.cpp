@@ -16,8 +16,10 @@ Var LocationScore::score(const Var& query, const Var& keys, const ScoreContext&)
   const int64_t S = keys.size(1);
   S2S_CHECK(S <= max_src_len, "location score: source length S={} > max_src_len={} (keys {})", S,
             max_src_len, shape_str(keys.shape()));
+  // BEGIN EXERCISE location-score
   Var all = linear(query, W_a, nullptr);  // (B,max_src_len)
   return slice(all, 1, 0, S);             // (B,S)
+  // END EXERCISE
 }
 
 }  // namespace s2s

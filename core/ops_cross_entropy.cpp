@@ -34,6 +34,7 @@ Var cross_entropy(const Var& logits, const Ids& targets, int64_t ignore_index) {
   return Var::make("cross_entropy", Tensor::scalar(static_cast<real>(loss)), {logits},
                    [logp = std::move(logp), targets = SavedIds(targets.begin(), targets.end()),
                     ignore_index, count, V](Node& self) {
+                     // BEGIN EXERCISE cross-entropy-backward
                      Tensor* dz = self.input_grad(0);
                      if (!dz || count == 0) return;  // all ignored: no gradient
                      Tensor d = exp(logp);           // softmax(z)  (N,V)
@@ -45,6 +46,7 @@ Var cross_entropy(const Var& logits, const Ids& targets, int64_t ignore_index) {
                          row[targets[n]] -= 1;  // softmax(z_n) - onehot(t_n)
                      }
                      *dz += d * (self.grad[0] / static_cast<real>(count));
+                     // END EXERCISE
                    });
 }
 

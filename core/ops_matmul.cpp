@@ -1,6 +1,7 @@
 // Matrix product. For C = A B:  dA += dC Bᵀ,  dB += Aᵀ dC.
 // The gemm kernel takes transpose flags and accumulates (+=), so backward
 // neither copies transposes nor allocates.
+#include "core/error.hpp"
 #include "core/fast/gemm.hpp"  // the seam: the matrix kernel
 #include "core/ops.hpp"
 #include "core/tensor_math.hpp"
@@ -10,6 +11,7 @@ namespace s2s {
 Var matmul(const Var& a, const Var& b) {
   Tensor out = matmul(a.value(), b.value());  // checks the shapes
   return Var::make("matmul", std::move(out), {a, b}, [](Node& self) {
+    // BEGIN EXERCISE matmul-backward
     const Tensor &A = self.input(0), &B = self.input(1), &dC = self.grad;
     const bool batched = A.rank() == 3 && B.rank() == 3;
     const int64_t batches = batched ? A.size(0) : 1;
@@ -28,6 +30,7 @@ Var matmul(const Var& a, const Var& b) {
       if (dB)
         gemm(true, false, K, N, M, a, K, dc, N, dB->data() + (batched ? i * K * N : 0), N, true);
     }
+    // END EXERCISE
   });
 }
 

@@ -1,4 +1,5 @@
 // Softmax along an axis: s_k = e^{x_k} / Σ_j e^{x_j}.
+#include "core/error.hpp"
 #include "core/ops.hpp"
 #include "core/tensor_math.hpp"
 
@@ -8,11 +9,13 @@ namespace s2s {
 Var softmax(const Var& x, int axis) {
   int ax = normalize_axis(axis, x.rank(), "softmax");
   return Var::make("softmax", softmax(x.value(), ax), {x}, [ax](Node& self) {
+    // BEGIN EXERCISE softmax-backward
     Tensor* g = self.input_grad(0);
     if (!g) return;
     const Tensor& y = self.value;
     Tensor dot = sum(self.grad * y, ax, true);
     *g += y * (self.grad - dot);
+    // END EXERCISE
   });
 }
 

@@ -2,6 +2,7 @@
 // output y (tanh, sigmoid, exp, sqrt), backward uses self.value.
 #include <cmath>
 
+#include "core/error.hpp"
 #include "core/ops.hpp"
 #include "core/tensor_math.hpp"
 
@@ -35,14 +36,18 @@ Var log(const Var& x) {
 // y = tanh(x);  dx += dy * (1 - y²)
 Var tanh(const Var& x) {
   return Var::make("tanh", tanh(x.value()), {x}, [](Node& self) {
+    // BEGIN EXERCISE tanh-backward
     accumulate(self, [](real, real y, real dy) { return dy * (1 - y * y); });
+    // END EXERCISE
   });
 }
 
 // y = σ(x) = 1/(1+e^-x);  dx += dy * y (1 - y)
 Var sigmoid(const Var& x) {
   return Var::make("sigmoid", sigmoid(x.value()), {x}, [](Node& self) {
+    // BEGIN EXERCISE sigmoid-backward
     accumulate(self, [](real, real y, real dy) { return dy * y * (1 - y); });
+    // END EXERCISE
   });
 }
 

@@ -1,5 +1,6 @@
 #include "nn/gru_cell.hpp"
 
+#include "core/error.hpp"
 #include "core/fast/fast.hpp"  // the seam: gru_hidden
 #include "nn/init.hpp"
 
@@ -15,6 +16,7 @@ GRUCell::GRUCell(int64_t E, int64_t H, Rng& rng) : RecurrentCell(E, H) {
 RecurrentState GRUCell::step(const Var& x, const RecurrentState& s) const {
   check_step(x, s);
   if (fast_engine()) return step_fast(x, s);  // the same equations as one fused op
+  // BEGIN EXERCISE gru-cell-step
   const int64_t H = hidden_size;
   // Both projections at once, then cut into the r, z, n slices: (B,3H) -> 3 × (B,H).
   auto xi = split(linear(x, weight_ih, &bias_ih), {H, H, H}, 1);    // W_i· x + b_i·
@@ -24,6 +26,7 @@ RecurrentState GRUCell::step(const Var& x, const RecurrentState& s) const {
   Var n = tanh(xi[2] + r * hh[2]);
   Var h = (1 - z) * n + z * s.h;
   return {h, Var()};
+  // END EXERCISE
 }
 
 RecurrentState GRUCell::step_fast(const Var& x, const RecurrentState& s) const {

@@ -18,6 +18,7 @@ LSTMCell::LSTMCell(int64_t E, int64_t H, Rng& rng, real forget_bias) : Recurrent
 RecurrentState LSTMCell::step(const Var& x, const RecurrentState& s) const {
   check_step(x, s);
   if (fast_engine()) return step_preactivated(project_input(x), s);  // fused ops
+  // BEGIN EXERCISE lstm-cell-step
   const int64_t H = hidden_size;
   // All four gates' pre-activations in one (B,4H) sum, then cut into i, f, g, o.
   Var pre = linear(x, weight_ih, &bias_ih) + linear(s.h, weight_hh, &bias_hh);
@@ -29,6 +30,7 @@ RecurrentState LSTMCell::step(const Var& x, const RecurrentState& s) const {
   Var c = f * s.c + i * g;  // (B,H)
   Var h = o * tanh(c);      // (B,H)
   return {h, c};
+  // END EXERCISE
 }
 
 Var LSTMCell::project_input(const Var& x) const {

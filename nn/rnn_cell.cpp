@@ -1,5 +1,6 @@
 #include "nn/rnn_cell.hpp"
 
+#include "core/error.hpp"
 #include "nn/init.hpp"
 
 namespace s2s {
@@ -14,8 +15,10 @@ RNNCell::RNNCell(int64_t E, int64_t H, Rng& rng) : RecurrentCell(E, H) {
 
 RecurrentState RNNCell::step(const Var& x, const RecurrentState& s) const {
   check_step(x, s);
+  // BEGIN EXERCISE rnn-cell-step
   Var pre = linear(x, weight_ih, &bias_ih) + linear(s.h, weight_hh, &bias_hh);  // (B,H)
   return {tanh(pre), Var()};
+  // END EXERCISE
 }
 
 }  // namespace s2s

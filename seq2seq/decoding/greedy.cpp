@@ -21,6 +21,7 @@ Tensor collect_weights(const std::vector<Tensor>& per_step, int64_t row, int64_t
 std::vector<Hypothesis> greedy_decode(const Seq2Seq& model, const Batch& b, int64_t max_len) {
   S2S_CHECK(max_len > 0, "greedy_decode: max_len must be > 0, got {}", max_len);
   NoGradGuard no_grad;
+  // BEGIN EXERCISE greedy-decode
   EncoderOutput enc = model.encode(b);
   DecoderState s = model.decoder->start(enc);
   std::vector<Hypothesis> hyps(static_cast<size_t>(b.B));
@@ -52,6 +53,7 @@ std::vector<Hypothesis> greedy_decode(const Seq2Seq& model, const Batch& b, int6
       hyps[i].weights = collect_weights(weights[i], 0, b.src_len[i], model.config().reverse_source);
   }
   return hyps;
+  // END EXERCISE
 }
 
 }  // namespace s2s

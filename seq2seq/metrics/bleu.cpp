@@ -41,6 +41,7 @@ BleuScore bleu_impl(const std::vector<std::vector<Tok>>& hyps,
       }
     }
   }
+  // BEGIN EXERCISE bleu
   double log_sum = 0;
   bool any_zero = false;
   for (int n = 0; n < max_n; ++n) {
@@ -57,6 +58,7 @@ BleuScore bleu_impl(const std::vector<std::vector<Tok>>& hyps,
   else
     s.brevity_penalty = std::exp(1.0 - static_cast<double>(s.ref_len) / s.hyp_len);
   s.bleu = any_zero ? 0.0 : s.brevity_penalty * std::exp(log_sum / max_n);
+  // END EXERCISE
   return s;
 }
 

@@ -97,8 +97,10 @@ StepOutput AttentionDecoder::step(const Ids& y_prev, DecoderState& s,
   std::vector<Var> input{embedding.forward(y_prev, {B})};  // emb(y_{t-1}) (B,E)
   AttentionOutput a;
   if (context_at_input(p)) {  // Bahdanau: the previous state asks where to look
+    // BEGIN EXERCISE context-input
     a = run_attention(*attn_in_, s.rnn.h, s, enc);
     input.push_back(a.context);  // (B,Hv)
+    // END EXERCISE
   }
   if (p == Placement::input_feeding)  // h̃_{t-1}, zeros at t = 0
     input.push_back(s.feed.defined() ? s.feed : Var(Tensor::zeros({B, cfg_.hidden})));

@@ -29,12 +29,14 @@ DecoderState BottleneckDecoder::start(const EncoderOutput& enc) const {
 }
 
 StepOutput BottleneckDecoder::step(const Ids& y_prev, DecoderState& s, const EncoderOutput&) const {
+  // BEGIN EXERCISE bottleneck-decoder-step
   const int64_t B = s.rnn.h.size(0);
   Var x = embedding.forward(y_prev, {B});             // (B,E)
   if (cfg_.feed_summary) x = concat({x, s.feed}, 1);  // (B,E+H)
   s.rnn = cell->step(x, s.rnn);                       // s_t (B,H)
   ++s.t;
   return {out.forward(s.rnn.h), Var()};  // (B,V)
+  // END EXERCISE
 }
 
 }  // namespace s2s
