@@ -16,7 +16,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -33,10 +35,28 @@ struct Args {
   std::vector<std::string> rest;  // tutorial-specific flags, e.g. --interactive
 };
 
+// An exception nobody caught (a bad input deep inside, or an exercise not done
+// yet) ends the tutorial with its message and exit code 1, not an abort.
+inline void exit_on_uncaught_exception() {
+  std::set_terminate([] {
+    std::fflush(stdout);
+    try {
+      if (std::exception_ptr e = std::current_exception()) std::rethrow_exception(e);
+      fmt::print(stderr, "error: terminated\n");
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "error: {}\n", e.what());
+    } catch (...) {
+      fmt::print(stderr, "error: an unknown exception\n");
+    }
+    std::_Exit(1);
+  });
+}
+
 // Parses the common flags; prints help or a clear error and exits on misuse.
 // `extra` lists tutorial-specific flags (without values) that are accepted.
 inline Args parse_args(int argc, char** argv, const std::string& name, const std::string& summary,
                        const std::vector<std::string>& extra = {}) {
+  exit_on_uncaught_exception();
   Args a;
   a.out_dir = "out/" + name;
   auto usage = [&] {
