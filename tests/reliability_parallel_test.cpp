@@ -7,7 +7,8 @@
 // repeated a chunk would only show on large inputs, so each path is run at
 // sizes just below, at and above its threshold and compared with a reference
 // computed on the other path: Adam with a scalar loop, the row ops one row at a
-// time (each row alone stays below the threshold and runs inline).
+// time (each row alone stays below the threshold and runs inline). The GEMM and
+// linear's paired backward are checked the same way.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -186,6 +187,15 @@ TEST_CASE("parallel: every for_each_row op, whole batch vs one row at a time") {
     check_rows("fused_weighted_sum (B,S,H)", {softmax(normal({B, S}), 1), normal({B, S, H})},
                {true, true},
                [](const std::vector<Var>& x) { return fused_weighted_sum(x[0], x[1]); });
+    // GEMM (core/fast/gemm.cpp splits products of 2^22 multiply-adds or more across the
+    // pool) and linear's backward (dx and dW side by side from 2^20): the batch
+    // product against one row at a time (a (1,K)·(K,N) product stays serial).
+    const int64_t K = 320, N = 256;  // B·K·N = 5.2M multiply-adds around B = 64
+    check_rows("matmul (B,K)x(K,N)", {normal({B, K}), normal({K, N})}, {true, false},
+               [](const std::vector<Var>& x) { return matmul(x[0], x[1]); });
+    check_rows("linear (B,K) with W (N,K) and bias", {normal({B, K}), normal({N, K}), normal({N})},
+               {true, false, false},
+               [](const std::vector<Var>& x) { return linear(x[0], x[1], &x[2]); });
     // cross_entropy is a mean over rows: B times its gradient, row by row, is each
     // row's own gradient, and B times the loss is the sum of the rows' losses.
     Ids targets;

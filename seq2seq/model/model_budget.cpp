@@ -95,23 +95,26 @@ void check_budget(const ModelConfig& c, bool training, const std::string& source
                 c.attn.window >= 0 && c.attn.window <= kMaxSize,
             "{}: attention sizes out of range (max_src_len {}, attention_size {}, window {})",
             source, c.attn.max_src_len, c.attn.attention_size, c.attn.window);
-  auto need = [&](const ModelConfig& m) {
-    const ModelBudget b = estimate_budget(m, batch, max_len, beam);
+  auto need = [&](const ModelConfig& m, int64_t bt, int64_t bm) {
+    const ModelBudget b = estimate_budget(m, bt, max_len, bm);
     return training ? b.train_bytes : b.decode_bytes;
   };
-  const double bytes = need(c), limit = memory_limit_bytes();
+  const double bytes = need(c, batch, beam), limit = memory_limit_bytes();
   if (bytes <= limit) return;
   // The setting whose halving saves the most is the one to name.
-  const char* culprit = "hidden";
+  std::string culprit = "hidden";
+  int64_t value = c.hidden;
   double best = bytes;
   for (const Setting& s : settings) {
     ModelConfig m = c;
     m.*s.field = std::max<int64_t>(1, m.*s.field / 2);
-    if (need(m) < best) best = need(m), culprit = s.name;
+    if (need(m, batch, beam) < best)
+      best = need(m, batch, beam), culprit = s.name, value = c.*s.field;
   }
-  int64_t value = 0;
-  for (const Setting& s : settings)
-    if (std::string(s.name) == culprit) value = c.*s.field;
+  if (training && need(c, std::max<int64_t>(1, batch / 2), beam) < best)
+    culprit = "batch", value = batch;
+  if (!training && need(c, batch, std::max<int64_t>(1, beam / 2)) < best)
+    culprit = "beam", value = beam;
   throw Error(fmt::format(
       "{}: {} {} is too large: the model would have about {:.2g} parameters (hidden {}, embed {}, "
       "layers {}, vocabularies {}/{}) and {} needs about {}, more than the {} this machine allows",

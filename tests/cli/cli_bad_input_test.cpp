@@ -133,6 +133,8 @@ TEST_CASE("bad input table: every case of issue 18 gets a clear answer") {
       // 3. Aborts instead of errors.
       {"--hidden 100000", train_args(tmp.file("h"), "copy", {"--hidden", "100000"}), "", 1,
        "hidden 100000 is too large", [&](const Run&) { CHECK_FALSE(fs::exists(tmp.file("h"))); }},
+      {"--batch 1000000", train_args(tmp.file("b"), "copy", {"--batch", "1000000"}), "", 1,
+       "batch 1000000 is too large"},
       {"checkpoint metadata says hidden 100000",
        {"translate", "--model", huge, "a b"},
        "",
