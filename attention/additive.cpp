@@ -1,6 +1,7 @@
 #include "attention/additive.hpp"
 
 #include "core/error.hpp"
+#include "core/fast/fast.hpp"  // the seam: additive_scores
 #include "nn/init.hpp"
 
 namespace s2s {
@@ -32,11 +33,14 @@ Var AdditiveScore::score(const Var& query, const Var& keys, const ScoreContext& 
   const int64_t A = attention_size;
   Var kp = keys_projected_or_computed(*this, keys, ctx, A);  // (B,S,A)  W_k k_i
   Var qp = linear(query, W_q, nullptr);                      // (B,A)    W_q q
-  // e[b,i] = vᵀ tanh(kp[b,i] + qp[b]) as one fused core op. Composed from core ops
-  // (5 graph nodes and 3 (B,S,A) temporaries per decoder step) it reads
-  //   hidden = tanh(kp + reshape(qp, {B, 1, A}))                (B,S,A)
-  //   e = reshape(matmul(hidden, reshape(v, {A, 1})), {B, S})   (B,S)
-  return additive_scores(kp, qp, v);  // (B,S)
+  return additive_energy(kp, qp, v);                         // (B,S)    vᵀ tanh(W_k k_i + W_q q)
+}
+
+Var additive_energy(const Var& kp, const Var& qp, const Var& v) {
+  if (fast_engine()) return additive_scores(kp, qp, v);  // the seam: one fused op
+  const int64_t B = kp.size(0), S = kp.size(1), A = kp.size(2);
+  Var hidden = tanh(kp + reshape(qp, {B, 1, A}));              // (B,S,A)
+  return reshape(matmul(hidden, reshape(v, {A, 1})), {B, S});  // (B,S)
 }
 
 }  // namespace s2s

@@ -24,4 +24,8 @@ class AdditiveScore : public ScoreFunction {
 Var keys_projected_or_computed(const ScoreFunction& fn, const Var& keys, const ScoreContext& ctx,
                                int64_t A);
 
+// e[b,i] = vᵀ tanh(kp[b,i] + qp[b]): kp (B,S,A), qp (B,A), v (A) -> scores (B,S).
+// The MLP's last two steps, shared by additive and location_aware.
+Var additive_energy(const Var& kp, const Var& qp, const Var& v);
+
 }  // namespace s2s

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "core/error.hpp"
+#include "core/fast/fast.hpp"  // the seam: fused_weighted_sum
 #include "core/tensor_math.hpp"
 
 namespace s2s {
@@ -33,9 +34,10 @@ Var masked_softmax(const Var& scores, const Tensor& mask, const char* who) {
 }
 
 Var weighted_sum(const Var& weights, const Var& values) {
-  // One fused core op; composed from core ops it is B one-row matrix products:
-  //   reshape(matmul(reshape(weights, {B, 1, S}), values), {B, Hv})
-  return attend(weights, values);  // (B,S),(B,S,Hv) -> (B,Hv)
+  if (fast_engine()) return fused_weighted_sum(weights, values);  // the seam: one fused op
+  const int64_t B = values.size(0), S = values.size(1), Hv = values.size(2);
+  // c_b = Σ_i a_bi v_bi: B one-row matrix products (1,S)@(S,Hv)
+  return reshape(matmul(reshape(weights, {B, 1, S}), values), {B, Hv});  // (B,Hv)
 }
 
 void check_attention_inputs(const char* who, const Var& query, const Var& keys, const Var& values,

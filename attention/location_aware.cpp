@@ -47,9 +47,7 @@ Var LocationAwareScore::score(const Var& query, const Var& keys, const ScoreCont
   Var kp = keys_projected_or_computed(*this, keys, ctx, A);  // (B,S,A)  W_k k_i
   Var qp = linear(query, W_q, nullptr);                      // (B,A)    W_q q
   Var lp = linear(convolve(prev), U, nullptr);               // (B,S,A)  U f_i
-  // vᵀ tanh((kp + lp) + qp) with the fused core op; composed from core ops:
-  //   reshape(matmul(tanh(kp + reshape(qp, {B, 1, A}) + lp), reshape(v, {A, 1})), {B, S})
-  return additive_scores(kp + lp, qp, v);  // (B,S)
+  return additive_energy(kp + lp, qp, v);                    // (B,S)    vᵀ tanh(... + U f_i)
 }
 
 }  // namespace s2s

@@ -20,7 +20,10 @@
 // one large GEMM runs faster than T small ones (the PyTorch script does the same).
 #include <string>
 
+#include "attention/additive.hpp"
+#include "attention/attention.hpp"
 #include "core/error.hpp"
+#include "core/fast/fast.hpp"
 #include "nn/embedding.hpp"
 #include "nn/linear.hpp"
 #include "nn/lstm_cell.hpp"
@@ -87,6 +90,7 @@ class ReferenceModel : public Module {
     std::vector<Var>& hs = scratch_.hs;
     hs.clear();  // (also after a step that threw)
     Ids& src_tm = scratch_.src_tm;
+    const bool fused_lstm = fast_engine();  // the fast engine hoists the input projections
     if (fused_lstm) {
       src_tm.resize(src.size());  // time-major: row s·B + b = src[b, s]
       for (int64_t b = 0; b < B; ++b)
@@ -99,7 +103,7 @@ class ReferenceModel : public Module {
     } else {
       Var x = src_emb.forward(src, {B, S});  // (B,S,E)
       for (int64_t s = 0; s < S; ++s) {
-        st = enc.step_composed(select(x, 1, s), st);
+        st = enc.step(select(x, 1, s), st);
         hs.push_back(st.h);
       }
     }
@@ -129,18 +133,16 @@ class ReferenceModel : public Module {
     hc.clear();
     for (int64_t t = 0; t < T; ++t) {
       if (fused_lstm) {
-        Var x_pre = slice(y_pre, 0, t * B, (t + 1) * B);      // (B,4H)
-        if (t > 0) x_pre = linear(ctx, W_c, nullptr, x_pre);  // + ctx W_cᵀ (ctx_0 = 0 adds nothing)
+        Var x_pre = slice(y_pre, 0, t * B, (t + 1) * B);          // (B,4H)
+        if (t > 0) x_pre = linear_add(ctx, W_c, nullptr, x_pre);  // + ctx W_cᵀ (ctx_0 = 0: nothing)
         st = dec.step_preactivated(x_pre, st);
       } else {
-        st = dec.step_composed(concat({select(y, 1, t), ctx}, 1), st);
+        st = dec.step(concat({select(y, 1, t), ctx}, 1), st);
       }
-      // Fused core ops; composed they read
-      //   e   = reshape(v(tanh(kp + reshape(W_q(h), {B, 1, H}))), {B, S})
-      //   ctx = reshape(matmul(reshape(a, {B, 1, S}), keys), {B, H})
-      Var e = additive_scores(kp, W_q(st.h), v_vec);  // (B,S)   e_i = vᵀ tanh(W_k k_i + W_q h)
+      // (one fused op each under the fast engine)
+      Var e = additive_energy(kp, W_q(st.h), v_vec);  // (B,S)   e_i = vᵀ tanh(W_k k_i + W_q h)
       Var a = softmax(e, 1);                          // (B,S)
-      ctx = attend(a, keys);                          // (B,H) = Σ_i a_i k_i
+      ctx = weighted_sum(a, keys);                    // (B,H) = Σ_i a_i k_i
       hc.push_back(concat({st.h, ctx}, 1));           // (B,2H)
     }
     Var logits = out(reshape(stack(hc, 1), {B * T, 2 * H}));  // (B·T,V), row b*T+t
@@ -150,10 +152,10 @@ class ReferenceModel : public Module {
   }
 
   ReferenceSizes sz;
-  // true: input projections hoisted out of the loops and LSTMCell::step_preactivated
-  // (fused gates); false: step_composed per step (one op per equation).
-  // tests/nn_lstm_fused_test.cpp trains both and compares losses.
-  bool fused_lstm = true;
+  // Under the fast engine the input projections are hoisted out of the loops and
+  // each step is LSTMCell::step_preactivated (fused gates); under the reference
+  // engine each step is LSTMCell::step (one op per equation).
+  // tests/engine_contract_test.cpp trains both and compares losses.
   Embedding src_emb, tgt_emb;
   LSTMCell enc, dec;
   Linear W_k, W_q, v, out;

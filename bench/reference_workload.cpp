@@ -24,7 +24,7 @@
 
 #include "bench/alloc_count.hpp"
 #include "bench/reference_model.hpp"
-#include "core/thread_pool.hpp"
+#include "core/fast/thread_pool.hpp"
 #include "nn/adam.hpp"
 #include "nn/safetensors.hpp"
 
@@ -79,10 +79,12 @@ Options parse(int argc, char** argv) {
       o.threads = std::stoi(value());
     else if (a == "--rss-every")
       o.rss_every = std::stoll(value());
+    else if (a == "--engine")
+      set_engine(parse_engine(value()));
     else
       throw Error("reference_workload: unknown argument '" + a +
                   "' (use --size small|medium|large [--steps N] [--save FILE] [--threads N] "
-                  "[--rss-every K])");
+                  "[--rss-every K] [--engine reference|fast])");
   }
   return o;
 }
@@ -145,11 +147,11 @@ int run(const Options& opt) {
       static_cast<double>(StoragePool::global().stats().misses - misses0) / later_steps;
   const double wall = median(ms);
   std::printf(
-      "# size=%s V=%lld E=%lld H=%lld B=%lld S=%lld T=%lld threads=%d steps=%lld "
+      "# size=%s engine=%s V=%lld E=%lld H=%lld B=%lld S=%lld T=%lld threads=%d steps=%lld "
       "cpu_ms_per_step=%.3f heap_allocs_per_step=%.2f pool_misses_per_step=%.2f\n",
-      opt.size.c_str(), static_cast<long long>(z.V), static_cast<long long>(z.E),
-      static_cast<long long>(z.H), static_cast<long long>(z.B), static_cast<long long>(z.S),
-      static_cast<long long>(z.T), ThreadPool::global().num_threads(),
+      opt.size.c_str(), engine_name(engine()), static_cast<long long>(z.V),
+      static_cast<long long>(z.E), static_cast<long long>(z.H), static_cast<long long>(z.B),
+      static_cast<long long>(z.S), static_cast<long long>(z.T), ThreadPool::global().num_threads(),
       static_cast<long long>(steps), median(cpu_ms), allocs, misses);
   std::printf("ms_per_step=%.3f tokens_per_s=%.0f peak_rss_mb=%.1f\n", wall,
               static_cast<double>(z.B * z.T) / (wall * 1e-3), proc_status_mb("VmHWM"));

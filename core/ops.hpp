@@ -2,9 +2,12 @@
 // Differentiable ops on Var. Each op lives in one core/ops_*.cpp file with its
 // forward and backward side by side and the derivative written as math.
 //
-// Convention in backward closures: `self` is the op's node, self.grad is dy
-// (∂L/∂output), X(i) is input i's value, and G(i) is input i's gradient buffer
-// (nullptr when that input needs none). Backward only accumulates (+=).
+// Convention in backward closures: `self` is the op's node, self.value is y,
+// self.grad is dy (∂L/∂y), self.input(i) is input i's value, and
+// self.input_grad(i) is input i's gradient buffer (nullptr when that input
+// needs none). A gradient is always written the same way, with +=:
+//   if (Tensor* dx = self.input_grad(0)) *dx += dy * (1 - y * y);
+// Speed-only ops (fused cells and attention, threads) live in core/fast/.
 #include <cstdint>
 #include <initializer_list>
 #include <span>
@@ -15,8 +18,8 @@
 namespace s2s {
 
 using Ids = std::vector<int64_t>;  // token ids and other integer indices
-// A copy of ids that a backward closure keeps, in a block from the storage pool.
-using SavedIds = std::vector<int64_t, PoolAllocator<int64_t>>;
+// A copy of ids that a backward closure keeps (a std::vector from the storage pool).
+using SavedIds = PooledList<int64_t>;
 
 // --- elementwise arithmetic (numpy broadcasting) ops_arith.cpp ---------------
 Var add(const Var& a, const Var& b);
@@ -55,10 +58,6 @@ Var matmul(const Var& a, const Var& b);
 // y = x Wᵀ + b with W (out,in) as in PyTorch; x (...,in) -> y (...,out). b may be nullptr.
 // ops_linear.cpp
 Var linear(const Var& x, const Var& W, const Var* b);
-// addend + x Wᵀ + b in one op, addend of the output's shape (a recurrent
-// cell's  x_pre + h W_hhᵀ + b_hh): the same numbers as linear(...) then +,
-// without the sum's extra node, output and gradient copy.
-Var linear(const Var& x, const Var& W, const Var* b, const Var& addend);
 
 // --- reductions  ops_reduce.cpp ----------------------------------------------
 Var sum(const Var& x, int axis, bool keepdim = false);
@@ -93,38 +92,9 @@ Var masked_fill(const Var& x, const Tensor& mask, real value);
 // cond != 0 ? a : b, elementwise; cond, a and b broadcast together.
 Var where(const Tensor& cond, const Var& a, const Var& b);
 
-// --- fused LSTM cell  ops_lstm.cpp ----------------------------------------------------
-// The elementwise part of an LSTM step as two ops (speed; together they equal
-// the composed cell, see nn/lstm_cell.hpp). pre (B,4H) = gate pre-activations
-// in i, f, g, o order, c (B,H) the old cell:
-//   c' = lstm_cell_update(pre, c) = σ(a_f) ⊙ c + σ(a_i) ⊙ tanh(a_g)     (B,H)
-//   h' = lstm_hidden(pre, c')     = σ(a_o) ⊙ tanh(c')                  (B,H)
-Var lstm_cell_update(const Var& pre, const Var& c);
-Var lstm_hidden(const Var& pre, const Var& c_new);
-
-// --- fused GRU cell  ops_gru.cpp -------------------------------------------------------
-// The elementwise part of a GRU step as one op (speed; it equals the composed
-// cell, see nn/gru_cell.hpp). xi = x W_ihᵀ + b_ih, hh = h W_hhᵀ + b_hh (B,3H),
-// both in r, z, n order, h (B,H) the old state:
-//   h' = gru_hidden(xi, hh, h) = (1 - z) ⊙ n + z ⊙ h                   (B,H)
-//   with r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r ⊙ h_n)
-Var gru_hidden(const Var& xi, const Var& hh, const Var& h);
-
-// --- fused attention ops  ops_attention.cpp ---------------------------------------------
-// Attention's per-decoder-step work as single ops (speed; each equals the
-// composed ops in its comment, tests/attention_fused_ops_test.cpp).
-// Additive (Bahdanau) scores e[b,s] = Σ_a v[a] tanh(kp[b,s,a] + qp[b,a]):
-// kp (B,S,A) projected keys, qp (B,A) projected query, v (A) -> e (B,S).
-//   = reshape(matmul(tanh(kp + reshape(qp, {B,1,A})), reshape(v, {A,1})), {B,S})
-Var additive_scores(const Var& kp, const Var& qp, const Var& v);
-// Weighted sum of values ctx[b,:] = Σ_s weights[b,s] values[b,s,:]:
-// weights (B,S), values (B,S,H) -> ctx (B,H).
-//   = reshape(matmul(reshape(weights, {B,1,S}), values), {B,H})
-Var attend(const Var& weights, const Var& values);
-
 // --- loss  ops_cross_entropy.cpp -----------------------------------------------------
 // Mean over targets != ignore_index of -log softmax(logits)[target].
-// logits (N,V), targets (N). Fused: the gradient is (softmax - onehot)/count.
+// logits (N,V), targets (N). The gradient is (softmax - onehot)/count.
 Var cross_entropy(const Var& logits, const Ids& targets, int64_t ignore_index = -100);
 
 }  // namespace s2s

@@ -1,12 +1,10 @@
-// Fused softmax + negative log-likelihood over logits, with an ignore index
-// (padding). Fusing avoids exp overflow and gives the famous clean gradient.
+// Softmax + negative log-likelihood over logits as one op, with an ignore index
+// (padding): log-softmax cannot overflow, and the gradient is the famous clean one.
 #include <algorithm>
 
 #include "core/error.hpp"
-#include "core/fast_math.hpp"
 #include "core/ops.hpp"
 #include "core/tensor_math.hpp"
-#include "core/thread_pool.hpp"
 
 namespace s2s {
 
@@ -36,28 +34,17 @@ Var cross_entropy(const Var& logits, const Ids& targets, int64_t ignore_index) {
   return Var::make("cross_entropy", Tensor::scalar(static_cast<real>(loss)), {logits},
                    [logp = std::move(logp), targets = SavedIds(targets.begin(), targets.end()),
                     ignore_index, count, V](Node& self) {
-                     bool fresh;  // a new gradient buffer: written (=), not added to
-                     Tensor* g = self.input_grad(0, fresh);
-                     if (!g) return;
-                     const real scale =
-                         count > 0 ? self.grad[0] / static_cast<real>(count) : real(0);
-                     // Rows are independent: the (B·T,V) logits of a large
-                     // vocabulary are split across the pool's threads.
-                     const int64_t N = static_cast<int64_t>(targets.size());
-                     for_each_row(N, V, [&](int64_t n) {
-                       real* dz = g->data() + n * V;
-                       const int64_t t = targets[static_cast<size_t>(n)];
-                       if (t == ignore_index || count == 0) {  // no gradient from this row
-                         if (fresh) std::fill(dz, dz + V, real(0));
-                         return;
-                       }
-                       const real* lp = logp.data() + n * V;
-                       if (fresh)
-                         for (int64_t v = 0; v < V; ++v) dz[v] = scale * fast::exp_of(lp[v]);
+                     Tensor* dz = self.input_grad(0);
+                     if (!dz || count == 0) return;  // all ignored: no gradient
+                     Tensor d = exp(logp);           // softmax(z)  (N,V)
+                     for (size_t n = 0; n < targets.size(); ++n) {
+                       real* row = d.data() + n * V;
+                       if (targets[n] == ignore_index)
+                         std::fill(row, row + V, real(0));  // no gradient from this row
                        else
-                         for (int64_t v = 0; v < V; ++v) dz[v] += scale * fast::exp_of(lp[v]);
-                       dz[t] -= scale;
-                     });
+                         row[targets[n]] -= 1;  // softmax(z_n) - onehot(t_n)
+                     }
+                     *dz += d * (self.grad[0] / static_cast<real>(count));
                    });
 }
 

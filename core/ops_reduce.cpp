@@ -5,8 +5,6 @@
 
 namespace s2s {
 
-#define X(i) (self.inputs[i]->value)
-
 namespace {
 // dy reshaped so it broadcasts against the input (the reduced axis as size 1).
 Tensor keepdim_grad(const Tensor& dy, const Shape& in, int axis) {

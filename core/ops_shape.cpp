@@ -10,8 +10,7 @@ namespace s2s {
 // y = x viewed as `shape`;  dx += dy viewed as x's shape
 Var reshape(const Var& x, Shape shape) {
   return Var::make("reshape", x.value().reshape(std::move(shape)), {x}, [](Node& self) {
-    if (self.inputs[0]->requires_grad)  // dy's numbers, handed over (see take_grad)
-      self.accumulate_input_grad(0, self.take_grad().reshape(self.inputs[0]->value.shape()));
+    if (Tensor* dx = self.input_grad(0)) *dx += self.grad.reshape(dx->shape());
   });
 }
 
@@ -65,16 +64,15 @@ Var select(const Var& x, int axis, int64_t index) {
 // y = [x_1; x_2; ...] along axis;  dx_i += the slice of dy that x_i filled
 Var concat(std::span<const Var> parts, int axis) {
   S2S_CHECK(!parts.empty(), "concat: needs at least one tensor");
-  // Pointers to the parts' values, not copies of them (a list from the pool).
-  std::vector<const Tensor*, PoolAllocator<const Tensor*>> values(parts.size());
+  // Pointers to the parts' values, not copies of them.
+  PooledList<const Tensor*> values(parts.size());
   for (size_t i = 0; i < parts.size(); ++i) values[i] = &parts[i].value();
   int ax = normalize_axis(axis, parts[0].rank(), "concat");
   return Var::make("concat", Tensor::concat(values, ax), parts, [ax](Node& self) {
     int64_t offset = 0;
     for (size_t i = 0; i < self.inputs.size(); ++i) {
       int64_t n = self.inputs[i]->value.shape()[ax];
-      if (self.inputs[i]->requires_grad)
-        self.accumulate_input_grad(i, self.grad.slice(ax, offset, offset + n));
+      if (Tensor* dx = self.input_grad(i)) *dx += self.grad.slice(ax, offset, offset + n);
       offset += n;
     }
   });
@@ -83,7 +81,7 @@ Var concat(std::span<const Var> parts, int axis) {
 Var stack(const std::vector<Var>& parts, int axis) {
   S2S_CHECK(!parts.empty(), "stack: needs at least one tensor");
   int ax = normalize_axis(axis, parts[0].rank() + 1, "stack");
-  std::vector<Var, PoolAllocator<Var>> expanded;  // (pool: no malloc per call)
+  PooledList<Var> expanded;
   expanded.reserve(parts.size());
   for (const Var& p : parts) {
     S2S_CHECK(p.shape() == parts[0].shape(), "stack: shapes {} and {} differ",

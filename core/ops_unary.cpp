@@ -7,17 +7,14 @@
 
 namespace s2s {
 
-#define X(i) (self.inputs[i]->value)
-
 namespace {
 // dx += dy * f'(...) computed elementwise by `df(x, y, dy)`.
 template <class DF>
 void accumulate(Node& self, DF df) {
-  Tensor* g = self.input_grad(0);
-  if (!g) return;
-  const real *x = X(0).data(), *y = self.value.data(), *dy = self.grad.data();
-  real* dx = g->data();
-  for (int64_t i = 0, n = g->numel(); i < n; ++i) dx[i] += df(x[i], y[i], dy[i]);
+  Tensor* dx = self.input_grad(0);
+  if (!dx) return;
+  const Tensor &x = self.input(0), &y = self.value, &dy = self.grad;
+  for (int64_t i = 0, n = dx->numel(); i < n; ++i) (*dx)[i] += df(x[i], y[i], dy[i]);
 }
 }  // namespace
 

@@ -5,53 +5,22 @@
 #include <fmt/format.h>
 
 #include <initializer_list>
-#include <memory>
-#include <new>
 #include <span>
 #include <utility>
 #include <vector>
 
+#include "core/fast/storage_pool.hpp"  // the seam: where the numbers live
 #include "core/real.hpp"
 #include "core/rng.hpp"
 #include "core/shape.hpp"
-#include "core/storage_pool.hpp"
 
 namespace s2s {
-
-// Tensor storage's allocator. Two differences from std::allocator:
-// - memory comes from StoragePool::global() (core/storage_pool.hpp), which
-//   recycles the blocks of freed tensors: a training step makes the same
-//   tensors every time, and from the second step on they reuse the previous
-//   step's blocks instead of calling malloc (bypassed under AddressSanitizer,
-//   so that use-after-free is still caught);
-// - a new element is default-initialised: for a float that means "left as it
-//   was", so `resize(n)` allocates without writing zeros. Op outputs that are
-//   about to be overwritten completely (Tensor::uninitialized) skip a pass
-//   over memory that, for the large activations of a seq2seq unroll, cost as
-//   much as the op itself.
-template <class T>
-struct StorageAllocator : PoolAllocator<T> {
-  template <class U>
-  struct rebind {
-    using other = StorageAllocator<U>;
-  };
-  StorageAllocator() = default;
-  template <class U>
-  StorageAllocator(const StorageAllocator<U>&) noexcept {}
-  template <class U, class... Args>
-  void construct(U* p, Args&&... args) {
-    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
-  }
-  template <class U>
-  void construct(U* p) noexcept {
-    ::new (static_cast<void*>(p)) U;  // default-init: no value written
-  }
-};
 
 class Tensor {
  public:
   Tensor() : shape_{0} {}  // empty: shape (0,), no elements
-  // Storage of the numbers: a std::vector from the pool that skips zeroing on resize.
+  // The numbers: read it as std::vector<real>. Its allocator (the seam,
+  // core/fast/storage_pool.hpp) recycles blocks and skips zeroing on resize.
   using Storage = std::vector<real, StorageAllocator<real>>;
 
   explicit Tensor(Shape shape, real fill = 0);
@@ -103,7 +72,6 @@ class Tensor {
   static Tensor stack(const std::vector<Tensor>& parts, int axis);
 
   void fill(real v);
-  bool same_shape(const Tensor& o) const { return shape_ == o.shape_; }
 
  private:
   struct UninitTag {};

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <limits>
 
-#include "core/fast_math.hpp"
-#include "core/gemm.hpp"
-#include "core/thread_pool.hpp"
+#include "core/engine.hpp"
+#include "core/fast/fast.hpp"  // the seam: fast math (fast engine only) and gemm
+#include "core/fast/gemm.hpp"
 
 namespace s2s {
 
@@ -81,14 +81,14 @@ Tensor broadcast_to(const Tensor& a, const Shape& shape) {
   return Tensor(shape) + a;
 }
 
-Tensor sum_to(const Tensor& g, const Shape& shape) {
-  if (g.shape() == shape) return g;
+Tensor sum_to(Tensor g, const Shape& shape) {
+  if (g.shape() == shape) return g;  // nothing was broadcast (g moves out, no copy)
   // Sum leading axes away, then axes where shape has size 1.
-  Tensor out = g;
+  Tensor out = std::move(g);
   while (out.rank() > static_cast<int64_t>(shape.size())) out = sum(out, 0, false);
   for (size_t i = 0; i < shape.size(); ++i)
     if (shape[i] == 1 && out.shape()[i] != 1) out = sum(out, static_cast<int>(i), true);
-  S2S_CHECK(out.shape() == shape, "sum_to: cannot reduce {} to {}", shape_str(g.shape()),
+  S2S_CHECK(out.shape() == shape, "sum_to: cannot reduce {} to {}", shape_str(out.shape()),
             shape_str(shape));
   return out;
 }
@@ -176,45 +176,28 @@ bool all_finite(const Tensor& a) {
 }
 
 Tensor exp(const Tensor& a) {
+  if (fast_engine()) return fast_exp(a);  // the seam: a vectorised approximation
   return map(a, [](real x) { return std::exp(x); });
 }
 Tensor log(const Tensor& a) {
   return map(a, [](real x) { return std::log(x); });
 }
 Tensor tanh(const Tensor& a) {
-  return map(a, [](real x) { return fast::tanh_of(x); });
+  if (fast_engine()) return fast_tanh(a);  // the seam: a vectorised approximation
+  return map(a, [](real x) { return std::tanh(x); });
 }
 Tensor sigmoid(const Tensor& a) {
-  return map(a, [](real x) { return fast::sigmoid_of(x); });
+  if (fast_engine()) return fast_sigmoid(a);  // the seam: a vectorised approximation
+  // σ(x) = 1 / (1 + e^-x), in the form whose exp cannot overflow.
+  return map(a, [](real x) {
+    if (x >= 0) return 1 / (1 + std::exp(-x));
+    const real e = std::exp(x);
+    return e / (1 + e);
+  });
 }
 Tensor sqrt(const Tensor& a) {
   return map(a, [](real x) { return std::sqrt(x); });
 }
-
-namespace {
-// Softmax (log = false) or log-softmax (log = true) of the rows of a (rows, n)
-// matrix: the last axis, contiguous. Loops over a row vectorize: max, then
-// e^(x - max) written to y, their sum, then one pass to normalise. Rows are
-// independent, so a large matrix (the output layer's (B·T,V) logits) is split
-// across the pool's threads.
-void softmax_rows(const real* x, real* y, int64_t rows, int64_t n, bool log) {
-  for_each_row(rows, n, [=](int64_t r) {
-    const real* xr = x + r * n;
-    real* yr = y + r * n;
-    real m = fast::max(xr, n);
-    if (!log && m == -std::numeric_limits<real>::infinity()) m = 0;  // fully masked row stays 0
-    for (int64_t k = 0; k < n; ++k) yr[k] = fast::exp_of(xr[k] - m);
-    const real s = fast::sum(yr, n);
-    if (log) {
-      const real lse = m + std::log(s);  // log-sum-exp, shifted by the max for stability
-      for (int64_t k = 0; k < n; ++k) yr[k] = xr[k] - lse;
-    } else if (s > 0) {
-      const real inv = 1 / s;
-      for (int64_t k = 0; k < n; ++k) yr[k] *= inv;
-    }
-  });
-}
-}  // namespace
 
 Tensor softmax(const Tensor& a, int axis) {
   int ax = normalize_axis(axis, a.rank(), "softmax");
@@ -222,8 +205,8 @@ Tensor softmax(const Tensor& a, int axis) {
   Tensor out = Tensor::uninitialized(a.shape());
   const real* x = a.data();
   real* y = out.data();
-  if (inner == 1) {
-    softmax_rows(x, y, outer, n, /*log=*/false);
+  if (inner == 1 && fast_engine()) {  // the seam: vectorised rows, on threads
+    fast_softmax_rows(x, y, outer, n, /*log=*/false);
     return out;
   }
   for (int64_t o = 0; o < outer; ++o)
@@ -247,8 +230,8 @@ Tensor log_softmax(const Tensor& a, int axis) {
   Tensor out = Tensor::uninitialized(a.shape());
   const real* x = a.data();
   real* y = out.data();
-  if (inner == 1) {
-    softmax_rows(x, y, outer, n, /*log=*/true);
+  if (inner == 1 && fast_engine()) {  // the seam: vectorised rows, on threads
+    fast_softmax_rows(x, y, outer, n, /*log=*/true);
     return out;
   }
   for (int64_t o = 0; o < outer; ++o)

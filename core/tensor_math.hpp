@@ -42,7 +42,7 @@ Tensor& operator*=(Tensor& a, real s);
 Tensor broadcast_to(const Tensor& a, const Shape& shape);
 // The reverse of broadcasting: sums g over the axes that were broadcast so the
 // result has `shape` (backward of every broadcasting op ends with this).
-Tensor sum_to(const Tensor& g, const Shape& shape);
+Tensor sum_to(Tensor g, const Shape& shape);
 
 // --- reductions ----------------------------------------------------------------
 Tensor sum(const Tensor& a, int axis, bool keepdim = false);

@@ -14,53 +14,14 @@ namespace s2s {
 Tensor* Node::input_grad(size_t i) {
   Node& in = *inputs[i];
   if (!in.requires_grad) return nullptr;
-  if (in.grad.empty() && in.value.numel() > 0) in.grad = Tensor(in.value.shape());
+  if (in.grad.empty() && in.value.numel() > 0) in.grad = Tensor(in.value.shape());  // zeros
   return &in.grad;
-}
-
-Tensor* Node::input_grad(size_t i, bool& fresh) {
-  Node& in = *inputs[i];
-  fresh = false;
-  if (!in.requires_grad) return nullptr;
-  if (in.grad.empty() && in.value.numel() > 0) {
-    in.grad = Tensor::uninitialized(in.value.shape());
-    fresh = true;
-  }
-  return &in.grad;
-}
-
-// Input i's gradient buffer when it takes a gradient g (checked to have its
-// shape), else nullptr. Shared by the two accumulate_input_grad overloads.
-static Tensor* grad_slot_for(Node& self, size_t i, const Tensor& g) {
-  Node& in = *self.inputs[i];
-  if (!in.requires_grad) return nullptr;
-  S2S_CHECK(g.shape() == in.value.shape(), "backward of '{}': gradient {} for input {} of shape {}",
-            self.op, shape_str(g.shape()), i, shape_str(in.value.shape()));
-  return &in.grad;
-}
-
-void Node::accumulate_input_grad(size_t i, const Tensor& g) {
-  if (Tensor* slot = grad_slot_for(*this, i, g)) {
-    if (slot->empty())
-      *slot = g;
-    else
-      *slot += g;
-  }
-}
-
-void Node::accumulate_input_grad(size_t i, Tensor&& g) {
-  if (Tensor* slot = grad_slot_for(*this, i, g)) {
-    if (slot->empty())
-      *slot = std::move(g);
-    else
-      *slot += g;
-  }
 }
 
 Node::~Node() {
   // Take over our inputs; a node we hold the last reference to is emptied
   // before it dies, so no destructor ever recurses.
-  NodeList stack = std::move(inputs);
+  auto stack = std::move(inputs);
   while (!stack.empty()) {
     std::shared_ptr<Node> n = std::move(stack.back());
     stack.pop_back();
@@ -71,8 +32,7 @@ Node::~Node() {
   }
 }
 
-Var::Var(Tensor value, bool requires_grad, std::string name)
-    : node_(std::allocate_shared<Node>(PoolAllocator<Node>{})) {
+Var::Var(Tensor value, bool requires_grad, std::string name) : node_(make_pooled<Node>()) {
   node_->value = std::move(value);
   node_->requires_grad = requires_grad;
   node_->op = "leaf";
@@ -106,7 +66,7 @@ Var Var::make(const char* op, Tensor value, std::initializer_list<Var> inputs,
 
 Var Var::make(const char* op, Tensor value, std::span<const Var> inputs, BackwardFn backward) {
   Var out;
-  out.node_ = std::allocate_shared<Node>(PoolAllocator<Node>{});
+  out.node_ = make_pooled<Node>();
   out.node_->value = std::move(value);
   out.node_->op = op;
   bool needs = false;
@@ -128,51 +88,6 @@ Var Var::make(const char* op, Tensor value, std::span<const Var> inputs, Backwar
   return out;
 }
 
-namespace {
-// The set of nodes a backward pass has reached: open addressing in one flat
-// table (a std::unordered_set makes a heap allocation per node, hundreds per
-// training step). Linear probing from a multiplicative hash of the address;
-// the table doubles when half full.
-class NodeSet {
-  using Slots =
-      std::vector<const Node*, PoolAllocator<const Node*>>;  // reused blocks, as for tensors
-
- public:
-  NodeSet() : slots_(1024, nullptr) {}
-  // True when n was not in the set yet.
-  bool insert(const Node* n) {
-    if (2 * (count_ + 1) > slots_.size()) grow();
-    return place(slots_, n);
-  }
-
- private:
-  static size_t home(const Node* n, size_t size) {
-    const uint64_t h =
-        static_cast<uint64_t>(reinterpret_cast<uintptr_t>(n)) * 0x9E3779B97F4A7C15ull;
-    return static_cast<size_t>(h >> 32) & (size - 1);  // size is a power of two
-  }
-  bool place(Slots& slots, const Node* n) {
-    for (size_t i = home(n, slots.size());; i = (i + 1) & (slots.size() - 1)) {
-      if (slots[i] == n) return false;
-      if (slots[i] == nullptr) {
-        slots[i] = n;
-        ++count_;
-        return true;
-      }
-    }
-  }
-  void grow() {
-    Slots bigger(2 * slots_.size(), nullptr);
-    count_ = 0;
-    for (const Node* n : slots_)
-      if (n != nullptr) place(bigger, n);
-    slots_.swap(bigger);
-  }
-  Slots slots_;
-  size_t count_ = 0;
-};
-}  // namespace
-
 void Var::backward(bool retain_graph) {
   S2S_CHECK(value().numel() == 1,
             "backward: needs a scalar (one element) to start from, got shape {}; pass a seed "
@@ -193,11 +108,11 @@ void Var::backward(const Tensor& seed, bool retain_graph) {
             shape_str(seed.shape()), shape_str(value().shape()));
 
   // Iterative depth-first search producing a post-order (inputs before users).
-  NodeList order;  // (lists from the storage pool: no malloc once warmed up)
-  NodeSet visited;
+  PooledList<std::shared_ptr<Node>> order;
+  NodeSet<Node> visited;
   visited.insert(node_.get());
   using Frame = std::pair<std::shared_ptr<Node>, size_t>;
-  std::vector<Frame, PoolAllocator<Frame>> stack;
+  PooledList<Frame> stack;
   stack.emplace_back(node_, 0);
   while (!stack.empty()) {
     auto& [n, next] = stack.back();

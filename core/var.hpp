@@ -11,53 +11,30 @@
 #include <memory>
 #include <span>
 #include <string>
-#include <vector>
 
-#include "core/backward_fn.hpp"
+#include "core/fast/graph_memory.hpp"  // the seam: pooled nodes, lists and closures
 #include "core/grad_mode.hpp"
 #include "core/tensor.hpp"
 
 namespace s2s {
 
-struct Node;
-// A node's inputs. Nodes, their input lists and their closures' captures come
-// from the storage pool (core/storage_pool.hpp), like tensors: a training step
-// builds the same graph every time and reuses the previous step's blocks.
-using NodeList = std::vector<std::shared_ptr<Node>, PoolAllocator<std::shared_ptr<Node>>>;
-
 struct Node {
   Tensor value;
-  Tensor grad;  // empty until backward reaches this node
-  NodeList inputs;
-  // Reads this->grad and accumulates into inputs' grads (via input_grad).
+  Tensor grad;  // ∂L/∂value; empty until backward reaches this node
+  PooledList<std::shared_ptr<Node>> inputs;
+  // Reads this->grad (dy) and adds each input's share:  dx += (∂y/∂x)ᵀ dy.
   BackwardFn backward;
   const char* op = "";  // "matmul", "tanh", ... or "leaf" (a string literal)
-  std::string name;     // optional label, e.g. a parameter's "encoder.cell.W_ih"
+  std::string name;     // a parameter's dotted name, e.g. "encoder.rnn.cell.weight_ih"
   bool requires_grad = false;
   bool retain_grad = false;  // keep .grad of a non-leaf after backward
   bool released = false;     // backward already ran and freed this node's history
 
-  // The gradient buffer of input i (zeros on first use), or nullptr when that
-  // input does not need a gradient, so backward can skip the work.
+  // The one way to write a gradient:  if (Tensor* dx = self.input_grad(i)) *dx += ...;
+  // input i's gradient buffer (zeros on first use), or nullptr when that input
+  // needs no gradient, so backward can skip the work.
   Tensor* input_grad(size_t i);
-  // The same, for a backward that can write its contribution in one pass:
-  // when input i has no gradient yet, the buffer is created uninitialised and
-  // `fresh` is set, and the caller must then assign (=) every element instead
-  // of adding (+=). Adding onto zeros gives the same numbers; this only skips
-  // the zero fill and the re-read (large per-step gradients made that costly).
-  Tensor* input_grad(size_t i, bool& fresh);
-  // dinput_i += g for a g of input i's shape: a copy (or move) when input i
-  // has no gradient yet. Does nothing when input i needs no gradient.
-  void accumulate_input_grad(size_t i, const Tensor& g);
-  void accumulate_input_grad(size_t i, Tensor&& g);
-  // This node's gradient, to pass on unchanged to an input (an add, a
-  // reshape): moved out when it need not be kept (retain_grad off), so the
-  // numbers are handed over instead of copied; a copy otherwise. Call it last
-  // in a backward: afterwards this->grad may be empty.
-  Tensor take_grad() {
-    if (retain_grad) return grad;  // kept: a copy
-    return std::move(grad);
-  }
+  const Tensor& input(size_t i) const { return inputs[i]->value; }  // input i's value x_i
   bool is_leaf() const { return !backward; }
   // Destroys long chains of nodes iteratively: a 10,000-step unroll must not
   // recurse 10,000 destructors deep.
@@ -80,10 +57,6 @@ class Var {
   bool requires_grad() const { return node_->requires_grad; }
   const char* op() const { return node_->op; }
   const std::string& name() const { return node_->name; }
-  Var& set_name(std::string n) {
-    node_->name = std::move(n);
-    return *this;
-  }
 
   // The gradient after backward; zeros of the value's shape if none arrived.
   const Tensor& grad() const;

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
-#include "core/thread_pool.hpp"
+#include "core/fast/thread_pool.hpp"
 
 namespace s2s {
 
@@ -63,7 +63,7 @@ void Adam::step() {
     // split across the pool's threads (same numbers for any thread count).
     const int64_t n = p.value().numel();
     if (n >= kParallelElements)
-      ThreadPool::global().parallel_for(n, update);
+      parallel_for(n, update);  // threads under the fast engine only
     else
       update(0, n);
   }

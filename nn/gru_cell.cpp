@@ -1,5 +1,6 @@
 #include "nn/gru_cell.hpp"
 
+#include "core/fast/fast.hpp"  // the seam: gru_hidden
 #include "nn/init.hpp"
 
 namespace s2s {
@@ -13,13 +14,7 @@ GRUCell::GRUCell(int64_t E, int64_t H, Rng& rng) : RecurrentCell(E, H) {
 
 RecurrentState GRUCell::step(const Var& x, const RecurrentState& s) const {
   check_step(x, s);
-  Var xi = linear(x, weight_ih, &bias_ih);    // (B,3H)  W_i· x + b_i·
-  Var hh = linear(s.h, weight_hh, &bias_hh);  // (B,3H)  W_h· h + b_h·
-  return {gru_hidden(xi, hh, s.h), Var()};    // (B,H) the equations of step_composed
-}
-
-RecurrentState GRUCell::step_composed(const Var& x, const RecurrentState& s) const {
-  check_step(x, s);
+  if (fast_engine()) return step_fast(x, s);  // the same equations as one fused op
   const int64_t H = hidden_size;
   // Both projections at once, then cut into the r, z, n slices: (B,3H) -> 3 × (B,H).
   auto xi = split(linear(x, weight_ih, &bias_ih), {H, H, H}, 1);    // W_i· x + b_i·
@@ -29,6 +24,12 @@ RecurrentState GRUCell::step_composed(const Var& x, const RecurrentState& s) con
   Var n = tanh(xi[2] + r * hh[2]);
   Var h = (1 - z) * n + z * s.h;
   return {h, Var()};
+}
+
+RecurrentState GRUCell::step_fast(const Var& x, const RecurrentState& s) const {
+  Var xi = linear(x, weight_ih, &bias_ih);    // (B,3H)  W_i· x + b_i·
+  Var hh = linear(s.h, weight_hh, &bias_hh);  // (B,3H)  W_h· h + b_h·
+  return {gru_hidden(xi, hh, s.h), Var()};    // (B,H) the equations of step
 }
 
 }  // namespace s2s

@@ -18,11 +18,10 @@ namespace s2s {
 class GRUCell : public RecurrentCell {
  public:
   GRUCell(int64_t input_size, int64_t hidden_size, Rng& rng);
-  // Uses the fused gru_hidden op after the two projections (fast, few graph nodes).
+  // The equations above, one core op each (the reference engine runs this).
   RecurrentState step(const Var& x, const RecurrentState& s) const override;
-  // The same step written with one core op per equation above: the readable
-  // reference that tests/nn_gru_fused_test.cpp compares step() against.
-  RecurrentState step_composed(const Var& x, const RecurrentState& s) const;
+  // The fast engine's step: the same equations as one fused op, gru_hidden.
+  RecurrentState step_fast(const Var& x, const RecurrentState& s) const;
   CellKind kind() const override { return CellKind::gru; }
 
   Var weight_ih, weight_hh, bias_ih, bias_hh;

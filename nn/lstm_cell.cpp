@@ -1,6 +1,7 @@
 #include "nn/lstm_cell.hpp"
 
 #include "core/error.hpp"
+#include "core/fast/fast.hpp"  // the seam: linear_add, lstm_cell_update, lstm_hidden
 #include "nn/init.hpp"
 
 namespace s2s {
@@ -16,7 +17,18 @@ LSTMCell::LSTMCell(int64_t E, int64_t H, Rng& rng, real forget_bias) : Recurrent
 
 RecurrentState LSTMCell::step(const Var& x, const RecurrentState& s) const {
   check_step(x, s);
-  return step_preactivated(project_input(x), s);
+  if (fast_engine()) return step_preactivated(project_input(x), s);  // fused ops
+  const int64_t H = hidden_size;
+  // All four gates' pre-activations in one (B,4H) sum, then cut into i, f, g, o.
+  Var pre = linear(x, weight_ih, &bias_ih) + linear(s.h, weight_hh, &bias_hh);
+  auto gates = split(pre, {H, H, H, H}, 1);
+  Var i = sigmoid(gates[0]);
+  Var f = sigmoid(gates[1]);
+  Var g = tanh(gates[2]);
+  Var o = sigmoid(gates[3]);
+  Var c = f * s.c + i * g;  // (B,H)
+  Var h = o * tanh(c);      // (B,H)
+  return {h, c};
 }
 
 Var LSTMCell::project_input(const Var& x) const {
@@ -37,24 +49,9 @@ RecurrentState LSTMCell::step_preactivated(const Var& x_pre, const RecurrentStat
             "lstm cell: state h and c must be ({},{}), got {} and {}", B, H,
             s.h.defined() ? shape_str(s.h.shape()) : "undefined",
             s.c.defined() ? shape_str(s.c.shape()) : "undefined");
-  Var pre = linear(s.h, weight_hh, &bias_hh, x_pre);  // (B,4H) = x_pre + h W_hhᵀ + b_hh
-  Var c = lstm_cell_update(pre, s.c);                 // (B,H) the equations of step_composed
-  Var h = lstm_hidden(pre, c);                        // (B,H)
-  return {h, c};
-}
-
-RecurrentState LSTMCell::step_composed(const Var& x, const RecurrentState& s) const {
-  check_step(x, s);
-  const int64_t H = hidden_size;
-  // All four gates' pre-activations in one (B,4H) sum, then cut into i, f, g, o.
-  Var pre = linear(x, weight_ih, &bias_ih) + linear(s.h, weight_hh, &bias_hh);
-  auto gates = split(pre, {H, H, H, H}, 1);
-  Var i = sigmoid(gates[0]);
-  Var f = sigmoid(gates[1]);
-  Var g = tanh(gates[2]);
-  Var o = sigmoid(gates[3]);
-  Var c = f * s.c + i * g;  // (B,H)
-  Var h = o * tanh(c);      // (B,H)
+  Var pre = linear_add(s.h, weight_hh, &bias_hh, x_pre);  // (B,4H) = x_pre + h W_hhᵀ + b_hh
+  Var c = lstm_cell_update(pre, s.c);                     // (B,H) the equations of step
+  Var h = lstm_hidden(pre, c);                            // (B,H)
   return {h, c};
 }
 

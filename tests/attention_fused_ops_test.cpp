@@ -6,7 +6,7 @@
 #include <functional>
 
 #include "core/error.hpp"
-#include "core/ops.hpp"
+#include "core/fast/fast.hpp"
 #include "core/tensor_math.hpp"
 
 using namespace s2s;
@@ -80,7 +80,8 @@ TEST_CASE("attention: fused attend equals the composed weighted sum, values and 
     const std::vector<Tensor> in{Tensor::uniform({B, S}, rng, 0, 1),
                                  Tensor::normal({B, S, H}, rng)};
     const Tensor R = Tensor::normal({B, H}, rng);
-    const Result fused = run([](const std::vector<Var>& x) { return attend(x[0], x[1]); }, in, R);
+    const Result fused =
+        run([](const std::vector<Var>& x) { return fused_weighted_sum(x[0], x[1]); }, in, R);
     const Result composed = run(
         [&](const std::vector<Var>& x) {
           return reshape(matmul(reshape(x[0], {B, 1, S}), x[1]), {B, H});
@@ -96,7 +97,8 @@ TEST_CASE("attention: fused ops with inputs that need no gradient") {
   Var kp(Tensor::normal({2, 3, 4}, rng), true), qp(Tensor::normal({2, 4}, rng));
   Var v(Tensor::normal({4}, rng));
   Var values(Tensor::normal({2, 3, 5}, rng));
-  Var ctx = attend(softmax(additive_scores(kp, qp, v), 1), values);  // only kp needs a gradient
+  Var ctx = fused_weighted_sum(softmax(additive_scores(kp, qp, v), 1),
+                               values);  // only kp needs a gradient
   sum(ctx).backward();
   CHECK(max_abs(kp.grad()) > 0);
   CHECK_FALSE(qp.has_grad());
@@ -116,11 +118,13 @@ TEST_CASE("attention: fused ops reject bad shapes with clear messages") {
   CHECK_THROWS_WITH_AS(additive_scores(V({2, 3, 4}), V({2, 4}), V({1, 4})),
                        doctest::Contains("v must be (A) = (4) for kp (2,3,4), got (1,4)"),
                        s2s::Error);
-  CHECK_THROWS_WITH_AS(attend(Var(), V({2, 3, 5})),
-                       doctest::Contains("attend: an input Var is undefined"), s2s::Error);
-  CHECK_THROWS_WITH_AS(attend(V({2, 3}), V({2, 3})),
-                       doctest::Contains("attend: values must be (B,S,H), got (2,3)"), s2s::Error);
+  CHECK_THROWS_WITH_AS(fused_weighted_sum(Var(), V({2, 3, 5})),
+                       doctest::Contains("fused_weighted_sum: an input Var is undefined"),
+                       s2s::Error);
+  CHECK_THROWS_WITH_AS(fused_weighted_sum(V({2, 3}), V({2, 3})),
+                       doctest::Contains("fused_weighted_sum: values must be (B,S,H), got (2,3)"),
+                       s2s::Error);
   CHECK_THROWS_WITH_AS(
-      attend(V({2, 4}), V({2, 3, 5})),
+      fused_weighted_sum(V({2, 4}), V({2, 3, 5})),
       doctest::Contains("weights must be (B,S) = (2,3) for values (2,3,5), got (2,4)"), s2s::Error);
 }

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "core/error.hpp"
+#include "core/fast/fast.hpp"
 #include "core/ops.hpp"
 #include "core/tensor_math.hpp"
 
@@ -127,7 +128,7 @@ TEST_CASE(
   Var s = a + b;
   Var r = reshape(s, {2, 1});
   Var W(Tensor::from({1, 1}, {2}), true);
-  Var y = linear(r, W, nullptr, r);  // r + r·W = 3r
+  Var y = linear_add(r, W, nullptr, r);  // r + r·W = 3r
   s.retain_grad();
   r.retain_grad();
   y.retain_grad();

@@ -1,5 +1,5 @@
 // BackwardFn: the move-only closure a graph node keeps (inline captures, pooled overflow).
-#include "core/backward_fn.hpp"
+#include "core/fast/backward_fn.hpp"
 
 #include <doctest/doctest.h>
 

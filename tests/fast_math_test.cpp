@@ -1,6 +1,6 @@
-// The vectorizable float exp/tanh/sigmoid (core/fast_math.hpp) against the
+// The vectorizable float exp/tanh/sigmoid (core/fast/fast_math.hpp) against the
 // standard library in double, over a dense grid and at the edges.
-#include "core/fast_math.hpp"
+#include "core/fast/fast_math.hpp"
 
 #include <doctest/doctest.h>
 

@@ -8,8 +8,8 @@
 #include <random>
 #include <vector>
 
-#include "core/gemm.hpp"
-#include "core/thread_pool.hpp"
+#include "core/fast/gemm.hpp"
+#include "core/fast/thread_pool.hpp"
 
 using namespace s2s;
 

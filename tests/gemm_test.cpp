@@ -1,7 +1,7 @@
 // gemm: the blocked kernel against a plain triple loop in double, for every
 // transpose combination, edge sizes, padded strides and thread counts; and the
 // thread pool it runs on.
-#include "core/gemm.hpp"
+#include "core/fast/gemm.hpp"
 
 #include <doctest/doctest.h>
 
@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/thread_pool.hpp"
+#include "core/fast/thread_pool.hpp"
 
 using namespace s2s;
 

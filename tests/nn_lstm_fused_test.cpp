@@ -1,10 +1,11 @@
-// The fused LSTM step (LSTMCell::step with core lstm_cell_update and lstm_hidden) against the
-// composed one (LSTMCell::step_composed, one core op per equation): values and
-// gradients over several steps, and the reference seq2seq model trained for
-// 50 Adam steps both ways.
+// The LSTM step under the fast engine (fused lstm_cell_update and lstm_hidden)
+// against the reference engine (one core op per equation): values and
+// gradients over several steps, the hoisted form, and the bench's reference
+// seq2seq model trained for 50 Adam steps in both engines.
 #include <doctest/doctest.h>
 
 #include "bench/reference_model.hpp"
+#include "core/fast/fast.hpp"
 #include "core/tensor_math.hpp"
 #include "fused_cell_check.hpp"
 #include "nn/adam.hpp"
@@ -17,16 +18,16 @@ const double kRtol = testing::kFusedRtol;
 const double kAtol = testing::kFusedAtol;
 }  // namespace
 
-TEST_CASE("nn: fused lstm step equals the composed step, values and gradients") {
+TEST_CASE("engine contract: lstm cell step, fast equals reference, values and gradients") {
   Rng rng(3);
   LSTMCell cell(5, 6, rng, /*forget_bias=*/1);
-  testing::check_fused_equals_composed(cell, /*with_c=*/true, /*B=*/4, /*steps=*/5, rng);
+  testing::check_fast_equals_reference(cell, /*with_c=*/true, /*B=*/4, /*steps=*/5, rng);
 }
 
 TEST_CASE("nn: fused lstm with a zero state that needs no gradient, and bad shapes") {
   Rng rng(4);
   LSTMCell cell(2, 3, rng);
-  testing::check_fused_from_zero_state(cell, rng);
+  testing::check_fast_from_zero_state(cell, rng);
   CHECK_THROWS_WITH_AS(lstm_cell_update(Var(Tensor({2, 11})), Var(Tensor({2, 3}))),
                        doctest::Contains("must be (B,4H) = (2,12)"), s2s::Error);
   CHECK_THROWS_WITH_AS(lstm_cell_update(Var(Tensor({12})), Var(Tensor({3}))),
@@ -36,7 +37,7 @@ TEST_CASE("nn: fused lstm with a zero state that needs no gradient, and bad shap
       doctest::Contains("lstm_hidden: gate pre-activations must be (B,4H) = (3,12)"), s2s::Error);
 }
 
-TEST_CASE("nn: lstm step_preactivated with inputs projected for all steps equals step") {
+TEST_CASE("engine contract: lstm inputs projected for all steps (fast) equal reference steps") {
   Rng rng(5);
   LSTMCell cell(5, 6, rng, /*forget_bias=*/1);
   const int64_t B = 3, S = 4;
@@ -58,6 +59,7 @@ TEST_CASE("nn: lstm step_preactivated with inputs projected for all steps equals
       REQUIRE(x_pre.shape() == Shape{B, S, 24});
       for (int64_t t = 0; t < S; ++t) s = cell.step_preactivated(select(x_pre, 1, t), s);
     } else {
+      EngineGuard reference(Engine::reference);
       for (int64_t t = 0; t < S; ++t) s = cell.step(select(x, 1, t), s);
     }
     sum(concat({s.h, s.c}, 1) * Var(R)).backward();
@@ -87,12 +89,12 @@ TEST_CASE("nn: lstm step_preactivated with inputs projected for all steps equals
                        doctest::Contains("project_input needs x (...,5), got (2,4)"), s2s::Error);
 }
 
-TEST_CASE("nn: reference seq2seq model, 50 Adam steps fused vs composed lstm") {
+TEST_CASE("engine contract: bench reference model, 50 Adam steps, fast equals reference") {
   const bench::ReferenceSizes z = bench::reference_sizes("small");
   auto losses = [&](bool fused) {
+    EngineGuard engine(fused ? Engine::fast : Engine::reference);
     Rng rng(1234);
     bench::ReferenceModel model(z, rng);
-    model.fused_lstm = fused;
     Ids src(static_cast<size_t>(z.B * z.S)), tgt(static_cast<size_t>(z.B * (z.T + 1)));
     for (auto& id : src) id = static_cast<int64_t>(rng.below(static_cast<uint64_t>(z.V)));
     for (auto& id : tgt) id = static_cast<int64_t>(rng.below(static_cast<uint64_t>(z.V)));

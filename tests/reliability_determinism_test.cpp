@@ -16,7 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "core/thread_pool.hpp"
+#include "core/fast/thread_pool.hpp"
 #include "reliability_util.hpp"
 #include "seq2seq/train/trainer.hpp"
 

@@ -1,4 +1,4 @@
-#include "core/storage_pool.hpp"
+#include "core/fast/storage_pool.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,8 +1,12 @@
 #pragma once
 // Shared by every tutorial: command-line flags, bilingual narration, and the
-// claim checks. In every mode a failed claim makes the exit code 1.
+// claim checks that give the exit code (1 when a claim fails, in every mode).
 //
-//   --quick       smaller run for CI
+//   --quick       smaller run for CI (at most ~15 s)
+//   --engine reference|fast
+//                 reference: cells, scores and attention run as the readable
+//                 composed ops of nn/ and attention/ (edit them, see the change);
+//                 fast (default): fused ops and threads (core/engine.hpp)
 //   --out DIR     where figures (SVG) and files go (default out/<tutorial>)
 //   --lang en|zh  narration in English (default) or Simplified Chinese
 //   --seed N      random seed (default 42)
@@ -16,6 +20,8 @@
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include "core/engine.hpp"
 
 namespace tutorial {
 
@@ -37,8 +43,11 @@ inline Args parse_args(int argc, char** argv, const std::string& name, const std
     std::string ex;
     for (auto& e : extra) ex += " [" + e + "]";
     return fmt::format(
-        "{} — {}\n\nusage: {} [--quick] [--out DIR] [--lang en|zh] [--seed N]{} [--help]\n"
-        "  --quick       smaller run (used by CI); any mode exits 1 if a claim fails\n"
+        "{} — {}\n\nusage: {} [--quick] [--engine reference|fast] [--out DIR] [--lang en|zh] "
+        "[--seed N]{} [--help]\n"
+        "  --quick       smaller run (used by CI); in every mode a failed claim gives exit code 1\n"
+        "  --engine E    reference: the readable composed ops of nn/ and attention/ run (edit\n"
+        "                them and see the change); fast (default): fused ops and threads\n"
         "  --out DIR     folder for figures (default {})\n"
         "  --lang en|zh  narration language: English (default) or 简体中文\n"
         "  --seed N      random seed (default 42)\n",
@@ -58,6 +67,13 @@ inline Args parse_args(int argc, char** argv, const std::string& name, const std
       std::exit(0);
     } else if (f == "--quick") {
       a.quick = true;
+    } else if (f == "--engine") {
+      const std::string e = value();
+      if (e != "reference" && e != "fast") {
+        fmt::print(stderr, "{}: --engine must be 'reference' or 'fast', got '{}'\n", name, e);
+        std::exit(2);
+      }
+      s2s::set_engine(s2s::parse_engine(e));
     } else if (f == "--out") {
       a.out_dir = value();
     } else if (f == "--lang") {
@@ -100,7 +116,7 @@ class Lesson {
   void say(const std::string& en, const std::string& zh_text) const {
     fmt::print("{}\n", tr(en, zh_text));
   }
-  // A claim of the lecture, measured. A failed claim fails the run (every mode).
+  // A claim of the lecture, measured. A failed claim fails the run (exit code 1).
   bool claim(bool ok, const std::string& en, const std::string& zh_text) {
     fmt::print("  [{}] {}\n", ok ? "PASS" : "FAIL", tr(en, zh_text));
     if (!ok) ++failed_;
@@ -113,8 +129,9 @@ class Lesson {
   }
   // Summary line and exit code: non-zero when a claim failed (every mode).
   int finish() const {
-    fmt::print("\n{}: {}/{} {} ({:.1f} s)\n", tr("claims", "结论"), total_ - failed_, total_,
-               tr("hold", "成立"), seconds());
+    fmt::print("\n{}: {}/{} {} ({:.1f} s, {} {})\n", tr("claims", "结论"), total_ - failed_, total_,
+               tr("hold", "成立"), seconds(), tr("engine", "引擎"),
+               s2s::engine_name(s2s::engine()));
     return failed_ == 0 ? 0 : 1;
   }
 

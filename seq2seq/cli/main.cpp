@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "core/engine.hpp"
 #include "core/error.hpp"
 #include "seq2seq/cli_choices.hpp"
 #include "seq2seq/data/task.hpp"
@@ -68,6 +69,14 @@ Splits load_data(const DataArgs& d) {
   return make_task(d.task, tc);
 }
 
+// --engine reference|fast: which engine runs the ops (core/engine.hpp).
+void add_engine_flag(CLI::App* app, std::string& engine) {
+  app->add_option("--engine", engine,
+                  "reference: the readable composed ops; fast (default): fused ops and threads; "
+                  "also set by the environment variable S2S_ENGINE")
+      ->check(CLI::IsMember({"reference", "fast"}));
+}
+
 void print_eval(const EvalResult& r) {
   fmt::print("exact match {:.1f}%  token accuracy {:.1f}%  BLEU {:.3f}  perplexity {:.2f}",
              100 * r.exact, 100 * r.token_acc, r.bleu, r.perplexity);
@@ -82,7 +91,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   // --- train ---------------------------------------------------------------------
+  std::string engine;  // empty: S2S_ENGINE, else fast
   CLI::App* train_cmd = app.add_subcommand("train", "train a model and save it to a folder");
+  add_engine_flag(train_cmd, engine);
   DataArgs data;
   add_data_flags(train_cmd, data);
   ModelConfig mc;
@@ -135,6 +146,7 @@ int main(int argc, char** argv) {
 
   // --- eval ----------------------------------------------------------------------
   CLI::App* eval_cmd = app.add_subcommand("eval", "evaluate a saved model on a test set");
+  add_engine_flag(eval_cmd, engine);
   DataArgs eval_data;
   add_data_flags(eval_cmd, eval_data);
   std::string model_dir;
@@ -149,6 +161,7 @@ int main(int argc, char** argv) {
   // --- translate -------------------------------------------------------------------
   CLI::App* tr_cmd =
       app.add_subcommand("translate", "translate a sentence (or each line of stdin)");
+  add_engine_flag(tr_cmd, engine);
   std::string sentence;
   bool heatmap = false;
   tr_cmd->add_option("--model", model_dir, "folder written by `s2s train`")
@@ -162,6 +175,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   try {
+    if (!engine.empty()) set_engine(parse_engine(engine));
     if (*train_cmd) {
       Splits sp = load_data(data);
       auto [sv, tv] = build_vocabs(sp.train);

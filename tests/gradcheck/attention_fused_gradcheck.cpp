@@ -1,7 +1,8 @@
 // Gradient checks (double precision, tolerance 1e-6) of the fused attention
-// ops additive_scores and attend, alone and chained as one attention step.
+// ops additive_scores and fused_weighted_sum, alone and chained as one attention step.
 #include <doctest/doctest.h>
 
+#include "core/fast/fast.hpp"
 #include "core/gradcheck.hpp"
 #include "core/tensor_math.hpp"
 
@@ -22,13 +23,14 @@ TEST_CASE("gradcheck: additive_scores w.r.t. kp, qp and v") {
   CHECK(r.checked == B * S * A + B * A + A);
 }
 
-TEST_CASE("gradcheck: attend w.r.t. weights and values") {
+TEST_CASE("gradcheck: fused_weighted_sum w.r.t. weights and values") {
   Rng rng(42);
   const int64_t B = 2, S = 3, H = 5;
   const std::vector<Tensor> in{Tensor::uniform({B, S}, rng, 0, 1),
                                Tensor::uniform({B, S, H}, rng, -1, 1)};
   GradCheckResult r = gradcheck(
-      "attend", [](const std::vector<Var>& x) { return attend(x[0], x[1]); }, in);
+      "fused_weighted_sum",
+      [](const std::vector<Var>& x) { return fused_weighted_sum(x[0], x[1]); }, in);
   INFO(r.message);
   CHECK(r.ok);
   CHECK(r.checked == B * S + B * S * H);
@@ -45,7 +47,7 @@ TEST_CASE("gradcheck: additive attention step from the fused ops, batch 1 and S=
     GradCheckResult r = gradcheck(
         "attention step",
         [](const std::vector<Var>& x) {
-          return attend(softmax(additive_scores(x[0], x[1], x[2]), 1), x[3]);
+          return fused_weighted_sum(softmax(additive_scores(x[0], x[1], x[2]), 1), x[3]);
         },
         in);
     INFO(r.message);

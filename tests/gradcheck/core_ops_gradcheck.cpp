@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "core/fast/fast.hpp"
 #include "core/gradcheck.hpp"
 #include "core/tensor_math.hpp"
 
@@ -65,10 +66,10 @@ std::vector<Case> cases() {
       {"linear", [](V x) { return linear(x[0], x[1], &x[2]); }, {{3, 4}, {5, 4}, {5}}},
       {"linear 3-D, no bias", [](V x) { return linear(x[0], x[1], nullptr); }, {{2, 3, 4}, {2, 4}}},
       {"linear with addend",
-       [](V x) { return linear(x[0], x[1], &x[2], x[3]); },
+       [](V x) { return linear_add(x[0], x[1], &x[2], x[3]); },
        {{3, 4}, {5, 4}, {5}, {3, 5}}},
       {"linear with addend, no bias",
-       [](V x) { return linear(x[0], x[1], nullptr, x[2]); },
+       [](V x) { return linear_add(x[0], x[1], nullptr, x[2]); },
        {{2, 3, 4}, {2, 4}, {2, 3, 2}}},
       // reductions
       {"sum axis 0", [](V x) { return sum(x[0], 0); }, {{2, 3}}},
@@ -198,7 +199,7 @@ TEST_CASE("gradcheck: linear with an addend equals addend + linear, values and g
   Rng rng(4);
   Var x(Tensor::normal({4, 3}, rng), true), W(Tensor::normal({2, 3}, rng), true),
       b(Tensor::normal({2}, rng), true), a(Tensor::normal({4, 2}, rng), true);
-  Var fused = linear(x, W, &b, a);
+  Var fused = linear_add(x, W, &b, a);
   Var composed = a + linear(x, W, &b);
   CHECK(fused.value().to_vector() == composed.value().to_vector());  // same rounding
   sum(fused * fused).backward();
@@ -209,7 +210,7 @@ TEST_CASE("gradcheck: linear with an addend equals addend + linear, values and g
   CHECK(allclose(dW, W.grad(), 1e-12, 1e-12));
   CHECK(allclose(db, b.grad(), 1e-12, 1e-12));
   CHECK(allclose(da, a.grad(), 1e-12, 1e-12));
-  CHECK_THROWS_WITH_AS(linear(x, W, &b, Var(Tensor({4, 3}))),
+  CHECK_THROWS_WITH_AS(linear_add(x, W, &b, Var(Tensor({4, 3}))),
                        doctest::Contains("addend must have the output's shape (4,2), got (4,3)"),
                        Error);
 }

@@ -3,6 +3,7 @@
 // (inputs, state and every parameter) by "nn: gradcheck cells" in nn_gradcheck_test.cpp.
 #include <doctest/doctest.h>
 
+#include "core/fast/fast.hpp"
 #include "core/gradcheck.hpp"
 #include "core/tensor_math.hpp"
 #include "nn/gru_cell.hpp"

@@ -3,6 +3,7 @@
 // the hoisted form (project_input once, step_preactivated per step).
 #include <doctest/doctest.h>
 
+#include "core/fast/fast.hpp"
 #include "core/gradcheck.hpp"
 #include "core/tensor_math.hpp"
 #include "nn/lstm_cell.hpp"

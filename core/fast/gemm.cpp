@@ -1,4 +1,4 @@
-#include "core/gemm.hpp"
+#include "core/fast/gemm.hpp"
 
 #include <algorithm>
 #include <array>
@@ -7,7 +7,8 @@
 #include <new>
 #include <utility>
 
-#include "core/thread_pool.hpp"
+#include "core/engine.hpp"
+#include "core/fast/thread_pool.hpp"
 
 // A cache-blocked GEMM in the style of Goto/BLIS, in four ideas:
 //
@@ -582,8 +583,21 @@ void gemm_with_pool(ThreadPool* pool, bool trans_a, bool trans_b, int64_t M, int
 
 void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const real* A, int64_t lda,
           const real* B, int64_t ldb, real* C, int64_t ldc, bool accumulate) {
-  gemm_with_pool(&ThreadPool::global(), trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc,
-                 accumulate);
+  // The reference engine runs no thread pool (core/engine.hpp).
+  gemm_with_pool(fast_engine() ? &ThreadPool::global() : nullptr, trans_a, trans_b, M, N, K, A, lda,
+                 B, ldb, C, ldc, accumulate);
+}
+
+void plain_gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const real* A,
+                int64_t lda, const real* B, int64_t ldb, real* C, int64_t ldc, bool accumulate) {
+  for (int64_t i = 0; i < M; ++i)
+    for (int64_t j = 0; j < N; ++j) {
+      real c = accumulate ? C[i * ldc + j] : real(0);
+      for (int64_t k = 0; k < K; ++k)  // C[i,j] (+)= Σ_k op(A)[i,k] op(B)[k,j]
+        c += (trans_a ? A[k * lda + i] : A[i * lda + k]) *
+             (trans_b ? B[j * ldb + k] : B[k * ldb + j]);
+      C[i * ldc + j] = c;
+    }
 }
 
 }  // namespace s2s

@@ -10,13 +10,11 @@
 // over the contiguous last axis so the compiler vectorizes them.
 // tests/gradcheck/attention_fused_gradcheck.cpp gradient-checks both.
 #include "core/error.hpp"
-#include "core/fast_math.hpp"
-#include "core/ops.hpp"
-#include "core/thread_pool.hpp"
+#include "core/fast/fast.hpp"
+#include "core/fast/fast_math.hpp"
+#include "core/fast/thread_pool.hpp"
 
 namespace s2s {
-
-#define X(i) (self.inputs[i]->value)
 
 // Forward, with kp (B,S,A) the projected keys, qp (B,A) the projected query
 // and v (A):
@@ -29,6 +27,7 @@ namespace s2s {
 //   dqp[b,a]  += Σ_s g[b,s,a]                     (qp was broadcast over S)
 //   dv[a]     += Σ_{b,s} de[b,s] t[b,s,a]
 Var additive_scores(const Var& kp, const Var& qp, const Var& v) {
+  require_fast_engine("additive_scores");
   S2S_CHECK(kp.defined() && qp.defined() && v.defined(),
             "additive_scores: an input Var is undefined (default-constructed)");
   S2S_CHECK(kp.rank() == 3, "additive_scores: kp must be (B,S,A), got {}", shape_str(kp.shape()));
@@ -56,7 +55,7 @@ Var additive_scores(const Var& kp, const Var& qp, const Var& v) {
                      Tensor* dkp = self.input_grad(0);
                      Tensor* dqp = self.input_grad(1);
                      Tensor* dv = self.input_grad(2);
-                     const real* vv = X(2).data();
+                     const real* vv = self.input(2).data();
                      const real* de = self.grad.data();
                      // dv sums over b and s: each row b first sums its own part
                      // (rows may run on different threads), then the rows' parts
@@ -94,14 +93,15 @@ Var additive_scores(const Var& kp, const Var& qp, const Var& v) {
 // Backward, from dctx (B,H):
 //   da[b,s]          += dctx[b,:] · values[b,s,:]
 //   dvalues[b,s,:]   += a[b,s] dctx[b,:]
-Var attend(const Var& weights, const Var& values) {
+Var fused_weighted_sum(const Var& weights, const Var& values) {
+  require_fast_engine("fused_weighted_sum");
   S2S_CHECK(weights.defined() && values.defined(),
-            "attend: an input Var is undefined (default-constructed)");
-  S2S_CHECK(values.rank() == 3, "attend: values must be (B,S,H), got {}",
+            "fused_weighted_sum: an input Var is undefined (default-constructed)");
+  S2S_CHECK(values.rank() == 3, "fused_weighted_sum: values must be (B,S,H), got {}",
             shape_str(values.shape()));
   const int64_t B = values.size(0), S = values.size(1), H = values.size(2);
   S2S_CHECK(weights.shape() == (Shape{B, S}),
-            "attend: weights must be (B,S) = ({},{}) for values {}, got {}", B, S,
+            "fused_weighted_sum: weights must be (B,S) = ({},{}) for values {}, got {}", B, S,
             shape_str(values.shape()), shape_str(weights.shape()));
   Tensor ctx({B, H});  // zeros
   for_each_row(B, S * H, [&](int64_t b) {
@@ -112,10 +112,10 @@ Var attend(const Var& weights, const Var& values) {
       for (int64_t h = 0; h < H; ++h) c[h] += w * val[h];
     }
   });
-  return Var::make("attend", std::move(ctx), {weights, values}, [B, S, H](Node& self) {
+  return Var::make("fused_weighted_sum", std::move(ctx), {weights, values}, [B, S, H](Node& self) {
     Tensor* da = self.input_grad(0);
     Tensor* dvalues = self.input_grad(1);
-    const Tensor &a = X(0), &values = X(1);
+    const Tensor &a = self.input(0), &values = self.input(1);
     for_each_row(B, S * H, [&](int64_t b) {  // rows b are independent
       const real* dc = self.grad.data() + b * H;
       for (int64_t s = 0; s < S; ++s) {

@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <mutex>
 #include <new>
+#include <utility>
 #include <vector>
 
 // The pool serves tensors and graph nodes except under AddressSanitizer,
@@ -67,7 +68,6 @@ class StoragePool {
   void release(void* p, size_t bytes) noexcept;
   // Frees every cached block.
   void trim() noexcept;
-  void set_capacity(size_t bytes);
   Stats stats() const;
 
   // The size a request of `bytes` is rounded up to (0 when no class fits).
@@ -122,6 +122,36 @@ struct PoolAllocator {
   template <class U>
   bool operator==(const PoolAllocator<U>&) const noexcept {
     return true;  // one global pool: any instance frees any block
+  }
+};
+
+// Tensor storage's allocator (core/tensor.hpp). Two differences from std::allocator:
+// - memory comes from StoragePool::global() (core/fast/storage_pool.hpp), which
+//   recycles the blocks of freed tensors: a training step makes the same
+//   tensors every time, and from the second step on they reuse the previous
+//   step's blocks instead of calling malloc (bypassed under AddressSanitizer,
+//   so that use-after-free is still caught);
+// - a new element is default-initialised: for a float that means "left as it
+//   was", so `resize(n)` allocates without writing zeros. Op outputs that are
+//   about to be overwritten completely (Tensor::uninitialized) skip a pass
+//   over memory that, for the large activations of a seq2seq unroll, cost as
+//   much as the op itself.
+template <class T>
+struct StorageAllocator : PoolAllocator<T> {
+  template <class U>
+  struct rebind {
+    using other = StorageAllocator<U>;
+  };
+  StorageAllocator() = default;
+  template <class U>
+  StorageAllocator(const StorageAllocator<U>&) noexcept {}
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+  template <class U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;  // default-init: no value written
   }
 };
 

@@ -12,13 +12,11 @@
 #include <algorithm>
 
 #include "core/error.hpp"
-#include "core/fast_math.hpp"
-#include "core/ops.hpp"
-#include "core/thread_pool.hpp"
+#include "core/fast/fast.hpp"
+#include "core/fast/fast_math.hpp"
+#include "core/fast/thread_pool.hpp"
 
 namespace s2s {
-
-#define X(i) (self.inputs[i]->value)
 
 namespace {
 // Checks pre (B,4H) against a cell state (B,H) and returns B and H.
@@ -42,6 +40,7 @@ BH lstm_shapes(const Var& pre, const Var& cell, const char* op) {
 //   da_i += dc' ⊙ g ⊙ i(1-i)    da_f += dc' ⊙ c ⊙ f(1-f)    da_g += dc' ⊙ i ⊙ (1-g²)
 //   dc   += dc' ⊙ f             (a_o does not enter c')
 Var lstm_cell_update(const Var& pre, const Var& c) {
+  require_fast_engine("lstm_cell_update");
   const BH z = lstm_shapes(pre, c, "lstm_cell_update");
   const int64_t B = z.B, H = z.H;
   Tensor ifg = Tensor::uninitialized({B, 3 * H});  // i, f, g after their nonlinearities
@@ -63,7 +62,7 @@ Var lstm_cell_update(const Var& pre, const Var& c) {
                      for_each_row(B, 4 * H, [&](int64_t b) {
                        const real* i = ifg.data() + b * 3 * H;
                        const real *f = i + H, *g = i + 2 * H;
-                       const real* cb = X(1).data() + b * H;
+                       const real* cb = self.input(1).data() + b * H;
                        const real* dcn = self.grad.data() + b * H;
                        if (dpre) {  // one loop per gate block (few pointers: they vectorize)
                          real* d = dpre->data() + b * 4 * H;
@@ -86,6 +85,7 @@ Var lstm_cell_update(const Var& pre, const Var& c) {
 // Backward, from dh', with t = tanh(c'):
 //   da_o += dh' ⊙ t ⊙ o(1-o)      dc' += dh' ⊙ o ⊙ (1-t²)
 Var lstm_hidden(const Var& pre, const Var& c_new) {
+  require_fast_engine("lstm_hidden");
   const BH z = lstm_shapes(pre, c_new, "lstm_hidden");
   const int64_t B = z.B, H = z.H;
   Tensor ot = Tensor::uninitialized({B, 2 * H});  // [o, tanh(c')] per row, kept for backward

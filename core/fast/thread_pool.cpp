@@ -1,4 +1,4 @@
-#include "core/thread_pool.hpp"
+#include "core/fast/thread_pool.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -4,13 +4,13 @@
 // that matters for speed: the closure's captures (a saved activation, a few
 // sizes) live inside the node, in kInline bytes, instead of in a heap block
 // of their own per op. Larger closures go to the storage pool
-// (core/storage_pool.hpp). Ops pass a lambda; nothing else changes.
+// (core/fast/storage_pool.hpp). Ops pass a lambda; nothing else changes.
 #include <cstddef>
 #include <new>
 #include <type_traits>
 #include <utility>
 
-#include "core/storage_pool.hpp"
+#include "core/fast/storage_pool.hpp"
 
 namespace s2s {
 

@@ -8,13 +8,12 @@
 // tests/nn_gru_fused_test.cpp checks it equals the composed cell (values and
 // gradients) and tests/gradcheck/gru_fused_gradcheck.cpp gradient-checks it.
 #include "core/error.hpp"
-#include "core/fast_math.hpp"
-#include "core/ops.hpp"
-#include "core/thread_pool.hpp"
+#include "core/fast/fast.hpp"
+#include "core/fast/fast_math.hpp"
+#include "core/fast/grad_handover.hpp"
+#include "core/fast/thread_pool.hpp"
 
 namespace s2s {
-
-#define X(i) (self.inputs[i]->value)
 
 // With xi = [x_r x_z x_n] = x W_ihᵀ + b_ih and hh = [h_r h_z h_n] = h W_hhᵀ + b_hh (B,3H):
 //   r = σ(x_r + h_r)    z = σ(x_z + h_z)    n = tanh(x_n + r ⊙ h_n)
@@ -24,6 +23,7 @@ namespace s2s {
 //   a_r = a_n ⊙ h_n ⊙ r(1-r)             a_z = dh' ⊙ (h - n) ⊙ z(1-z)
 //   dxi += [a_r a_z a_n]    dhh += [a_r a_z a_n ⊙ r]    dh += dh' ⊙ z
 Var gru_hidden(const Var& xi, const Var& hh, const Var& h) {
+  require_fast_engine("gru_hidden");
   S2S_CHECK(xi.defined() && hh.defined() && h.defined(), "gru_hidden: an input Var is undefined");
   S2S_CHECK(h.rank() == 2, "gru_hidden: hidden state must be (B,H), got {}", shape_str(h.shape()));
   const int64_t B = h.size(0), H = h.size(1);
@@ -56,8 +56,8 @@ Var gru_hidden(const Var& xi, const Var& hh, const Var& h) {
         Tensor da = Tensor::uninitialized({B, 3 * H});
         for_each_row(B, 3 * H, [&](int64_t b) {
           const real *r = rzn.data() + b * 3 * H, *z = r + H, *n = r + 2 * H;
-          const real* h_n = X(1).data() + b * 3 * H + 2 * H;
-          const real* hb = X(2).data() + b * H;
+          const real* h_n = self.input(1).data() + b * 3 * H + 2 * H;
+          const real* hb = self.input(2).data() + b * H;
           const real* g = dh_new + b * H;
           real* d = da.data() + b * 3 * H;
           for (int64_t j = 0; j < H; ++j) d[2 * H + j] = g[j] * (1 - z[j]) * (1 - n[j] * n[j]);
@@ -73,7 +73,7 @@ Var gru_hidden(const Var& xi, const Var& hh, const Var& h) {
             for (int64_t j = 0; j < H; ++j) o[j] += g[j] * z[j];
           }
         });
-        self.accumulate_input_grad(0, std::move(da));  // dxi += da (handed over if first)
+        fast::add_input_grad(self, 0, std::move(da));  // dxi += da (handed over if first)
       });
 }
 

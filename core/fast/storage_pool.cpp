@@ -1,4 +1,4 @@
-#include "core/storage_pool.hpp"
+#include "core/fast/storage_pool.hpp"
 
 #include <bit>
 #include <new>
@@ -83,15 +83,6 @@ void StoragePool::trim() noexcept {
     list.shrink_to_fit();
   }
   stats_.cached_bytes = 0;
-}
-
-void StoragePool::set_capacity(size_t bytes) {
-  {
-    std::lock_guard lock(mutex_);
-    capacity_ = bytes;
-    if (static_cast<size_t>(stats_.cached_bytes) <= capacity_) return;
-  }
-  trim();  // simplest way to get under a lowered capacity
 }
 
 StoragePool::Stats StoragePool::stats() const {

@@ -30,6 +30,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/engine.hpp"
+
 namespace s2s {
 
 class ThreadPool {
@@ -94,16 +96,27 @@ class ThreadPool {
 // core costs a few microseconds; above, rows are split across the global
 // pool. Each row's arithmetic is the same wherever it runs, so the result
 // does not depend on the thread count.
+// Under the reference engine it always runs inline (no thread pool).
 template <class F>
 void for_each_row(int64_t rows, int64_t elements_per_row, F f) {
   constexpr int64_t kParallelElements = int64_t{1} << 15;
   auto run_rows = [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) f(r);
   };
-  if (rows * elements_per_row >= kParallelElements)
+  if (rows * elements_per_row >= kParallelElements && fast_engine())
     ThreadPool::global().parallel_for(rows, run_rows);
   else
     run_rows(0, rows);
+}
+
+// ThreadPool::global().parallel_for(n, f) under the fast engine; f(0, n) inline
+// under the reference engine.
+template <class F>
+void parallel_for(int64_t n, F&& f) {
+  if (fast_engine())
+    ThreadPool::global().parallel_for(n, f);
+  else if (n > 0)
+    f(int64_t{0}, n);
 }
 
 }  // namespace s2s
