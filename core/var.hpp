@@ -82,10 +82,4 @@ class Var {
   std::shared_ptr<Node> node_;
 };
 
-// Graphviz DOT text of the graph that produced v: one box per node with its op
-// and shape, edges from inputs to outputs. Iterative, so deep graphs are fine.
-std::string to_dot(const Var& v);
-// Number of nodes reachable from v (for tests and curiosity).
-size_t graph_size(const Var& v);
-
 }  // namespace s2s

@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "core/graph_view.hpp"
 #include "core/error.hpp"
 #include "core/fast/fast.hpp"
 #include "core/ops.hpp"

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "common.hpp"
+#include "core/graph_view.hpp"
 #include "core/gradcheck.hpp"
 #include "core/tensor_math.hpp"
 
