@@ -4,12 +4,13 @@
 // dy/dx, dy/db, check them against finite differences, and write the graph
 // as Graphviz DOT. Built against the float64 library so the check is tight.
 // The engine is core/var.hpp + core/var.cpp; the ops are core/ops_*.cpp
-// (declared in core/ops.hpp); core/README.md gives a reading order.
+// (declared in core/ops.hpp); core/README.md gives a reading order. core/fast/
+// is the fast engine's speed machinery, not needed to follow this lesson.
 #include <fstream>
 
 #include "common.hpp"
-#include "core/graph_view.hpp"
 #include "core/gradcheck.hpp"
+#include "core/graph_view.hpp"
 #include "core/tensor_math.hpp"
 
 using namespace s2s;
@@ -84,13 +85,18 @@ int main(int argc, char** argv) {
       "  core/ops.hpp                 every op with its math line and shapes\n"
       "  core/ops_*.cpp               each op's forward and backward side by side,\n"
       "                               e.g. tanh in core/ops_unary.cpp, sum in core/ops_reduce.cpp\n"
-      "  core/gradcheck.cpp           the check above",
+      "  core/gradcheck.cpp           the gradient check\n"
+      "  core/graph_view.cpp          to_dot, the graph as Graphviz text\n"
+      "core/fast/ holds the speed machinery of the fast engine; the engine above does not\n"
+      "need it.",
       "建议对照本课阅读（core/README.md 给出了阅读顺序）：\n"
       "  core/var.hpp、core/var.cpp   引擎：Var、计算图节点、backward()\n"
       "  core/ops.hpp                 每个运算的数学式和形状\n"
       "  core/ops_*.cpp               每个运算的前向与反向写在一起，\n"
       "                               例如 tanh 在 core/ops_unary.cpp，sum 在 core/ops_reduce.cpp\n"
-      "  core/gradcheck.cpp           上面的梯度检验");
+      "  core/gradcheck.cpp           梯度检验\n"
+      "  core/graph_view.cpp          to_dot：把计算图写成 Graphviz 文本\n"
+      "core/fast/ 是快速引擎的加速部分；理解上面的引擎不需要读它。");
   L.say("Next: 02_rnn_encoder — the same engine, unrolled over time.",
         "下一步：02_rnn_encoder —— 同一个引擎，在时间上展开。");
   return L.finish();
