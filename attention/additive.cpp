@@ -32,8 +32,8 @@ Var AdditiveScore::score(const Var& query, const Var& keys, const ScoreContext& 
   check_inputs(query, keys);
   const int64_t A = attention_size;
   Var kp = keys_projected_or_computed(*this, keys, ctx, A);  // (B,S,A)  W_k k_i
-  Var qp = linear(query, W_q, nullptr);                // (B,A)    W_q q
-  return additive_energy(kp, qp, v);                   // (B,S)    vᵀ tanh(W_k k_i + W_q q)
+  Var qp = linear(query, W_q, nullptr);                      // (B,A)    W_q q
+  return additive_energy(kp, qp, v);                         // (B,S)    vᵀ tanh(W_k k_i + W_q q)
 }
 
 Var additive_energy(const Var& kp, const Var& qp, const Var& v) {

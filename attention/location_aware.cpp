@@ -45,9 +45,9 @@ Var LocationAwareScore::score(const Var& query, const Var& keys, const ScoreCont
   else
     prev = Var(Tensor::zeros({B, S}));
   Var kp = keys_projected_or_computed(*this, keys, ctx, A);  // (B,S,A)  W_k k_i
-  Var qp = linear(query, W_q, nullptr);                // (B,A)    W_q q
-  Var lp = linear(convolve(prev), U, nullptr);         // (B,S,A)  U f_i
-  return additive_energy(kp + lp, qp, v);              // (B,S)    vᵀ tanh(... + U f_i)
+  Var qp = linear(query, W_q, nullptr);                      // (B,A)    W_q q
+  Var lp = linear(convolve(prev), U, nullptr);               // (B,S,A)  U f_i
+  return additive_energy(kp + lp, qp, v);                    // (B,S)    vᵀ tanh(... + U f_i)
 }
 
 }  // namespace s2s
