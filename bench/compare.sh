@@ -24,6 +24,11 @@ trap 'rm -rf "$tmp"' EXIT
 
 echo "# machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+# PyTorch's CPU matrix products go through the system BLAS: Debian's default is the
+# slow reference BLAS unless OpenBLAS is installed (apt-get install libopenblas0-pthread).
+blas="$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo unknown)"
+echo "# BLAS behind PyTorch: $blas"
+case "$blas" in *openblas*) ;; *) echo "# warning: not OpenBLAS; PyTorch will be far slower than usual" ;; esac
 
 # 1. Correctness: replay our first 50 steps in PyTorch.
 "$bin" --size small --steps 50 --save "$tmp/run.safetensors" > "$tmp/ours.txt"
