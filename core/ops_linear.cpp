@@ -23,8 +23,8 @@ void check_linear(const Var& x, const Var& W, const Var* b) {
 // y = x Wᵀ + b          x (N,in) (any leading axes count as N), W (out,in), b (out)
 // dx += dy W,   dW += dyᵀ x,   db += Σ_n dy_n
 Var linear(const Var& x, const Var& W, const Var* b) {
+  if (fast_engine()) return fast_linear(x, W, b);  // (checks the shapes itself)
   check_linear(x, W, b);
-  if (fast_engine()) return fast_linear(x, W, b);
   const int64_t out = W.size(0), in = W.size(1), N = x.value().numel() / in;
   Shape y_shape = x.shape();
   y_shape.back() = out;
