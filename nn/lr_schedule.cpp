@@ -1,5 +1,6 @@
 #include "nn/lr_schedule.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.hpp"
@@ -24,6 +25,20 @@ ExponentialDecay::ExponentialDecay(real base, real g) : base_lr(base), gamma(g) 
 real ExponentialDecay::at(int64_t k) const {
   S2S_CHECK(k >= 0, "ExponentialDecay: epoch must be >= 0, got {}", k);
   return static_cast<real>(base_lr * std::pow(static_cast<double>(gamma), static_cast<double>(k)));
+}
+
+PlateauDecay::PlateauDecay(real factor_, int patience_, real min_lr_)
+    : factor(factor_), patience(patience_), min_lr(min_lr_) {}
+
+real PlateauDecay::update(double metric, real lr) {
+  if (metric < best) {
+    best = metric;
+    since_best = 0;
+    return lr;
+  }
+  if (++since_best < patience) return lr;
+  since_best = 0;
+  return std::max(lr * factor, min_lr);
 }
 
 }  // namespace s2s

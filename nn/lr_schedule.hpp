@@ -23,4 +23,17 @@ struct ExponentialDecay {
   real base_lr, gamma;
 };
 
+// Decay on plateau: after `patience` validations in a row without a new best
+// (lower) value, lr ← max(lr · factor, min_lr), and the count starts again.
+// Use: opt.lr = plateau.update(valid_loss, opt.lr) after each validation.
+struct PlateauDecay {
+  PlateauDecay(real factor, int patience, real min_lr = 0);
+  real update(double metric, real lr);  // the rate to use next
+  real factor;
+  int patience;
+  real min_lr;
+  double best = 1e300;
+  int since_best = 0;
+};
+
 }  // namespace s2s

@@ -4,10 +4,13 @@
 //   s2s eval --model runs/att --task toy_en_es --beam 4
 //   s2s translate --model runs/att "the big dog sees the cat"
 //   echo "the cat eats" | s2s translate --model runs/att --heatmap
+//   s2s info --model runs/att                            (how it was trained)
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <iostream>
 
 #include "core/engine.hpp"
@@ -34,12 +37,38 @@ void add_engine_flag(CLI::App* app, std::string& engine) {
       ->check(CLI::IsMember({"reference", "fast"}));
 }
 
-void print_eval(const EvalResult& r) {
+// Pronunciation (phones out) is scored as the field does: WER, the share of
+// words with any phone wrong (1 − exact match), and PER, phone edit distance
+// per reference phone.
+void print_eval(const EvalResult& r, bool phones) {
+  if (phones) fmt::print("WER {:.1f}%  PER {:.1f}%  ", 100 * (1 - r.exact), 100 * r.error_rate);
   fmt::print("exact match {:.1f}%  token accuracy {:.1f}%  BLEU {:.3f}  perplexity {:.2f}",
              100 * r.exact, 100 * r.token_acc, r.bleu, r.perplexity);
   if (r.aer >= 0) fmt::print("  AER {:.3f}", r.aer);
-  fmt::print("\n{}", bucket_table(r));
+  fmt::print("\n{}", bucket_table(r, phones ? "PER" : ""));
 }
+
+// Word-length buckets of the pronunciation report (letters).
+const std::vector<int> kWordLengthEdges = {5, 8, 11};
+
+// The recipe `--task cmudict` uses by default, chosen by measurement on the
+// dictionary (README, "Real data: English pronunciation"). Each is a flag.
+const std::vector<RecipeSetting> kCmudictRecipe = {{"--cell", "gru"},
+                                                   {"--embed", "64"},
+                                                   {"--hidden", "256"},
+                                                   {"--layers", "1"},
+                                                   {"--attention", "general"},
+                                                   {"--placement", "output"},
+                                                   {"--batch", "64"},
+                                                   {"--lr", "0.003"},
+                                                   {"--lr-decay", "0.5"},
+                                                   {"--lr-patience", "1"},
+                                                   {"--min-lr", "0.0001"},
+                                                   {"--patience", "4"},
+                                                   {"--valid-examples", "2000"},
+                                                   {"--epochs", "100"},
+                                                   {"--seconds", "1200"},
+                                                   {"--beam", "4"}};
 
 }  // namespace
 
@@ -48,7 +77,9 @@ int run(int argc, char** argv) {
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
-  CLI::App app{"s2s: sequence-to-sequence models with attention (train, eval, translate)"};
+  // Log lines reach a file or pipe as they are printed, not when the run ends.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  CLI::App app{"s2s: sequence-to-sequence models with attention (train, eval, translate, info)"};
   app.require_subcommand(1);
 
   // --- train ---------------------------------------------------------------------
@@ -64,13 +95,17 @@ int run(int argc, char** argv) {
   tc.lr = real(3e-3);
   std::string out_dir, cell = "gru", attention = "general", variant = "global",
                        placement = "output";
-  bool overwrite = false;
+  bool overwrite = false, dry_run = false;
+  int train_beam = 1;
   train_cmd
       ->add_option("--out", out_dir,
                    "folder for the model and vocabularies (written as a whole: the old model "
                    "stays until the new one's first checkpoint is complete)")
       ->required();
   train_cmd->add_flag("--overwrite", overwrite, "replace a model already in --out");
+  train_cmd->add_flag("--dry-run", dry_run,
+                      "print the command line with every setting (the task's recipe included) "
+                      "and the model, then stop without training or writing");
   train_cmd->add_option("--cell", cell, cell_choices().help)
       ->check(CLI::IsMember(cell_choices().names))
       ->capture_default_str();
@@ -84,8 +119,13 @@ int run(int argc, char** argv) {
       ->check(positive_int(1000))
       ->capture_default_str();
   mc.bidirectional = true;
-  train_cmd->add_flag("--bidirectional,!--unidirectional", mc.bidirectional,
-                      "bidirectional encoder (default) or not");
+  train_cmd
+      ->add_flag("--bidirectional,!--unidirectional", mc.bidirectional,
+                 "bidirectional encoder (default) or not")
+      ->default_str("true");
+  train_cmd->add_option("--dropout", mc.dropout, "dropout between stacked encoder layers")
+      ->check(CLI::Range(0.0, 0.9))
+      ->capture_default_str();
   train_cmd->add_option("--attention", attention, attention_choices().help)
       ->check(CLI::IsMember(attention_choices().names))
       ->capture_default_str();
@@ -113,6 +153,34 @@ int run(int argc, char** argv) {
                    "Adam learning rate (a run whose loss diverges stops with an error and keeps "
                    "the last good checkpoint)")
       ->check(positive_real())
+      ->capture_default_str();
+  train_cmd
+      ->add_option("--lr-decay", tc.lr_decay,
+                   "multiply the learning rate by this after --lr-patience validations without a "
+                   "better valid loss (1: constant rate)")
+      ->check(CLI::Range(0.01, 1.0))
+      ->capture_default_str();
+  train_cmd
+      ->add_option("--lr-patience", tc.lr_patience, "validations without progress before a decay")
+      ->check(positive_int(1000))
+      ->capture_default_str();
+  train_cmd->add_option("--min-lr", tc.min_lr, "the learning rate never decays below this")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  train_cmd
+      ->add_option("--patience", tc.patience,
+                   "stop after this many epochs without a better valid loss")
+      ->check(positive_int(1000))
+      ->capture_default_str();
+  train_cmd
+      ->add_option("--valid-examples", tc.valid_examples,
+                   "validation examples used each epoch (at most the valid split)")
+      ->check(positive_int(10'000'000))
+      ->capture_default_str();
+  train_cmd
+      ->add_option("--beam", train_beam,
+                   "beam size of the test evaluation after training (1 = greedy)")
+      ->check(positive_int(256))
       ->capture_default_str();
   train_cmd->add_option("--seed", tc.seed, "training seed")->capture_default_str();
   train_cmd->add_flag("--anomaly", tc.anomaly, "check every op for NaN/Inf (slow)");
@@ -144,6 +212,11 @@ int run(int argc, char** argv) {
       ->check(positive_int(INT32_MAX))
       ->capture_default_str();
   tr_cmd->add_flag("--heatmap", heatmap, "show the attention weights as a terminal heatmap");
+
+  // --- info ------------------------------------------------------------------------
+  CLI::App* info_cmd =
+      app.add_subcommand("info", "how a saved model was trained: its command line and config");
+  info_cmd->add_option("--model", model_dir, "folder written by `s2s train`")->required();
   tr_cmd->add_option("sentence", sentence,
                      "the sentence; without it, each line of stdin (one output line per input "
                      "line; at most " +
@@ -153,12 +226,24 @@ int run(int argc, char** argv) {
   if (int code = parse(app, argc, argv); code >= 0) return code;
   try {
     if (!engine.empty()) set_engine(parse_engine(engine));
+    // The command: line names the engine that runs, whether from --engine or S2S_ENGINE.
+    train_cmd->get_option("--engine")->default_str(engine_name(s2s::engine()));
     if (*train_cmd) {
+      const bool phones = data.task == "cmudict" && data.tsv.empty();
+      if (phones) apply_recipe(*train_cmd, kCmudictRecipe);
       // Everything is checked before anything is written.
       check_train_flags(*train_cmd, attention);
       check_data_flags(*train_cmd, data);
-      check_output_folder(out_dir, overwrite);
+      std::vector<std::string> skip = unused_data_flags(*train_cmd, data);
+      skip.push_back("--dry-run");
+      const std::string command = command_line(*train_cmd, skip);
+      fmt::print("command: {}\n", command);
+      if (!dry_run) check_output_folder(out_dir, overwrite);
       Splits sp = load_data(data);
+      if (data.max_len == 0)  // all words: the model must take the longest
+        for (const auto* split : {&sp.train, &sp.valid, &sp.test})
+          for (const Example& e : *split)
+            data.max_len = std::max(data.max_len, static_cast<int>(e.src.size()));
       auto [sv, tv] = build_vocabs(sp.train);
       mc.src_vocab = sv.size();
       mc.tgt_vocab = tv.size();
@@ -171,42 +256,64 @@ int run(int argc, char** argv) {
       mc.seed = tc.seed;
       check_budget(mc, true, "train", tc.batch_size, data.max_len + 2);
       Seq2Seq model(mc);
-      fmt::print("model: {} ({} parameters); {} training pairs\n", model.describe(),
-                 model.num_parameters(), sp.train.size());
+      fmt::print("model: {} ({} parameters); {} training pairs, {} valid, {} test\n",
+                 model.describe(), model.num_parameters(), sp.train.size(), sp.valid.size(),
+                 sp.test.size());
+      if (dry_run) return 0;
       // Each best epoch replaces the whole folder (model, vocabularies, config) at once.
       bool saved = false;
+      Metadata run_meta;
+      run_meta["command"] = command;
       tc.on_best = [&](const Metadata& meta) {
-        save_model_folder(out_dir, model, sv, tv, meta);
+        Metadata m = meta;
+        m["command"] = command;
+        save_model_folder(out_dir, model, sv, tv, m);
         saved = true;
       };
+      tc.tail_examples = static_cast<int64_t>(sp.test.size()) * train_beam;
       const double budget = tc.max_seconds;  // the whole run's
       if (budget > 0) tc.max_seconds = std::max(budget - elapsed(), 1e-3);
       TrainResult r = train(model, sp, sv, tv, tc);
       fmt::print("stopped: {} after {:.1f}s; best epoch {}\n", r.stop_reason, r.seconds,
                  r.best_epoch);
-      if (!saved) save_model_folder(out_dir, model, sv, tv);
+      if (!saved) save_model_folder(out_dir, model, sv, tv, run_meta);
       fmt::print("saved to {}/\ntest set: ", out_dir);
       EvalOptions eo;
+      eo.beam_size = cap_beam(train_beam, tv);
+      if (phones) eo.bucket_edges = kWordLengthEdges;
       if (budget > 0) eo.max_seconds = std::max(budget - elapsed(), 1e-3);
       EvalResult er = evaluate(model, sp.test, sv, tv, eo);
       if (er.evaluated < static_cast<int64_t>(sp.test.size()))
         fmt::print("(time limit: {} of {} examples) ", er.evaluated, sp.test.size());
-      print_eval(er);
+      print_eval(er, phones);
     } else if (*eval_cmd) {
       check_data_flags(*eval_cmd, eval_data);
+      const bool phones = eval_data.task == "cmudict" && eval_data.tsv.empty();
       LoadedModel lm = load_model(model_dir);
       Splits sp = load_data(eval_data);
       warn_coverage(lm, sp.test);
       EvalOptions eo;
       eo.beam_size = cap_beam(beam, lm.tgt_vocab);
+      if (phones) eo.bucket_edges = kWordLengthEdges;
       check_budget(lm.model->config(), false, "eval", 1, 100, eo.beam_size);
-      print_eval(evaluate(*lm.model, sp.test, lm.src_vocab, lm.tgt_vocab, eo));
+      print_eval(evaluate(*lm.model, sp.test, lm.src_vocab, lm.tgt_vocab, eo), phones);
     } else if (*tr_cmd) {
       LoadedModel lm = load_model(model_dir);
       beam = cap_beam(beam, lm.tgt_vocab);
       check_budget(lm.model->config(), false, "translate", 1, kMaxTranslateTokens, beam);
       return tr_cmd->count("sentence") ? translate_sentence(lm, sentence, beam, heatmap)
                                        : translate_lines(lm, std::cin, beam, heatmap);
+    } else if (*info_cmd) {
+      LoadedModel lm = load_model(model_dir);  // checks the folder as eval does
+      Metadata meta;
+      load_safetensors(model_dir + "/model.safetensors", &meta);
+      auto get = [&](const char* key) {
+        auto it = meta.find(key);
+        return it == meta.end() ? std::string("(not recorded)") : it->second;
+      };
+      fmt::print("command: {}\nmodel: {} ({} parameters)\nbest epoch: {}  valid loss: {}\n",
+                 get("command"), lm.model->describe(), lm.model->num_parameters(), get("epoch"),
+                 get("valid_loss"));
     }
   } catch (const Error& e) {
     fmt::print(stderr, "error: {}\n", e.what());

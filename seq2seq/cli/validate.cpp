@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <exception>
@@ -13,6 +14,7 @@
 
 #include "core/error.hpp"
 #include "seq2seq/cli_choices.hpp"
+#include "seq2seq/data/cmudict.hpp"
 #include "seq2seq/data/task.hpp"
 #include "seq2seq/data/tatoeba.hpp"
 #include "seq2seq/data/tokenizer.hpp"
@@ -109,15 +111,48 @@ void add_data_flags(CLI::App* app, DataArgs& d) {
       ->capture_default_str()
       ->check(positive_int(1000));
   app->add_option("--data-seed", d.seed, "seed of the generated data")->capture_default_str();
+  app->add_option("--dict", d.dict,
+                  std::string("--task cmudict: the dictionary in Festival's format (default ") +
+                      kCmudictPath + ", from Debian's festlex-cmu)")
+      ->check(CLI::ExistingFile);
+  app->add_flag("--stress", d.stress,
+                "--task cmudict: keep stress on vowels (iy1); without it stress is removed");
 }
 
-void check_data_flags(const CLI::App& cmd, const DataArgs& d) {
+void check_data_flags(const CLI::App& cmd, DataArgs& d) {
+  if (d.task != "cmudict") {
+    for (const char* flag : {"--dict", "--stress"})
+      S2S_CHECK(cmd.count(flag) == 0, "{} is for --task cmudict, not --task {}", flag, d.task);
+  } else {
+    // The dictionary's own splits: every word unless a size is given.
+    if (cmd.count("--n-train") == 0) d.n_train = 0;
+    if (cmd.count("--n-test") == 0) d.n_test = 0;
+    if (cmd.count("--max-len") == 0) d.max_len = 0;
+    if (cmd.count("--min-len") == 0) d.min_len = 1;
+    d.n_valid = 0;
+  }
   if (!d.tsv.empty()) {
     for (const char* flag : {"--task", "--n-train", "--n-test", "--min-len"})
       S2S_CHECK(cmd.count(flag) == 0, "{} is for generated tasks; it cannot be used with --tsv",
                 flag);
   }
-  S2S_CHECK(d.min_len <= d.max_len, "--min-len {} is more than --max-len {}", d.min_len, d.max_len);
+  S2S_CHECK(d.max_len == 0 || d.min_len <= d.max_len, "--min-len {} is more than --max-len {}",
+            d.min_len, d.max_len);
+}
+
+std::vector<std::string> unused_data_flags(const CLI::App& cmd, const DataArgs& d) {
+  std::vector<std::string> flags;
+  auto unless_given = [&](std::initializer_list<const char*> names) {
+    for (const char* f : names)
+      if (cmd.count(f) == 0) flags.emplace_back(f);
+  };
+  if (!d.tsv.empty())
+    unless_given({"--task", "--n-train", "--n-test", "--min-len", "--dict", "--stress"});
+  else if (d.task == "cmudict")
+    unless_given({"--n-train", "--n-test", "--min-len", "--max-len", "--data-seed"});
+  else
+    unless_given({"--dict", "--stress"});
+  return flags;
 }
 
 Splits load_data(const DataArgs& d) {
@@ -137,6 +172,8 @@ Splits load_data(const DataArgs& d) {
     return s;
   }
   TaskConfig tc;
+  tc.dict = d.dict;
+  tc.stress = d.stress;
   tc.seed = d.seed;
   tc.n_train = d.n_train;
   tc.n_valid = d.n_valid;
@@ -330,6 +367,34 @@ int run_guarded(const std::function<int()>& body) {
     fmt::print(stderr, "error: an unknown exception stopped s2s\n");
   }
   return 1;
+}
+
+std::string command_line(const CLI::App& cmd, const std::vector<std::string>& skip) {
+  std::string line = "s2s " + cmd.get_name();
+  for (const CLI::Option* opt : cmd.get_options()) {
+    if (opt->get_lnames().empty()) continue;  // positional
+    const std::string flag = "--" + opt->get_lnames()[0];
+    if (flag == "--help" || std::find(skip.begin(), skip.end(), flag) != skip.end()) continue;
+    const bool is_flag = opt->get_expected_min() == 0;
+    std::string value = opt->count() > 0 ? opt->as<std::string>() : opt->get_default_str();
+    if (is_flag && value.empty()) value = "false";
+    if (value.empty()) continue;
+    const bool plain = value.find_first_of(" \t'\"\\$`") == std::string::npos;
+    if (!plain) {  // single quotes for the shell, with ' written as '\''
+      std::string q = "'";
+      for (char c : value) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      value = q + "'";
+    }
+    line += is_flag ? fmt::format(" {}={}", flag, value) : fmt::format(" {} {}", flag, value);
+  }
+  return line;
+}
+
+void apply_recipe(CLI::App& cmd, const std::vector<RecipeSetting>& recipe) {
+  for (const RecipeSetting& r : recipe) {
+    CLI::Option* opt = cmd.get_option(r.flag);
+    if (opt->count() == 0) opt->default_val(std::string(r.value));
+  }
 }
 
 }  // namespace s2s::cli

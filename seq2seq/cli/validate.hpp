@@ -31,10 +31,16 @@ struct DataArgs {
   std::string task = "toy_en_es", tsv;
   int n_train = 8000, n_valid = 300, n_test = 500, min_len = 3, max_len = 20;
   uint64_t seed = 7;
+  std::string dict;     // --task cmudict: the dictionary file ("" = festlex-cmu's)
+  bool stress = false;  // --task cmudict: keep stress digits on vowels
 };
 void add_data_flags(CLI::App* app, DataArgs& d);
-// Throws s2s::Error for contradictory data flags (--tsv with --task, ...).
-void check_data_flags(const CLI::App& cmd, const DataArgs& d);
+// Throws s2s::Error for contradictory data flags (--tsv with --task, ...). For
+// --task cmudict, sizes and --max-len not given on the command line mean "all".
+void check_data_flags(const CLI::App& cmd, DataArgs& d);
+// Data flags that do not apply to this data and were not given (left out of
+// the command: line, so that rerunning it gives the same data).
+std::vector<std::string> unused_data_flags(const CLI::App& cmd, const DataArgs& d);
 // A generated task or a TSV (refused with counts when it has too few pairs);
 // prints the TSV's warnings (the first 10, then a count) on stderr.
 Splits load_data(const DataArgs& d);
@@ -61,6 +67,20 @@ int translate_sentence(LoadedModel& lm, const std::string& sentence, int beam, b
 // with a note on stderr when the requested one is larger.
 inline constexpr int kMaxBeam = 256;
 int cap_beam(int beam, const Vocab& tgt_vocab);
+
+// The command that repeats this run exactly: "s2s train --task cmudict --hidden
+// 256 ...", every option of `cmd` spelled out (given or default, flags as
+// --flag=true|false), except those named in `skip` and empty strings.
+std::string command_line(const CLI::App& cmd, const std::vector<std::string>& skip = {});
+
+// A recipe: settings a task uses by default. Each is a flag of `s2s train`, so
+// the same recipe can be given by hand (for --tsv data, say).
+struct RecipeSetting {
+  const char* flag;
+  const char* value;
+};
+// Sets each flag the command line did not give to the recipe's value.
+void apply_recipe(CLI::App& cmd, const std::vector<RecipeSetting>& recipe);
 
 // Runs body; any exception that escapes it (s2s::Error, bad_alloc, ios_base::failure,
 // ...) becomes "error: ..." on stderr and exit code 1. Also installs a terminate

@@ -3,6 +3,7 @@
 #include <unordered_set>
 
 #include "core/error.hpp"
+#include "seq2seq/data/cmudict.hpp"
 #include "seq2seq/data/dates.hpp"
 #include "seq2seq/data/synthetic_tasks.hpp"
 #include "seq2seq/data/toy_translation.hpp"
@@ -20,6 +21,19 @@ Splits make_toy(const TaskConfig& cfg) {
   t.max_len = cfg.max_len;
   return make_toy_translation(t);
 }
+Splits make_cmudict(const TaskConfig& cfg) {
+  CmudictOptions o;
+  o.stress = cfg.stress;
+  o.max_len = cfg.max_len;
+  Splits s = load_cmudict(cfg.dict.empty() ? kCmudictPath : cfg.dict, o);
+  auto keep = [](std::vector<Example>& v, int n) {
+    if (n > 0 && static_cast<int>(v.size()) > n) v.resize(static_cast<size_t>(n));
+  };
+  keep(s.train, cfg.n_train);
+  keep(s.valid, cfg.n_valid);
+  keep(s.test, cfg.n_test);
+  return s;
+}
 }  // namespace
 
 const Registry<TaskEntry>& task_registry() {
@@ -28,7 +42,11 @@ const Registry<TaskEntry>& task_registry() {
                {"reverse", "reverse a sequence of symbols (anti-diagonal alignment)", make_reverse},
                {"sort", "sort a sequence of symbols", make_sort},
                {"dates", "human-written dates -> ISO 2024-03-07", make_dates},
-               {"toy_en_es", "toy English -> Spanish translation with gold alignments", make_toy}});
+               {"toy_en_es", "toy English -> Spanish translation with gold alignments", make_toy},
+               {"cmudict",
+                "English pronunciation: letters -> phones from the CMU dictionary (real data; "
+                "festlex-cmu or --dict)",
+                make_cmudict}});
   return r;
 }
 

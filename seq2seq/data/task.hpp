@@ -20,6 +20,11 @@ struct TaskConfig {
   int n_train = 1000, n_valid = 100, n_test = 100;
   int min_len = 1, max_len = 10;  // source length in tokens (ignored by "dates")
   int alphabet = 10;              // copy/reverse/sort: number of symbols (2..26)
+  // cmudict: the dictionary file ("" = festlex-cmu's) and whether stress is kept.
+  // Its splits are its own (by a hash of the word); n_train / n_valid / n_test
+  // and max_len, when > 0, keep only the first so many words / shorter words.
+  std::string dict;
+  bool stress = false;
 };
 
 // The one list of tasks: the CLI's --task choices and help read it.

@@ -1,5 +1,6 @@
 #include "seq2seq/metrics/accuracy.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.hpp"
@@ -44,6 +45,34 @@ double exact_match(const std::vector<std::vector<int64_t>>& pred,
 double exact_match(const std::vector<std::vector<std::string>>& pred,
                    const std::vector<std::vector<std::string>>& ref) {
   return exact_match_impl(pred, ref);
+}
+
+int64_t edit_distance(const std::vector<int64_t>& pred, const std::vector<int64_t>& ref) {
+  // d[j] = distance between pred[0..i) and ref[0..j), one row at a time.
+  std::vector<int64_t> d(ref.size() + 1);
+  for (size_t j = 0; j <= ref.size(); ++j) d[j] = static_cast<int64_t>(j);
+  for (size_t i = 1; i <= pred.size(); ++i) {
+    int64_t diag = d[0];  // d[i-1][j-1]
+    d[0] = static_cast<int64_t>(i);
+    for (size_t j = 1; j <= ref.size(); ++j) {
+      const int64_t up = d[j];  // d[i-1][j]
+      d[j] = std::min({up + 1, d[j - 1] + 1, diag + (pred[i - 1] == ref[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return d[ref.size()];
+}
+
+double token_error_rate(const std::vector<std::vector<int64_t>>& pred,
+                        const std::vector<std::vector<int64_t>>& ref) {
+  S2S_CHECK(pred.size() == ref.size(), "token_error_rate: {} predictions for {} references",
+            pred.size(), ref.size());
+  int64_t errors = 0, total = 0;
+  for (size_t i = 0; i < ref.size(); ++i) {
+    errors += edit_distance(pred[i], ref[i]);
+    total += static_cast<int64_t>(ref[i].size());
+  }
+  return total == 0 ? 0.0 : static_cast<double>(errors) / static_cast<double>(total);
 }
 
 double perplexity(double sum_nll, int64_t n_tokens) {

@@ -26,6 +26,14 @@ double exact_match(const std::vector<std::vector<int64_t>>& pred,
 double exact_match(const std::vector<std::vector<std::string>>& pred,
                    const std::vector<std::vector<std::string>>& ref);
 
+// Levenshtein distance: the fewest insertions, deletions and substitutions
+// that turn pred into ref.
+int64_t edit_distance(const std::vector<int64_t>& pred, const std::vector<int64_t>& ref);
+// Token error rate = Σ edit_distance / Σ |ref| (on phones: the phone error
+// rate, PER). 0 is perfect; it can exceed 1 when predictions are too long.
+double token_error_rate(const std::vector<std::vector<int64_t>>& pred,
+                        const std::vector<std::vector<int64_t>>& ref);
+
 // Perplexity = exp(mean negative log-likelihood per token): "the model is as
 // unsure as a uniform choice among this many tokens". 1 is perfect.
 double perplexity(double sum_nll, int64_t n_tokens);

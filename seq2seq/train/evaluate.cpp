@@ -66,6 +66,7 @@ EvalResult evaluate(const Seq2Seq& model, const std::vector<Example>& examples,
   r.token_acc = token_accuracy(with_eos(hyp_ids), with_eos(ref_ids));
   r.exact = exact_match(hyp_ids, ref_ids);
   r.bleu = corpus_bleu(hyp_ids, ref_ids).bleu;
+  r.error_rate = token_error_rate(hyp_ids, ref_ids);
   if (!pred_links.empty()) r.aer = corpus_aer(pred_links, gold_links);
 
   // Per source-length bucket.
@@ -85,6 +86,7 @@ EvalResult evaluate(const Seq2Seq& model, const std::vector<Example>& examples,
       bs.exact = exact_match(h, ref);
       bs.token_acc = token_accuracy(with_eos(h), with_eos(ref));
       bs.bleu = corpus_bleu(h, ref).bleu;
+      bs.error_rate = token_error_rate(h, ref);
       r.buckets.push_back(bs);
     }
     lo = hi + 1;
@@ -92,12 +94,15 @@ EvalResult evaluate(const Seq2Seq& model, const std::vector<Example>& examples,
   return r;
 }
 
-std::string bucket_table(const EvalResult& r) {
-  std::string s = fmt::format("  {:>8} {:>6} {:>8} {:>9} {:>6}\n", "src len", "n", "exact",
-                              "token acc", "BLEU");
-  for (const auto& b : r.buckets)
-    s += fmt::format("  {:>8} {:>6} {:>7.1f}% {:>8.1f}% {:>6.3f}\n", b.label, b.count,
-                     100 * b.exact, 100 * b.token_acc, b.bleu);
+std::string bucket_table(const EvalResult& r, const std::string& error_name) {
+  std::string s =
+      fmt::format("  {:>8} {:>6} {:>8} {:>9} {:>6}", "src len", "n", "exact", "token acc", "BLEU");
+  s += error_name.empty() ? "\n" : fmt::format(" {:>7}\n", error_name);
+  for (const auto& b : r.buckets) {
+    s += fmt::format("  {:>8} {:>6} {:>7.1f}% {:>8.1f}% {:>6.3f}", b.label, b.count, 100 * b.exact,
+                     100 * b.token_acc, b.bleu);
+    s += error_name.empty() ? "\n" : fmt::format(" {:>6.1f}%\n", 100 * b.error_rate);
+  }
   return s;
 }
 

@@ -26,12 +26,14 @@ struct BucketScores {
   std::string label;  // "1-5", "6-10", ...
   int64_t count = 0;
   double exact = 0, token_acc = 0, bleu = 0;
+  double error_rate = 0;  // token error rate (edit distance per reference token)
 };
 
 struct EvalResult {
   double loss = 0, perplexity = 0;  // teacher-forced, per real target token
   double token_acc = 0, exact = 0, bleu = 0;
-  double aer = -1;  // alignment error rate vs gold; -1 without attention or gold links
+  double error_rate = 0;  // token error rate: Σ edit distance / Σ reference length (PER on phones)
+  double aer = -1;        // alignment error rate vs gold; -1 without attention or gold links
   std::vector<BucketScores> buckets;
   std::vector<Hypothesis> outputs;  // one per example evaluated, in order
   int64_t evaluated = 0;            // examples scored (fewer than given when out of time)
@@ -40,7 +42,8 @@ struct EvalResult {
 EvalResult evaluate(const Seq2Seq& model, const std::vector<Example>& examples,
                     const Vocab& src_vocab, const Vocab& tgt_vocab, const EvalOptions& opts = {});
 
-// A plain-text table of per-bucket scores.
-std::string bucket_table(const EvalResult& r);
+// A plain-text table of per-bucket scores; `error_name` heads the token error
+// rate column ("PER" for phones), "" leaves that column out.
+std::string bucket_table(const EvalResult& r, const std::string& error_name = "");
 
 }  // namespace s2s

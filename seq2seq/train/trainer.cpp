@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "nn/adam.hpp"
 #include "nn/clip_grad.hpp"
+#include "nn/lr_schedule.hpp"
 #include "nn/safetensors.hpp"
 #include "seq2seq/model/checkpoint.hpp"
 #include "seq2seq/train/evaluate.hpp"
@@ -45,9 +46,10 @@ class Progress {
     if (!on_) return;
     fmt::print(
         "{}  epoch {:>2}: train loss {:.4f}  valid loss {:.4f}  valid exact {:5.1f}%  "
-        "|g| {:.2f}  {:.1f}s\n",
+        "|g| {:.2f}  lr {:.3g}  {:.1f}s\n",
         tty_ ? "\r" : "", e.epoch, e.train_loss, e.valid_loss, 100 * e.valid_exact, e.grad_norm,
-        e.seconds);
+        e.lr, e.seconds);
+    std::fflush(stdout);  // a log file or pipe sees each epoch as it ends
   }
 
  private:
@@ -80,7 +82,11 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
   Rng rng(cfg.seed);
   BatcherOptions bo;
   Batcher batcher(data.train, src_vocab, tgt_vocab, cfg.batch_size, cfg.seed, bo);
+  S2S_CHECK(cfg.lr_decay > 0 && cfg.lr_decay <= 1 && cfg.lr_patience >= 1,
+            "train: lr_decay must be in (0, 1] and lr_patience >= 1, got {} and {}", cfg.lr_decay,
+            cfg.lr_patience);
   Adam adam(model.parameters(), cfg.lr);
+  PlateauDecay plateau(cfg.lr_decay, cfg.lr_patience, cfg.min_lr);
   std::vector<Example> valid = data.valid;
   if (cfg.valid_examples > 0 && static_cast<int64_t>(valid.size()) > cfg.valid_examples)
     valid.resize(static_cast<size_t>(cfg.valid_examples));
@@ -93,6 +99,7 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
   double best_loss = INFINITY;
   int since_best = 0;
   int64_t steps = 0;
+  double valid_seconds_per_example = 0;  // measured at each validation
   res.stop_reason = "epochs";
   for (int epoch = 1; epoch <= cfg.epochs; ++epoch) {
     model.train();
@@ -117,9 +124,11 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
       res.step_losses.push_back(loss);
       ++n, ++steps;
       progress.update(epoch, n, static_cast<int64_t>(batches.size()), loss_sum / n, elapsed());
-      // The time budget covers validation too: stop early enough for about one more
-      // batch's worth of work (the mean training step so far) before it runs out.
-      const double reserve = elapsed() / static_cast<double>(steps);
+      // The time budget covers validation and the caller's test evaluation too: stop
+      // early enough for one more step, one validation and the tail examples.
+      const double reserve =
+          elapsed() / static_cast<double>(steps) +
+          valid_seconds_per_example * static_cast<double>(valid.size() + cfg.tail_examples);
       if ((cfg.max_seconds > 0 && elapsed() + reserve > cfg.max_seconds) ||
           (cfg.max_steps > 0 && steps >= cfg.max_steps)) {
         out_of_budget = true;
@@ -131,12 +140,16 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
     log.train_loss = loss_sum / std::max<int64_t>(n, 1);
     log.grad_norm = norm_sum / std::max<int64_t>(n, 1);
     log.steps = steps;
+    log.lr = adam.lr;
     model.eval();
     bool partial = false;  // validation cut short by the time budget: a subset's loss
     if (!valid.empty()) {
       EvalOptions eo;  // validation counts against the time budget too
       if (cfg.max_seconds > 0) eo.max_seconds = std::max(cfg.max_seconds - elapsed(), 1e-9);
+      const double v0 = elapsed();
       EvalResult v = evaluate(model, valid, src_vocab, tgt_vocab, eo);
+      valid_seconds_per_example =
+          (elapsed() - v0) / static_cast<double>(std::max<int64_t>(v.evaluated, 1));
       S2S_CHECK(std::isfinite(v.loss),
                 "train: training diverged: the validation loss became {} at epoch {}; stopping. "
                 "The best checkpoint was not overwritten. Try a lower learning rate (now {}).",
@@ -150,6 +163,7 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
     log.seconds = elapsed();
     res.epochs.push_back(log);
     progress.epoch_done(log);
+    if (cfg.on_validation) cfg.on_validation(log);
     // A loss over part of the validation set is not comparable with the others: it
     // only counts when there is no best epoch yet.
     if (log.valid_loss < best_loss && (!partial || res.best_epoch == 0)) {
@@ -168,6 +182,7 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
       res.stop_reason = "early stopping";
       break;
     }
+    if (!partial) adam.lr = plateau.update(log.valid_loss, adam.lr);
     if (out_of_budget) {
       res.stop_reason = cfg.max_steps > 0 && steps >= cfg.max_steps ? "step limit" : "time limit";
       break;

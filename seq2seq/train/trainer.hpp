@@ -12,14 +12,31 @@
 
 namespace s2s {
 
+struct EpochLog {
+  int epoch = 0;
+  double train_loss = 0, valid_loss = 0, valid_exact = 0;
+  double grad_norm = 0;  // mean pre-clipping gradient norm
+  double seconds = 0;    // since training started
+  int64_t steps = 0;     // updates so far
+  double lr = 0;         // learning rate used in this epoch's last steps
+};
 struct TrainConfig {
   int epochs = 10;
   int64_t batch_size = 32;
   real lr = real(2e-3);
-  real clip = 1;                 // max global gradient norm (0: no clipping)
-  real teacher_forcing = 1;      // probability of feeding the gold previous token
-  int patience = 3;              // stop after this many epochs without a better valid loss
-  double max_seconds = 0;        // time budget of training and validation together (0: none)
+  real clip = 1;             // max global gradient norm (0: no clipping)
+  real teacher_forcing = 1;  // probability of feeding the gold previous token
+  int patience = 3;          // stop after this many epochs without a better valid loss
+  // Decay on plateau (nn/lr_schedule.hpp): after lr_patience validations without a
+  // better valid loss, lr ← max(lr · lr_decay, min_lr). lr_decay = 1: constant rate.
+  real lr_decay = 1;
+  int lr_patience = 1;
+  real min_lr = 0;
+  double max_seconds = 0;  // time budget of training and validation together (0: none)
+  // Examples the caller evaluates after training inside the same budget (the test
+  // set): training stops early enough to leave them time at the measured
+  // validation speed.
+  int64_t tail_examples = 0;
   int64_t max_steps = 0;         // stop after this many updates (0: no limit)
   uint64_t seed = 1;             // batch order, teacher forcing, dropout
   std::string checkpoint;        // best model's safetensors path, with the ModelConfig in its
@@ -34,14 +51,8 @@ struct TrainConfig {
   // Called with the metadata (config, epoch, valid_loss) at every new best epoch,
   // after `checkpoint` is written if that is set: e.g. to save a whole model folder.
   std::function<void(const Metadata&)> on_best;
-};
-
-struct EpochLog {
-  int epoch = 0;
-  double train_loss = 0, valid_loss = 0, valid_exact = 0;
-  double grad_norm = 0;  // mean pre-clipping gradient norm
-  double seconds = 0;    // since training started
-  int64_t steps = 0;     // updates so far
+  // Called after every validation with its log line (besides the progress print).
+  std::function<void(const EpochLog&)> on_validation;
 };
 
 struct TrainResult {
