@@ -46,9 +46,9 @@ class Progress {
     if (!on_) return;
     fmt::print(
         "{}  epoch {:>2}: train loss {:.4f}  valid loss {:.4f}  valid exact {:5.1f}%  "
-        "|g| {:.2f}  lr {:.3g}  {:.1f}s\n",
+        "|g| {:.2f}  lr {:.3g}  {} steps  {:.1f}s\n",
         tty_ ? "\r" : "", e.epoch, e.train_loss, e.valid_loss, 100 * e.valid_exact, e.grad_norm,
-        e.lr, e.seconds);
+        e.lr, e.steps, e.seconds);
     std::fflush(stdout);  // a log file or pipe sees each epoch as it ends
   }
 
@@ -126,9 +126,15 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
       progress.update(epoch, n, static_cast<int64_t>(batches.size()), loss_sum / n, elapsed());
       // The time budget covers validation and the caller's test evaluation too: stop
       // early enough for one more step, one validation and the tail examples.
+      // Before the first validation, an example's evaluation is guessed to cost as
+      // much as its training step (forward, backward and update vs forward and
+      // decoding): about right, and measured from then on.
+      const double step_seconds = elapsed() / static_cast<double>(steps);
+      const double eval_seconds = valid_seconds_per_example > 0
+                                      ? valid_seconds_per_example
+                                      : step_seconds / static_cast<double>(cfg.batch_size);
       const double reserve =
-          elapsed() / static_cast<double>(steps) +
-          valid_seconds_per_example * static_cast<double>(valid.size() + cfg.tail_examples);
+          step_seconds + eval_seconds * static_cast<double>(valid.size() + cfg.tail_examples);
       if ((cfg.max_seconds > 0 && elapsed() + reserve > cfg.max_seconds) ||
           (cfg.max_steps > 0 && steps >= cfg.max_steps)) {
         out_of_budget = true;
