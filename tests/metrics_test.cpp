@@ -140,3 +140,16 @@ TEST_CASE("metrics: bucket report aggregates per length bucket") {
   CHECK(t.find("exact match") != std::string::npos);
   CHECK(t.find("0.7500") != std::string::npos);
 }
+
+TEST_CASE("edit distance and token error rate (PER on phones)") {
+  using V = std::vector<int64_t>;
+  CHECK(s2s::edit_distance(V{}, V{}) == 0);
+  CHECK(s2s::edit_distance(V{1, 2, 3}, V{1, 2, 3}) == 0);
+  CHECK(s2s::edit_distance(V{1, 3}, V{1, 2, 3}) == 1);        // one deletion
+  CHECK(s2s::edit_distance(V{1, 2, 4, 3}, V{1, 2, 3}) == 1);  // one insertion
+  CHECK(s2s::edit_distance(V{1, 9, 3}, V{1, 2, 3}) == 1);     // one substitution
+  CHECK(s2s::edit_distance(V{3, 2, 1}, V{1, 2, 3}) == 2);
+  CHECK(s2s::edit_distance(V{}, V{1, 2}) == 2);
+  // (1 + 0) errors over (3 + 2) reference tokens.
+  CHECK(s2s::token_error_rate({V{1, 3}, V{5, 6}}, {V{1, 2, 3}, V{5, 6}}) == doctest::Approx(0.2));
+}

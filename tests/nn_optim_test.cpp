@@ -98,3 +98,18 @@ TEST_CASE("nn: learning-rate schedules") {
   CHECK_THROWS_WITH_AS(StepDecay(1, 0, 1), doctest::Contains("step_size"), Error);
   CHECK_THROWS_WITH_AS(ex.at(-1), doctest::Contains("epoch"), Error);
 }
+
+TEST_CASE("nn: plateau decay lowers the rate after `patience` validations without progress") {
+  PlateauDecay p(real(0.5), 2, real(0.1));
+  real lr = 1;
+  lr = p.update(3.0, lr);  // new best
+  CHECK(lr == 1);
+  lr = p.update(3.5, lr);  // 1 without progress
+  CHECK(lr == 1);
+  lr = p.update(3.2, lr);  // 2: decay
+  CHECK(lr == doctest::Approx(0.5));
+  lr = p.update(2.0, lr);  // new best: no decay, count restarts
+  CHECK(lr == doctest::Approx(0.5));
+  for (int i = 0; i < 10; ++i) lr = p.update(9.0, lr);
+  CHECK(lr == doctest::Approx(0.1));  // never below min_lr
+}

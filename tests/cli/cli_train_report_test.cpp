@@ -1,0 +1,103 @@
+// `s2s train` reports itself (issue 16): the command: line repeats the run
+// exactly, log lines reach a file as they happen, and --seconds bounds the run.
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+#include "cli_util.hpp"
+
+using namespace s2s::clitest;
+
+namespace {
+const std::string kSample = std::string(S2S_TEST_DATA_DIR) + "/cmudict_sample.out";
+
+std::string command_of(const std::string& out) {
+  std::istringstream in(out);
+  std::string line;
+  std::getline(in, line);
+  REQUIRE_MESSAGE(line.rfind("command: s2s train ", 0) == 0, "first line: " << line);
+  return line.substr(std::string("command: s2s ").size());
+}
+// Splits the command on spaces (its values here have no quotes or spaces).
+std::vector<std::string> words(const std::string& s) {
+  std::istringstream in(s);
+  std::vector<std::string> w;
+  for (std::string t; in >> t;) w.push_back(t);
+  return w;
+}
+}  // namespace
+
+TEST_CASE("train: the command: line spells out every setting and repeats the run exactly") {
+  TempDir tmp("command");
+  for (const std::vector<std::string>& extra :
+       {std::vector<std::string>{"--hidden", "24", "--unidirectional", "--lr", "0.01"},
+        std::vector<std::string>{"--task", "cmudict", "--dict", kSample, "--stress", "--n-train",
+                                 "40"},
+        std::vector<std::string>{"--task", "cmudict", "--dict", kSample, "--lr-decay", "0.7"}}) {
+    std::vector<std::string> args = {"train", "--out", tmp.file("m"), "--dry-run"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    Run first = run_s2s(tmp, args);
+    REQUIRE_MESSAGE(first.code == 0, first.all());
+    const std::string cmd = command_of(first.out);
+    for (const char* flag : {"--cell", "--hidden", "--lr", "--lr-decay", "--batch", "--seconds",
+                             "--seed", "--bidirectional=", "--engine"})
+      CHECK_MESSAGE(cmd.find(flag) != std::string::npos, flag << " missing from " << cmd);
+    CHECK(cmd.find("--dry-run") == std::string::npos);
+    // Rerunning the line gives the same line, and the same model and data.
+    std::vector<std::string> again = words(cmd);
+    again.push_back("--dry-run");
+    Run second = run_s2s(tmp, again);
+    REQUIRE_MESSAGE(second.code == 0, second.all());
+    CHECK(second.out == first.out);
+  }
+  // What was given shows: a setting changed on the command line changes the line.
+  Run a = run_s2s(tmp, {"train", "--out", tmp.file("m"), "--dry-run", "--hidden", "24"});
+  Run b = run_s2s(tmp, {"train", "--out", tmp.file("m"), "--dry-run", "--hidden", "25"});
+  CHECK(command_of(a.out).find("--hidden 24") != std::string::npos);
+  CHECK(command_of(b.out).find("--hidden 25") != std::string::npos);
+  // --dry-run writes nothing.
+  CHECK(tmp.listing().empty());
+}
+
+TEST_CASE("train: the model folder keeps the command line; s2s info prints it") {
+  TempDir tmp("info");
+  Run t = run_s2s(tmp, tiny_train(tmp.file("m"), "copy"));
+  REQUIRE_MESSAGE(t.code == 0, t.all());
+  Run info = run_s2s(tmp, {"info", "--model", tmp.file("m")});
+  REQUIRE_MESSAGE(info.code == 0, info.all());
+  CHECK(command_of(info.out) == command_of(t.out));
+}
+
+TEST_CASE("train: epoch lines reach a log file while the run goes on") {
+  TempDir tmp("flush");
+  const std::string out = tmp.file("log.out"), err = tmp.file("log.err");
+  // Many short epochs and a long budget: the test stops it once it has read one.
+  pid_t pid = spawn(with_flags(tiny_train(tmp.file("m"), "copy", 100000), {"--seconds", "60"}), "",
+                    out, err);
+  bool seen = false;
+  const auto t0 = std::chrono::steady_clock::now();
+  while (!seen && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(30)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    seen = read_bytes(out).find("epoch  2:") != std::string::npos;
+  }
+  int status = 0;
+  const bool running = ::waitpid(pid, &status, WNOHANG) == 0;
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, &status, 0);
+  CHECK_MESSAGE(seen, "no epoch line in the log file:\n" << read_bytes(out) << read_bytes(err));
+  CHECK(running);  // the line came while training went on, not at exit
+}
+
+TEST_CASE("train: --seconds bounds the whole run, validation and test included") {
+  TempDir tmp("budget");
+  // A model big enough that one epoch takes longer than the budget; a test set
+  // big enough that evaluating all of it would run past it.
+  auto args = with_flags(tiny_train(tmp.file("m"), "copy", 50),
+                         {"--seconds", "3", "--hidden", "64", "--n-train", "20000", "--n-test",
+                          "3000", "--max-len", "20"});
+  Run r = run_s2s(tmp, args, "", 60);
+  REQUIRE_MESSAGE(r.code == 0, r.all());
+  // Startup (data, vocabularies) is inside the budget too; allow 15% and a
+  // little for process start and exit.
+  CHECK_MESSAGE(r.seconds < 3 * 1.15 + 0.3, r.seconds << " s\n" << r.out);
+}
