@@ -145,6 +145,12 @@ int run(int argc, char** argv) {
                    "evaluation (may overrun by about one batch)")
       ->check(positive_real())
       ->capture_default_str();
+  train_cmd
+      ->add_option("--max-steps", tc.max_steps,
+                   "stop after this many updates (0: no limit): a budget that does not depend on "
+                   "the machine's speed or load")
+      ->check(CLI::Range(int64_t{0}, int64_t{1'000'000'000}))
+      ->capture_default_str();
   train_cmd->add_option("--batch", tc.batch_size, "batch size")
       ->check(positive_int(1'000'000))
       ->capture_default_str();

@@ -99,5 +99,5 @@ TEST_CASE("train: --seconds bounds the whole run, validation and test included")
   REQUIRE_MESSAGE(r.code == 0, r.all());
   // Startup (data, vocabularies) is inside the budget too; allow 15% and a
   // little for process start and exit.
-  CHECK_MESSAGE(r.seconds < 3 * 1.15 + 0.3, r.seconds << " s\n" << r.out);
+  CHECK_MESSAGE(r.seconds < 3 * 1.15 + (S2S_SLOW_BUILD ? 2.0 : 0.3), r.seconds << " s\n" << r.out);
 }
