@@ -141,8 +141,9 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   train_cmd
       ->add_option("--seconds", tc.max_seconds,
-                   "time budget of the whole run in seconds: training, validation and the test "
-                   "evaluation (may overrun by about one batch)")
+                   "time budget of the whole run in seconds: loading, training, validation and "
+                   "the test evaluation (training stops early enough to leave the evaluations "
+                   "their time, measured at each validation)")
       ->check(positive_real())
       ->capture_default_str();
   train_cmd
