@@ -6,6 +6,7 @@
 // every output word. We measure exact match by source length side by side,
 // look at one attention heatmap, and point to the tutorial for each part.
 #include "common.hpp"
+#include "model_lesson.hpp"
 #include "seq2seq/data/task.hpp"
 #include "seq2seq/decoding/greedy.hpp"
 #include "seq2seq/plot/attention_heatmap.hpp"

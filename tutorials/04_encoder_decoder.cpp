@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common.hpp"
+#include "model_lesson.hpp"
 #include "seq2seq/data/task.hpp"
 #include "seq2seq/plot/line_plot.hpp"
 #include "seq2seq/plot/write_file.hpp"
@@ -27,7 +28,7 @@ int main(int argc, char** argv) {
       tutorial::parse_args(argc, argv, "04_encoder_decoder",
                            "the bottleneck encoder-decoder fails with length; reversing the "
                            "source helps",
-                           {}, {.cell = "gru"});
+                           {}, {.cell = "gru", .score = "", .placement = ""});
   tutorial::Lesson L(args);
   // Budgets in examples and epochs (never seconds), so a seed gives the same numbers every run.
   const int max_len = args.quick ? 16 : 25;

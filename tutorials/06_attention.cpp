@@ -17,6 +17,7 @@
 #include "attention/attention.hpp"
 #include "common.hpp"
 #include "core/tensor_math.hpp"
+#include "model_lesson.hpp"
 #include "seq2seq/data/task.hpp"
 #include "seq2seq/plot/attention_heatmap.hpp"
 #include "seq2seq/plot/line_plot.hpp"
@@ -169,7 +170,7 @@ int main(int argc, char** argv) {
         fmt::format("  源句：{}（S = {}，{} 个真实词元 + {} 个填充）", L.quote(join(pair[0]->src)),
                     S, len0, S - len0));
   L.say(fmt::format("  step t = {} (previous word {}):", t_show + 1, L.quote(tv.word(y[0]))),
-        fmt::format("  第 t = {} 步（前一个词 {}）：", t_show + 1, L.quote(tv.word(y[0]))));
+        fmt::format("  第 t = {} 步（前一个词{}）：", t_show + 1, L.quote(tv.word(y[0]))));
   double sum_a = 0;
   for (int64_t i = 0; i < S; ++i) {
     sum_a += a[i];
@@ -311,8 +312,8 @@ int main(int argc, char** argv) {
   table.row({L.tr("all", "全部"), std::to_string(data.test.size()), "|", pct(ra.exact),
              pct(ra.token_acc), num(ra.bleu), "|", pct(rb.exact), pct(rb.token_acc), num(rb.bleu)});
   table.print();
-  fmt::print("  {} {:.3f}\n", L.tr("attention AER vs gold alignment:", "注意力与标准对齐的 AER："),
-             ra.aer);
+  L.say(fmt::format("  attention AER vs gold alignment: {:.3f}", ra.aer),
+        fmt::format("  注意力与标准对齐之间的对齐错误率 (AER)：{:.3f}", ra.aer));
   // Measured AER (0 = perfect, 1 = nothing right): full 0.054, quick 0.097.
   L.claim(
       ra.aer >= 0 && ra.aer < 0.3,

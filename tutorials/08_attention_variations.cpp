@@ -20,6 +20,7 @@
 
 #include "attention/alignment_loss.hpp"
 #include "common.hpp"
+#include "model_lesson.hpp"
 #include "nn/adam.hpp"
 #include "nn/clip_grad.hpp"
 #include "seq2seq/data/task.hpp"
@@ -223,7 +224,7 @@ int main(int argc, char** argv) {
       "Unlike guided (local) attention above, every source position stays visible: the loss\n"
       "only teaches the weights where to look.",
       "当标准对齐已知时（这里：倒序任务中目标 t <-> 源 n-1-t），加上\n"
-      "  loss = CE + λ · mean_t ( -Σ_s g_ts log a_ts )\n"
+      "  损失 = CE + λ · mean_t ( -Σ_s g_ts log a_ts )\n"
       "即标准对齐行 g_t 与注意力权重 a_t 之间的交叉熵。我们从同一个起点\n"
       "把倒序模型训练两次：λ = 0 和 λ = 1，并测量测试集上的 AER。\n"
       "与上面的引导注意力（局部注意力）不同，所有源位置都仍然可见：这个损失只教注意力权重\n"

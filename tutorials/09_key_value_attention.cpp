@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "common.hpp"
+#include "model_lesson.hpp"
 #include "seq2seq/data/task.hpp"
 #include "seq2seq/plot/attention_heatmap.hpp"
 #include "seq2seq/plot/line_plot.hpp"

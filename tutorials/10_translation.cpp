@@ -18,6 +18,7 @@
 #include <iostream>
 
 #include "common.hpp"
+#include "model_lesson.hpp"
 #include "seq2seq/data/task.hpp"
 #include "seq2seq/data/tokenizer.hpp"
 #include "seq2seq/decoding/beam_search.hpp"

@@ -15,8 +15,10 @@
 //                 model (each tutorial says which apply); the choices come from the
 //                 registries, so a new cell, score or placement is accepted here too
 //   --help
-// Also: tables aligned by display width (CJK characters take two columns),
-// localized training logs, and the glossary (glossary.hpp) for narration.
+// Also: tables aligned by display width (CJK characters take two columns) and
+// the glossary (glossary.hpp) for narration. Tutorials that train a
+// sequence-to-sequence model include model_lesson.hpp too (knobs on a
+// ModelConfig, localized training log, plots by sentence length).
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -35,10 +37,7 @@
 #include "glossary.hpp"
 #include "nn/recurrent_cell.hpp"
 #include "seq2seq/model/placement.hpp"
-#include "seq2seq/model/seq2seq.hpp"
 #include "seq2seq/plot/svg.hpp"
-#include "seq2seq/train/evaluate.hpp"
-#include "seq2seq/train/trainer.hpp"
 
 namespace tutorial {
 
@@ -250,9 +249,12 @@ class Lesson {
 enum class Align { left, right };
 
 inline std::string pad(const std::string& text, size_t width, Align align = Align::right) {
-  const size_t w = s2s::display_width(text);
-  const std::string fill(w < width ? width - w : 0, ' ');
-  return align == Align::right ? fill + text : text + fill;
+  const size_t w = s2s::display_width(text), n = w < width ? width - w : 0;
+  std::string out;
+  if (align == Align::right) out.append(n, ' ');
+  out += text;
+  if (align == Align::left) out.append(n, ' ');
+  return out;
 }
 
 class Table {
@@ -291,12 +293,16 @@ class Table {
           size_t span = n - 1;
           for (size_t k = c; k < c + n; ++k) span += w[k];
           const size_t tw = s2s::display_width(text), left = span > tw ? (span - tw + 1) / 2 : 0;
-          line += (c ? " " : "") + std::string(left, ' ') + pad(text, span - left, Align::left);
+          if (c) line += ' ';
+          line.append(left, ' ');
+          line += pad(text, span - left, Align::left);
           c += n;
         }
       } else {
-        for (size_t c = 0; c < l.cells.size() && c < w.size(); ++c)
-          line += (c ? " " : "") + pad(l.cells[c], w[c], align_[c]);
+        for (size_t c = 0; c < l.cells.size() && c < w.size(); ++c) {
+          if (c) line += ' ';
+          line += pad(l.cells[c], w[c], align_[c]);
+        }
       }
       while (!line.empty() && line.back() == ' ') line.pop_back();
       out += line + "\n";
@@ -315,84 +321,6 @@ class Table {
   std::string indent_;
   std::vector<Line> lines_;
 };
-
-// --- The model knobs ------------------------------------------------------------
-// Sets the knobs that apply (a non-empty value in args.model) on a model config.
-inline void apply_knobs(s2s::ModelConfig& mc, const Args& a) {
-  if (!a.model.cell.empty()) mc.cell = s2s::cell_kind_from_name(a.model.cell);
-  if (!a.model.score.empty()) mc.attn.score = a.model.score;
-  if (!a.model.placement.empty()) mc.attn.placement = s2s::placement_from_name(a.model.placement);
-}
-
-// What a model is, in the narration's language, with the knobs as flag=value:
-//   "cell=gru score=general placement=output (bidirectional encoder, E=32, H=64)"
-inline std::string describe(const Lesson& L, const s2s::ModelConfig& mc) {
-  std::string knobs = fmt::format("cell={}", s2s::to_string(mc.cell));
-  std::vector<std::string> notes;
-  if (mc.attention) {
-    knobs +=
-        fmt::format(" score={} placement={}", mc.attn.score, s2s::to_string(mc.attn.placement));
-    if (mc.attn.variant != s2s::AttentionVariant::global)
-      knobs += fmt::format(" variant={}", s2s::to_string(mc.attn.variant));
-    if (mc.attn.self_attention) notes.push_back(L.tr(term::self_attention));
-  } else {
-    notes.push_back(L.tr("bottleneck: no attention", "瓶颈模型，无注意力"));
-  }
-  if (mc.reverse_source) notes.push_back(L.tr("source read backwards", "倒序读入源句"));
-  notes.push_back(L.tr(mc.bidirectional ? "bidirectional encoder" : "unidirectional encoder",
-                       mc.bidirectional ? "双向编码器" : "单向编码器"));
-  notes.push_back(fmt::format("E={}", mc.embed));
-  notes.push_back(fmt::format("H={}", mc.hidden));
-  return L.zh() ? fmt::format("{}（{}）", knobs, fmt::join(notes, "，"))
-                : fmt::format("{} ({})", knobs, fmt::join(notes, ", "));
-}
-
-// Prints "  model: ..." / "  模型：..." for the model a tutorial trains.
-inline void print_model(const Lesson& L, const s2s::ModelConfig& mc) {
-  fmt::print("  {}{}\n", L.tr("model: ", "模型："), describe(L, mc));
-}
-
-// --- Training with a localized log --------------------------------------------------
-// The trainer's own progress lines are English (they serve the CLI too); the
-// tutorials turn them off and print one line per epoch here, when `log` is set.
-inline void print_epoch(const Lesson& L, const s2s::EpochLog& e) {
-  if (L.zh())
-    fmt::print(
-        "  第 {:>2} 轮：训练损失 {:.4f}  验证损失 {:.4f}  验证集完全匹配率 {:5.1f}%  "
-        "梯度范数 {:.2f}  {:.1f} s\n",
-        e.epoch, e.train_loss, e.valid_loss, 100 * e.valid_exact, e.grad_norm, e.seconds);
-  else
-    fmt::print(
-        "  epoch {:>2}: train loss {:.4f}  valid loss {:.4f}  valid exact {:5.1f}%  "
-        "|g| {:.2f}  {:.1f} s\n",
-        e.epoch, e.train_loss, e.valid_loss, 100 * e.valid_exact, e.grad_norm, e.seconds);
-}
-
-inline s2s::TrainResult train(const Lesson& L, s2s::Seq2Seq& model, const s2s::Splits& data,
-                              const s2s::Vocab& sv, const s2s::Vocab& tv, s2s::TrainConfig cfg,
-                              bool log = false) {
-  cfg.progress = false;
-  s2s::TrainResult r = s2s::train(model, data, sv, tv, cfg);
-  if (log)
-    for (const s2s::EpochLog& e : r.epochs) print_epoch(L, e);
-  return r;
-}
-
-// --- Plots by sentence length --------------------------------------------------------
-// A bucket's middle source length, for an x axis: "6-10" -> 8, "21+" -> 21.
-inline double bucket_mid(const s2s::BucketScores& b) {
-  const auto dash = b.label.find('-');
-  if (dash == std::string::npos) return std::stod(b.label);
-  return (std::stod(b.label.substr(0, dash)) + std::stod(b.label.substr(dash + 1))) / 2;
-}
-
-// x ticks that name the buckets ("1-5", "6-10", ...) at their middle lengths.
-inline std::vector<std::pair<double, std::string>> bucket_ticks(
-    const std::vector<s2s::BucketScores>& buckets) {
-  std::vector<std::pair<double, std::string>> t;
-  for (const auto& b : buckets) t.emplace_back(bucket_mid(b), b.label);
-  return t;
-}
 
 // Moving average over the last w values (fewer at the start): smooths noisy
 // per-step loss curves before plotting.
