@@ -326,6 +326,7 @@ int main(int argc, char** argv) {
   o1.x_label = L.tr("distance d from the loss", "到损失的距离 d");
   o1.y_label = L.tr("relative gradient norm", "相对梯度范数");
   o1.log_y = true;
+  o1.log_note = L.tr(" (log)", "（对数坐标）");
   o1.font_family = L.font();
   write_file(svg1, line_plot_svg(curves, o1));
   std::vector<double> pos;
@@ -336,6 +337,7 @@ int main(int argc, char** argv) {
   o2.x_label = L.tr("encoder position i", "编码器位置 i");
   o2.y_label = L.tr(tutorial::term::gradient_norm);
   o2.log_y = true;
+  o2.log_note = L.tr(" (log)", "（对数坐标）");
   o2.font_family = L.font();
   write_file(svg2, line_plot_svg({{L.tr(tutorial::term::bottleneck_model), pos, bottleneck},
                                   {L.tr(tutorial::term::attention_model), pos, attention}},

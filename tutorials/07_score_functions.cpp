@@ -227,6 +227,7 @@ int main(int argc, char** argv) {
   lo.x_label = L.tr("update", "更新次数");
   lo.y_label = L.tr("cross-entropy", "交叉熵");
   lo.log_y = true;
+  lo.log_note = L.tr(" (log)", "（对数坐标）");
   lo.font_family = L.font();
   write_file(L.path("loss_by_score.svg"), line_plot_svg(curves, lo));
   fmt::print("  {}\n", L.path("loss_by_score.svg"));

@@ -104,8 +104,9 @@ inline Args parse_args(int argc, char** argv, const std::string& name, const std
     for (const KnobFlag& k : knob_flags) {
       if (!k.on) continue;
       ex += fmt::format(" [{} X]", k.flag);
-      knob_help += fmt::format("  {:<13} {}: {} (default {})\n", std::string(k.flag) + " X", k.what,
-                               fmt::join(k.names, ", "), *k.value);
+      knob_help +=
+          fmt::format("  {:<13} {} (default {}), one of:\n                {}\n",
+                      std::string(k.flag) + " X", k.what, *k.value, fmt::join(k.names, ", "));
     }
     return fmt::format(
         "{} — {}\n\nusage: {} [--quick] [--engine reference|fast] [--out DIR] [--lang en|zh] "
@@ -115,8 +116,12 @@ inline Args parse_args(int argc, char** argv, const std::string& name, const std
         "                them and see the change); fast (default): fused ops and threads\n"
         "  --out DIR     folder for figures (default {})\n"
         "  --lang en|zh  narration language: English (default) or 简体中文\n"
-        "  --seed N      random seed (default 42)\n{}",
-        name, summary, name, ex, a.out_dir, knob_help);
+        "  --seed N      random seed (default 42)\n{}{}",
+        name, summary, name, ex, a.out_dir, knob_help,
+        knob_help.empty() ? ""
+                          : "  The model's knobs: the tutorial prints the model it used (\"model: "
+                            "cell=...\");\n  a claim may fail with other values: compare and "
+                            "see.\n");
   };
   for (int i = 1; i < argc; ++i) {
     std::string f = argv[i];

@@ -62,7 +62,9 @@ std::string attention_svg(const Tensor& attn, const std::vector<std::string>& sr
   const int width =
       std::max({bar_x + 12 + 30, left + grid_w + static_cast<int>(0.72 * longest(src)),
                 8 + static_cast<int>(text_width_px(opt.title, 14)) + 8});
-  const int height = std::max(top + grid_h, top + bar_h) + 12;
+  // A y-axis title longer than the grid is tall hangs below it: make room.
+  const int y_title_len = static_cast<int>(text_width_px(opt.y_title));
+  const int height = std::max({top + grid_h, top + bar_h, top + (grid_h + y_title_len) / 2}) + 12;
 
   std::string s = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" "

@@ -142,7 +142,7 @@ std::string line_plot_svg(const std::vector<Series>& series, const LinePlotOptio
     s += fmt::format(
         "<text x=\"16\" y=\"{0}\" text-anchor=\"middle\" transform=\"rotate(-90 16 "
         "{0})\">{1}</text>\n",
-        (Tp + Bt) / 2, xml_escape(opt.y_label + (opt.log_y ? " (log)" : "")));
+        (Tp + Bt) / 2, xml_escape(opt.y_label + (opt.log_y ? opt.log_note : "")));
   // One polyline per unbroken run of points, and a legend entry per series.
   for (size_t k = 0; k < series.size(); ++k) {
     const char* color = kColors[k % (sizeof(kColors) / sizeof(kColors[0]))];

@@ -16,7 +16,8 @@ struct Series {
 
 struct LinePlotOptions {
   std::string title, x_label, y_label;
-  bool log_y = false;  // log10 y axis, e.g. for gradient norms; y <= 0 is skipped
+  bool log_y = false;               // log10 y axis, e.g. for gradient norms; y <= 0 is skipped
+  std::string log_note = " (log)";  // appended to y_label on a log axis
   int width = 720, height = 440;
   // Labelled x ticks instead of numbers, e.g. {{3, "1-5"}, {8, "6-10"}} for buckets.
   std::vector<std::pair<double, std::string>> x_ticks;
