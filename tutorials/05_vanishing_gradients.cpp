@@ -266,9 +266,9 @@ int main(int argc, char** argv) {
   L.heading("A short path: attention", "一条捷径：注意力机制");
   L.say(
       fmt::format(
-          "A fresh GRU seq2seq model copies {} random sentences of length {}; loss = the\n"
-          "decoder's cross-entropy over all target steps. Without attention every gradient\n"
-          "enters the encoder through s_0 = h_S; with attention (注意力机制) each context vector\n"
+          "A fresh GRU sequence-to-sequence model copies {} random sentences of length {}; loss =\n"
+          "the decoder's cross-entropy over all target steps. Without attention every gradient\n"
+          "enters the encoder through s_0 = h_S; with attention each context vector\n"
           "c_t = sum_i a_t,i h_i sends gradient straight to every h_i.",
           B, S),
       fmt::format(

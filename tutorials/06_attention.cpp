@@ -74,7 +74,8 @@ int main(int argc, char** argv) {
   const int n_train = args.quick ? 3000 : 8000;
   const int epochs = args.quick ? 6 : 8;
 
-  L.heading("Attention: a weighted average per step", "注意力机制：每一步一个加权平均");
+  L.heading("Attention in sequence-to-sequence models: a weighted average per step",
+            "序列到序列模型中的注意力：每一步一个加权平均");
   L.say(
       "At step t the decoder scores every encoder state, e_t,i = score(s_t, h_i), turns the\n"
       "scores into attention weights a_t = softmax(e_t) (>= 0, summing to 1) and reads the\n"
