@@ -152,3 +152,75 @@ TEST_CASE("plot: write_file creates directories and reports failures") {
                        Error);
   fs::remove_all(dir);
 }
+
+TEST_CASE("plot: display width counts CJK characters as two columns") {
+  CHECK(display_width("abc") == 3);
+  CHECK(display_width("词元准确率") == 10);
+  CHECK(display_width("（完全匹配率）") == 14);  // full-width parentheses
+  CHECK(display_width("niña") == 4);
+  CHECK(display_width("h̃") == 1);  // h + a combining tilde
+  CHECK(text_width_px("词元", 10) > text_width_px("ab", 10));
+}
+
+TEST_CASE("plot: heatmap axis titles, colour scale and CJK font") {
+  Tensor attn = Tensor::from({2, 2}, {0.9, 0.1, 0.3, 0.7});
+  std::vector<std::string> src = {"the", "dog"}, tgt = {"el", "perro"};
+  std::string svg = attention_svg(attn, src, tgt);
+  CHECK(xml_problem(svg) == "");
+  // Default axis titles, one per axis.
+  CHECK(occurrences(svg, "class=\"axis-title\"") == 2);
+  CHECK(svg.find(">source tokens<") != std::string::npos);
+  CHECK(svg.find(">target tokens<") != std::string::npos);
+  // The colour bar: a gradient from the colour of 0 to the colour of 1, labelled 0 and 1.
+  CHECK(svg.find("class=\"colour-scale\"") != std::string::npos);
+  CHECK(svg.find("stop-color=\"" + blue_scale(0) + "\"") != std::string::npos);
+  CHECK(svg.find("stop-color=\"" + blue_scale(1) + "\"") != std::string::npos);
+  CHECK(svg.find(">0</text>") != std::string::npos);
+  CHECK(svg.find(">1</text>") != std::string::npos);
+  CHECK(svg.find("font-family=\"sans-serif\"") != std::string::npos);
+
+  HeatmapOptions zh;
+  zh.x_title = "源句词元";
+  zh.y_title = "输出词元";
+  zh.font_family = font_family_for("zh");
+  std::string zsvg = attention_svg(attn, src, tgt, zh);
+  CHECK(xml_problem(zsvg) == "");
+  CHECK(zsvg.find(">源句词元<") != std::string::npos);
+  CHECK(zsvg.find(">输出词元<") != std::string::npos);
+  // A CJK font comes first in the font list, sans-serif last.
+  const std::string attr = "font-family=\"";
+  const size_t at = zsvg.find(attr);
+  REQUIRE(at != std::string::npos);
+  const std::string fonts =
+      zsvg.substr(at + attr.size(), zsvg.find('"', at + attr.size()) - at - attr.size());
+  CHECK(fonts.rfind("&apos;Noto Sans CJK SC&apos;", 0) == 0);
+  CHECK(fonts.find("sans-serif") == fonts.size() - 10);
+  CHECK(std::string(font_family_for("en")) == "sans-serif");
+
+  HeatmapOptions none;  // titles can be switched off
+  none.x_title = none.y_title = "";
+  CHECK(occurrences(attention_svg(attn, src, tgt, none), "class=\"axis-title\"") == 0);
+}
+
+TEST_CASE("plot: the legend fits inside the image, x ticks can be labels") {
+  // Long legend names (Chinese counts double): the image must be wide enough.
+  Series a{"注意力模型，词元准确率（很长的图例名称）", {3, 8, 13}, {90, 85, 80}};
+  Series b{"bottleneck, token accuracy, a rather long legend entry", {3, 8, 13}, {60, 30, 20}};
+  LinePlotOptions o;
+  o.x_ticks = {{3, "1-5"}, {8, "6-10"}, {13, "11-15"}};
+  o.font_family = font_family_for("zh");
+  std::string svg = line_plot_svg({a, b}, o);
+  CHECK(xml_problem(svg) == "");
+  const size_t wpos = svg.find("width=\"");
+  const double width = std::stod(svg.substr(wpos + 7));
+  for (const Series& s : {a, b}) {
+    const size_t at = svg.find(">" + xml_escape(s.name) + "<");
+    REQUIRE(at != std::string::npos);
+    const size_t xpos = svg.rfind("x=\"", at);
+    const double x = std::stod(svg.substr(xpos + 3));
+    CHECK(x + text_width_px(s.name) <= width);  // the legend text ends inside the image
+  }
+  CHECK(svg.find(">6-10<") != std::string::npos);  // bucket labels, not numbers
+  CHECK(svg.find(">11-15<") != std::string::npos);
+  CHECK(svg.find("&apos;Noto Sans CJK SC&apos;") != std::string::npos);
+}

@@ -6,6 +6,7 @@
 // every output word. We measure exact match by source length side by side,
 // look at one attention heatmap, and point to the tutorial for each part.
 #include "common.hpp"
+#include "model_lesson.hpp"
 #include "seq2seq/data/task.hpp"
 #include "seq2seq/decoding/greedy.hpp"
 #include "seq2seq/plot/attention_heatmap.hpp"
@@ -19,8 +20,9 @@ using namespace s2s;
 namespace {
 
 // Trains one model and evaluates it on the test set, by source-length bucket.
-EvalResult train_and_test(Seq2Seq& model, const Splits& data, const Vocab& sv, const Vocab& tv,
-                          int epochs, int64_t batch, uint64_t seed, const std::vector<int>& edges) {
+EvalResult train_and_test(const tutorial::Lesson& L, Seq2Seq& model, const Splits& data,
+                          const Vocab& sv, const Vocab& tv, int epochs, int64_t batch,
+                          uint64_t seed, const std::vector<int>& edges) {
   TrainConfig tc;
   tc.epochs = epochs;
   tc.patience = epochs;  // a fixed budget: same number of updates for both models
@@ -28,8 +30,10 @@ EvalResult train_and_test(Seq2Seq& model, const Splits& data, const Vocab& sv, c
   tc.lr = real(3e-3);
   tc.seed = seed;
   tc.valid_examples = 200;
-  TrainResult r = train(model, data, sv, tv, tc);
-  fmt::print("  {} updates in {:.1f} s\n", r.step_losses.size(), r.seconds);
+  tutorial::print_model(L, model.config());
+  TrainResult r = tutorial::train(L, model, data, sv, tv, tc, /*log=*/true);
+  L.say(fmt::format("  {} updates in {:.1f} s", r.step_losses.size(), r.seconds),
+        fmt::format("  共 {} 次更新，用时 {:.1f} s", r.step_losses.size(), r.seconds));
   EvalOptions eo;
   eo.bucket_edges = edges;
   return evaluate(model, data.test, sv, tv, eo);
@@ -50,7 +54,8 @@ const Example* pick_sentence(const std::vector<Example>& test) {
 
 int main(int argc, char** argv) {
   auto args = tutorial::parse_args(argc, argv, "00_tour",
-                                   "bottleneck vs attention on toy English→Spanish, in a minute");
+                                   "bottleneck vs attention on toy English→Spanish, in a minute",
+                                   {}, {.cell = "gru", .score = "general", .placement = "output"});
   tutorial::Lesson L(args);
   const bool quick = args.quick;
 
@@ -72,8 +77,9 @@ int main(int argc, char** argv) {
   auto [sv, tv] = build_vocabs(data.train);
   const std::vector<int> edges = quick ? std::vector<int>{4, 8} : std::vector<int>{5, 10, 15};
   const Example& ex = data.train.front();
-  fmt::print("  {} training pairs, e.g.\n    {}\n    {}\n", data.train.size(),
-             fmt::join(ex.src, " "), fmt::join(ex.tgt, " "));
+  L.say(fmt::format("  {} training pairs, e.g.", data.train.size()),
+        fmt::format("  共 {} 个训练句对，例如：", data.train.size()));
+  L.example(ex.src, ex.tgt);
 
   ModelConfig mc;
   mc.cell = CellKind::gru;
@@ -85,19 +91,20 @@ int main(int argc, char** argv) {
   mc.seed = args.seed;
   mc.attn.score = "general";
   mc.attn.max_src_len = tc.max_len + 2;
+  tutorial::apply_knobs(mc, args);  // --cell, --score, --placement
   // The same budget for both: full 8000 pairs × 8 epochs / 32 = 2000 updates;
   // quick 2000 × 8 / 16 = 1000 updates (small batches: more updates per second).
   const int epochs = 8;
   const int64_t batch = quick ? 16 : 32;
 
-  L.heading("Model 1: the bottleneck encoder-decoder", "模型一：瓶颈式编码器-解码器");
+  L.heading("Model 1: the bottleneck encoder-decoder", "模型一：带瓶颈的编码器-解码器");
   L.say("The encoder reads the sentence; its last state is the decoder's only view of it.",
         "编码器读完整个句子；它的最后一个状态是解码器看到源句的唯一途径。");
   mc.attention = false;
   Seq2Seq bottleneck(mc);
-  EvalResult eb = train_and_test(bottleneck, data, sv, tv, epochs, batch, args.seed, edges);
+  EvalResult eb = train_and_test(L, bottleneck, data, sv, tv, epochs, batch, args.seed, edges);
 
-  L.heading("Model 2: attention", "模型二：注意力机制");
+  L.heading("Model 2: attention", "模型二：注意力模型");
   L.say(
       "At every step the decoder scores all encoder states, turns the scores into weights that\n"
       "are >= 0 and sum to 1 (softmax), and reads their weighted average: a new context vector.",
@@ -105,24 +112,30 @@ int main(int argc, char** argv) {
       "再取加权平均：每一步都有一个新的上下文向量。");
   mc.attention = true;
   Seq2Seq attention(mc);
-  EvalResult ea = train_and_test(attention, data, sv, tv, epochs, batch, args.seed, edges);
+  EvalResult ea = train_and_test(L, attention, data, sv, tv, epochs, batch, args.seed, edges);
 
   L.heading("Accuracy by source length", "按源句长度统计的准确率");
-  fmt::print("  {:>8} {:>5} | {:>10} {:>10} | {:>10} {:>10}\n", "", "", L.tr("exact", "完全匹配"),
-             L.tr("exact", "完全匹配"), L.tr("token acc", "词准确率"),
-             L.tr("token acc", "词准确率"));
-  fmt::print("  {:>8} {:>5} | {:>10} {:>10} | {:>10} {:>10}\n", L.tr("src len", "源句长度"), "n",
-             L.tr("bottleneck", "瓶颈"), L.tr("attention", "注意力"), L.tr("bottleneck", "瓶颈"),
-             L.tr("attention", "注意力"));
+  using tutorial::Align;
+  namespace term = tutorial::term;
+  tutorial::Table table({Align::right, Align::right, Align::left, Align::right, Align::right,
+                         Align::left, Align::right, Align::right});
+  table.group({{"", 3}, {L.tr(term::exact_match), 2}, {"|", 1}, {L.tr(term::token_accuracy), 2}});
+  table.row({L.tr(term::source_length), "n", "|", L.tr(term::bottleneck), L.tr(term::attention),
+             "|", L.tr(term::bottleneck), L.tr(term::attention)});
+  auto pct = [](double v) { return fmt::format("{:.1f}%", 100 * v); };
   for (size_t i = 0; i < ea.buckets.size(); ++i)
-    fmt::print("  {:>8} {:>5} | {:>9.1f}% {:>9.1f}% | {:>9.1f}% {:>9.1f}%\n", ea.buckets[i].label,
-               ea.buckets[i].count, 100 * eb.buckets[i].exact, 100 * ea.buckets[i].exact,
-               100 * eb.buckets[i].token_acc, 100 * ea.buckets[i].token_acc);
-  fmt::print("  {:>8} {:>5} | {:>9.1f}% {:>9.1f}% | {:>9.1f}% {:>9.1f}%\n", L.tr("all", "全部"),
-             data.test.size(), 100 * eb.exact, 100 * ea.exact, 100 * eb.token_acc,
-             100 * ea.token_acc);
-  fmt::print("  BLEU: {:.3f} vs {:.3f}   {}: {:.3f}\n", eb.bleu, ea.bleu,
-             L.tr("alignment error rate of attention", "注意力的对齐错误率"), ea.aer);
+    table.row({ea.buckets[i].label, std::to_string(ea.buckets[i].count), "|",
+               pct(eb.buckets[i].exact), pct(ea.buckets[i].exact), "|",
+               pct(eb.buckets[i].token_acc), pct(ea.buckets[i].token_acc)});
+  table.row({L.tr("all", "全部"), std::to_string(data.test.size()), "|", pct(eb.exact),
+             pct(ea.exact), "|", pct(eb.token_acc), pct(ea.token_acc)});
+  table.print();
+  L.say(fmt::format("  BLEU: {:.3f} (bottleneck) vs {:.3f} (attention)   alignment error rate of "
+                    "attention: {:.3f}",
+                    eb.bleu, ea.bleu, ea.aer),
+        fmt::format("  BLEU：{:.3f}（瓶颈模型）对 {:.3f}（注意力模型）   注意力的对齐错误率："
+                    "{:.3f}",
+                    eb.bleu, ea.bleu, ea.aer));
 
   const double b_short = eb.buckets.front().token_acc, b_long = eb.buckets.back().token_acc;
   const double a_short = ea.buckets.front().token_acc, a_long = ea.buckets.back().token_acc;
@@ -135,7 +148,7 @@ int main(int argc, char** argv) {
   L.claim(
       b_long < 0.5 * b_short,
       "the bottleneck's token accuracy on the longest sentences is below half of the shortest's",
-      "瓶颈模型在最长句子上的词准确率不到最短句子的一半");
+      "瓶颈模型在最长句子上的词元准确率不到最短句子的一半");
   L.claim(a_short - a_long < 0.5 * (b_short - b_long),
           "attention loses less than half as much accuracy with length as the bottleneck",
           "随着句子变长，注意力模型的准确率下降不到瓶颈模型的一半");
@@ -146,7 +159,8 @@ int main(int argc, char** argv) {
   Hypothesis h = greedy_decode(attention, one, 40).front();
   std::vector<std::string> out = tv.decode(h.tokens);
   if (h.finished) out.push_back("<eos>");
-  fmt::print("  {}\n  → {}\n\n", fmt::join(pick->src, " "), fmt::join(tv.decode(h.tokens), " "));
+  L.example(pick->src, tv.decode(h.tokens));
+  fmt::print("\n");
   Tensor w = h.weights.slice(0, 0, static_cast<int64_t>(out.size()));
   fmt::print("{}\n", attention_terminal(w, pick->src, out));
   L.say(
@@ -156,17 +170,24 @@ int main(int argc, char** argv) {
       "所以那里的深色格子离开了对角线。");
 
   // Figures.
-  write_file(L.path("attention_heatmap.svg"),
-             attention_svg(w, pick->src, out, {L.tr("attention weights", "注意力权重"), 28}));
-  Series sb{L.tr("bottleneck", "瓶颈模型"), {}, {}}, sa{L.tr("attention", "注意力"), {}, {}};
+  HeatmapOptions ho;
+  ho.title = L.tr(term::attention_weights);
+  ho.x_title = L.tr("source tokens (English)", "源句词元（英语）");
+  ho.y_title = L.tr("output tokens (Spanish)", "输出词元（西班牙语）");
+  ho.font_family = L.font();
+  write_file(L.path("attention_heatmap.svg"), attention_svg(w, pick->src, out, ho));
+  Series sb{L.tr(term::bottleneck_model), {}, {}}, sa{L.tr(term::attention_model), {}, {}};
   for (size_t i = 0; i < ea.buckets.size(); ++i) {
-    sb.x.push_back(static_cast<double>(i + 1)), sb.y.push_back(100 * eb.buckets[i].token_acc);
-    sa.x.push_back(static_cast<double>(i + 1)), sa.y.push_back(100 * ea.buckets[i].token_acc);
+    const double x = tutorial::bucket_mid(ea.buckets[i]);
+    sb.x.push_back(x), sb.y.push_back(100 * eb.buckets[i].token_acc);
+    sa.x.push_back(x), sa.y.push_back(100 * ea.buckets[i].token_acc);
   }
   LinePlotOptions po;
-  po.title = L.tr("token accuracy by source length", "按源句长度的词准确率");
-  po.x_label = L.tr("source length bucket (1 = shortest)", "源句长度分组（1 = 最短）");
-  po.y_label = L.tr("token accuracy (%)", "词准确率 (%)");
+  po.title = L.tr("token accuracy by source length", "按源句长度统计的词元准确率");
+  po.x_label = L.tr("source length (words)", "源句长度（词数）");
+  po.y_label = L.tr("token accuracy (%)", "词元准确率 (%)");
+  po.x_ticks = tutorial::bucket_ticks(ea.buckets);
+  po.font_family = L.font();
   write_file(L.path("accuracy_by_length.svg"), line_plot_svg({sb, sa}, po));
   fmt::print("  {} {}/attention_heatmap.svg, {}/accuracy_by_length.svg\n", L.tr("figures:", "图："),
              args.out_dir, args.out_dir);
@@ -181,18 +202,18 @@ int main(int argc, char** argv) {
       "06_attention            context vectors, weights that sum to 1, heatmaps\n"
       "07_score_functions      dot, scaled dot, general, additive, location, cosine, "
       "location-aware\n"
-      "08_attention_variations where the context enters; local attention; self-attention\n"
+      "08_attention_variations where the context enters; local (guided) attention; self-attention\n"
       "09_key_value_attention  keys that score vs values that are averaged\n"
       "10_translation          the full pipeline: BLEU, beam search, save/load, your sentences",
       "01_autograd             梯度如何计算（一切背后的引擎）\n"
       "02_rnn_encoder          RNN 把一个序列读成一个状态\n"
       "03_rnn_language_model   RNN 生成文本，把自己的输出当作下一步输入\n"
-      "04_encoder_decoder      测量瓶颈；把源句倒过来读\n"
+      "04_encoder_decoder      序列到序列的编码器-解码器：测量瓶颈；把源句倒过来读\n"
       "05_vanishing_gradients  长句为什么难：每个时间步的梯度范数（梯度消失/梯度爆炸）\n"
       "06_attention            上下文向量、和为 1 的注意力权重、热力图\n"
-      "07_score_functions      点积、缩放点积、一般式、加性、位置、余弦、位置感知分数函数\n"
-      "08_attention_variations 上下文放在哪里；局部注意力；自注意力\n"
-      "09_key_value_attention  打分用的键与求平均用的值\n"
+      "07_score_functions      打分函数：点积、缩放点积、一般式、加性、位置、余弦、位置感知\n"
+      "08_attention_variations 上下文向量放在哪里；局部注意力（引导注意力）；自注意力\n"
+      "09_key_value_attention  键值注意力：打分用的键与求平均用的值\n"
       "10_translation          完整流程：BLEU、束搜索、保存/加载、翻译你输入的句子");
   return L.finish();
 }

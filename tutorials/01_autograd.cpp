@@ -15,6 +15,19 @@
 
 using namespace s2s;
 
+namespace {
+
+// The gradient check's result line; its English message names the failing element.
+void print_check(const tutorial::Lesson& L, const GradCheckResult& r, const std::string& op) {
+  if (!L.zh() || !r.ok)
+    fmt::print("  {}\n", r.message);
+  else
+    fmt::print("  梯度检验通过（运算 {}）：{} 个元素，最大误差 {:.3g}\n", L.quote(op), r.checked,
+               r.max_error);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   auto args = tutorial::parse_args(argc, argv, "01_autograd",
                                    "tensors, graph, backward, gradient check, DOT");
@@ -55,7 +68,7 @@ int main(int argc, char** argv) {
       "逐个检查每个输入的每个元素。");
   auto neuron = [](const std::vector<Var>& v) { return tanh(sum(v[0] * v[1]) + v[2]); };
   GradCheckResult r = gradcheck("neuron", neuron, {w.value(), x.value(), b.value()});
-  fmt::print("  {}\n", r.message);
+  print_check(L, r, "neuron");
   L.claim(r.ok && r.max_error <= 1e-6, "analytic and numeric gradients agree within 1e-6",
           "解析梯度与数值梯度的误差在 1e-6 以内");
   // A bigger one: a 2-layer network on a batch, every weight checked.
@@ -67,7 +80,7 @@ int main(int argc, char** argv) {
   GradCheckResult r2 = gradcheck(
       "two-layer net", mlp,
       {Tensor::normal({4, 3}, rng), Tensor::normal({3, 5}, rng), Tensor::normal({5, 2}, rng)});
-  fmt::print("  {}\n", r2.message);
+  print_check(L, r2, "two-layer net");
   L.claim(r2.ok, "a two-layer network passes the same check", "两层网络同样通过检验");
 
   L.heading("The graph as DOT", "用 DOT 画出计算图");

@@ -193,12 +193,14 @@ int main(int argc, char** argv) {
                   "(the cat sees / the cats see), so the model must remember the subject's number.",
                   V),
       fmt::format(
-          "共 {} 个词，句子如下。动词要与主语的单复数一致（the cat sees / the cats see），\n"
+          "共 {} 个词，句子如下。动词要与主语的单复数一致（「the cat sees」与「the cats see」），\n"
           "所以模型必须记住主语是单数还是复数。",
           V));
-  for (int i = 0; i < 4; ++i) fmt::print("  {}\n", words(generate_sentence(rng)));
+  for (int i = 0; i < 4; ++i)
+    fmt::print("  {}\n",
+               L.zh() ? L.quote(words(generate_sentence(rng))) : words(generate_sentence(rng)));
 
-  L.heading("Training by teacher forcing", "用教师强制 (teacher forcing) 训练");
+  L.heading("Training by teacher forcing", "用教师强制训练");
   L.say(
       "Input <bos> w1 .. wn, target w1 .. wn <eos>: at every step the LSTM predicts the next\n"
       "word from the true previous words. Padding targets are ignored by the loss.",
@@ -215,10 +217,12 @@ int main(int argc, char** argv) {
     loss.backward();
     clip_grad_norm(opt.params(), 5);
     opt.step();
-    if (step % (steps / 5) == 0) fmt::print("  step {:4d}  loss {:.3f}\n", step, loss.item());
+    if (step % (steps / 5) == 0)
+      L.say(fmt::format("  step {:4d}  loss {:.3f}", step, loss.item()),
+            fmt::format("  第 {:4d} 步  损失 {:.3f}", step, loss.item()));
   }
 
-  L.heading("Perplexity", "困惑度 (perplexity)");
+  L.heading("Perplexity", "困惑度");
   std::vector<Ids> held_out;
   for (int i = 0; i < 500; ++i) held_out.push_back(generate_sentence(rng));
   double ppl, total_lp = 0, tokens = 0;
@@ -237,8 +241,9 @@ int main(int argc, char** argv) {
       "between' on average. The generator's own probabilities give the lowest possible value.",
       "困惑度 exp(平均 -log P(w_t | w_<t)) 表示模型平均在多少个词之间“犹豫”。\n"
       "生成器自身的概率给出可能达到的最低值。");
-  fmt::print("  held-out perplexity {:.2f}   (best possible {:.2f}, uniform guess {})\n", ppl, best,
-             V);
+  L.say(fmt::format("  held-out perplexity {:.2f}   (best possible {:.2f}, uniform guess {})", ppl,
+                    best, V),
+        fmt::format("  留出集困惑度 {:.2f}（可能的最低值 {:.2f}，均匀猜测 {}）", ppl, best, V));
   // Measured: seed 42 gives 3.56 full and 3.57 quick, seeds 1-3 quick 3.57-3.59, against a
   // floor of about 3.5; V/4 = 5.25 fails only a model that did not learn the grammar.
   L.claim(ppl < V / 4.0, fmt::format("perplexity {:.2f} is below V/4 = {:.2f}", ppl, V / 4.0),
@@ -258,7 +263,9 @@ int main(int argc, char** argv) {
     Ids s = sample(lm, rng);
     const bool ok = grammatical(s);
     good += ok;
-    if (i < 8) fmt::print("  [{}] {}\n", ok ? "ok" : "x ", words(s));
+    if (i < 8)
+      fmt::print("  [{}] {}\n", L.zh() ? (ok ? "对" : "错") : (ok ? "ok" : "x "),
+                 L.zh() ? L.quote(words(s)) : words(s));
   }
   const double frac = static_cast<double>(good) / n_samples;
   fmt::print("  {}: {}/{} ({:.0f}%)\n", L.tr("grammatical", "符合语法"), good, n_samples,

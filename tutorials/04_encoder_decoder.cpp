@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common.hpp"
+#include "model_lesson.hpp"
 #include "seq2seq/data/task.hpp"
 #include "seq2seq/plot/line_plot.hpp"
 #include "seq2seq/plot/write_file.hpp"
@@ -22,28 +23,12 @@
 
 using namespace s2s;
 
-namespace {
-
-std::string join(const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
-  return out;
-}
-
-// The bucket's middle length, for the x axis of the plot: "5-7" -> 6.
-double bucket_mid(const BucketScores& b) {
-  const auto dash = b.label.find('-');
-  if (dash == std::string::npos) return std::stod(b.label);  // "26+"
-  return (std::stod(b.label.substr(0, dash)) + std::stod(b.label.substr(dash + 1))) / 2;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   auto args =
       tutorial::parse_args(argc, argv, "04_encoder_decoder",
                            "the bottleneck encoder-decoder fails with length; reversing the "
-                           "source helps");
+                           "source helps",
+                           {}, {.cell = "gru", .score = "", .placement = ""});
   tutorial::Lesson L(args);
   // Budgets in examples and epochs (never seconds), so a seed gives the same numbers every run.
   const int max_len = args.quick ? 16 : 25;
@@ -51,13 +36,14 @@ int main(int argc, char** argv) {
   const int epochs = args.quick ? 4 : 6;
   const int n_test = args.quick ? 400 : 800;
 
-  L.heading("The encoder-decoder with a bottleneck", "带瓶颈的编码器-解码器");
+  L.heading("The sequence-to-sequence encoder-decoder with a bottleneck",
+            "带瓶颈的序列到序列编码器-解码器");
   L.say(
-      "The encoder (编码器) reads x_1..x_S into states h_1..h_S; the decoder (解码器) starts from\n"
-      "s_0 = h_S and never sees anything else. One vector of H = 64 numbers must carry the\n"
-      "whole sentence: the bottleneck.",
+      "The encoder reads x_1..x_S into states h_1..h_S; the decoder starts from s_0 = h_S and\n"
+      "never sees anything else. One vector of H = 64 numbers must carry the whole sentence:\n"
+      "the bottleneck.",
       "编码器读入 x_1..x_S，得到状态 h_1..h_S；解码器从 s_0 = h_S 出发，此外什么也看不到。\n"
-      "一个只有 H = 64 个数的向量必须装下整个句子：这就是瓶颈 (bottleneck)。");
+      "一个只有 H = 64 个数的向量必须装下整个句子：这就是瓶颈。");
 
   TaskConfig tc;
   tc.seed = args.seed;
@@ -76,8 +62,7 @@ int main(int argc, char** argv) {
       fmt::format("任务：复制一个长度为 {}..{}、字母表大小为 {} 的符号串。训练样本 {} 个，测试 {} "
                   "个。例如：",
                   tc.min_len, tc.max_len, tc.alphabet, n_train, n_test));
-  for (int i = 0; i < 3; ++i)
-    fmt::print("  {}  ->  {}\n", join(data.test[i].src), join(data.test[i].tgt));
+  for (int i = 0; i < 3; ++i) L.example(data.test[i].src, data.test[i].tgt);
 
   // Both models get the same data, initial weights, batches and number of updates;
   // the only difference is the order in which the encoder reads the source.
@@ -91,6 +76,7 @@ int main(int argc, char** argv) {
     mc.attention = false;  // the bottleneck model
     mc.reverse_source = reverse;
     mc.seed = args.seed;
+    tutorial::apply_knobs(mc, args);  // --cell
     Seq2Seq model(mc);
     TrainConfig cfg;
     cfg.epochs = epochs;
@@ -98,12 +84,13 @@ int main(int argc, char** argv) {
     cfg.lr = real(3e-3);
     cfg.patience = epochs;  // no early stopping: every model gets the full budget
     cfg.seed = args.seed;
-    cfg.progress = false;
     cfg.valid_examples = 200;
-    TrainResult tr = train(model, data, sv, tv, cfg);
-    fmt::print("  {}: {} {}, {} {}, {} {:.3f}\n", model.describe(), tr.epochs.back().steps,
-               L.tr("updates", "次更新"), tr.epochs.size(), L.tr("epochs", "轮"),
-               L.tr("best valid loss", "最佳验证损失"), tr.best_valid_loss);
+    tutorial::print_model(L, mc);
+    TrainResult tr = tutorial::train(L, model, data, sv, tv, cfg);
+    L.say(fmt::format("  {} updates, {} epochs, best validation loss {:.3f}",
+                      tr.epochs.back().steps, tr.epochs.size(), tr.best_valid_loss),
+          fmt::format("  {} 次更新，{} 轮，最佳验证损失 {:.3f}", tr.epochs.back().steps,
+                      tr.epochs.size(), tr.best_valid_loss));
     EvalOptions eo;
     eo.bucket_edges = {4, 7, 10, 13, 16, 19, 22, 25};  // source lengths 2-4, 5-7, ...
     return evaluate(model, data.test, sv, tv, eo);
@@ -123,19 +110,26 @@ int main(int argc, char** argv) {
   L.say(
       "Exact match: the whole output is right. Token accuracy: position by position,\n"
       "<eos> included (greedy decoding on the test set).",
-      "完全匹配：整个输出都正确。词元准确率：逐位置比较，包括 <eos>（测试集上贪心解码）。");
-  fmt::print("  {:>8} {:>5} | {:>17} | {:>17}\n", "", "", L.tr("forwards", "正序"),
-             L.tr("reversed", "倒序"));
-  fmt::print("  {:>8} {:>5} | {:>8} {:>8} | {:>8} {:>8}\n", L.tr("src len", "源长度"), "n",
-             L.tr("exact", "完全"), L.tr("token", "词元"), L.tr("exact", "完全"),
-             L.tr("token", "词元"));
+      "完全匹配率：整个输出都正确的比例。词元准确率：逐位置比较，包括 <eos>（测试集上贪心解码）。");
+  using tutorial::Align;
+  namespace term = tutorial::term;
+  tutorial::Table table({Align::right, Align::right, Align::left, Align::right, Align::right,
+                         Align::left, Align::right, Align::right});
+  table.group({{"", 3},
+               {L.tr("source read forwards", "正序读入"), 2},
+               {"|", 1},
+               {L.tr("source read backwards", "倒序读入"), 2}});
+  table.row({L.tr(term::source_length), "n", "|", L.tr(term::exact_match),
+             L.tr(term::token_accuracy), "|", L.tr(term::exact_match), L.tr(term::token_accuracy)});
+  auto pct = [](double v) { return fmt::format("{:.1f}%", 100 * v); };
   for (size_t k = 0; k < fwd.buckets.size(); ++k) {
     const BucketScores &f = fwd.buckets[k], &r = rev.buckets[k];
-    fmt::print("  {:>8} {:>5} | {:>7.1f}% {:>7.1f}% | {:>7.1f}% {:>7.1f}%\n", f.label, f.count,
-               100 * f.exact, 100 * f.token_acc, 100 * r.exact, 100 * r.token_acc);
+    table.row({f.label, std::to_string(f.count), "|", pct(f.exact), pct(f.token_acc), "|",
+               pct(r.exact), pct(r.token_acc)});
   }
-  fmt::print("  {:>8} {:>5} | {:>7.1f}% {:>7.1f}% | {:>7.1f}% {:>7.1f}%\n", L.tr("all", "全部"),
-             n_test, 100 * fwd.exact, 100 * fwd.token_acc, 100 * rev.exact, 100 * rev.token_acc);
+  table.row({L.tr("all", "全部"), std::to_string(n_test), "|", pct(fwd.exact), pct(fwd.token_acc),
+             "|", pct(rev.exact), pct(rev.token_acc)});
+  table.print();
 
   const BucketScores &shortest = fwd.buckets.front(), &longest = fwd.buckets.back();
   // Measured (seed 42): full 100% -> 0.0% exact, quick 76.1% -> 0.0% (seeds 1-3 alike); a
@@ -170,20 +164,24 @@ int main(int argc, char** argv) {
   // The figure: accuracy against source length, both models.
   std::vector<double> x, fe, ft, re, rt;
   for (size_t k = 0; k < fwd.buckets.size(); ++k) {
-    x.push_back(bucket_mid(fwd.buckets[k]));
+    x.push_back(tutorial::bucket_mid(fwd.buckets[k]));
     fe.push_back(100 * fwd.buckets[k].exact);
     ft.push_back(100 * fwd.buckets[k].token_acc);
     re.push_back(100 * rev.buckets[k].exact);
     rt.push_back(100 * rev.buckets[k].token_acc);
   }
   const std::string svg = L.path("accuracy_by_length.svg");
-  write_file(svg, line_plot_svg(
-                      {{L.tr("token acc, forwards", "词元准确率，正序"), x, ft},
-                       {L.tr("token acc, reversed", "词元准确率，倒序"), x, rt},
-                       {L.tr("exact, forwards", "完全匹配，正序"), x, fe},
-                       {L.tr("exact, reversed", "完全匹配，倒序"), x, re}},
-                      {L.tr("bottleneck encoder-decoder on copy", "瓶颈编码器-解码器：复制任务"),
-                       L.tr("source length", "源序列长度"), L.tr("accuracy (%)", "准确率 (%)")}));
+  LinePlotOptions po;
+  po.title = L.tr("bottleneck encoder-decoder on copy", "带瓶颈的编码器-解码器：复制任务");
+  po.x_label = L.tr("source length", "源序列长度");
+  po.y_label = L.tr("accuracy (%)", "准确率 (%)");
+  po.x_ticks = tutorial::bucket_ticks(fwd.buckets);
+  po.font_family = L.font();
+  write_file(svg, line_plot_svg({{L.tr("token accuracy, forwards", "词元准确率，正序"), x, ft},
+                                 {L.tr("token accuracy, reversed", "词元准确率，倒序"), x, rt},
+                                 {L.tr("exact match, forwards", "完全匹配率，正序"), x, fe},
+                                 {L.tr("exact match, reversed", "完全匹配率，倒序"), x, re}},
+                                po));
   L.say(fmt::format("Figure: {}", svg), fmt::format("图：{}", svg));
   L.say(
       "Reversing only moves the difficulty around: the last target words are now far from\n"

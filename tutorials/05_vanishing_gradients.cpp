@@ -192,21 +192,28 @@ int main(int argc, char** argv) {
   L.heading("Gradient norm against distance from the loss", "梯度范数与到损失的距离");
   L.say("Each column divided by its value at d = 0 (the state the loss reads).",
         "每一列都除以它在 d = 0（损失直接读取的状态）处的值。");
-  fmt::print("  {:>4}", "d");
-  for (const auto& s : setups) fmt::print(" {:>11}", s.label);
-  fmt::print("\n");
-  for (int64_t d : shown) {
-    if (d >= S) continue;
-    fmt::print("  {:>4}", d);
-    for (size_t k = 0; k < setups.size(); ++k) fmt::print(" {:>11.2e}", norms[k][d] / norms[k][0]);
-    fmt::print("\n");
+  {
+    std::vector<tutorial::Align> align(setups.size() + 1, tutorial::Align::right);
+    tutorial::Table table(align);
+    std::vector<std::string> head = {"d"};
+    for (const auto& s : setups) head.push_back(s.label);
+    table.row(head);
+    for (int64_t d : shown) {
+      if (d >= S) continue;
+      std::vector<std::string> row = {std::to_string(d)};
+      for (size_t k = 0; k < setups.size(); ++k)
+        row.push_back(fmt::format("{:.2e}", norms[k][d] / norms[k][0]));
+      table.row(row);
+    }
+    table.print();
   }
   auto ratio = [&](size_t k, int64_t far, int64_t near) { return norms[k][far] / norms[k][near]; };
   const double rnn_20 = ratio(0, 20, 1), lstm_20 = ratio(3, 20, 1), big_20 = ratio(4, 20, 1);
   fmt::print(
-      "  {} ||dL/dh||(d=20) / ||dL/dh||(d=1): tanh RNN {:.2e}, GRU {:.2e}, LSTM b_f=0 {:.2e},\n"
-      "    LSTM b_f=1 {:.2e}, RNN 3xW_hh {:.2f}\n",
-      L.tr("ratio", "比值"), rnn_20, ratio(1, 20, 1), ratio(2, 20, 1), lstm_20, big_20);
+      "  {} ||dL/dh||(d=20) / ||dL/dh||(d=1){} tanh RNN {:.2e}{} GRU {:.2e}{} LSTM b_f=0 {:.2e}{}\n"
+      "    LSTM b_f=1 {:.2e}{} RNN 3xW_hh {:.2f}\n",
+      L.tr("ratio", "比值"), L.tr(":", "："), rnn_20, L.tr(",", "，"), ratio(1, 20, 1),
+      L.tr(",", "，"), ratio(2, 20, 1), L.tr(",", "，"), lstm_20, L.tr(",", "，"), big_20);
   // Measured (seed 42): full 3.3e-6, quick 1.7e-6 (seeds 1-3 quick 1.0e-6..1.8e-6); 1e-2 is
   // the lecture's "100× smaller".
   L.claim(
@@ -247,9 +254,11 @@ int main(int argc, char** argv) {
                   big_20),
       fmt::format("W_hh 放大 3 倍后，距离 20 处的范数是距离 1 处的 {:.1f} 倍（> 1.5 倍：在增长）",
                   big_20));
-  fmt::print("  {} {:.2f} -> {:.4f} (max_norm {}), {} {:.6f}\n",
-             L.tr("global gradient norm", "全局梯度范数"), clip_before, clip_after, max_norm,
-             L.tr("cosine(before, after) =", "裁剪前后夹角余弦 ="), cosine);
+  L.say(fmt::format("  global gradient norm {:.2f} -> {:.4f} (max_norm {}), cosine(before, after) "
+                    "= {:.6f}",
+                    clip_before, clip_after, max_norm, cosine),
+        fmt::format("  全局梯度范数 {:.2f} -> {:.4f}（max_norm {}），裁剪前后夹角余弦 = {:.6f}",
+                    clip_before, clip_after, max_norm, cosine));
   L.claim(clip_before > max_norm && clip_after <= max_norm * (1 + 1e-5) && cosine > 1 - 1e-5,
           "clipping returns norm <= max_norm and keeps the direction (cosine 1)",
           "裁剪后范数 <= max_norm，且方向不变（余弦为 1）");
@@ -257,15 +266,16 @@ int main(int argc, char** argv) {
   L.heading("A short path: attention", "一条捷径：注意力机制");
   L.say(
       fmt::format(
-          "A fresh GRU seq2seq model copies {} random sentences of length {}; loss = the\n"
-          "decoder's cross-entropy over all target steps. Without attention every gradient\n"
-          "enters the encoder through s_0 = h_S; with attention (注意力机制) each context vector\n"
+          "A fresh GRU sequence-to-sequence model copies {} random sentences of length {}; loss =\n"
+          "the decoder's cross-entropy over all target steps. Without attention every gradient\n"
+          "enters the encoder through s_0 = h_S; with attention each context vector\n"
           "c_t = sum_i a_t,i h_i sends gradient straight to every h_i.",
           B, S),
-      fmt::format("一个刚初始化的 GRU seq2seq 模型复制 {} 个长度为 {} 的随机句子；损失为解码器在\n"
-                  "所有目标步上的交叉熵。没有注意力时，所有梯度都只能经由 s_0 = h_S 进入编码器；\n"
-                  "有了注意力机制，每个上下文向量 c_t = sum_i a_t,i h_i 都把梯度直接送到每个 h_i。",
-                  B, S));
+      fmt::format(
+          "一个刚初始化的 GRU 序列到序列模型复制 {} 个长度为 {} 的随机句子；损失为解码器在\n"
+          "所有目标步上的交叉熵。没有注意力时，所有梯度都只能经由 s_0 = h_S 进入编码器；\n"
+          "有了注意力机制，每个上下文向量 c_t = sum_i a_t,i h_i 都把梯度直接送到每个 h_i。",
+          B, S));
   std::vector<double> bottleneck(S, 0), attention(S, 0);
   for (int seed = 0; seed < seeds; ++seed) {
     CopyBatch c = copy_batch(S, rng);
@@ -273,10 +283,16 @@ int main(int argc, char** argv) {
     std::vector<double> nb = encoder_grads(false, c, init), na = encoder_grads(true, c, init);
     for (int64_t i = 0; i < S; ++i) bottleneck[i] += nb[i] / seeds, attention[i] += na[i] / seeds;
   }
-  fmt::print("  {:>10} {:>12} {:>12}\n", L.tr("position i", "位置 i"), L.tr("bottleneck", "瓶颈"),
-             L.tr("attention", "注意力"));
-  for (int64_t i : {int64_t(0), int64_t(1), int64_t(4), int64_t(9), S / 2, S - 5, S - 2, S - 1})
-    fmt::print("  {:>10} {:>12.2e} {:>12.2e}\n", i + 1, bottleneck[i], attention[i]);
+  {
+    using tutorial::Align;
+    tutorial::Table table({Align::right, Align::right, Align::right});
+    table.row({L.tr("position i", "位置 i"), L.tr(tutorial::term::bottleneck_model),
+               L.tr(tutorial::term::attention_model)});
+    for (int64_t i : {int64_t(0), int64_t(1), int64_t(4), int64_t(9), S / 2, S - 5, S - 2, S - 1})
+      table.row({std::to_string(i + 1), fmt::format("{:.2e}", bottleneck[i]),
+                 fmt::format("{:.2e}", attention[i])});
+    table.print();
+  }
   const double gain = attention[0] / bottleneck[0];
   const double flat = attention[0] / attention[S - 1];
   // Measured: first-state ratio full 2.8e9 (S=50), quick 2.8e5 (S=30; seeds 1-3 1.9e5..3.1e5);
@@ -304,18 +320,28 @@ int main(int argc, char** argv) {
   }
   const std::string svg1 = L.path("gradient_vs_distance.svg"),
                     svg2 = L.path("encoder_gradients.svg");
-  write_file(svg1, line_plot_svg(curves, {L.tr("||dL/dh_t|| relative to d = 0 (fresh init)",
-                                               "||dL/dh_t|| 相对于 d = 0 的值（初始化时）"),
-                                          L.tr("distance d from the loss", "到损失的距离 d"),
-                                          L.tr("relative gradient norm", "相对梯度范数"), true}));
+  LinePlotOptions o1;
+  o1.title = L.tr("||dL/dh_t|| relative to d = 0 (fresh init)",
+                  "||dL/dh_t|| 相对于 d = 0 的值（初始化时）");
+  o1.x_label = L.tr("distance d from the loss", "到损失的距离 d");
+  o1.y_label = L.tr("relative gradient norm", "相对梯度范数");
+  o1.log_y = true;
+  o1.log_note = L.tr(" (log)", "（对数坐标）");
+  o1.font_family = L.font();
+  write_file(svg1, line_plot_svg(curves, o1));
   std::vector<double> pos;
   for (int64_t i = 1; i <= S; ++i) pos.push_back(double(i));
-  write_file(svg2, line_plot_svg({{L.tr("bottleneck", "瓶颈"), pos, bottleneck},
-                                  {L.tr("attention", "注意力"), pos, attention}},
-                                 {L.tr("||dL/dh_i|| of the encoder states (GRU, fresh init)",
-                                       "编码器各状态的 ||dL/dh_i||（GRU，初始化时）"),
-                                  L.tr("encoder position i", "编码器位置 i"),
-                                  L.tr("gradient norm", "梯度范数"), true}));
+  LinePlotOptions o2;
+  o2.title = L.tr("||dL/dh_i|| of the encoder states (GRU, fresh init)",
+                  "编码器各状态的 ||dL/dh_i||（GRU，初始化时）");
+  o2.x_label = L.tr("encoder position i", "编码器位置 i");
+  o2.y_label = L.tr(tutorial::term::gradient_norm);
+  o2.log_y = true;
+  o2.log_note = L.tr(" (log)", "（对数坐标）");
+  o2.font_family = L.font();
+  write_file(svg2, line_plot_svg({{L.tr(tutorial::term::bottleneck_model), pos, bottleneck},
+                                  {L.tr(tutorial::term::attention_model), pos, attention}},
+                                 o2));
   L.say(fmt::format("Figures: {}\n         {}", svg1, svg2),
         fmt::format("图：{}\n    {}", svg1, svg2));
   L.say("Next: 06_attention — the context vector, step by step.",

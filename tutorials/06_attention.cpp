@@ -17,6 +17,7 @@
 #include "attention/attention.hpp"
 #include "common.hpp"
 #include "core/tensor_math.hpp"
+#include "model_lesson.hpp"
 #include "seq2seq/data/task.hpp"
 #include "seq2seq/plot/attention_heatmap.hpp"
 #include "seq2seq/plot/line_plot.hpp"
@@ -32,13 +33,6 @@ std::string join(const std::vector<std::string>& words) {
   std::string out;
   for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
   return out;
-}
-
-// The bucket's middle length, for the x axis: "6-8" -> 7.
-double bucket_mid(const BucketScores& b) {
-  const auto dash = b.label.find('-');
-  if (dash == std::string::npos) return std::stod(b.label);
-  return (std::stod(b.label.substr(0, dash)) + std::stod(b.label.substr(dash + 1))) / 2;
 }
 
 // A gold adjective–noun swap: "the big dog" -> "el perro grande". Source i-2 is a
@@ -73,18 +67,20 @@ int64_t argmax_row(const Tensor& w, int64_t row) {  // w (T,S)
 int main(int argc, char** argv) {
   auto args = tutorial::parse_args(argc, argv, "06_attention",
                                    "context vectors, an attention heatmap, accuracy by length: "
-                                   "attention vs bottleneck");
+                                   "attention vs bottleneck",
+                                   {}, {.cell = "gru", .score = "general", .placement = "output"});
   tutorial::Lesson L(args);
   const int max_len = args.quick ? 9 : 15;
   const int n_train = args.quick ? 3000 : 8000;
   const int epochs = args.quick ? 6 : 8;
 
-  L.heading("Attention: a weighted average per step", "注意力机制：每一步一个加权平均");
+  L.heading("Attention in sequence-to-sequence models: a weighted average per step",
+            "序列到序列模型中的注意力：每一步一个加权平均");
   L.say(
       "At step t the decoder scores every encoder state, e_t,i = score(s_t, h_i), turns the\n"
       "scores into attention weights a_t = softmax(e_t) (>= 0, summing to 1) and reads the\n"
       "context vector c_t = sum_i a_t,i h_i. No single vector has to hold the sentence.",
-      "在第 t 步，解码器给每个编码器状态打分 e_t,i = score(s_t, h_i)（分数函数），用 softmax\n"
+      "在第 t 步，解码器用打分函数给每个编码器状态打分 e_t,i = score(s_t, h_i)，用 softmax\n"
       "把分数变成注意力权重 a_t（>= 0，和为 1），再读出上下文向量 c_t = sum_i a_t,i h_i。\n"
       "不再需要用一个向量装下整个句子。");
 
@@ -101,8 +97,7 @@ int main(int argc, char** argv) {
                     tc.min_len, tc.max_len, n_train),
         fmt::format("任务：玩具英语 -> 西班牙语翻译，{}..{} 个词，训练句对 {} 个。例如：",
                     tc.min_len, tc.max_len, n_train));
-  for (int i = 0; i < 3; ++i)
-    fmt::print("  {}  ->  {}\n", join(data.train[i].src), join(data.train[i].tgt));
+  for (int i = 0; i < 3; ++i) L.example(data.train[i].src, data.train[i].tgt);
 
   // Same data, batches, epochs and learning rate for both models; only the decoder differs.
   auto make_model = [&](bool attention) {
@@ -117,6 +112,7 @@ int main(int argc, char** argv) {
     mc.attn.score = "general";  // e_t,i = s_tᵀ W_a h_i (Luong)
     mc.attn.placement = Placement::output;
     mc.seed = args.seed;
+    tutorial::apply_knobs(mc, args);  // --cell, --score, --placement
     return std::make_unique<Seq2Seq>(mc);
   };
   auto fit = [&](Seq2Seq& model) {
@@ -126,12 +122,13 @@ int main(int argc, char** argv) {
     cfg.lr = real(3e-3);
     cfg.patience = epochs;  // no early stopping: both get the full budget
     cfg.seed = args.seed;
-    cfg.progress = false;
     cfg.valid_examples = 200;
-    TrainResult r = train(model, data, sv, tv, cfg);
-    fmt::print("  {}: {} {}, {} {:.3f}\n", model.describe(), r.epochs.back().steps,
-               L.tr("updates", "次更新"), L.tr("best valid loss", "最佳验证损失"),
-               r.best_valid_loss);
+    tutorial::print_model(L, model.config());
+    TrainResult r = tutorial::train(L, model, data, sv, tv, cfg);
+    L.say(
+        fmt::format("  {} updates, best validation loss {:.3f}", r.epochs.back().steps,
+                    r.best_valid_loss),
+        fmt::format("  {} 次更新，最佳验证损失 {:.3f}", r.epochs.back().steps, r.best_valid_loss));
   };
   L.heading("Training both models", "训练两个模型");
   auto attn = make_model(true);
@@ -169,14 +166,17 @@ int main(int argc, char** argv) {
   const Tensor& a = ao.weights.value();   // (2,S)
   const Tensor& h = enc.outputs.value();  // (2,S,H)
   const int64_t S = b.S, He = h.size(2), len0 = b.src_len[0];
-  fmt::print("  {}: \"{}\"  (S = {}, {} {} {})\n", L.tr("source", "源句"), join(pair[0]->src), S,
-             len0, L.tr("real tokens + padding", "个真实词 + 填充"), S - len0);
-  fmt::print("  {} t = {} ({} \"{}\"):\n", L.tr("step", "步"), t_show + 1,
-             L.tr("previous word", "前一个词"), tv.word(y[0]));
+  L.say(fmt::format("  source: {}  (S = {}, {} real tokens + {} padding)",
+                    L.quote(join(pair[0]->src)), S, len0, S - len0),
+        fmt::format("  源句：{}（S = {}，{} 个真实词元 + {} 个填充）", L.quote(join(pair[0]->src)),
+                    S, len0, S - len0));
+  L.say(fmt::format("  step t = {} (previous word {}):", t_show + 1, L.quote(tv.word(y[0]))),
+        fmt::format("  第 t = {} 步（前一个词{}）：", t_show + 1, L.quote(tv.word(y[0]))));
   double sum_a = 0;
   for (int64_t i = 0; i < S; ++i) {
     sum_a += a[i];
-    fmt::print("    a_{:<2} = {:.4f}  {}\n", i + 1, a[i], i < len0 ? pair[0]->src[i] : "<pad>");
+    fmt::print("    a_{:<2} = {:.4f}  {}\n", i + 1, a[i],
+               i < len0 ? L.quote(pair[0]->src[i]) : "<pad>");
   }
   fmt::print("    {} = {:.6f}\n", L.tr("sum", "和"), sum_a);
   // c = Σ_i a_i h_i, with plain loops.
@@ -257,11 +257,15 @@ int main(int argc, char** argv) {
     const Example& e = data.test[shown];
     std::vector<std::string> rows = e.tgt;
     rows.push_back("<eos>");  // weights has one row per produced token, <eos> included
-    fmt::print("  {}  ->  {}\n\n", join(e.src), join(e.tgt));
-    fmt::print("{}", attention_terminal(ra.outputs[shown].weights, e.src, rows));
+    L.example(e.src, e.tgt);
+    fmt::print("\n{}", attention_terminal(ra.outputs[shown].weights, e.src, rows));
     const std::string svg = L.path("attention_heatmap.svg");
-    write_file(svg, attention_svg(ra.outputs[shown].weights, e.src, rows,
-                                  {L.tr("attention weights", "注意力权重"), 28}));
+    HeatmapOptions ho;
+    ho.title = L.tr(tutorial::term::attention_weights);
+    ho.x_title = L.tr("source tokens (English)", "源句词元（英语）");
+    ho.y_title = L.tr("output tokens (Spanish)", "输出词元（西班牙语）");
+    ho.font_family = L.font();
+    write_file(svg, attention_svg(ra.outputs[shown].weights, e.src, rows, ho));
     L.say(fmt::format("Heatmap: {}", svg), fmt::format("热力图：{}", svg));
   }
   L.say(
@@ -290,22 +294,27 @@ int main(int argc, char** argv) {
 
   // --- 3. Accuracy by length --------------------------------------------------------
   L.heading("Accuracy by sentence length", "按句子长度统计的准确率");
-  fmt::print("  {:>8} {:>4} | {:>24} | {:>24}\n", "", "", L.tr("attention", "注意力"),
-             L.tr("bottleneck", "瓶颈"));
-  fmt::print("  {:>8} {:>4} | {:>7} {:>7} {:>7} | {:>7} {:>7} {:>7}\n", L.tr("src len", "源长度"),
-             "n", L.tr("exact", "完全"), L.tr("token", "词元"), "BLEU", L.tr("exact", "完全"),
-             L.tr("token", "词元"), "BLEU");
+  using tutorial::Align;
+  namespace term = tutorial::term;
+  tutorial::Table table({Align::right, Align::right, Align::left, Align::right, Align::right,
+                         Align::right, Align::left, Align::right, Align::right, Align::right});
+  table.group(
+      {{"", 3}, {L.tr(term::attention_model), 3}, {"|", 1}, {L.tr(term::bottleneck_model), 3}});
+  table.row({L.tr(term::source_length), "n", "|", L.tr(term::exact_match),
+             L.tr(term::token_accuracy), "BLEU", "|", L.tr(term::exact_match),
+             L.tr(term::token_accuracy), "BLEU"});
+  auto pct = [](double v) { return fmt::format("{:.1f}%", 100 * v); };
+  auto num = [](double v) { return fmt::format("{:.3f}", v); };
   for (size_t k = 0; k < ra.buckets.size(); ++k) {
     const BucketScores &p = ra.buckets[k], &q = rb.buckets[k];
-    fmt::print("  {:>8} {:>4} | {:>6.1f}% {:>6.1f}% {:>7.3f} | {:>6.1f}% {:>6.1f}% {:>7.3f}\n",
-               p.label, p.count, 100 * p.exact, 100 * p.token_acc, p.bleu, 100 * q.exact,
-               100 * q.token_acc, q.bleu);
+    table.row({p.label, std::to_string(p.count), "|", pct(p.exact), pct(p.token_acc), num(p.bleu),
+               "|", pct(q.exact), pct(q.token_acc), num(q.bleu)});
   }
-  fmt::print("  {:>8} {:>4} | {:>6.1f}% {:>6.1f}% {:>7.3f} | {:>6.1f}% {:>6.1f}% {:>7.3f}\n",
-             L.tr("all", "全部"), data.test.size(), 100 * ra.exact, 100 * ra.token_acc, ra.bleu,
-             100 * rb.exact, 100 * rb.token_acc, rb.bleu);
-  fmt::print("  {} {:.3f}\n", L.tr("attention AER vs gold alignment:", "注意力与标准对齐的 AER："),
-             ra.aer);
+  table.row({L.tr("all", "全部"), std::to_string(data.test.size()), "|", pct(ra.exact),
+             pct(ra.token_acc), num(ra.bleu), "|", pct(rb.exact), pct(rb.token_acc), num(rb.bleu)});
+  table.print();
+  L.say(fmt::format("  attention AER vs gold alignment: {:.3f}", ra.aer),
+        fmt::format("  注意力与标准对齐之间的对齐错误率 (AER)：{:.3f}", ra.aer));
   // Measured AER (0 = perfect, 1 = nothing right): full 0.054, quick 0.097.
   L.claim(
       ra.aer >= 0 && ra.aer < 0.3,
@@ -361,21 +370,26 @@ int main(int argc, char** argv) {
 
   std::vector<double> x, at, ab, bt, bb;
   for (size_t k = 0; k < ra.buckets.size(); ++k) {
-    x.push_back(bucket_mid(ra.buckets[k]));
+    x.push_back(tutorial::bucket_mid(ra.buckets[k]));
     at.push_back(100 * ra.buckets[k].token_acc);
     ab.push_back(100 * ra.buckets[k].bleu);
     bt.push_back(100 * rb.buckets[k].token_acc);
     bb.push_back(100 * rb.buckets[k].bleu);
   }
   const std::string svg = L.path("accuracy_by_length.svg");
+  LinePlotOptions po;
+  po.title = L.tr("toy English -> Spanish: attention vs bottleneck, same budget",
+                  "玩具英西翻译：注意力模型与瓶颈模型，相同训练预算");
+  po.x_label = L.tr("source length (words)", "源句长度（词数）");
+  po.y_label = L.tr("score (%)", "得分 (%)");
+  po.x_ticks = tutorial::bucket_ticks(ra.buckets);
+  po.font_family = L.font();
   write_file(svg,
-             line_plot_svg({{L.tr("attention, token acc", "注意力，词元准确率"), x, at},
-                            {L.tr("attention, BLEU x100", "注意力，BLEU x100"), x, ab},
-                            {L.tr("bottleneck, token acc", "瓶颈，词元准确率"), x, bt},
-                            {L.tr("bottleneck, BLEU x100", "瓶颈，BLEU x100"), x, bb}},
-                           {L.tr("toy en -> es: attention vs bottleneck, same budget",
-                                 "玩具英西翻译：注意力 vs 瓶颈，相同预算"),
-                            L.tr("source length", "源句长度"), L.tr("score (%)", "得分 (%)")}));
+             line_plot_svg({{L.tr("attention, token accuracy", "注意力模型，词元准确率"), x, at},
+                            {L.tr("attention, BLEU ×100", "注意力模型，BLEU ×100"), x, ab},
+                            {L.tr("bottleneck, token accuracy", "瓶颈模型，词元准确率"), x, bt},
+                            {L.tr("bottleneck, BLEU ×100", "瓶颈模型，BLEU ×100"), x, bb}},
+                           po));
   L.say(fmt::format("Figure: {}", svg), fmt::format("图：{}", svg));
   return L.finish();
 }

@@ -21,6 +21,7 @@
 
 #include "attention/score_registry.hpp"
 #include "common.hpp"
+#include "model_lesson.hpp"
 #include "seq2seq/data/task.hpp"
 #include "seq2seq/plot/attention_heatmap.hpp"
 #include "seq2seq/plot/line_plot.hpp"
@@ -52,11 +53,29 @@ double time_step(Seq2Seq& model, const Batch& b, int reps) {
   return dt.count() / reps;
 }
 
+// The registry's one-line help in Chinese, for the score functions it holds today;
+// a score registered later is listed by its formula-free name only.
+std::string help_zh(const std::string& name) {
+  static const std::pair<const char*, const char*> kHelp[] = {
+      {"dot", "e_i = q·k_i（Luong 等 2015）"},
+      {"scaled_dot", "e_i = q·k_i / √Hk（Vaswani 等 2017）"},
+      {"general", "e_i = qᵀ W k_i（Luong 的 general）"},
+      {"additive", "e_i = v·tanh(W_q q + W_k k_i)（Bahdanau 等 2015，即 concat）"},
+      {"location", "e = W_a q，完全不看 k_i（Luong 的 location）"},
+      {"cosine", "e_i = cos(q, k_i) · 缩放系数（Graves 等 2014）"},
+      {"location_aware", "additive 加上对上一步注意力权重的卷积（Chorowski 等 2015）"},
+  };
+  for (const auto& [n, h] : kHelp)
+    if (name == n) return h;
+  return "（新注册的打分函数）";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   auto args = tutorial::parse_args(argc, argv, "07_score_functions",
-                                   "every attention score function on the same task and budget");
+                                   "every attention score function on the same task and budget", {},
+                                   {.cell = "gru", .score = "", .placement = "output"});
   tutorial::Lesson L(args);
   const bool quick = args.quick;
 
@@ -74,29 +93,28 @@ int main(int argc, char** argv) {
   const int64_t steps = quick ? 250 : 800;
   L.say(
       fmt::format(
-          "Reverse sequences of {}..{} symbols. Encoder and decoder: GRU, E=32, H=64; the encoder\n"
-          "is unidirectional so that keys (h_i) and queries (s_t) have the same size, which dot "
-          "and\n"
-          "scaled_dot need. Context at the output (Luong). Adam lr 3e-3, batch 32, {} updates,\n"
-          "the same seed for everyone: only the score function changes.",
-          tc.min_len, tc.max_len, steps),
+          "Reverse sequences of {}..{} symbols. Encoder and decoder: {} (--cell), E=32, H=64;\n"
+          "the encoder is unidirectional so that keys (h_i) and queries (s_t) have the same size,\n"
+          "which dot and scaled_dot need. Context placement: {} (--placement). Adam lr 3e-3,\n"
+          "batch 32, {} updates, the same seed for everyone: only the score function changes.",
+          tc.min_len, tc.max_len, args.model.cell, args.model.placement, steps),
       fmt::format(
-          "把由 {}..{} 个符号组成的序列倒过来。编码器和解码器 "
-          "(encoder/decoder)：GRU，E=32，H=64；\n"
+          "把由 {}..{} 个符号组成的序列倒过来。编码器和解码器：{}（--cell），E=32，H=64；\n"
           "编码器是单向的，这样键 (h_i) 与查询 (s_t) 维度相同——dot 和 scaled_dot 需要这一点。\n"
-          "上下文向量 (context vector) 接在输出端（Luong）。Adam 学习率 3e-3，批大小 32，共 {} "
-          "次更新，\n"
-          "所有模型使用同一个随机种子：唯一的区别是分数函数 (score function)。",
-          tc.min_len, tc.max_len, steps));
+          "上下文向量的位置：{}（--placement）。Adam 学习率 3e-3，批大小 32，共 {} 次更新，\n"
+          "所有模型使用同一个随机种子：唯一的区别是打分函数。",
+          tc.min_len, tc.max_len, args.model.cell, args.model.placement, steps));
   const Example& ex0 = data.test[0];
-  fmt::print("  e.g. {}  ->  {}\n", fmt::join(ex0.src, " "), fmt::join(ex0.tgt, " "));
+  L.say("  E.g.:", "  例如：");
+  L.example(ex0.src, ex0.tgt);
 
   const size_t n_scores = score_registry().size();
-  L.heading("The contestants: every registered score function", "参赛者：每个注册的分数函数");
+  L.heading("The contestants: every registered score function", "参赛者：每个注册的打分函数");
   L.say("attention/score_registry.cpp lists them; a new row there joins this race by itself.",
-        "attention/score_registry.cpp 列出了它们；在那里加一行，新的分数函数就自动参赛。");
+        "attention/score_registry.cpp 列出了它们；在那里加一行，新的打分函数就自动参赛。");
   for (const ScoreEntry& e : score_registry().entries())
-    fmt::print("  {:<15} {}\n", e.name, e.help);
+    fmt::print("  {} {}\n", tutorial::pad(e.name, 15, tutorial::Align::left),
+               L.zh() ? help_zh(e.name) : std::string(e.help));
 
   L.heading(fmt::format("Training {} models", n_scores), fmt::format("训练 {} 个模型", n_scores));
   std::vector<Row> rows;
@@ -114,6 +132,8 @@ int main(int argc, char** argv) {
     mc.attn.placement = Placement::output;
     mc.attn.max_src_len = tc.max_len;  // the location score has one output per source position
     mc.seed = args.seed;
+    tutorial::apply_knobs(mc, args);  // --cell, --placement
+    if (score == score_names().front()) tutorial::print_model(L, mc);
     Seq2Seq model(mc);
     TrainConfig cfg;
     cfg.epochs = 1000;  // the step budget decides
@@ -122,9 +142,8 @@ int main(int argc, char** argv) {
     cfg.lr = real(3e-3);
     cfg.batch_size = 32;
     cfg.seed = args.seed;
-    cfg.progress = false;
     cfg.valid_examples = 100;
-    TrainResult tr = train(model, data, sv, tv, cfg);
+    TrainResult tr = tutorial::train(L, model, data, sv, tv, cfg);
     EvalResult ev = evaluate(model, data.test, sv, tv);
     Row r;
     r.score = score;
@@ -134,22 +153,27 @@ int main(int argc, char** argv) {
     r.ms_per_step = time_step(model, timing_batch, quick ? 5 : 20);
     r.losses = tr.step_losses;
     r.sample = ev.outputs[0];
-    fmt::print("  {:<15} exact {:5.1f}%  AER {:.3f}\n", score, 100 * r.exact, r.aer);
+    fmt::print("  {} {} {:5.1f}%  AER {:.3f}\n", tutorial::pad(score, 15, tutorial::Align::left),
+               L.tr(tutorial::term::exact_match), 100 * r.exact, r.aer);
     rows.push_back(std::move(r));
   }
 
   L.heading("The table", "结果表");
-  fmt::print("  {:<15} {:>8} {:>10} {:>8} {:>10}\n", "score", "params", "exact %", "AER",
-             "ms/step");
+  using tutorial::Align;
+  namespace term = tutorial::term;
+  tutorial::Table table({Align::left, Align::right, Align::right, Align::right, Align::right});
+  table.row({L.tr(term::score_function), L.tr(term::parameters),
+             L.tr("exact match %", "完全匹配率 %"), "AER", L.tr("ms/step", "毫秒/步")});
   for (const Row& r : rows)
-    fmt::print("  {:<15} {:>8} {:>10.1f} {:>8.3f} {:>10.2f}\n", r.score, r.params, 100 * r.exact,
-               r.aer, r.ms_per_step);
+    table.row({r.score, std::to_string(r.params), fmt::format("{:.1f}", 100 * r.exact),
+               fmt::format("{:.3f}", r.aer), fmt::format("{:.2f}", r.ms_per_step)});
+  table.print();
   L.say(
       "AER = 1 - 2|A∩G|/(|A|+|G|): A links each output token to its most attended source token,\n"
       "G is the gold alignment (output t <-> source n-1-t). 0 is perfect. ms/step: forward +\n"
       "backward on one batch of 32 (wall clock, so noisy on a busy machine).",
       "AER = 1 - 2|A∩G|/(|A|+|G|)：A 把每个输出词连到它注意力权重最大的源词，G 是标准对齐\n"
-      "（输出 t <-> 源 n-1-t）。0 表示完全正确。ms/step：一个 32 句批次的前向 + 反向传播耗时\n"
+      "（输出 t <-> 源 n-1-t）。0 表示完全正确。毫秒/步：一个 32 句批次的前向 + 反向传播耗时\n"
       "（墙钟时间，机器繁忙时会有波动）。");
 
   auto find = [&](const std::string& name) -> const Row& {
@@ -166,15 +190,15 @@ int main(int argc, char** argv) {
   L.claim(
       rows.size() == n_scores,
       fmt::format("the table is complete: all {} score functions trained and evaluated", n_scores),
-      fmt::format("结果表完整：{} 个分数函数都完成了训练和评估", n_scores));
+      fmt::format("结果表完整：{} 个打分函数都完成了训练和评估", n_scores));
   // Measured (seed 42): full: dot 0.17, general 0.24, location_aware 0.00 vs location 0.80;
   // quick: 0.12, 0.10, 0.00 vs 0.76. Thresholds 0.35 / 0.5 leave a margin of >= 0.1.
   L.claim(aligned >= 3 && loc.aer >= 0.5,
           fmt::format("content-based scores find the alignment, the location-only score does not: "
                       "{} content scores have AER <= 0.35, location has AER {:.2f} (>= 0.5)",
                       aligned, loc.aer),
-          fmt::format("基于内容的分数函数能找到对齐 (alignment)，只看位置的 location 分数找不到："
-                      "{} 个内容分数的 AER <= 0.35，location 的 AER 为 {:.2f}（>= 0.5）",
+          fmt::format("基于内容的打分函数能找到对齐，只看位置的 location 打分函数找不到："
+                      "{} 个基于内容的打分函数的 AER <= 0.35，location 的 AER 为 {:.2f}（>= 0.5）",
                       aligned, loc.aer));
   // Measured (seed 42), >= 80% exact: full (800 updates) dot 84.6, general 82.8, additive 93.4,
   // location_aware 100 (4 rows); quick (250 updates) dot 84.0, general 85.5, additive 86.5,
@@ -183,7 +207,7 @@ int main(int argc, char** argv) {
   L.claim(learned >= need,
           fmt::format("at least {} of the {} scores reach >= 80% exact match ({} do)", need,
                       n_scores, learned),
-          fmt::format("{} 个分数函数中至少 {} 个达到 >= 80% 的完全匹配率（实际 {} 个）", n_scores,
+          fmt::format("{} 个打分函数中至少 {} 个达到 >= 80% 的完全匹配率（实际 {} 个）", n_scores,
                       need, learned));
   L.say(
       "Low exact match does not mean low AER, nor the reverse: additive, scaled_dot and cosine\n"
@@ -199,10 +223,12 @@ int main(int argc, char** argv) {
   for (const Row& r : rows) curves.push_back({r.score, {}, tutorial::moving_average(r.losses, 20)});
   LinePlotOptions lo;
   lo.title = L.tr("training loss by score function (moving average of 20 steps)",
-                  "各分数函数的训练损失（20 步滑动平均）");
+                  "各打分函数的训练损失（20 步滑动平均）");
   lo.x_label = L.tr("update", "更新次数");
   lo.y_label = L.tr("cross-entropy", "交叉熵");
   lo.log_y = true;
+  lo.log_note = L.tr(" (log)", "（对数坐标）");
+  lo.font_family = L.font();
   write_file(L.path("loss_by_score.svg"), line_plot_svg(curves, lo));
   fmt::print("  {}\n", L.path("loss_by_score.svg"));
   for (const std::string name : {"general", "additive", "location"}) {
@@ -210,17 +236,21 @@ int main(int argc, char** argv) {
     std::vector<std::string> out = tv.decode(r.sample.tokens);
     if (r.sample.finished) out.push_back("<eos>");
     Tensor w = r.sample.weights.slice(0, 0, static_cast<int64_t>(out.size()));
-    fmt::print("\n  {}: {} -> {}\n{}", name, fmt::join(ex0.src, " "), fmt::join(out, " "),
-               attention_terminal(w, ex0.src, out));
+    fmt::print("\n  {}:\n", name);
+    L.example(ex0.src, out);
+    fmt::print("{}", attention_terminal(w, ex0.src, out));
     HeatmapOptions ho;
     ho.title = name;
+    ho.x_title = L.tr("source tokens", "源序列词元");
+    ho.y_title = L.tr("output tokens", "输出词元");
+    ho.font_family = L.font();
     write_file(L.path("heatmap_" + name + ".svg"), attention_svg(w, ex0.src, out, ho));
     fmt::print("  {}\n", L.path("heatmap_" + name + ".svg"));
   }
   L.say(
       "The content scores draw the anti-diagonal of reversal; the location score can only\n"
       "guess a position from the decoder state, without looking at the source.",
-      "基于内容的分数函数画出了倒序的反对角线；location 分数看不到源序列，\n"
+      "基于内容的打分函数画出了倒序的反对角线；location 打分函数看不到源序列，\n"
       "只能根据解码器状态猜一个位置。");
   L.say("Next: 08_attention_variations — where the context enters, local windows, self-attention.",
         "下一步：08_attention_variations —— 上下文放在哪里、局部窗口、自注意力。");

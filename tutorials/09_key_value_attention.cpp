@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "common.hpp"
+#include "model_lesson.hpp"
 #include "seq2seq/data/task.hpp"
 #include "seq2seq/plot/attention_heatmap.hpp"
 #include "seq2seq/plot/line_plot.hpp"
@@ -57,7 +58,8 @@ double mean_key_value_cosine(const Seq2Seq& model, const Batch& b) {
 
 int main(int argc, char** argv) {
   auto args = tutorial::parse_args(argc, argv, "09_key_value_attention",
-                                   "separate keys (to score) and values (to average)");
+                                   "separate keys (to score) and values (to average)", {},
+                                   {.cell = "gru", .score = "general", .placement = "output"});
   tutorial::Lesson L(args);
   const bool quick = args.quick;
   const int64_t steps = quick ? 400 : 800, H = 64;
@@ -76,18 +78,18 @@ int main(int argc, char** argv) {
   L.heading("Two models, one difference", "两个模型，一个区别");
   L.say(
       fmt::format(
-          "Reverse {}..{} symbols. GRU encoder/decoder, E=32, H={}, general score, context at the\n"
-          "output, Adam lr 3e-3, batch 32, {} updates, same seed. 'global' attends over h_i;\n"
-          "'key-value' scores k_i = W_K h_i and averages v_i = W_V h_i (both of size H).",
-          tc.min_len, tc.max_len, H, steps),
-      fmt::format("把 {}..{} 个符号倒序。GRU 编码器/解码器 (encoder/decoder)，E=32，H={}，general "
-                  "分数函数，\n"
-                  "上下文向量 (context vector) 接在输出端，Adam 学习率 3e-3，批大小 32，{} "
-                  "次更新，同一随机种子。\n"
-                  "“global” 直接对 h_i 做注意力；“key-value” 用 k_i = W_K h_i 打分，对 v_i = W_V "
-                  "h_i 加权平均\n"
-                  "（两者维度都是 H）。",
-                  tc.min_len, tc.max_len, H, steps));
+          "Reverse {}..{} symbols. Encoder/decoder cell {} (--cell), E=32, H={}, score function\n"
+          "{} (--score), context placement {} (--placement), Adam lr 3e-3, batch 32, {} updates,\n"
+          "same seed. 'global' attends over h_i; 'key-value' scores k_i = W_K h_i and averages\n"
+          "v_i = W_V h_i (both of size H).",
+          tc.min_len, tc.max_len, args.model.cell, H, args.model.score, args.model.placement,
+          steps),
+      fmt::format("把 {}..{} 个符号倒序。编码器/解码器的循环单元 {}（--cell），E=32，H={}，\n"
+                  "打分函数 {}（--score），上下文位置 {}（--placement），Adam 学习率 3e-3，\n"
+                  "批大小 32，{} 次更新，同一随机种子。global 直接对 h_i 做注意力；key-value 用\n"
+                  "k_i = W_K h_i 打分，对 v_i = W_V h_i 加权平均（两者维度都是 H）。",
+                  tc.min_len, tc.max_len, args.model.cell, H, args.model.score,
+                  args.model.placement, steps));
 
   std::vector<const Example*> probe_list;
   for (size_t i = 0; i < 64; ++i) probe_list.push_back(&data.test[i]);
@@ -103,6 +105,8 @@ int main(int argc, char** argv) {
     mc.attn.score = "general";
     mc.attn.variant = variant;
     mc.seed = args.seed;
+    tutorial::apply_knobs(mc, args);  // --cell, --score, --placement
+    tutorial::print_model(L, mc);
     Seq2Seq model(mc);
     TrainConfig cfg;
     cfg.epochs = 1000;  // the step budget decides
@@ -110,9 +114,8 @@ int main(int argc, char** argv) {
     cfg.patience = 1000;
     cfg.lr = real(3e-3);
     cfg.seed = args.seed;
-    cfg.progress = false;
     cfg.valid_examples = 100;
-    TrainResult tr = train(model, data, sv, tv, cfg);
+    TrainResult tr = tutorial::train(L, model, data, sv, tv, cfg);
     EvalResult ev = evaluate(model, data.test, sv, tv);
     Run r;
     r.variant = to_string(variant);
@@ -128,16 +131,22 @@ int main(int argc, char** argv) {
   const Run &plain = runs[0], &kv = runs[1];
 
   L.heading("What changes", "有什么不同");
-  fmt::print("  {:<10} {:>8} {:>9} {:>7} {:>9} {:>15}\n", "attention", "params", "exact %", "AER",
-             "ms/step", "mean cos(k,v)");
+  using tutorial::Align;
+  tutorial::Table table(
+      {Align::left, Align::right, Align::right, Align::right, Align::right, Align::right});
+  table.row({L.tr(tutorial::term::attention), L.tr(tutorial::term::parameters),
+             L.tr("exact match %", "完全匹配率 %"), "AER", L.tr("ms/step", "毫秒/步"),
+             L.tr("mean cos(k,v)", "平均 cos(k,v)")});
   for (const Run& r : runs)
-    fmt::print("  {:<10} {:>8} {:>9.1f} {:>7.3f} {:>9.2f} {:>15.3f}\n", r.variant, r.params,
-               100 * r.exact, r.aer, r.ms_per_step, r.key_value_cos);
+    table.row({r.variant, std::to_string(r.params), fmt::format("{:.1f}", 100 * r.exact),
+               fmt::format("{:.3f}", r.aer), fmt::format("{:.2f}", r.ms_per_step),
+               fmt::format("{:.3f}", r.key_value_cos)});
+  table.print();
   L.say(
       "cos(k,v): cosine between the key and the value of the same source position, averaged\n"
       "over the positions of 64 test sentences. ms/step includes a small validation per epoch.",
       "cos(k,v)：同一源位置的键与值之间的余弦相似度，在 64 个测试句子的所有位置上取平均。\n"
-      "ms/step 包含每个 epoch 的少量验证时间。");
+      "毫秒/步包含每一轮的少量验证时间。");
 
   // Exact: W_K and W_V are (H,He) matrices without bias and the rest of the model
   // has the same shapes (values have size H = He), so the difference is 2·H·He.
@@ -184,6 +193,8 @@ int main(int argc, char** argv) {
   lo.x_label = L.tr("update", "更新次数");
   lo.y_label = L.tr("cross-entropy", "交叉熵");
   lo.log_y = true;
+  lo.log_note = L.tr(" (log)", "（对数坐标）");
+  lo.font_family = L.font();
   write_file(L.path("loss.svg"), line_plot_svg(curves, lo));
   fmt::print("  {}\n", L.path("loss.svg"));
   const Example& ex = data.test[0];
@@ -191,10 +202,14 @@ int main(int argc, char** argv) {
     std::vector<std::string> out = tv.decode(r.sample.tokens);
     if (r.sample.finished) out.push_back("<eos>");
     Tensor w = r.sample.weights.slice(0, 0, static_cast<int64_t>(out.size()));
-    fmt::print("\n  {}: {} -> {}\n{}", r.variant, fmt::join(ex.src, " "), fmt::join(out, " "),
-               attention_terminal(w, ex.src, out));
+    fmt::print("\n  {}:\n", r.variant);
+    L.example(ex.src, out);
+    fmt::print("{}", attention_terminal(w, ex.src, out));
     HeatmapOptions ho;
     ho.title = r.variant;
+    ho.x_title = L.tr("source tokens", "源序列词元");
+    ho.y_title = L.tr("output tokens", "输出词元");
+    ho.font_family = L.font();
     write_file(L.path("heatmap_" + r.variant + ".svg"), attention_svg(w, ex.src, out, ho));
     fmt::print("  {}\n", L.path("heatmap_" + r.variant + ".svg"));
   }

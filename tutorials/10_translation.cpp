@@ -18,6 +18,7 @@
 #include <iostream>
 
 #include "common.hpp"
+#include "model_lesson.hpp"
 #include "seq2seq/data/task.hpp"
 #include "seq2seq/data/tokenizer.hpp"
 #include "seq2seq/decoding/beam_search.hpp"
@@ -69,7 +70,8 @@ bool stdin_has_sentences(bool interactive) {
 int main(int argc, char** argv) {
   auto args = tutorial::parse_args(
       argc, argv, "10_translation",
-      "train, evaluate, beam search, save/load, translate (toy en->es)", {"--interactive"});
+      "train, evaluate, beam search, save/load, translate (toy en->es)", {"--interactive"},
+      {.cell = "gru", .score = "general", .placement = "output"});
   tutorial::Lesson L(args);
   const bool quick = args.quick;
   const bool interactive = !args.rest.empty();
@@ -89,13 +91,12 @@ int main(int argc, char** argv) {
             "reordering (the red car -> el coche rojo), agreement and conjugation. Vocabulary:\n"
             "{} English and {} Spanish tokens (including <pad> <sos> <eos> <unk>).",
             tc.n_train, tc.min_len, tc.max_len, sv.size(), tv.size()),
-        fmt::format("{} 个训练句对，英语句长 {}..{} 词，由一个小语法生成，包含语序调整\n"
-                    "（the red car -> el coche rojo）、性数一致和动词变位。词表：英语 {} 个、\n"
-                    "西班牙语 {} 个词（包括 <pad> <sos> <eos> <unk>）。",
-                    tc.n_train, tc.min_len, tc.max_len, sv.size(), tv.size()));
-  for (size_t i = 0; i < 3; ++i)
-    fmt::print("  {}  ->  {}\n", fmt::join(data.train[i].src, " "),
-               fmt::join(data.train[i].tgt, " "));
+        fmt::format(
+            "{} 个训练句对，英语句长 {}..{} 词，由一个小语法生成，包含语序调整\n"
+            "（「the red car」 → 「el coche rojo」）、性数一致和动词变位。词表：英语 {} 个、\n"
+            "西班牙语 {} 个词（包括 <pad> <sos> <eos> <unk>）。",
+            tc.n_train, tc.min_len, tc.max_len, sv.size(), tv.size()));
+  for (size_t i = 0; i < 3; ++i) L.example(data.train[i].src, data.train[i].tgt);
 
   L.heading("Training", "训练");
   ModelConfig mc;
@@ -108,6 +109,7 @@ int main(int argc, char** argv) {
   mc.attn.score = "general";
   mc.attn.placement = Placement::output;
   mc.seed = args.seed;
+  tutorial::apply_knobs(mc, args);  // --cell, --score, --placement
   Seq2Seq model(mc);
   TrainConfig cfg;
   cfg.epochs = 1000;  // the step budget decides
@@ -115,19 +117,15 @@ int main(int argc, char** argv) {
   cfg.patience = 1000;
   cfg.lr = real(3e-3);
   cfg.seed = args.seed;
-  cfg.progress = false;
   cfg.valid_examples = 200;
-  L.say(fmt::format("{}, {} parameters; Adam lr 3e-3, batch 32, {} updates.", model.describe(),
-                    model.num_parameters(), cfg.max_steps),
-        fmt::format("{}，{} 个参数；Adam 学习率 3e-3，批大小 32，{} 次更新。", model.describe(),
-                    model.num_parameters(), cfg.max_steps));
-  TrainResult tr = train(model, data, sv, tv, cfg);
-  for (const EpochLog& e : tr.epochs)
-    fmt::print(
-        "  epoch {:2d}  updates {:5d}  train loss {:.3f}  valid loss {:.3f}  valid exact "
-        "{:5.1f}%\n",
-        e.epoch, e.steps, e.train_loss, e.valid_loss, 100 * e.valid_exact);
-  fmt::print("  (the best epoch by validation loss, {}, is kept)\n", tr.best_epoch);
+  tutorial::print_model(L, mc);
+  L.say(fmt::format("{} parameters; Adam lr 3e-3, batch 32, {} updates.", model.num_parameters(),
+                    cfg.max_steps),
+        fmt::format("{} 个参数；Adam 学习率 3e-3，批大小 32，{} 次更新。", model.num_parameters(),
+                    cfg.max_steps));
+  TrainResult tr = tutorial::train(L, model, data, sv, tv, cfg, /*log=*/true);
+  L.say(fmt::format("  (the best epoch by validation loss, {}, is kept)", tr.best_epoch),
+        fmt::format("  （保留验证损失最低的第 {} 轮）", tr.best_epoch));
 
   L.heading("Evaluation on unseen sentences", "在未见过的句子上评估");
   EvalOptions greedy_opts;
@@ -137,11 +135,24 @@ int main(int argc, char** argv) {
   beam_opts.beam_size = 4;
   beam_opts.length_alpha = 0.6;
   EvalResult beam = evaluate(model, data.test, sv, tv, beam_opts);
-  fmt::print("  greedy:  BLEU {:.3f}  exact {:5.1f}%  token acc {:5.1f}%  AER {:.3f}\n",
-             greedy.bleu, 100 * greedy.exact, 100 * greedy.token_acc, greedy.aer);
-  fmt::print("  beam 4:  BLEU {:.3f}  exact {:5.1f}%  token acc {:5.1f}%\n", beam.bleu,
-             100 * beam.exact, 100 * beam.token_acc);
-  fmt::print("  greedy, by source length:\n{}", bucket_table(greedy));
+  using tutorial::Align;
+  namespace term = tutorial::term;
+  auto pct = [](double v) { return fmt::format("{:.1f}%", 100 * v); };
+  auto num = [](double v) { return fmt::format("{:.3f}", v); };
+  tutorial::Table overall({Align::left, Align::right, Align::right, Align::right, Align::right});
+  overall.row({"", "BLEU", L.tr(term::exact_match), L.tr(term::token_accuracy), "AER"});
+  overall.row({L.tr(term::greedy), num(greedy.bleu), pct(greedy.exact), pct(greedy.token_acc),
+               num(greedy.aer)});
+  overall.row({L.tr("beam search, k = 4", "束搜索，k = 4"), num(beam.bleu), pct(beam.exact),
+               pct(beam.token_acc), ""});
+  overall.print();
+  L.say("  Greedy decoding, by source length:", "  贪心解码，按源句长度：");
+  tutorial::Table by_length({Align::right, Align::right, Align::right, Align::right, Align::right});
+  by_length.row({L.tr(term::source_length), "n", L.tr(term::exact_match),
+                 L.tr(term::token_accuracy), "BLEU"});
+  for (const BucketScores& b : greedy.buckets)
+    by_length.row({b.label, std::to_string(b.count), pct(b.exact), pct(b.token_acc), num(b.bleu)});
+  by_length.print();
   // Measured (seed 42): full (1500 updates) 0.967, quick (300 updates) 0.615.
   const double bleu_min = quick ? 0.5 : 0.9;
   L.claim(greedy.bleu >= bleu_min,
@@ -179,8 +190,10 @@ int main(int argc, char** argv) {
     beam_not_worse += bm.score >= g.log_prob / std::pow(std::max(len, 1.0), 0.6) - 1e-9;
   }
   const double not_worse = static_cast<double>(beam_not_worse) / greedy.outputs.size();
-  fmt::print("  beam 4 changes {} of {} translations; BLEU {:.3f} -> {:.3f}\n", changed,
-             greedy.outputs.size(), greedy.bleu, beam.bleu);
+  L.say(fmt::format("  beam 4 changes {} of {} translations; BLEU {:.3f} -> {:.3f}", changed,
+                    greedy.outputs.size(), greedy.bleu, beam.bleu),
+        fmt::format("  束宽 4 改变了 {} 个译文中的 {} 个；BLEU {:.3f} -> {:.3f}",
+                    greedy.outputs.size(), changed, greedy.bleu, beam.bleu));
   // Not guaranteed: the beam ranks partial translations by their unnormalised sum, so
   // greedy's prefix can fall out of it. Measured: full 95.8-98.5% of 400 sentences
   // (seed 42); quick 71-89% of 150 over seeds 1-12 and 42 (the 300-update model is weak,
@@ -214,8 +227,10 @@ int main(int argc, char** argv) {
     return greedy_decode(*loaded.model, b, max_len);
   });
   const int64_t diffs = count_differences(greedy_hyps, loaded_hyps);
-  fmt::print("  saved to {} (model.safetensors, src.vocab, tgt.vocab), loaded: {}\n", dir,
-             loaded.model->describe());
+  L.say(fmt::format("  saved to {} (model.safetensors, src.vocab, tgt.vocab), loaded: {}", dir,
+                    tutorial::describe(L, loaded.model->config())),
+        fmt::format("  已保存到 {}（model.safetensors、src.vocab、tgt.vocab），加载得到：{}", dir,
+                    tutorial::describe(L, loaded.model->config())));
   L.claim(diffs == 0,
           fmt::format("the loaded model gives identical outputs (tokens and log-probabilities) on "
                       "all {} test sentences ({} differ)",
@@ -252,15 +267,23 @@ int main(int argc, char** argv) {
     Batch b = make_batch({&e}, loaded.src_vocab, loaded.tgt_vocab);
     Hypothesis h = beam_search(*loaded.model, b, {4, 3 * b.S + 5, 0.6}).front();
     std::vector<std::string> words = loaded.tgt_vocab.decode(h.tokens);
-    fmt::print("  {}\n  -> {}\n", line, detokenize(words));
+    if (L.zh())
+      fmt::print("  「{}」\n  → 「{}」\n", line, detokenize(words));
+    else
+      fmt::print("  {}\n  -> {}\n", line, detokenize(words));
     if (!unknown.empty())
-      fmt::print("     ({}: {})\n", L.tr("unknown words", "未知词"), fmt::join(unknown, " "));
+      L.say(
+          fmt::format("     (unknown words: {})", fmt::join(unknown, " ")),
+          fmt::format("     （未知词：{}）", L.quote(fmt::format("{}", fmt::join(unknown, " ")))));
     if (!heatmap_done && !h.weights.empty()) {
       if (h.finished) words.push_back("<eos>");
       Tensor w = h.weights.slice(0, 0, static_cast<int64_t>(words.size()));
       fmt::print("{}", attention_terminal(w, e.src, words));
       HeatmapOptions ho;
       ho.title = line;
+      ho.x_title = L.tr("source tokens (English)", "源句词元（英语）");
+      ho.y_title = L.tr("output tokens (Spanish)", "输出词元（西班牙语）");
+      ho.font_family = L.font();
       write_file(L.path("heatmap.svg"), attention_svg(w, e.src, words, ho));
       fmt::print("  {}\n", L.path("heatmap.svg"));
       heatmap_done = true;
@@ -270,7 +293,7 @@ int main(int argc, char** argv) {
       "Read the heatmap row by row: each Spanish word looks at the English word it translates;\n"
       "adjectives look back across the noun (reordering), articles at 'the'.",
       "逐行阅读热力图：每个西班牙语词看向它所翻译的英语词；形容词越过名词\n"
-      "往回看（语序调整），冠词看向 the。");
+      "往回看（语序调整），冠词看向「the」。");
 
   std::vector<double> xs;
   for (size_t i = 0; i < tr.step_losses.size(); ++i) xs.push_back(static_cast<double>(i + 1));
@@ -279,7 +302,9 @@ int main(int argc, char** argv) {
   lo.x_label = L.tr("update", "更新次数");
   lo.y_label = L.tr("cross-entropy", "交叉熵");
   lo.log_y = true;
-  write_file(L.path("loss.svg"), line_plot_svg({{"train", xs, tr.step_losses}}, lo));
+  lo.log_note = L.tr(" (log)", "（对数坐标）");
+  lo.font_family = L.font();
+  write_file(L.path("loss.svg"), line_plot_svg({{L.tr(term::train_loss), xs, tr.step_losses}}, lo));
   fmt::print("  {}\n", L.path("loss.svg"));
   return L.finish();
 }

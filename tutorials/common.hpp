@@ -10,8 +10,17 @@
 //   --out DIR     where figures (SVG) and files go (default out/<tutorial>)
 //   --lang en|zh  narration in English (default) or Simplified Chinese
 //   --seed N      random seed (default 42)
+//   --cell C, --score F, --placement P
+//                 the model's knobs, in tutorials that train a sequence-to-sequence
+//                 model (each tutorial says which apply); the choices come from the
+//                 registries, so a new cell, score or placement is accepted here too
 //   --help
+// Also: tables aligned by display width (CJK characters take two columns) and
+// the glossary (glossary.hpp) for narration. Tutorials that train a
+// sequence-to-sequence model include model_lesson.hpp too (knobs on a
+// ModelConfig, localized training log, plots by sentence length).
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <chrono>
@@ -23,15 +32,29 @@
 #include <string>
 #include <vector>
 
+#include "attention/score_registry.hpp"
 #include "core/engine.hpp"
+#include "glossary.hpp"
+#include "nn/recurrent_cell.hpp"
+#include "seq2seq/model/placement.hpp"
+#include "seq2seq/plot/svg.hpp"
 
 namespace tutorial {
+
+// The model knobs a tutorial offers, with its defaults; an empty string means
+// the knob does not apply to this tutorial (and its flag is refused).
+struct Knobs {
+  std::string cell;       // a cell_registry() name: rnn, gru, lstm
+  std::string score;      // a score_registry() name: dot, general, additive, ...
+  std::string placement;  // a placement_registry() name: input, output, ...
+};
 
 struct Args {
   bool quick = false;
   std::string out_dir;
   std::string lang = "en";
   uint64_t seed = 42;
+  Knobs model;                    // the knobs' values: defaults, then the flags
   std::vector<std::string> rest;  // tutorial-specific flags, e.g. --interactive
 };
 
@@ -53,15 +76,38 @@ inline void exit_on_uncaught_exception() {
 }
 
 // Parses the common flags; prints help or a clear error and exits on misuse.
-// `extra` lists tutorial-specific flags (without values) that are accepted.
+// `extra` lists tutorial-specific flags (without values) that are accepted;
+// `knobs` the model knobs that apply, with their defaults.
 inline Args parse_args(int argc, char** argv, const std::string& name, const std::string& summary,
-                       const std::vector<std::string>& extra = {}) {
+                       const std::vector<std::string>& extra = {}, const Knobs& knobs = {}) {
   exit_on_uncaught_exception();
   Args a;
   a.out_dir = "out/" + name;
+  a.model = knobs;
+  struct KnobFlag {
+    const char* flag;
+    std::string* value;
+    bool on;
+    std::vector<std::string> names;
+    const char* what;
+  };
+  KnobFlag knob_flags[] = {
+      {"--cell", &a.model.cell, !knobs.cell.empty(), s2s::cell_registry().names(),
+       "recurrent cell"},
+      {"--score", &a.model.score, !knobs.score.empty(), s2s::score_names(), "score function"},
+      {"--placement", &a.model.placement, !knobs.placement.empty(),
+       s2s::placement_registry().names(), "where the context enters the decoder"},
+  };
   auto usage = [&] {
-    std::string ex;
+    std::string ex, knob_help;
     for (auto& e : extra) ex += " [" + e + "]";
+    for (const KnobFlag& k : knob_flags) {
+      if (!k.on) continue;
+      ex += fmt::format(" [{} X]", k.flag);
+      knob_help +=
+          fmt::format("  {:<13} {} (default {}), one of:\n                {}\n",
+                      std::string(k.flag) + " X", k.what, *k.value, fmt::join(k.names, ", "));
+    }
     return fmt::format(
         "{} — {}\n\nusage: {} [--quick] [--engine reference|fast] [--out DIR] [--lang en|zh] "
         "[--seed N]{} [--help]\n"
@@ -70,8 +116,12 @@ inline Args parse_args(int argc, char** argv, const std::string& name, const std
         "                them and see the change); fast (default): fused ops and threads\n"
         "  --out DIR     folder for figures (default {})\n"
         "  --lang en|zh  narration language: English (default) or 简体中文\n"
-        "  --seed N      random seed (default 42)\n",
-        name, summary, name, ex, a.out_dir);
+        "  --seed N      random seed (default 42)\n{}{}",
+        name, summary, name, ex, a.out_dir, knob_help,
+        knob_help.empty() ? ""
+                          : "  The model's knobs: the tutorial prints the model it used (\"model: "
+                            "cell=...\");\n  a claim may fail with other values: compare and "
+                            "see.\n");
   };
   for (int i = 1; i < argc; ++i) {
     std::string f = argv[i];
@@ -110,8 +160,21 @@ inline Args parse_args(int argc, char** argv, const std::string& name, const std
         fmt::print(stderr, "{}: --seed needs a non-negative integer, got '{}'\n", name, v);
         std::exit(2);
       }
+    } else if (auto k = std::find_if(std::begin(knob_flags), std::end(knob_flags),
+                                     [&](const KnobFlag& k) { return k.on && f == k.flag; });
+               k != std::end(knob_flags)) {
+      const std::string v = value();
+      if (std::find(k->names.begin(), k->names.end(), v) == k->names.end()) {
+        fmt::print(stderr, "{}: unknown {} '{}' for {}; choose one of: {}\n", name, k->what, v,
+                   k->flag, fmt::join(k->names, ", "));
+        std::exit(1);
+      }
+      *k->value = v;
     } else if (std::find(extra.begin(), extra.end(), f) != extra.end()) {
       a.rest.push_back(f);
+    } else if (f == "--cell" || f == "--score" || f == "--placement") {
+      fmt::print(stderr, "{}: {} does not apply to this tutorial\n\n{}", name, f, usage());
+      std::exit(1);
     } else {
       fmt::print(stderr, "{}: unknown flag '{}'\n\n{}", name, f, usage());
       std::exit(2);
@@ -127,9 +190,25 @@ class Lesson {
   explicit Lesson(const Args& args) : args_(args), start_(std::chrono::steady_clock::now()) {}
 
   bool zh() const { return args_.lang == "zh"; }
+  const std::string& lang() const { return args_.lang; }
   const std::string& tr(const std::string& en, const std::string& zh_text) const {
     return zh() ? zh_text : en;
   }
+  // A glossary term in the narration's language.
+  const char* tr(const Term& t) const { return zh() ? t.zh : t.en; }
+  // Example data (sentences, tokens) inside prose: quoted 「like this」 in Chinese.
+  std::string quote(const std::string& data) const {
+    return zh() ? "「" + data + "」" : "\"" + data + "\"";
+  }
+  // One example pair on its own line: "  src  ->  tgt" / "  「src」 → 「tgt」".
+  void example(const std::vector<std::string>& src, const std::vector<std::string>& tgt) const {
+    if (zh())
+      fmt::print("  「{}」 → 「{}」\n", fmt::join(src, " "), fmt::join(tgt, " "));
+    else
+      fmt::print("  {}  ->  {}\n", fmt::join(src, " "), fmt::join(tgt, " "));
+  }
+  // Figures' font list: CJK fonts first for Chinese.
+  const char* font() const { return s2s::font_family_for(args_.lang); }
   void heading(const std::string& en, const std::string& zh_text) const {
     fmt::print("\n== {} ==\n", tr(en, zh_text));
   }
@@ -138,7 +217,8 @@ class Lesson {
   }
   // A claim of the lecture, measured. A failed claim fails the run (exit code 1).
   bool claim(bool ok, const std::string& en, const std::string& zh_text) {
-    fmt::print("  [{}] {}\n", ok ? "PASS" : "FAIL", tr(en, zh_text));
+    fmt::print("  [{}] {}\n", zh() ? (ok ? "通过" : "未通过") : (ok ? "PASS" : "FAIL"),
+               tr(en, zh_text));
     if (!ok) ++failed_;
     ++total_;
     return ok;
@@ -149,9 +229,12 @@ class Lesson {
   }
   // Summary line and exit code: non-zero when a claim failed (every mode).
   int finish() const {
-    fmt::print("\n{}: {}/{} {} ({:.1f} s, {} {})\n", tr("claims", "结论"), total_ - failed_, total_,
-               tr("hold", "成立"), seconds(), tr("engine", "引擎"),
-               s2s::engine_name(s2s::engine()));
+    if (zh())
+      fmt::print("\n结论：{}/{} 成立（{:.1f} s，引擎 {}）\n", total_ - failed_, total_, seconds(),
+                 s2s::engine_name(s2s::engine()));
+    else
+      fmt::print("\nclaims: {}/{} hold ({:.1f} s, engine {})\n", total_ - failed_, total_,
+                 seconds(), s2s::engine_name(s2s::engine()));
     return failed_ == 0 ? 0 : 1;
   }
 
@@ -159,6 +242,89 @@ class Lesson {
   const Args& args_;
   std::chrono::steady_clock::time_point start_;
   int failed_ = 0, total_ = 0;
+};
+
+// --- Tables aligned by display width -------------------------------------------
+// fmt's {:>8} counts code points, so a column of Chinese headers (two columns
+// per character) pushes the rest to the right. Table pads by display width.
+//   Table t({Align::left, Align::right});
+//   t.group({{"", 1}, {"注意力", 1}});  // a header cell over several columns
+//   t.row({"源句长度", "完全匹配率"});
+//   t.print();
+enum class Align { left, right };
+
+inline std::string pad(const std::string& text, size_t width, Align align = Align::right) {
+  const size_t w = s2s::display_width(text), n = w < width ? width - w : 0;
+  std::string out;
+  if (align == Align::right) out.append(n, ' ');
+  out += text;
+  if (align == Align::left) out.append(n, ' ');
+  return out;
+}
+
+class Table {
+ public:
+  explicit Table(std::vector<Align> align, std::string indent = "  ")
+      : align_(std::move(align)), indent_(std::move(indent)) {}
+  // A header line whose cells each span `n` columns (centred over them).
+  void group(std::vector<std::pair<std::string, size_t>> cells) {
+    lines_.push_back({true, {}, std::move(cells)});
+  }
+  void row(std::vector<std::string> cells) { lines_.push_back({false, std::move(cells), {}}); }
+
+  std::string str() const {
+    std::vector<size_t> w(align_.size(), 0);
+    for (const Line& l : lines_)
+      for (size_t c = 0; c < l.cells.size() && c < w.size(); ++c)
+        w[c] = std::max(w[c], s2s::display_width(l.cells[c]));
+    for (const Line& l : lines_) {  // widen the last column of a span whose title does not fit
+      size_t c = 0;
+      for (const auto& [text, n] : l.spans) {
+        if (n == 0 || c + n > w.size()) break;
+        size_t have = n - 1;
+        for (size_t k = c; k < c + n; ++k) have += w[k];
+        const size_t need = s2s::display_width(text);
+        if (need > have) w[c + n - 1] += need - have;
+        c += n;
+      }
+    }
+    std::string out;
+    for (const Line& l : lines_) {
+      std::string line = indent_;
+      if (l.is_group) {
+        size_t c = 0;
+        for (const auto& [text, n] : l.spans) {
+          if (n == 0 || c + n > w.size()) break;
+          size_t span = n - 1;
+          for (size_t k = c; k < c + n; ++k) span += w[k];
+          const size_t tw = s2s::display_width(text), left = span > tw ? (span - tw + 1) / 2 : 0;
+          if (c) line += ' ';
+          line.append(left, ' ');
+          line += pad(text, span - left, Align::left);
+          c += n;
+        }
+      } else {
+        for (size_t c = 0; c < l.cells.size() && c < w.size(); ++c) {
+          if (c) line += ' ';
+          line += pad(l.cells[c], w[c], align_[c]);
+        }
+      }
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      out += line + "\n";
+    }
+    return out;
+  }
+  void print() const { fmt::print("{}", str()); }
+
+ private:
+  struct Line {
+    bool is_group;
+    std::vector<std::string> cells;
+    std::vector<std::pair<std::string, size_t>> spans;
+  };
+  std::vector<Align> align_;
+  std::string indent_;
+  std::vector<Line> lines_;
 };
 
 // Moving average over the last w values (fewer at the start): smooths noisy

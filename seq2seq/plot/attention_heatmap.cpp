@@ -33,7 +33,7 @@ std::vector<std::string> code_points(const std::string& s) {
 }
 
 std::string pad_left(const std::string& s, size_t width) {
-  size_t n = code_points(s).size();
+  size_t n = display_width(s);
   return n >= width ? s : std::string(width - n, ' ') + s;
 }
 
@@ -45,25 +45,47 @@ std::string attention_svg(const Tensor& attn, const std::vector<std::string>& sr
   S2S_CHECK(opt.cell >= 4, "attention_svg: cell must be >= 4 pixels, got {}", opt.cell);
   const int S = static_cast<int>(src.size()), T = static_cast<int>(tgt.size()), c = opt.cell;
   auto longest = [](const std::vector<std::string>& toks) {
-    size_t m = 1;
-    for (const auto& t : toks) m = std::max(m, code_points(t).size());
-    return static_cast<int>(m);
+    double m = 7;
+    for (const auto& t : toks) m = std::max(m, text_width_px(t));
+    return m;
   };
-  // Roughly 7 px per character at font-size 12; source labels are rotated -45
-  // degrees, so they need about 0.7 of their length in height.
+  // Source labels are rotated -45 degrees, so they need about 0.7 of their
+  // length in height. Layout from the top: title, x-axis title, source labels,
+  // grid; from the left: y-axis title, target labels, grid, colour bar.
   const int title_h = opt.title.empty() ? 0 : 24;
-  const int left = 12 + 7 * longest(tgt);
-  const int top = title_h + 12 + static_cast<int>(5.0 * longest(src));
-  const int width = left + S * c + 60, height = top + T * c + 12;
+  const int x_title_h = opt.x_title.empty() ? 0 : 20;
+  const int y_title_w = opt.y_title.empty() ? 0 : 22;
+  const int left = y_title_w + 12 + static_cast<int>(longest(tgt));
+  const int top = title_h + x_title_h + 12 + static_cast<int>(0.72 * longest(src));
+  const int grid_w = S * c, grid_h = T * c;
+  const int bar_x = left + grid_w + 16, bar_h = std::max(grid_h, 60);
+  const int width =
+      std::max({bar_x + 12 + 30, left + grid_w + static_cast<int>(0.72 * longest(src)),
+                8 + static_cast<int>(text_width_px(opt.title, 14)) + 8});
+  // A y-axis title longer than the grid is tall hangs below it: make room.
+  const int y_title_len = static_cast<int>(text_width_px(opt.y_title));
+  const int height = std::max({top + grid_h, top + bar_h, top + (grid_h + y_title_len) / 2}) + 12;
 
   std::string s = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" "
-      "viewBox=\"0 0 {} {}\" font-family=\"sans-serif\" font-size=\"12\">\n",
-      width, height, width, height);
+      "viewBox=\"0 0 {} {}\" font-family=\"{}\" font-size=\"12\">\n",
+      width, height, width, height, xml_escape(opt.font_family));
   s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
   if (!opt.title.empty())
     s += fmt::format("<text x=\"{}\" y=\"16\" font-size=\"14\">{}</text>\n", 8,
                      xml_escape(opt.title));
+  if (!opt.x_title.empty())  // over the source labels, centred on the grid
+    s += fmt::format(
+        "<text class=\"axis-title\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" "
+        "font-weight=\"bold\">{}</text>\n",
+        left + grid_w / 2, title_h + 15, xml_escape(opt.x_title));
+  if (!opt.y_title.empty()) {  // left of the target labels, rotated, centred on the grid
+    const int x = 14, y = top + grid_h / 2;
+    s += fmt::format(
+        "<text class=\"axis-title\" x=\"{0}\" y=\"{1}\" text-anchor=\"middle\" "
+        "font-weight=\"bold\" transform=\"rotate(-90 {0} {1})\">{2}</text>\n",
+        x, y, xml_escape(opt.y_title));
+  }
   for (int j = 0; j < S; ++j) {  // source labels on top, rotated
     int x = left + j * c + c / 2, y = top - 6;
     s += fmt::format("<text x=\"{}\" y=\"{}\" transform=\"rotate(-45 {} {})\">{}</text>\n", x, y, x,
@@ -73,6 +95,18 @@ std::string attention_svg(const Tensor& attn, const std::vector<std::string>& sr
     s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", left - 6,
                      top + i * c + c / 2 + 4, xml_escape(tgt[static_cast<size_t>(i)]));
   }
+  // The colour scale: a vertical gradient from 0 (white, bottom) to 1 (dark blue, top).
+  s += fmt::format(
+      "<defs><linearGradient id=\"colour-scale\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">"
+      "<stop offset=\"0\" stop-color=\"{}\"/><stop offset=\"1\" stop-color=\"{}\"/>"
+      "</linearGradient></defs>\n",
+      blue_scale(0), blue_scale(1));
+  s += fmt::format(
+      "<rect class=\"colour-scale\" x=\"{}\" y=\"{}\" width=\"12\" height=\"{}\" "
+      "fill=\"url(#colour-scale)\" stroke=\"#999999\"/>\n",
+      bar_x, top, bar_h);
+  s += fmt::format("<text x=\"{}\" y=\"{}\">1</text>\n", bar_x + 16, top + 10);
+  s += fmt::format("<text x=\"{}\" y=\"{}\">0</text>\n", bar_x + 16, top + bar_h);
   for (int i = 0; i < T; ++i) {
     for (int j = 0; j < S; ++j) {
       double v = attn[static_cast<int64_t>(i) * S + j];
@@ -97,7 +131,7 @@ std::string attention_terminal(const Tensor& attn, const std::vector<std::string
   const size_t S = src.size(), T = tgt.size(), w = static_cast<size_t>(opt.cell_width);
   size_t label_w = 0, header_h = 1;
   std::vector<std::vector<std::string>> src_chars;
-  for (const auto& t : tgt) label_w = std::max(label_w, code_points(t).size());
+  for (const auto& t : tgt) label_w = std::max(label_w, display_width(t));
   for (const auto& t : src) {
     src_chars.push_back(code_points(t));
     header_h = std::max(header_h, std::min<size_t>(12, src_chars.back().size()));

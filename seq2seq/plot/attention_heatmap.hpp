@@ -12,12 +12,16 @@ namespace s2s {
 struct HeatmapOptions {
   std::string title;
   int cell = 28;  // cell size in pixels
+  // Axis titles: over the source tokens (top) and beside the target tokens (left).
+  std::string x_title = "source tokens", y_title = "target tokens";
+  std::string font_family = "sans-serif";  // font_family_for("zh") for Chinese labels
 };
 
 // An SVG image: source tokens along the top (x), target tokens down the left
-// (y), one square per weight on a white -> blue scale, and a tooltip
-// (<title>) on each cell with "source -> target: weight". Throws if attn is
-// not (tgt.size(), src.size()).
+// (y), each axis with its title, one square per weight on a white -> blue
+// scale, a colour bar on the right (0 at the bottom, 1 at the top), and a
+// tooltip (<title>) on each cell with "source -> target: weight". Throws if
+// attn is not (tgt.size(), src.size()).
 std::string attention_svg(const Tensor& attn, const std::vector<std::string>& src,
                           const std::vector<std::string>& tgt, const HeatmapOptions& opt = {});
 

@@ -81,29 +81,46 @@ std::string line_plot_svg(const std::vector<Series>& series, const LinePlotOptio
     y0 = std::min(y0, std::floor(y0 / step) * step), y1 = std::max(y1, std::ceil(y1 / step) * step);
     yt = nice_ticks(y0, y1);
   }
-  std::vector<double> xt = nice_ticks(x0, x1);
+  std::vector<double> xt;
+  std::vector<std::string> xt_labels;
+  for (const auto& [x, label] : opt.x_ticks) {
+    xt.push_back(x), xt_labels.push_back(label);
+    x0 = std::min(x0, x), x1 = std::max(x1, x);
+  }
+  if (opt.x_ticks.empty()) {
+    xt = nice_ticks(x0, x1);
+    for (double v : xt) xt_labels.push_back(tick_label(v));
+  } else {  // a margin of half a tick gap on both sides
+    const double pad = 0.5 * (x1 - x0) / std::max<double>(1, static_cast<double>(xt.size()) - 1);
+    x0 -= pad, x1 += pad;
+  }
 
-  // 2. Map data to pixels inside the plot area.
-  const double L = 70, R = opt.width - 150.0, Tp = opt.title.empty() ? 20 : 40,
-               Bt = opt.height - 50.0;
+  // 2. Map data to pixels inside the plot area; the legend gets the room its
+  // longest name needs (line sample 20 px + gap 6 px + text).
+  double legend_w = 0;
+  for (const Series& se : series) legend_w = std::max(legend_w, text_width_px(se.name));
+  legend_w += 12 + 26 + 12;
+  const double L = 70, Tp = opt.title.empty() ? 20 : 40, Bt = opt.height - 50.0;
+  const int width = std::max(opt.width, static_cast<int>(std::ceil(L + 300 + legend_w)));
+  const double R = width - legend_w;
   auto px = [&](double x) { return L + (x - x0) / (x1 - x0) * (R - L); };
   auto py = [&](double y) { return Bt - (y - y0) / (y1 - y0) * (Bt - Tp); };
 
   std::string s = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" "
-      "viewBox=\"0 0 {} {}\" font-family=\"sans-serif\" font-size=\"12\">\n"
+      "viewBox=\"0 0 {} {}\" font-family=\"{}\" font-size=\"12\">\n"
       "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n",
-      opt.width, opt.height, opt.width, opt.height);
+      width, opt.height, width, opt.height, xml_escape(opt.font_family));
   if (!opt.title.empty())
     s += fmt::format("<text x=\"{}\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">{}</text>\n",
                      (L + R) / 2, xml_escape(opt.title));
   // Grid lines and tick labels.
-  for (double v : xt) {
+  for (size_t i = 0; i < xt.size(); ++i) {
     s += fmt::format(
-        "<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#eeeeee\"/>\n", px(v),
-        Tp, Bt);
-    s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", px(v),
-                     Bt + 16, tick_label(v));
+        "<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#eeeeee\"/>\n",
+        px(xt[i]), Tp, Bt);
+    s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", px(xt[i]),
+                     Bt + 16, xml_escape(xt_labels[i]));
   }
   for (double v : yt) {
     std::string label = opt.log_y ? tick_label(std::pow(10.0, v)) : tick_label(v);
@@ -125,7 +142,7 @@ std::string line_plot_svg(const std::vector<Series>& series, const LinePlotOptio
     s += fmt::format(
         "<text x=\"16\" y=\"{0}\" text-anchor=\"middle\" transform=\"rotate(-90 16 "
         "{0})\">{1}</text>\n",
-        (Tp + Bt) / 2, xml_escape(opt.y_label + (opt.log_y ? " (log)" : "")));
+        (Tp + Bt) / 2, xml_escape(opt.y_label + (opt.log_y ? opt.log_note : "")));
   // One polyline per unbroken run of points, and a legend entry per series.
   for (size_t k = 0; k < series.size(); ++k) {
     const char* color = kColors[k % (sizeof(kColors) / sizeof(kColors[0]))];
