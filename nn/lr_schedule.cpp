@@ -41,4 +41,19 @@ real PlateauDecay::update(double metric, real lr) {
   return std::max(lr * factor, min_lr);
 }
 
+HoldThenAnneal::HoldThenAnneal(real base, real min, double h)
+    : base_lr(base), min_lr(min), hold(h) {
+  S2S_CHECK(base > 0 && min > 0 && min <= base && h >= 0 && h < 1,
+            "HoldThenAnneal: need 0 < min_lr <= base_lr and 0 <= hold < 1, got base {}, min {}, "
+            "hold {}",
+            base, min, h);
+}
+
+real HoldThenAnneal::at(double p) const {
+  p = std::clamp(p, 0.0, 1.0);
+  if (p <= hold) return base_lr;
+  const double x = (p - hold) / (1 - hold);
+  return static_cast<real>(base_lr * std::pow(static_cast<double>(min_lr) / base_lr, x));
+}
+
 }  // namespace s2s

@@ -36,4 +36,16 @@ struct PlateauDecay {
   int since_best = 0;
 };
 
+// Hold, then anneal over a budget: with p ∈ [0, 1] the share of the budget used
+// (time, steps or epochs), lr = base while p < hold, then falls geometrically to
+// min_lr at p = 1:  lr = base · (min_lr / base)^((p − hold) / (1 − hold)).
+// A high rate first makes fast progress; the falling rate then settles into a
+// minimum that the high rate's noise kept it from.
+struct HoldThenAnneal {
+  HoldThenAnneal(real base_lr, real min_lr, double hold);
+  real at(double progress) const;
+  real base_lr, min_lr;
+  double hold;
+};
+
 }  // namespace s2s

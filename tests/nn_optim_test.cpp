@@ -113,3 +113,13 @@ TEST_CASE("nn: plateau decay lowers the rate after `patience` validations withou
   for (int i = 0; i < 10; ++i) lr = p.update(9.0, lr);
   CHECK(lr == doctest::Approx(0.1));  // never below min_lr
 }
+
+TEST_CASE("nn: hold then anneal keeps the rate, then falls geometrically to min_lr") {
+  HoldThenAnneal a(real(1e-2), real(1e-4), 0.5);
+  CHECK(a.at(0) == doctest::Approx(1e-2));
+  CHECK(a.at(0.5) == doctest::Approx(1e-2));
+  CHECK(a.at(0.75) == doctest::Approx(1e-3));  // halfway from 1e-2 to 1e-4 in log
+  CHECK(a.at(1) == doctest::Approx(1e-4));
+  CHECK(a.at(7) == doctest::Approx(1e-4));  // past the budget: stays at min_lr
+  CHECK_THROWS_AS(HoldThenAnneal(real(1e-2), real(0), 0.5), s2s::Error);
+}

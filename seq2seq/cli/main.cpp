@@ -171,6 +171,13 @@ int run(int argc, char** argv) {
       ->add_option("--lr-patience", tc.lr_patience, "validations without progress before a decay")
       ->check(positive_int(1000))
       ->capture_default_str();
+  train_cmd
+      ->add_option("--lr-anneal", tc.lr_anneal_hold,
+                   "anneal instead of decaying on plateau: keep --lr for this share of the "
+                   "budget (--seconds, --max-steps or --epochs, whichever runs out first), then "
+                   "fall geometrically to --min-lr at its end (-1: off)")
+      ->check(CLI::Range(-1.0, 0.99))
+      ->capture_default_str();
   train_cmd->add_option("--min-lr", tc.min_lr, "the learning rate never decays below this")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();

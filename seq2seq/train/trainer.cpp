@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "core/error.hpp"
 #include "nn/adam.hpp"
@@ -87,6 +88,9 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
             cfg.lr_patience);
   Adam adam(model.parameters(), cfg.lr);
   PlateauDecay plateau(cfg.lr_decay, cfg.lr_patience, cfg.min_lr);
+  const bool anneal = cfg.lr_anneal_hold >= 0;
+  std::optional<HoldThenAnneal> annealing;
+  if (anneal) annealing.emplace(cfg.lr, cfg.min_lr, cfg.lr_anneal_hold);
   std::vector<Example> valid = data.valid;
   if (cfg.valid_examples > 0 && static_cast<int64_t>(valid.size()) > cfg.valid_examples)
     valid.resize(static_cast<size_t>(cfg.valid_examples));
@@ -133,12 +137,23 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
       const double eval_seconds = valid_seconds_per_example > 0
                                       ? valid_seconds_per_example
                                       : step_seconds / static_cast<double>(cfg.batch_size);
+      // (+20%: a test set decodes at about, not exactly, the validation's speed)
       const double reserve =
-          step_seconds + eval_seconds * static_cast<double>(valid.size() + cfg.tail_examples);
+          step_seconds + 1.2 * eval_seconds * static_cast<double>(valid.size() + cfg.tail_examples);
       if ((cfg.max_seconds > 0 && elapsed() + reserve > cfg.max_seconds) ||
           (cfg.max_steps > 0 && steps >= cfg.max_steps)) {
         out_of_budget = true;
         break;
+      }
+      if (anneal) {  // the share of the budget used so far
+        double used =
+            (epoch - 1 + static_cast<double>(n) / static_cast<double>(batches.size())) / cfg.epochs;
+        if (cfg.max_steps > 0)
+          used = std::max(used, static_cast<double>(steps) / static_cast<double>(cfg.max_steps));
+        if (cfg.max_seconds > 0)
+          used = std::max(used,
+                          elapsed() / std::max(cfg.max_seconds - (reserve - step_seconds), 1e-9));
+        adam.lr = annealing->at(used);
       }
     }
     EpochLog log;
@@ -188,7 +203,7 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
       res.stop_reason = "early stopping";
       break;
     }
-    if (!partial) adam.lr = plateau.update(log.valid_loss, adam.lr);
+    if (!partial && !anneal) adam.lr = plateau.update(log.valid_loss, adam.lr);
     if (out_of_budget) {
       res.stop_reason = cfg.max_steps > 0 && steps >= cfg.max_steps ? "step limit" : "time limit";
       break;

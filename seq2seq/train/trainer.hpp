@@ -29,6 +29,10 @@ struct TrainConfig {
   int patience = 3;          // stop after this many epochs without a better valid loss
   // Decay on plateau (nn/lr_schedule.hpp): after lr_patience validations without a
   // better valid loss, lr ← max(lr · lr_decay, min_lr). lr_decay = 1: constant rate.
+  // lr_anneal_hold >= 0 anneals instead (HoldThenAnneal): lr stays for that share
+  // of the budget (the largest share used of max_seconds, max_steps and epochs),
+  // then falls geometrically to min_lr at its end. < 0: off.
+  double lr_anneal_hold = -1;
   real lr_decay = 1;
   int lr_patience = 1;
   real min_lr = 0;
