@@ -105,7 +105,13 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
   int64_t steps = 0;
   double valid_seconds_per_example = 0;  // measured at each validation
   res.stop_reason = "epochs";
+  double reserve = 0;  // seconds to keep for what follows the next step (set at each step)
   for (int epoch = 1; epoch <= cfg.epochs; ++epoch) {
+    // No new epoch (and its validation) when the budget is already spent.
+    if (cfg.max_seconds > 0 && steps > 0 && elapsed() + reserve > cfg.max_seconds) {
+      res.stop_reason = "time limit";
+      break;
+    }
     model.train();
     std::vector<Batch> batches = batcher.epoch();
     double loss_sum = 0, norm_sum = 0;
