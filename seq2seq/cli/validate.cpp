@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <exception>
@@ -224,18 +225,42 @@ int cap_beam(int beam, const Vocab& tgt_vocab) {
 
 namespace {
 
+// A model whose source words are all single characters (the cmudict task: letters
+// in, phones out) reads a line as one word, letter by letter.
+bool reads_letters(const Vocab& v) {
+  for (const std::string& w : v.words())
+    if (w.size() != 1 && !(w.front() == '<' && w.back() == '>')) return false;
+  return true;
+}
+// The line's characters without white space, upper-case ASCII lowered when the
+// model only knows the lower-case letter ("Phoenix" -> p h o e n i x).
+std::vector<std::string> letters_of(const std::string& text, const Vocab& v) {
+  std::vector<std::string> out;
+  for (char c : text) {
+    if (std::isspace(static_cast<unsigned char>(c))) continue;
+    std::string t(1, c);
+    const std::string lower(1, static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    out.push_back(!v.contains(t) && v.contains(lower) ? lower : t);
+  }
+  return out;
+}
+
 struct Translator {
   LoadedModel& lm;
   int beam;
   bool heatmap;
+  bool letters = reads_letters(lm.src_vocab);
   int64_t tokens = 0, unknown = 0, failed = 0;
+  std::vector<std::string> letters_of(const std::string& text) const {
+    return ::s2s::cli::letters_of(text, lm.src_vocab);
+  }
 
   // One line in, exactly one line out (plus the heatmap when asked).
   void line(std::string text, int64_t number) {
     if (!text.empty() && text.back() == '\r') text.pop_back();  // CRLF input
     try {
       Example e;
-      e.src = tokenize(text);
+      e.src = letters ? letters_of(text) : tokenize(text);
       if (e.src.empty()) {
         fmt::print("\n");
         return;

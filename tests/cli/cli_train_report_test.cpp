@@ -101,3 +101,18 @@ TEST_CASE("train: --seconds bounds the whole run, validation and test included")
   // little for process start and exit.
   CHECK_MESSAGE(r.seconds < 3 * 1.15 + (S2S_SLOW_BUILD ? 2.0 : 0.3), r.seconds << " s\n" << r.out);
 }
+
+TEST_CASE("train --task cmudict on the sample; translate reads a typed word letter by letter") {
+  TempDir tmp("letters");
+  Run t = run_s2s(tmp, {"train", "--task", "cmudict", "--dict", kSample, "--out", tmp.file("m"),
+                        "--hidden", "16", "--embed", "8", "--epochs", "2", "--beam", "1"});
+  REQUIRE_MESSAGE(t.code == 0, t.all());
+  CHECK(t.out.find("WER ") != std::string::npos);  // phones are scored as WER and PER
+  CHECK(t.out.find("PER ") != std::string::npos);
+  // "Knight": one word, upper case lowered to the letters the model knows, no
+  // warning about unknown tokens; one output line per input line.
+  Run tr = run_s2s(tmp, {"translate", "--model", tmp.file("m")}, "Knight\nphoenix\n");
+  REQUIRE_MESSAGE(tr.code == 0, tr.all());
+  CHECK(count_lines(tr.out) == 2);
+  CHECK(tr.err.find("covers only") == std::string::npos);
+}
