@@ -1,0 +1,461 @@
+// 11_pronunciation — attention on real words: English spelling -> pronunciation.
+//
+// The CMU pronouncing dictionary (Debian's festlex-cmu; seq2seq/data/cmudict.hpp)
+// pairs ~100k English words with their phones: "knight" -> n ay t. Letters in,
+// phones out: a sequence-to-sequence task whose data nobody generated.
+//   1. an attention model and a bottleneck model, same settings and budget:
+//      WER (word wrong) and PER (phone edit distance per phone) by word length
+//   2. letter -> phone alignments of "phoenix", "knight", "xylophone": silent
+//      letters are nobody's argmax, one letter (x) can give two phones (k s)
+//   3. our numbers next to published ones (other phone set, other split)
+//   4. words typed on stdin -> phones (and their heatmap)
+//
+// Flags: the common ones (tutorials/common.hpp) and --dict FILE (the dictionary in
+// festlex-cmu's format; default: the package's file).
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <set>
+
+#include "common.hpp"
+#include "core/rng.hpp"
+#include "seq2seq/data/cmudict.hpp"
+#include "seq2seq/data/task.hpp"
+#include "seq2seq/decoding/greedy.hpp"
+#include "seq2seq/plot/attention_heatmap.hpp"
+#include "seq2seq/plot/line_plot.hpp"
+#include "seq2seq/plot/write_file.hpp"
+#include "seq2seq/train/evaluate.hpp"
+#include "seq2seq/train/trainer.hpp"
+
+using namespace s2s;
+
+namespace {
+
+const std::vector<std::string> kShowcase = {"phoenix", "knight", "xylophone"};
+
+// A seeded shuffle (Fisher–Yates with s2s::Rng, the same on every platform).
+template <class T>
+void shuffle(std::vector<T>& v, Rng& rng) {
+  for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.below(i)]);
+}
+
+// Word-length bucket of a word: 0 for 1–5 letters, 1 for 6–8, 2 for 9–11, 3 for 12+.
+size_t bucket_of(size_t letters) {
+  return letters <= 5 ? 0 : letters <= 8 ? 1 : letters <= 11 ? 2 : 3;
+}
+
+// The letters of a typed word, lower-cased; empty when it has anything but a-z.
+std::vector<std::string> letters_of(const std::string& line) {
+  std::vector<std::string> out;
+  for (unsigned char c : line) {
+    if (std::isspace(c)) continue;
+    if (!std::isalpha(c)) return {};
+    out.emplace_back(1, static_cast<char>(std::tolower(c)));
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& v, const char* sep = " ") {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+struct Decoded {
+  std::vector<std::string> phones;  // without <eos>
+  std::vector<std::string> rows;    // phones, plus <eos> when produced
+  Tensor weights;                   // (rows, letters)
+};
+
+Decoded pronounce(const Seq2Seq& model, const std::vector<std::string>& letters, const Vocab& sv,
+                  const Vocab& tv) {
+  Example e;
+  e.src = letters;
+  const Batch b = make_batch({&e}, sv, tv);
+  Hypothesis h = greedy_decode(model, b, 3 * b.S + 5).front();
+  Decoded d;
+  d.phones = tv.decode(h.tokens);
+  d.rows = d.phones;
+  if (h.finished) d.rows.push_back("<eos>");
+  if (!h.weights.empty()) d.weights = h.weights.slice(0, 0, static_cast<int64_t>(d.rows.size()));
+  return d;
+}
+
+// The letter each row looks at most.
+std::vector<int64_t> argmax_rows(const Tensor& w) {
+  std::vector<int64_t> out;
+  const int64_t T = w.size(0), S = w.size(1);
+  for (int64_t t = 0; t < T; ++t) {
+    int64_t best = 0;
+    for (int64_t i = 1; i < S; ++i)
+      if (w[t * S + i] > w[t * S + best]) best = i;
+    out.push_back(best);
+  }
+  return out;
+}
+
+// Largest |row sum - 1| and smallest weight of a (T,S) attention matrix.
+std::pair<double, double> row_sums(const Tensor& w) {
+  double worst = 0, min_w = 1;
+  const int64_t T = w.size(0), S = w.size(1);
+  for (int64_t t = 0; t < T; ++t) {
+    double s = 0;
+    for (int64_t i = 0; i < S; ++i)
+      s += w[t * S + i], min_w = std::min(min_w, double(w[t * S + i]));
+    worst = std::max(worst, std::abs(s - 1));
+  }
+  return {worst, min_w};
+}
+
+// Reads --dict FILE out of argv (the common parser takes flags without values only).
+std::string take_dict_flag(int& argc, char** argv) {
+  std::string dict;
+  int out = 1;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--dict") {
+      if (i + 1 >= argc) {
+        fmt::print(stderr, "11_pronunciation: flag --dict needs a value\n");
+        std::exit(2);
+      }
+      dict = argv[++i];
+    } else {
+      argv[out++] = argv[i];
+    }
+  }
+  argc = out;
+  return dict;
+}
+
+// Words to pronounce from stdin: prompted when it is a terminal (not in --quick,
+// which never waits), read when text is piped in; nothing when it is empty or closed.
+bool stdin_has_words(bool quick) {
+  if (isatty(STDIN_FILENO)) return !quick;
+  pollfd p{STDIN_FILENO, POLLIN, 0};
+  return poll(&p, 1, 200) > 0 && (p.revents & POLLIN);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string dict = take_dict_flag(argc, argv);
+  auto args = tutorial::parse_args(argc, argv, "11_pronunciation",
+                                   "real words (CMU dictionary): letters -> phones, attention vs "
+                                   "bottleneck by word length, alignments, typed words",
+                                   {"--dict FILE"});
+  tutorial::Lesson L(args);
+  const bool quick = args.quick;
+  if (dict.empty()) dict = kCmudictPath;
+
+  // --- 0. The data -----------------------------------------------------------------
+  L.heading("Real words: the CMU pronouncing dictionary", "真实的词：CMU 发音词典");
+  if (!std::filesystem::exists(dict)) {
+    fmt::print(stderr, "{}\n",
+               L.tr(fmt::format("11_pronunciation: the dictionary {} is missing. Install Debian's "
+                                "package festlex-cmu (sudo apt-get install festlex-cmu, or "
+                                ".ci/install-deps), or give the file with --dict FILE.",
+                                dict),
+                    fmt::format("11_pronunciation：找不到词典 {}。请安装 Debian 软件包 festlex-cmu"
+                                "（sudo apt-get install festlex-cmu，或运行 .ci/install-deps），"
+                                "或用 --dict FILE 指定词典文件。",
+                                dict)));
+    return 1;
+  }
+  TaskConfig tc;
+  tc.dict = dict;
+  tc.max_len = 0;  // every length: the 12+ bucket matters here
+  tc.n_train = tc.n_valid = tc.n_test = 0;
+  Splits all = make_task("cmudict", tc);
+
+  // The showcase words leave training: their heatmaps are of words the model never saw.
+  std::vector<Example> showcase;
+  Splits data;
+  for (auto* split : {&all.train, &all.valid, &all.test})
+    for (Example& e : *split)
+      if (std::find(kShowcase.begin(), kShowcase.end(), join(e.src, "")) != kShowcase.end())
+        showcase.push_back(e);
+  for (Example& e : all.train)
+    if (std::find(kShowcase.begin(), kShowcase.end(), join(e.src, "")) == kShowcase.end())
+      data.train.push_back(std::move(e));
+  data.valid = std::move(all.valid);
+  const size_t train_words = data.train.size(), test_words = all.test.size();
+
+  // Quick: a seeded sample of the training words, and of the test words with the same
+  // number in each length bucket. Full: all training words and all test words.
+  const int n_train = quick ? 4000 : 0;
+  const int per_bucket = quick ? 100 : 0;
+  Rng rng(args.seed);
+  if (n_train > 0) {
+    shuffle(data.train, rng);
+    data.train.resize(std::min(data.train.size(), size_t(n_train)));
+  }
+  if (per_bucket > 0) {
+    shuffle(all.test, rng);
+    std::vector<int> taken(4, 0);
+    for (Example& e : all.test)
+      if (taken[bucket_of(e.src.size())]++ < per_bucket) data.test.push_back(std::move(e));
+  } else {
+    data.test = std::move(all.test);
+  }
+  const auto [sv, tv] = build_vocabs(data.train);
+  L.say(
+      fmt::format("{}: {} training words, {} valid, {} test (split by a hash of the word, "
+                  "90/5/5). Letters in ({} symbols), phones out ({} symbols, stress removed).",
+                  dict, train_words, data.valid.size(), test_words, sv.size() - 4, tv.size() - 4),
+      fmt::format("{}：训练词 {} 个，验证 {} 个，测试 {} 个（按词的哈希划分，90/5/5）。"
+                  "输入是字母（{} 种），输出是音素（{} 种，去掉了重音）。",
+                  dict, train_words, data.valid.size(), test_words, sv.size() - 4, tv.size() - 4));
+  for (size_t i = 0; i < 4 && i < data.train.size(); ++i)
+    fmt::print("  {:<14} -> {}\n", join(data.train[i].src, ""), join(data.train[i].tgt));
+  if (quick)
+    L.say(fmt::format("--quick: {} training words drawn at random (seed {}), {} test words "
+                      "per length bucket.",
+                      data.train.size(), args.seed, per_bucket),
+          fmt::format("--quick：随机抽取 {} 个训练词（种子 {}），每个长度分组 {} 个测试词。",
+                      data.train.size(), args.seed, per_bucket));
+
+  // --- 1. Two models, one budget -----------------------------------------------------
+  L.heading("Attention vs bottleneck, same settings and budget",
+            "注意力与瓶颈：相同设置、相同预算");
+  const int64_t embed = quick ? 32 : 64, hidden = quick ? 64 : 256;
+  auto make_model = [&](bool attention) {
+    ModelConfig mc;
+    mc.cell = CellKind::gru;
+    mc.src_vocab = sv.size();
+    mc.tgt_vocab = tv.size();
+    mc.embed = embed;
+    mc.hidden = hidden;
+    mc.bidirectional = true;
+    mc.attention = attention;
+    mc.attn.score = "general";
+    mc.attn.placement = Placement::output;
+    mc.seed = args.seed;
+    return std::make_unique<Seq2Seq>(mc);
+  };
+  TrainConfig cfg;
+  cfg.epochs = quick ? 1000 : 100;  // the step and time budgets decide
+  cfg.max_steps = quick ? 400 : 0;
+  cfg.max_seconds = quick ? 4.5 : 150;
+  cfg.batch_size = 64;
+  cfg.lr = real(quick ? 5e-3 : 3e-3);
+  cfg.lr_decay = real(0.5);
+  cfg.lr_patience = 1;
+  cfg.min_lr = real(1e-4);
+  cfg.patience = 1000;  // no early stopping: both get the whole budget
+  cfg.seed = args.seed;
+  cfg.progress = false;
+  cfg.valid_examples = quick ? 200 : 1000;
+  cfg.tail_examples = static_cast<int64_t>(data.test.size());
+  L.say(fmt::format("Both: bidirectional GRU encoder, E={}, H={}, batch {}, Adam lr {} halved "
+                    "when the validation loss stops improving; at most {} s{} each.",
+                    embed, hidden, cfg.batch_size, cfg.lr, cfg.max_seconds,
+                    cfg.max_steps ? fmt::format(" and {} updates", cfg.max_steps) : ""),
+        fmt::format("两个模型：双向 GRU 编码器，E={}，H={}，批大小 {}，Adam 学习率 {}，验证损失"
+                    "不再下降时减半；每个模型最多 {} 秒{}。",
+                    embed, hidden, cfg.batch_size, cfg.lr, cfg.max_seconds,
+                    cfg.max_steps ? fmt::format("、{} 次更新", cfg.max_steps) : ""));
+  auto fit = [&](Seq2Seq& model, const std::string& en, const std::string& zh) {
+    const TrainResult r = train(model, data, sv, tv, cfg);
+    fmt::print("  {:<12} {} {}, {:.1f} s, {} {:.3f}\n", L.tr(en, zh), r.epochs.back().steps,
+               L.tr("updates", "次更新"), r.seconds, L.tr("best valid loss", "最佳验证损失"),
+               r.best_valid_loss);
+  };
+  auto attn = make_model(true);
+  fit(*attn, "attention", "注意力");
+  auto bottleneck = make_model(false);
+  fit(*bottleneck, "bottleneck", "瓶颈");
+
+  EvalOptions eo;
+  eo.bucket_edges = {5, 8, 11};
+  const EvalResult ra = evaluate(*attn, data.test, sv, tv, eo);
+  const EvalResult rb = evaluate(*bottleneck, data.test, sv, tv, eo);
+  L.say(
+      "WER: share of words with any phone wrong (1 - exact match). PER: phone edit distance\n"
+      "per reference phone. Greedy decoding, test words:",
+      "WER：读错（任何一个音素错）的词所占比例（1 - 完全匹配率）。PER：音素编辑距离除以参考\n"
+      "音素数。贪心解码，测试词：");
+  fmt::print("  {:>8} {:>5} | {:>15} | {:>15}\n", "", "", L.tr("attention", "注意力"),
+             L.tr("bottleneck", "瓶颈"));
+  fmt::print("  {:>8} {:>5} | {:>7} {:>7} | {:>7} {:>7}\n", L.tr("letters", "字母数"), "n", "WER",
+             "PER", "WER", "PER");
+  for (size_t k = 0; k < ra.buckets.size(); ++k) {
+    const BucketScores &p = ra.buckets[k], &q = rb.buckets[k];
+    fmt::print("  {:>8} {:>5} | {:>6.1f}% {:>6.1f}% | {:>6.1f}% {:>6.1f}%\n", p.label, p.count,
+               100 * (1 - p.exact), 100 * p.error_rate, 100 * (1 - q.exact), 100 * q.error_rate);
+  }
+  fmt::print("  {:>8} {:>5} | {:>6.1f}% {:>6.1f}% | {:>6.1f}% {:>6.1f}%\n", L.tr("all", "全部"),
+             ra.evaluated, 100 * (1 - ra.exact), 100 * ra.error_rate, 100 * (1 - rb.exact),
+             100 * rb.error_rate);
+
+  const size_t nb = ra.buckets.size();
+  bool long_better = nb == 4;
+  for (size_t k = 2; k < nb; ++k)
+    long_better = long_better && ra.buckets[k].error_rate < rb.buckets[k].error_rate;
+  L.claim(long_better,
+          "on words of 9-11 and of 12+ letters attention's PER is below the bottleneck's",
+          "在 9-11 个字母和 12 个以上字母的词上，注意力模型的 PER 都低于瓶颈模型");
+  const double rise_a = nb == 4 ? ra.buckets[3].error_rate - ra.buckets[0].error_rate : 0;
+  const double rise_b = nb == 4 ? rb.buckets[3].error_rate - rb.buckets[0].error_rate : 0;
+  fmt::print("  {} {:+.1f} / {:+.1f}\n",
+             L.tr("PER from 1-5 to 12+ letters, attention / bottleneck:",
+                  "PER 从 1-5 个字母到 12 个以上字母的变化，注意力 / 瓶颈："),
+             100 * rise_a, 100 * rise_b);
+  L.say(
+      "The bottleneck must squeeze the whole spelling into one vector; the longer the word, the\n"
+      "more it loses. With attention each phone reads the letters it needs.",
+      "瓶颈模型必须把整个拼写压进一个向量；词越长，丢失越多。有了注意力，每个音素都去读它需要的\n"
+      "字母。");
+
+  std::vector<double> x = {3, 7, 10, 13}, pa, pb;
+  for (size_t k = 0; k < nb; ++k)
+    pa.push_back(100 * ra.buckets[k].error_rate), pb.push_back(100 * rb.buckets[k].error_rate);
+  x.resize(nb);
+  const std::string plot = L.path("per_by_length.svg");
+  write_file(plot,
+             line_plot_svg(
+                 {{L.tr("attention", "注意力"), x, pa}, {L.tr("bottleneck", "瓶颈"), x, pb}},
+                 {L.tr("CMU dictionary: PER by word length, same budget",
+                       "CMU 词典：按词长统计的 PER，相同预算"),
+                  L.tr("letters (bucket middle; 13 = 12+)", "字母数（分组中点；13 表示 12 以上）"),
+                  "PER (%)"}));
+  L.say(fmt::format("Figure: {}", plot), fmt::format("图：{}", plot));
+
+  // --- 2. Letter -> phone alignments -------------------------------------------------
+  L.heading("Which letters does each phone read?", "每个音素读了哪些字母？");
+  L.say(
+      "Rows are the phones the attention model produced, columns the letters; each row holds\n"
+      "the attention weights of one decoder step (>= 0, summing to 1). These three words were\n"
+      "kept out of training.",
+      "行是注意力模型生成的音素，列是字母；每一行是一个解码步的注意力权重（>= 0，和为 1）。\n"
+      "这三个词没有参与训练。");
+  double worst_sum = 0, min_w = 1;
+  for (const std::string& word : kShowcase) {
+    std::vector<std::string> letters;
+    for (char c : word) letters.emplace_back(1, c);
+    const Decoded d = pronounce(*attn, letters, sv, tv);
+    std::string gold = "?";
+    for (const Example& e : showcase)
+      if (join(e.src, "") == word) gold = join(e.tgt);
+    fmt::print("\n  {}  ->  {}   ({}: {})\n", word, join(d.phones), L.tr("dictionary", "词典"),
+               gold);
+    if (d.weights.empty()) continue;
+    fmt::print("{}", attention_terminal(d.weights, letters, d.rows));
+    const auto [s, m] = row_sums(d.weights);
+    worst_sum = std::max(worst_sum, s), min_w = std::min(min_w, m);
+    // Each phone's most-read letter, and the letters no phone reads most (silent).
+    const std::vector<int64_t> am = argmax_rows(d.weights);
+    std::string reads;
+    std::set<int64_t> used;
+    for (size_t t = 0; t < d.phones.size(); ++t)
+      reads += fmt::format("{}{}<-{}", t ? "  " : "", d.phones[t], letters[am[t]]),
+          used.insert(am[t]);
+    std::string silent;
+    for (size_t i = 0; i < letters.size(); ++i)
+      if (!used.count(int64_t(i))) silent += letters[i];
+    fmt::print("  {}\n  {}: {}\n", reads,
+               L.tr("letters no phone reads most", "没有音素主要读的字母"),
+               silent.empty() ? "-" : silent);
+    HeatmapOptions ho;
+    ho.title = word + " -> " + join(d.phones);
+    const std::string svg = L.path("alignment_" + word + ".svg");
+    write_file(svg, attention_svg(d.weights, letters, d.rows, ho));
+    fmt::print("  {}\n", svg);
+  }
+  L.claim(
+      worst_sum < 1e-5 && min_w >= 0,
+      fmt::format("invariant: every row above is a distribution (|sum - 1| <= {:.1e}, min "
+                  "weight {:.1e} >= 0)",
+                  worst_sum, min_w),
+      fmt::format("不变量：上面每一行都是一个概率分布（|和 - 1| <= {:.1e}，最小权重 {:.1e} >= 0）",
+                  worst_sum, min_w));
+  L.say(
+      "Read 'knight': k and gh are silent, so no phone needs them. In 'phoenix', 'ph' gives one\n"
+      "phone (f) and 'x' gives two (k s): one letter can be read by two decoder steps.",
+      "看 knight：k 和 gh 不发音，没有音素需要它们。在 phoenix 中，ph 只给出一个音素（f），\n"
+      "而 x 给出两个（k s）：同一个字母可以被两个解码步读取。");
+
+  // Over all test words: does attention read the letters left to right?
+  int64_t pairs = 0, forward = 0;
+  for (const Hypothesis& h : ra.outputs) {
+    if (h.weights.empty() || h.tokens.size() < 2) continue;
+    const std::vector<int64_t> am = argmax_rows(h.weights);
+    for (size_t t = 1; t < h.tokens.size(); ++t) ++pairs, forward += am[t] >= am[t - 1];
+  }
+  const double mono = pairs ? double(forward) / double(pairs) : 0;
+  L.claim(mono >= 0.9,
+          fmt::format("on the test words, the next phone's most-read letter is never to the left "
+                      "of the previous one's in {:.1f}% of steps (>= 90%): spelling is read left "
+                      "to right",
+                      100 * mono),
+          fmt::format("在测试词上，{:.1f}% 的相邻音素中后一个音素主要读的字母不在前一个的左边"
+                      "（>= 90%）：拼写是从左往右读的",
+                      100 * mono));
+
+  // --- 3. Published figures ------------------------------------------------------------
+  L.heading("Next to published results", "与已发表的结果对照");
+  fmt::print("  {:<52} {:>7} {:>7}\n", "", "PER", "WER");
+  fmt::print("  {:<52} {:>6.2f}% {:>6.2f}%\n",
+             L.tr("this run, attention (greedy)", "本次运行，注意力（贪心解码）"),
+             100 * ra.error_rate, 100 * (1 - ra.exact));
+  fmt::print("  {:<52} {:>6.2f}% {:>6.2f}%\n",
+             L.tr("this run, bottleneck (greedy)", "本次运行，瓶颈（贪心解码）"),
+             100 * rb.error_rate, 100 * (1 - rb.exact));
+  fmt::print("  {:<52} {:>6.2f}% {:>6.2f}%\n",
+             L.tr("Yao & Zweig 2015, encoder-decoder LSTM", "Yao & Zweig 2015，编码器-解码器 LSTM"),
+             7.63, 28.61);
+  fmt::print("  {:<52} {:>6.2f}% {:>6.2f}%\n",
+             L.tr("Yao & Zweig 2015, bidirectional LSTM", "Yao & Zweig 2015，双向 LSTM"), 5.45,
+             23.55);
+  fmt::print("  {:<52} {:>6.2f}% {:>6.2f}%\n",
+             L.tr("Bisani & Ney 2008, joint-sequence model", "Bisani & Ney 2008，联合序列模型"),
+             5.88, 24.53);
+  fmt::print("  {:<52} {:>7} {:>6}%\n",
+             L.tr("Toshniwal & Livescu 2016, attention", "Toshniwal & Livescu 2016，注意力"), "-",
+             "~22");
+  L.say(
+      "Only a guide: the papers use another version of the dictionary, another phone set and\n"
+      "another train/test split, train for hours, and some use beam search. `s2s train --task\n"
+      "cmudict` runs the full recipe (20 minutes).",
+      "仅供参考：这些论文用的是另一个版本的词典、另一套音素和另一种训练/测试划分，训练数小时，\n"
+      "有的还用了束搜索。`s2s train --task cmudict` 运行完整的配方（20 分钟）。");
+
+  // --- 4. Your words ---------------------------------------------------------------------
+  L.heading("Your words", "你的词");
+  if (!stdin_has_words(quick)) {
+    L.say(quick && isatty(STDIN_FILENO)
+              ? "(--quick does not wait for input: run without it, or pipe words in)"
+              : "(no words on standard input: run it in a terminal, or pipe words in)",
+          quick && isatty(STDIN_FILENO) ? "（--quick 模式不等待输入：去掉它再运行，或用管道输入词）"
+                                        : "（标准输入没有词：在终端里运行，或用管道输入词）");
+    return L.finish();
+  }
+  L.say("Type a word per line (letters only; Ctrl-D to end).",
+        "每行输入一个词（只用字母；Ctrl-D 结束）。");
+  int typed = 0;
+  for (std::string line; std::getline(std::cin, line);) {
+    const std::vector<std::string> letters = letters_of(line);
+    if (letters.empty()) {
+      if (line.find_first_not_of(" \t\r") != std::string::npos)
+        L.say("  (letters a-z only)", "  （只能用字母 a-z）");
+      continue;
+    }
+    const Decoded d = pronounce(*attn, letters, sv, tv);
+    fmt::print("  {}  ->  {}\n", join(letters, ""), join(d.phones));
+    if (!d.weights.empty() && letters.size() <= 20) {
+      fmt::print("{}", attention_terminal(d.weights, letters, d.rows));
+      HeatmapOptions ho;
+      ho.title = join(letters, "") + " -> " + join(d.phones);
+      const std::string svg = L.path(fmt::format("typed_{}.svg", join(letters, "")));
+      write_file(svg, attention_svg(d.weights, letters, d.rows, ho));
+      fmt::print("  {}\n", svg);
+    }
+    ++typed;
+  }
+  if (typed == 0) L.say("(no words read)", "（没有读到词）");
+  return L.finish();
+}
