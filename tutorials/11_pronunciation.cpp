@@ -171,6 +171,7 @@ int main(int argc, char** argv) {
   tc.max_len = 0;  // every length: the 12+ bucket matters here
   tc.n_train = tc.n_valid = tc.n_test = 0;
   Splits all = make_task("cmudict", tc);
+  const double read_seconds = L.seconds();
 
   // The showcase words leave training: their heatmaps are of words the model never saw.
   std::vector<Example> showcase;
@@ -205,11 +206,15 @@ int main(int argc, char** argv) {
   const auto [sv, tv] = build_vocabs(data.train);
   L.say(
       fmt::format("{}: {} training words, {} valid, {} test (split by a hash of the word, "
-                  "90/5/5). Letters in ({} symbols), phones out ({} symbols, stress removed).",
-                  dict, train_words, data.valid.size(), test_words, sv.size() - 4, tv.size() - 4),
-      fmt::format("{}：训练词 {} 个，验证 {} 个，测试 {} 个（按词的哈希划分，90/5/5）。"
-                  "输入是字母（{} 种），输出是音素（{} 种，去掉了重音）。",
-                  dict, train_words, data.valid.size(), test_words, sv.size() - 4, tv.size() - 4));
+                  "90/5/5), read in {:.1f} s. Letters in ({} symbols), phones out ({} symbols, "
+                  "stress removed).",
+                  dict, train_words, data.valid.size(), test_words, read_seconds, sv.size() - 4,
+                  tv.size() - 4),
+      fmt::format(
+          "{}：训练词 {} 个，验证 {} 个，测试 {} 个（按词的哈希划分，90/5/5），读取用时 {:.1f} 秒。"
+          "输入是字母（{} 种），输出是音素（{} 种，去掉了重音）。",
+          dict, train_words, data.valid.size(), test_words, read_seconds, sv.size() - 4,
+          tv.size() - 4));
   for (size_t i = 0; i < 4 && i < data.train.size(); ++i)
     fmt::print("  {:<14} -> {}\n", join(data.train[i].src, ""), join(data.train[i].tgt));
   if (quick)
@@ -261,9 +266,10 @@ int main(int argc, char** argv) {
                     cfg.max_steps ? fmt::format("、{} 次更新", cfg.max_steps) : ""));
   auto fit = [&](Seq2Seq& model, const std::string& en, const std::string& zh) {
     const TrainResult r = train(model, data, sv, tv, cfg);
-    fmt::print("  {:<12} {} {}, {:.1f} s, {} {:.3f}\n", L.tr(en, zh), r.epochs.back().steps,
-               L.tr("updates", "次更新"), r.seconds, L.tr("best valid loss", "最佳验证损失"),
-               r.best_valid_loss);
+    const char* sep = L.zh() ? "，" : ", ";
+    fmt::print("  {} {} {}{}{:.1f} s{}{} {:.3f}\n", L.tr(en, zh), r.epochs.back().steps,
+               L.tr("updates", "次更新"), sep, r.seconds, sep,
+               L.tr("best valid loss", "最佳验证损失"), r.best_valid_loss);
   };
   auto attn = make_model(true);
   fit(*attn, "attention", "注意力");
@@ -374,10 +380,13 @@ int main(int argc, char** argv) {
       fmt::format("不变量：上面每一行都是一个概率分布（|和 - 1| <= {:.1e}，最小权重 {:.1e} >= 0）",
                   worst_sum, min_w));
   L.say(
-      "Read 'knight': k and gh are silent, so no phone needs them. In 'phoenix', 'ph' gives one\n"
-      "phone (f) and 'x' gives two (k s): one letter can be read by two decoder steps.",
-      "看 knight：k 和 gh 不发音，没有音素需要它们。在 phoenix 中，ph 只给出一个音素（f），\n"
-      "而 x 给出两个（k s）：同一个字母可以被两个解码步读取。");
+      "Letters that no phone reads most are often silent (k and gh in 'knight', the final e\n"
+      "of 'xylophone'); a letter read by two steps gives two phones ('x' -> k s in 'phoenix').\n"
+      "Nobody told the model which letters make a phone: a row may sit one letter off or\n"
+      "spread over a group such as 'ph' or 'igh'.",
+      "没有音素主要读的字母常常是不发音的字母（knight 中的 k 和 gh，xylophone 末尾的 e）；\n"
+      "被两个解码步读取的字母给出两个音素（phoenix 中的 x -> k s）。没有人告诉模型哪些字母\n"
+      "构成一个音素：某一行可能偏一个字母，或者分散在 ph、igh 这样的字母组合上。");
 
   // Over all test words: does attention read the letters left to right?
   int64_t pairs = 0, forward = 0;
@@ -434,8 +443,9 @@ int main(int argc, char** argv) {
                                         : "（标准输入没有词：在终端里运行，或用管道输入词）");
     return L.finish();
   }
-  L.say("Type a word per line (letters only; Ctrl-D to end).",
-        "每行输入一个词（只用字母；Ctrl-D 结束）。");
+  if (isatty(STDIN_FILENO))
+    L.say("Type a word per line (letters only; Ctrl-D to end).",
+          "每行输入一个词（只用字母；Ctrl-D 结束）。");
   int typed = 0;
   for (std::string line; std::getline(std::cin, line);) {
     const std::vector<std::string> letters = letters_of(line);
@@ -456,6 +466,8 @@ int main(int argc, char** argv) {
     }
     ++typed;
   }
-  if (typed == 0) L.say("(no words read)", "（没有读到词）");
+  if (typed == 0)
+    L.say("(no words on standard input: run it in a terminal, or pipe words in)",
+          "（标准输入没有词：在终端里运行，或用管道输入词）");
   return L.finish();
 }
