@@ -300,6 +300,10 @@ int main(int argc, char** argv) {
 
   const size_t nb = ra.buckets.size();
   // PER gap (bottleneck - attention) on 9-11 and on 12+ letters, the smaller of the two.
+  // Measured --quick, seeds 1-10 fast / 1-12 reference (min / median / max, points):
+  //   fast 17.2 / 30.5 / 35.4, reference 5.8 / 20.6 / 34.3 (reference trains ~240 updates
+  //   in its 5 s, fast all 400): the claim is only "below".
+  //   Overall gap (quick claim below): fast 24.1 / 31.3 / 33.4, reference 18.4 / 26.1 / 34.0.
   double long_gap = nb == 4 ? 1 : 0;
   for (size_t k = 2; k < nb; ++k)
     long_gap = std::min(long_gap, rb.buckets[k].error_rate - ra.buckets[k].error_rate);
@@ -310,24 +314,38 @@ int main(int argc, char** argv) {
           fmt::format("在 9-11 个字母和 12 个以上字母的词上，注意力模型的 PER 都低于瓶颈模型"
                       "（较小的差距：{:.1f} 个百分点）",
                       100 * long_gap));
-  const double gap = rb.error_rate - ra.error_rate, min_gap = 0.08;
-  L.claim(gap >= min_gap,
-          fmt::format("over all test words attention's PER is {:.1f} points below the "
-                      "bottleneck's (>= {:.0f})",
-                      100 * gap, 100 * min_gap),
-          fmt::format("在全部测试词上，注意力模型的 PER 比瓶颈模型低 {:.1f} 个百分点（>= {:.0f}）",
-                      100 * gap, 100 * min_gap));
   const double rise_a = nb == 4 ? ra.buckets[3].error_rate - ra.buckets[0].error_rate : 0;
   const double rise_b = nb == 4 ? rb.buckets[3].error_rate - rb.buckets[0].error_rate : 0;
   fmt::print("  {} {:+.1f} / {:+.1f}\n",
              L.tr("PER from 1-5 to 12+ letters, attention / bottleneck:",
                   "PER 从 1-5 个字母到 12 个以上字母的变化，注意力 / 瓶颈："),
              100 * rise_a, 100 * rise_b);
+  if (quick) {
+    // Only with the short budget: with the full one the bottleneck catches up on short
+    // words (measured full, seed 42: overall gap 3.5 points, bottleneck better on 1-5).
+    const double gap = rb.error_rate - ra.error_rate, min_gap = 0.10;
+    L.claim(gap >= min_gap,
+            fmt::format("with this short budget attention's PER over all test words is {:.1f} "
+                        "points below the bottleneck's (>= {:.0f})",
+                        100 * gap, 100 * min_gap),
+            fmt::format("在这么短的训练预算下，注意力模型在全部测试词上的 PER 比瓶颈模型低 "
+                        "{:.1f} 个百分点（>= {:.0f}）",
+                        100 * gap, 100 * min_gap));
+  } else {
+    // Measured full (fast engine, 150 s each): seed 42 +7.3 vs +22.7 points.
+    L.claim(rise_a < 0.5 * rise_b,
+            fmt::format("from 1-5 to 12+ letters attention's PER rises by less than half as much "
+                        "as the bottleneck's ({:+.1f} vs {:+.1f} points)",
+                        100 * rise_a, 100 * rise_b),
+            fmt::format("从 1-5 个字母到 12 个以上字母，注意力模型 PER 的上升不到瓶颈模型的一半"
+                        "（{:+.1f} 对 {:+.1f} 个百分点）",
+                        100 * rise_a, 100 * rise_b));
+  }
   L.say(
-      "The bottleneck must squeeze the whole spelling into one vector: on long words it gets\n"
-      "most phones wrong. With attention each phone reads the letters it needs.",
-      "瓶颈模型必须把整个拼写压进一个向量：在长词上它的大多数音素都是错的。有了注意力，\n"
-      "每个音素都去读它需要的字母。");
+      "The bottleneck must squeeze the whole spelling into one vector: the longer the word,\n"
+      "the more it loses. With attention each phone reads the letters it needs.",
+      "瓶颈模型必须把整个拼写压进一个向量：词越长，丢失越多。有了注意力，每个音素都去读\n"
+      "它需要的字母。");
   if (rise_a < 0.5 * rise_b)
     L.say("Here attention's PER stays much flatter across lengths than the bottleneck's.",
           "这里注意力模型的 PER 随长度的变化比瓶颈模型平缓得多。");
@@ -337,6 +355,12 @@ int main(int argc, char** argv) {
         "compounds, borrowings) and have more phones to get wrong, and this budget is short.",
         "但这里注意力模型的 PER 也随长度上升：长词更少见（人名、复合词、外来词），要读对的\n"
         "音素更多，而这次的训练预算很短。");
+  if (nb == 4 && rb.buckets[0].error_rate <= ra.buckets[0].error_rate)
+    L.say(
+        "On short words one vector is enough, and the bottleneck, cheaper per update, made more\n"
+        "updates in the same time: there it is as good or better.",
+        "在短词上一个向量就够了，而瓶颈模型每次更新更便宜，同样的时间里更新次数更多：\n"
+        "在短词上它一样好，甚至更好。");
 
   std::vector<double> x = {3, 7, 10, 13}, pa, pb;
   for (size_t k = 0; k < nb; ++k)
@@ -388,7 +412,8 @@ int main(int argc, char** argv) {
                L.tr("letters no phone reads most", "没有音素主要读的字母"),
                silent.empty() ? "-" : silent);
     HeatmapOptions ho;
-    ho.title = word + " -> " + join(d.phones);
+    ho.title =
+        fmt::format("{} -> {}  ({}: {})", word, join(d.phones), L.tr("dictionary", "词典"), gold);
     const std::string svg = L.path("alignment_" + word + ".svg");
     write_file(svg, attention_svg(d.weights, letters, d.rows, ho));
     fmt::print("  {}\n", svg);
@@ -409,7 +434,8 @@ int main(int argc, char** argv) {
       "被两个解码步读取的字母给出两个音素（phoenix 中的 x -> k s）。没有人告诉模型哪些字母\n"
       "构成一个音素：某一行可能偏一个字母，或者分散在 ph、igh 这样的字母组合上。");
 
-  // Over all test words: does attention read the letters left to right?
+  // Over all test words: does attention read the letters left to right? Measured --quick
+  // (min / median / max %): fast 94.3 / 97.9 / 98.9, reference 93.8 / 96.9 / 99.5.
   int64_t pairs = 0, forward = 0;
   for (const Hypothesis& h : ra.outputs) {
     if (h.weights.empty() || h.tokens.size() < 2) continue;
