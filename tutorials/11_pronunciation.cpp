@@ -191,10 +191,13 @@ int main(int argc, char** argv) {
   const size_t train_words = data.train.size(), test_words = all.test.size();
 
   // Quick: a seeded sample of the training words, and of the test words with the same
-  // number in each length bucket. Full: all training words and all test words.
+  // number in each length bucket. Full: all training words and all test words. The
+  // validation words are shuffled: the trainer validates on the first few (cfg below),
+  // and in file order those would all start with "a".
   const int n_train = quick ? 4000 : 0;
   const int per_bucket = quick ? 100 : 0;
   Rng rng(args.seed);
+  shuffle(data.valid, rng);
   if (n_train > 0) {
     shuffle(data.train, rng);
     data.train.resize(std::min(data.train.size(), size_t(n_train)));
@@ -219,8 +222,10 @@ int main(int argc, char** argv) {
           "输入是字母（{} 种），输出是音素（{} 种，去掉了重音）。",
           dict, train_words, data.valid.size(), test_words, read_seconds, sv.size() - 4,
           tv.size() - 4));
-  for (size_t i = 0; i < 4 && i < data.train.size(); ++i)
-    fmt::print("  {:<14} -> {}\n", join(data.train[i].src, ""), join(data.train[i].tgt));
+  for (size_t i = 0; i < 4 && i < data.train.size(); ++i) {  // spread over the file's order
+    const Example& e = data.train[i * (data.train.size() / 4)];
+    fmt::print("  {:<14} -> {}\n", join(e.src, ""), join(e.tgt));
+  }
   if (quick)
     L.say(fmt::format("--quick: {} training words drawn at random (seed {}), {} test words "
                       "per length bucket.",
