@@ -440,11 +440,13 @@ int main(int argc, char** argv) {
   L.say(
       "Letters that no phone reads most are often silent (k and gh in 'knight', the final e\n"
       "of 'xylophone'); a letter read by two steps gives two phones ('x' -> k s in 'phoenix').\n"
-      "Nobody told the model which letters make a phone: a row may sit one letter off or\n"
-      "spread over a group such as 'ph' or 'igh'.",
+      "Nobody told the model which letters make a phone, and the encoder is bidirectional: each\n"
+      "h_i also knows the letters around it, so a row may sit one letter off (n read at the k\n"
+      "of 'knight') or spread over a group such as 'ph' or 'igh'.",
       "没有音素主要读的字母常常是不发音的字母（knight 中的 k 和 gh，xylophone 末尾的 e）；\n"
       "被两个解码步读取的字母给出两个音素（phoenix 中的 x -> k s）。没有人告诉模型哪些字母\n"
-      "构成一个音素：某一行可能偏一个字母，或者分散在 ph、igh 这样的字母组合上。");
+      "构成一个音素，而且编码器是双向的：每个 h_i 也知道它周围的字母，所以某一行可能偏一个\n"
+      "字母（knight 中的 n 在 k 的位置上读到），或者分散在 ph、igh 这样的字母组合上。");
 
   // Over all test words: does attention read the letters left to right? Measured --quick
   // (min / median / max %): fast 95.9 / 97.8 / 99.0, reference 93.1 / 97.2 / 98.9; full
