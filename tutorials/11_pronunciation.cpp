@@ -424,8 +424,7 @@ int main(int argc, char** argv) {
                L.tr("letters no phone reads most", "没有音素主要读的字母"),
                silent.empty() ? "-" : silent);
     HeatmapOptions ho;
-    ho.title =
-        fmt::format("{} -> {}  ({}: {})", word, join(d.phones), L.tr("dictionary", "词典"), gold);
+    ho.title = word + " -> " + join(d.phones);  // the dictionary's is printed above
     const std::string svg = L.path("alignment_" + word + ".svg");
     write_file(svg, attention_svg(d.weights, letters, d.rows, ho));
     fmt::print("  {}\n", svg);
