@@ -33,11 +33,13 @@
 #include "seq2seq/decoding/greedy.hpp"
 #include "seq2seq/plot/attention_heatmap.hpp"
 #include "seq2seq/plot/line_plot.hpp"
+#include "seq2seq/plot/svg.hpp"
 #include "seq2seq/plot/write_file.hpp"
 #include "seq2seq/train/evaluate.hpp"
 #include "seq2seq/train/trainer.hpp"
 
 using namespace s2s;
+namespace term = tutorial::term;
 
 namespace {
 
@@ -153,21 +155,32 @@ int main(int argc, char** argv) {
                                    "bottleneck by word length, alignments, typed words",
                                    {"--dict FILE"});
   tutorial::Lesson L(args);
+  // Example data (words, phones) is quoted 「like this」 in Chinese output (GLOSSARY.md).
+  auto quote = [&](const std::string& text) { return L.zh() ? "「" + text + "」" : text; };
+  auto heatmap_options = [&](const std::string& word, const std::vector<std::string>& phones) {
+    HeatmapOptions ho;
+    ho.title = word + " -> " + join(phones);
+    ho.x_title = L.tr("letters", "字母");
+    ho.y_title = L.tr("phones", "音素");
+    ho.font_family = font_family_for(args.lang);
+    return ho;
+  };
   const bool quick = args.quick;
   if (dict.empty()) dict = kCmudictPath;
 
   // --- 0. The data -----------------------------------------------------------------
-  L.heading("Real words: the CMU pronouncing dictionary", "真实的词：CMU 发音词典");
+  L.heading("Real words: the CMU pronouncing dictionary", "真实的词：卡内基梅隆大学发音词典");
   if (!std::filesystem::exists(dict)) {
-    fmt::print(stderr, "{}\n",
-               L.tr(fmt::format("11_pronunciation: the dictionary {} is missing. Install Debian's "
-                                "package festlex-cmu (sudo apt-get install festlex-cmu, or "
-                                ".ci/install-deps), or give the file with --dict FILE.",
-                                dict),
-                    fmt::format("11_pronunciation：找不到词典 {}。请安装 Debian 软件包 festlex-cmu"
-                                "（sudo apt-get install festlex-cmu，或运行 .ci/install-deps），"
-                                "或用 --dict FILE 指定词典文件。",
-                                dict)));
+    fmt::print(
+        stderr, "{}\n",
+        L.tr(fmt::format("11_pronunciation: the dictionary {} is missing. Install Debian's "
+                         "package festlex-cmu (sudo apt-get install festlex-cmu, or "
+                         ".ci/install-deps), or give the file with --dict FILE.",
+                         dict),
+             fmt::format("11_pronunciation：找不到词典 {}。请安装 Debian 软件包「festlex-cmu」"
+                         "（「sudo apt-get install festlex-cmu」，或运行 .ci/install-deps），"
+                         "或用「--dict FILE」指定词典文件。",
+                         dict)));
     return 1;
   }
   TaskConfig tc;
@@ -224,7 +237,8 @@ int main(int argc, char** argv) {
           tv.size() - 4));
   for (size_t i = 0; i < 4 && i < data.train.size(); ++i) {  // spread over the file's order
     const Example& e = data.train[i * (data.train.size() / 4)];
-    fmt::print("  {:<14} -> {}\n", join(e.src, ""), join(e.tgt));
+    fmt::print("  {} -> {}\n", tutorial::pad(quote(join(e.src, "")), 16, tutorial::Align::left),
+               quote(join(e.tgt)));
   }
   if (quick)
     L.say(fmt::format("--quick: {} training words drawn at random (seed {}), {} test words "
@@ -292,20 +306,24 @@ int main(int argc, char** argv) {
   L.say(
       "WER: share of words with any phone wrong (1 - exact match). PER: phone edit distance\n"
       "per reference phone. Greedy decoding, test words:",
-      "WER：读错（任何一个音素错）的词所占比例（1 - 完全匹配率）。PER：音素编辑距离除以参考\n"
-      "音素数。贪心解码，测试词：");
-  fmt::print("  {:>8} {:>5} | {:>15} | {:>15}\n", "", "", L.tr("attention", "注意力"),
-             L.tr("bottleneck", "瓶颈"));
-  fmt::print("  {:>8} {:>5} | {:>7} {:>7} | {:>7} {:>7}\n", L.tr("letters", "字母数"), "n", "WER",
-             "PER", "WER", "PER");
+      "词错误率：读错（任何一个音素错）的词所占比例（1 - 完全匹配率）。音素错误率：音素编辑距离\n"
+      "除以参考音素数。贪心解码，测试词：");
+  const std::string wer = L.tr("WER", "词错误率"), per = L.tr("PER", "音素错误率");
+  auto pct = [](double v) { return fmt::format("{:.1f}%", 100 * v); };
+  tutorial::Table table({tutorial::Align::right, tutorial::Align::right, tutorial::Align::right,
+                         tutorial::Align::right, tutorial::Align::right, tutorial::Align::right});
+  table.group({{"", 2},
+               {L.tr(term::attention_model.en, term::attention_model.zh), 2},
+               {L.tr(term::bottleneck_model.en, term::bottleneck_model.zh), 2}});
+  table.row({L.tr("letters", "字母数"), L.tr("words", "词数"), wer, per, wer, per});
   for (size_t k = 0; k < ra.buckets.size(); ++k) {
     const BucketScores &p = ra.buckets[k], &q = rb.buckets[k];
-    fmt::print("  {:>8} {:>5} | {:>6.1f}% {:>6.1f}% | {:>6.1f}% {:>6.1f}%\n", p.label, p.count,
-               100 * (1 - p.exact), 100 * p.error_rate, 100 * (1 - q.exact), 100 * q.error_rate);
+    table.row({p.label, std::to_string(p.count), pct(1 - p.exact), pct(p.error_rate),
+               pct(1 - q.exact), pct(q.error_rate)});
   }
-  fmt::print("  {:>8} {:>5} | {:>6.1f}% {:>6.1f}% | {:>6.1f}% {:>6.1f}%\n", L.tr("all", "全部"),
-             ra.evaluated, 100 * (1 - ra.exact), 100 * ra.error_rate, 100 * (1 - rb.exact),
-             100 * rb.error_rate);
+  table.row({L.tr("all", "全部"), std::to_string(ra.evaluated), pct(1 - ra.exact),
+             pct(ra.error_rate), pct(1 - rb.exact), pct(rb.error_rate)});
+  table.print();
 
   const size_t nb = ra.buckets.size();
   // PER gap (bottleneck - attention) on 9-11 and on 12+ letters, the smaller of the two.
@@ -321,14 +339,14 @@ int main(int argc, char** argv) {
           fmt::format("on words of 9-11 and of 12+ letters attention's PER is below the "
                       "bottleneck's (the smaller gap: {:.1f} points)",
                       100 * long_gap),
-          fmt::format("在 9-11 个字母和 12 个以上字母的词上，注意力模型的 PER 都低于瓶颈模型"
+          fmt::format("在 9-11 个字母和 12 个以上字母的词上，注意力模型的音素错误率都低于瓶颈模型"
                       "（较小的差距：{:.1f} 个百分点）",
                       100 * long_gap));
   const double rise_a = nb == 4 ? ra.buckets[3].error_rate - ra.buckets[0].error_rate : 0;
   const double rise_b = nb == 4 ? rb.buckets[3].error_rate - rb.buckets[0].error_rate : 0;
   fmt::print("  {} {:+.1f} / {:+.1f}\n",
              L.tr("PER from 1-5 to 12+ letters, attention / bottleneck:",
-                  "PER 从 1-5 个字母到 12 个以上字母的变化，注意力 / 瓶颈："),
+                  "音素错误率从 1-5 个字母到 12 个以上字母的变化，注意力模型 / 瓶颈模型："),
              100 * rise_a, 100 * rise_b);
   if (quick) {
     // Only with the short budget: with the full one the bottleneck catches up on short
@@ -338,7 +356,7 @@ int main(int argc, char** argv) {
             fmt::format("with this short budget attention's PER over all test words is {:.1f} "
                         "points below the bottleneck's (>= {:.0f})",
                         100 * gap, 100 * min_gap),
-            fmt::format("在这么短的训练预算下，注意力模型在全部测试词上的 PER 比瓶颈模型低 "
+            fmt::format("在这么短的训练预算下，注意力模型在全部测试词上的音素错误率比瓶颈模型低 "
                         "{:.1f} 个百分点（>= {:.0f}）",
                         100 * gap, 100 * min_gap));
   } else {
@@ -350,7 +368,7 @@ int main(int argc, char** argv) {
             fmt::format("from 1-5 to 12+ letters attention's PER rises less than the "
                         "bottleneck's ({:+.1f} vs {:+.1f} points)",
                         100 * rise_a, 100 * rise_b),
-            fmt::format("从 1-5 个字母到 12 个以上字母，注意力模型 PER 的上升小于瓶颈模型"
+            fmt::format("从 1-5 个字母到 12 个以上字母，注意力模型音素错误率的上升小于瓶颈模型"
                         "（{:+.1f} 对 {:+.1f} 个百分点）",
                         100 * rise_a, 100 * rise_b));
   }
@@ -361,12 +379,12 @@ int main(int argc, char** argv) {
       "它需要的字母。");
   if (rise_a < 0.5 * rise_b)
     L.say("Here attention's PER stays much flatter across lengths than the bottleneck's.",
-          "这里注意力模型的 PER 随长度的变化比瓶颈模型平缓得多。");
+          "这里注意力模型的音素错误率随长度的变化比瓶颈模型平缓得多。");
   else
     L.say(
         "Yet here attention's PER rises with length too: long words are rarer (names,\n"
         "compounds, borrowings) and have more phones to get wrong, and this budget is short.",
-        "但这里注意力模型的 PER 也随长度上升：长词更少见（人名、复合词、外来词），要读对的\n"
+        "但这里注意力模型的音素错误率也随长度上升：长词更少见（人名、复合词、外来词），要读对的\n"
         "音素更多，而这次的训练预算很短。");
   if (nb == 4 && rb.buckets[0].error_rate <= ra.buckets[0].error_rate)
     L.say(
@@ -380,13 +398,17 @@ int main(int argc, char** argv) {
     pa.push_back(100 * ra.buckets[k].error_rate), pb.push_back(100 * rb.buckets[k].error_rate);
   x.resize(nb);
   const std::string plot = L.path("per_by_length.svg");
+  LinePlotOptions po;
+  po.title = L.tr("CMU dictionary: PER by word length, same budget",
+                  "卡内基梅隆大学发音词典：按词长统计的音素错误率，相同预算");
+  po.x_label = L.tr("letters", "字母数");
+  po.y_label = L.tr("PER (%)", "音素错误率 (%)");
+  po.x_ticks = {{3, "1-5"}, {7, "6-8"}, {10, "9-11"}, {13, "12+"}};
+  po.font_family = font_family_for(args.lang);
   write_file(plot,
-             line_plot_svg(
-                 {{L.tr("attention", "注意力"), x, pa}, {L.tr("bottleneck", "瓶颈"), x, pb}},
-                 {L.tr("CMU dictionary: PER by word length, same budget",
-                       "CMU 词典：按词长统计的 PER，相同预算"),
-                  L.tr("letters (bucket middle; 13 = 12+)", "字母数（分组中点；13 表示 12 以上）"),
-                  "PER (%)"}));
+             line_plot_svg({{L.tr(term::attention_model.en, term::attention_model.zh), x, pa},
+                            {L.tr(term::bottleneck_model.en, term::bottleneck_model.zh), x, pb}},
+                           po));
   L.say(fmt::format("Figure: {}", plot), fmt::format("图：{}", plot));
 
   // --- 2. Letter -> phone alignments -------------------------------------------------
@@ -405,8 +427,8 @@ int main(int argc, char** argv) {
     std::string gold = "?";
     for (const Example& e : showcase)
       if (join(e.src, "") == word) gold = join(e.tgt);
-    fmt::print("\n  {}  ->  {}   ({}: {})\n", word, join(d.phones), L.tr("dictionary", "词典"),
-               gold);
+    fmt::print("\n  {}  ->  {}   {}\n", quote(word), quote(join(d.phones)),
+               L.tr("(dictionary: " + gold + ")", "（词典：" + quote(gold) + "）"));
     if (d.weights.empty()) continue;
     fmt::print("{}", attention_terminal(d.weights, letters, d.rows));
     const auto [s, m] = row_sums(d.weights);
@@ -421,11 +443,10 @@ int main(int argc, char** argv) {
     std::string silent;
     for (size_t i = 0; i < letters.size(); ++i)
       if (!used.count(int64_t(i))) silent += letters[i];
-    fmt::print("  {}\n  {}: {}\n", reads,
-               L.tr("letters no phone reads most", "没有音素主要读的字母"),
-               silent.empty() ? "-" : silent);
-    HeatmapOptions ho;
-    ho.title = word + " -> " + join(d.phones);  // the dictionary's is printed above
+    fmt::print("  {}\n  {}{}{}\n", quote(reads),
+               L.tr("letters no phone reads most", "没有音素主要读的字母"), L.zh() ? "：" : ": ",
+               silent.empty() ? "-" : quote(silent));
+    const HeatmapOptions ho = heatmap_options(word, d.phones);
     const std::string svg = L.path("alignment_" + word + ".svg");
     write_file(svg, attention_svg(d.weights, letters, d.rows, ho));
     fmt::print("  {}\n", svg);
@@ -443,10 +464,11 @@ int main(int argc, char** argv) {
       "Nobody told the model which letters make a phone, and the encoder is bidirectional: each\n"
       "h_i also knows the letters around it, so a row may sit one letter off (n read at the k\n"
       "of 'knight') or spread over a group such as 'ph' or 'igh'.",
-      "没有音素主要读的字母常常是不发音的字母（knight 中的 k 和 gh，xylophone 末尾的 e）；\n"
-      "被两个解码步读取的字母给出两个音素（phoenix 中的 x -> k s）。没有人告诉模型哪些字母\n"
-      "构成一个音素，而且编码器是双向的：每个 h_i 也知道它周围的字母，所以某一行可能偏一个\n"
-      "字母（knight 中的 n 在 k 的位置上读到），或者分散在 ph、igh 这样的字母组合上。");
+      "没有音素主要读的字母常常是不发音的字母（「knight」中的「k」和「gh」，「xylophone」末尾的\n"
+      "「e」）；被两个解码步读取的字母给出两个音素（「phoenix」中的「x -> k s」）。没有人告诉\n"
+      "模型哪些字母构成一个音素，而且编码器是双向的：每个 h_i 也知道它周围的字母，所以某一行\n"
+      "可能偏一个字母（「knight」中的「n」在「k」的位置上读到），或者分散在「ph」「igh」这样的\n"
+      "字母组合上。");
 
   // Over all test words: does attention read the letters left to right? Measured --quick
   // (min / median / max %): fast 95.9 / 97.8 / 99.0, reference 93.1 / 97.2 / 98.9; full
@@ -469,31 +491,28 @@ int main(int argc, char** argv) {
 
   // --- 3. Published figures ------------------------------------------------------------
   L.heading("Next to published results", "与已发表的结果对照");
-  fmt::print("  {:<52} {:>7} {:>7}\n", "", "PER", "WER");
-  fmt::print("  {:<52} {:>6.2f}% {:>6.2f}%\n",
-             L.tr("this run, attention (greedy)", "本次运行，注意力（贪心解码）"),
-             100 * ra.error_rate, 100 * (1 - ra.exact));
-  fmt::print("  {:<52} {:>6.2f}% {:>6.2f}%\n",
-             L.tr("this run, bottleneck (greedy)", "本次运行，瓶颈（贪心解码）"),
-             100 * rb.error_rate, 100 * (1 - rb.exact));
-  fmt::print("  {:<52} {:>6.2f}% {:>6.2f}%\n",
-             L.tr("Yao & Zweig 2015, encoder-decoder LSTM", "Yao & Zweig 2015，编码器-解码器 LSTM"),
-             7.63, 28.61);
-  fmt::print("  {:<52} {:>6.2f}% {:>6.2f}%\n",
-             L.tr("Yao & Zweig 2015, bidirectional LSTM", "Yao & Zweig 2015，双向 LSTM"), 5.45,
-             23.55);
-  fmt::print("  {:<52} {:>6.2f}% {:>6.2f}%\n",
-             L.tr("Bisani & Ney 2008, joint-sequence model", "Bisani & Ney 2008，联合序列模型"),
-             5.88, 24.53);
-  fmt::print("  {:<52} {:>7} {:>6}%\n",
-             L.tr("Toshniwal & Livescu 2016, attention", "Toshniwal & Livescu 2016，注意力"), "-",
-             "~22");
+  tutorial::Table pub({tutorial::Align::left, tutorial::Align::right, tutorial::Align::right});
+  pub.row({"", per, wer});
+  pub.row({L.tr("this run, attention model (greedy)", "本次运行，注意力模型（贪心解码）"),
+           pct(ra.error_rate), pct(1 - ra.exact)});
+  pub.row({L.tr("this run, bottleneck model (greedy)", "本次运行，瓶颈模型（贪心解码）"),
+           pct(rb.error_rate), pct(1 - rb.exact)});
+  pub.row(
+      {L.tr("Yao & Zweig 2015, encoder-decoder LSTM", "「Yao & Zweig 2015」，编码器-解码器 LSTM"),
+       "7.63%", "28.61%"});
+  pub.row({L.tr("Yao & Zweig 2015, bidirectional LSTM", "「Yao & Zweig 2015」，双向 LSTM"), "5.45%",
+           "23.55%"});
+  pub.row({L.tr("Bisani & Ney 2008, joint-sequence model", "「Bisani & Ney 2008」，联合序列模型"),
+           "5.88%", "24.53%"});
+  pub.row({L.tr("Toshniwal & Livescu 2016, attention", "「Toshniwal & Livescu 2016」，注意力模型"),
+           "-", "~22%"});
+  pub.print();
   L.say(
       "Only a guide: the papers use another version of the dictionary, another phone set and\n"
       "another train/test split, train for hours, and some use beam search. `s2s train --task\n"
       "cmudict` runs the full recipe (20 minutes).",
       "仅供参考：这些论文用的是另一个版本的词典、另一套音素和另一种训练/测试划分，训练数小时，\n"
-      "有的还用了束搜索。`s2s train --task cmudict` 运行完整的配方（20 分钟）。");
+      "有的还用了束搜索。「s2s train --task cmudict」运行完整的配方（20 分钟）。");
 
   // --- 4. Your words ---------------------------------------------------------------------
   L.heading("Your words", "你的词");
@@ -507,21 +526,20 @@ int main(int argc, char** argv) {
   }
   if (isatty(STDIN_FILENO))
     L.say("Type a word per line (letters only; Ctrl-D to end).",
-          "每行输入一个词（只用字母；Ctrl-D 结束）。");
+          "每行输入一个词（只用字母；Ctrl+D 结束）。");
   int typed = 0;
   for (std::string line; std::getline(std::cin, line);) {
     const std::vector<std::string> letters = letters_of(line);
     if (letters.empty()) {
       if (line.find_first_not_of(" \t\r") != std::string::npos)
-        L.say("  (letters a-z only)", "  （只能用字母 a-z）");
+        L.say("  (letters a-z only)", "  （只能用字母「a-z」）");
       continue;
     }
     const Decoded d = pronounce(*attn, letters, sv, tv);
-    fmt::print("  {}  ->  {}\n", join(letters, ""), join(d.phones));
+    fmt::print("  {}  ->  {}\n", quote(join(letters, "")), quote(join(d.phones)));
     if (!d.weights.empty() && letters.size() <= 20) {
       fmt::print("{}", attention_terminal(d.weights, letters, d.rows));
-      HeatmapOptions ho;
-      ho.title = join(letters, "") + " -> " + join(d.phones);
+      const HeatmapOptions ho = heatmap_options(join(letters, ""), d.phones);
       const std::string svg = L.path(fmt::format("typed_{}.svg", join(letters, "")));
       write_file(svg, attention_svg(d.weights, letters, d.rows, ho));
       fmt::print("  {}\n", svg);
