@@ -13,7 +13,7 @@
 // Flags: the common ones (tutorials/common.hpp) and --dict FILE (the dictionary in
 // festlex-cmu's format; default: the package's file). Words: typed at a terminal
 // (full mode), or piped in: echo knight | 11_pronunciation --quick.
-// Time on the shared 2-core machine (load 5-8): --quick 2.3-7.5 s fast engine, 7-11 s
+// Time on the shared 2-core machine (load 5-8): --quick 2.3-7.5 s fast engine, 7-11.3 s
 // reference (4000 words, H=32, at most 400 updates and 5 s per model); full mode
 // about 5 minutes (all 95k words, H=128, 150 s per model, test evaluation included).
 #include <poll.h>
@@ -328,10 +328,10 @@ int main(int argc, char** argv) {
   const size_t nb = ra.buckets.size();
   // PER gap (bottleneck - attention) on 9-11 and on 12+ letters, the smaller of the two.
   // Measured --quick, seeds 1-10 fast / 1-12 reference (min / median / max, points):
-  //   fast 21.5 / 28.6 / 35.2; reference 5.9 / 25.0 / 35.2 (281-400 updates in its 5 s).
-  //   Under heavier load (reference 183-391 updates): 5.8 / 21.5 / 34.3. Seed 9 gives the
-  //   smallest gap (12+ letters) in both runs, so the claim is only "below".
-  //   Overall gap (quick claim below): fast 25.3 / 30.0 / 34.6, reference 17.1 / 29.1 / 33.0.
+  //   fast 21.5 / 28.6 / 35.2 (400 updates each); reference 7.4 / 26.5 / 35.8 (158-400
+  //   attention updates in its 5 s, as the machine's load allows; the fewer, the smaller
+  //   the gap: 7.4 at 158), so the claim is only "below".
+  //   Overall gap (quick claim below): fast 25.3 / 30.0 / 34.6, reference 14.8 / 27.0 / 35.8.
   double long_gap = nb == 4 ? 1 : 0;
   for (size_t k = 2; k < nb; ++k)
     long_gap = std::min(long_gap, rb.buckets[k].error_rate - ra.buckets[k].error_rate);
@@ -351,7 +351,7 @@ int main(int argc, char** argv) {
   if (quick) {
     // Only with the short budget: with the full one the bottleneck catches up on short
     // words (measured full: overall gap 2.4-7.0 points, bottleneck as good on 1-5).
-    const double gap = rb.error_rate - ra.error_rate, min_gap = 0.10;
+    const double gap = rb.error_rate - ra.error_rate, min_gap = 0.08;
     L.claim(gap >= min_gap,
             fmt::format("with this short budget attention's PER over all test words is {:.1f} "
                         "points below the bottleneck's (>= {:.0f})",
@@ -471,8 +471,8 @@ int main(int argc, char** argv) {
       "字母组合上。");
 
   // Over all test words: does attention read the letters left to right? Measured --quick
-  // (min / median / max %): fast 95.9 / 97.8 / 99.0, reference 93.1 / 97.2 / 98.9; full
-  // 99.6-99.8.
+  // (min / median / max %): fast 95.9 / 97.8 / 99.0, reference 93.8 / 97.8 / 99.4; full
+  // 99.5-99.8.
   int64_t pairs = 0, forward = 0;
   for (const Hypothesis& h : ra.outputs) {
     if (h.weights.empty() || h.tokens.size() < 2) continue;
