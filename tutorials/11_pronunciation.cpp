@@ -309,7 +309,7 @@ int main(int argc, char** argv) {
       "词错误率：读错（任何一个音素错）的词所占比例（1 - 完全匹配率）。音素错误率：音素编辑距离\n"
       "除以参考音素数。贪心解码，测试词：");
   const std::string wer = L.tr("WER", "词错误率"), per = L.tr("PER", "音素错误率");
-  auto pct = [](double v) { return fmt::format("{:.1f}%", 100 * v); };
+  auto pct = [](double v) { return fmt::format("{:6.1f}%", 100 * v); };  // 7 wide: the spans fit
   tutorial::Table table({tutorial::Align::right, tutorial::Align::right, tutorial::Align::right,
                          tutorial::Align::right, tutorial::Align::right, tutorial::Align::right});
   table.group({{"", 2},
