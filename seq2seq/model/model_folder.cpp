@@ -134,7 +134,7 @@ void check_output_folder(const std::string& dir, bool overwrite) {
               dir);
   }
   // The nearest existing ancestor must be writable (the folder is created beside the old one).
-  fs::path anc = parent_of(p);
+  fs::path anc = fs::absolute(parent_of(p), ec);  // "runs/m" with no runs/ yet: check "."
   while (!fs::exists(anc, ec) && anc.has_parent_path() && anc != anc.parent_path())
     anc = anc.parent_path();
   S2S_CHECK(fs::is_directory(anc, ec), "--out '{}': '{}' is not a folder", dir, anc.string());

@@ -2,6 +2,7 @@
 // exactly, log lines reach a file as they happen, and --seconds bounds the run.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <sstream>
 
 #include "cli_util.hpp"
@@ -115,4 +116,16 @@ TEST_CASE("train --task cmudict on the sample; translate reads a typed word lett
   REQUIRE_MESSAGE(tr.code == 0, tr.all());
   CHECK(count_lines(tr.out) == 2);
   CHECK(tr.err.find("covers only") == std::string::npos);
+}
+
+TEST_CASE("train --out runs/m works when runs/ does not exist yet (relative path, as in the README)") {
+  TempDir tmp("parents");
+  auto args = tiny_train("runs/deeper/m", "copy");
+  // Run from inside the temporary folder: the relative --out resolves there.
+  const std::string cwd = std::filesystem::current_path().string();
+  std::filesystem::current_path(tmp.dir);
+  Run r = run_s2s(tmp, args);
+  std::filesystem::current_path(cwd);
+  REQUIRE_MESSAGE(r.code == 0, r.all());
+  CHECK(std::filesystem::exists(tmp.dir / "runs/deeper/m/model.safetensors"));
 }
