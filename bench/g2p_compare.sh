@@ -68,6 +68,13 @@ for ((r = 1; r <= rounds; r++)); do
   if ((r % 2 == 1)); then run_ours "$r"; run_torch "$r"; else run_torch "$r"; run_ours "$r"; fi
 done | tee "$out/runs.txt"
 
+# The twin's forward pass is s2s's: s2s's saved model (its best epoch) loaded into
+# the twin gives the valid loss s2s recorded (CHECK=0 skips this; it takes one
+# validation's time).
+if [[ "${CHECK:-1}" != 0 ]]; then
+  "$py" "$here/g2p_torch.py" --check-model "$out/model_round1" | grep '^check:' | tee "$out/check.txt"
+fi
+
 # The curves and the time to PyTorch's final valid WER.
 "$py" - "$out" "$rounds" <<'EOF' | tee "$out/summary.txt"
 import re, sys

@@ -487,6 +487,62 @@ def train(model, train_pairs, valid, a, tail_examples):
     print(f"stopped: {stop} after {elapsed():.1f}s; best epoch {best_epoch}", flush=True)
 
 
+# ----------------------------------------------------------------------------- check
+
+def read_safetensors(path):
+    """name -> float32 tensor, and the metadata, with a minimal reader."""
+    import json
+    import struct
+    with open(path, "rb") as f:
+        data = f.read()
+    (n,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8 : 8 + n])
+    body = data[8 + n :]
+    out = {}
+    for name, info in header.items():
+        if name != "__metadata__":
+            b, e = info["data_offsets"]
+            dtype = {"F32": np.float32, "F64": np.float64}[info["dtype"]]
+            out[name] = torch.from_numpy(np.frombuffer(body[b:e], dtype=dtype).reshape(info["shape"]).copy()).float()
+    return out, header.get("__metadata__", {})
+
+
+def twin_name(name):
+    """A parameter name of the C++ Seq2Seq -> the twin's name."""
+    parts = name.split(".")
+    if parts[:2] == ["encoder", "rnn"]:
+        if parts[2] == "cell":  # one unidirectional layer
+            return f"rnn.{parts[3]}_l0"
+        layer, direction, what = parts[3], parts[4], parts[5]
+        return f"rnn.{what}_l{layer}" + ("_reverse" if direction == "bwd" else "")
+    fixed = {"encoder.embedding.weight": "src_emb.weight", "decoder.embedding.weight": "tgt_emb.weight"}
+    if name in fixed:
+        return fixed[name]
+    name = name.replace("encoder.", "", 1).replace("decoder.", "", 1)
+    return name.replace("attention_in.score.", "attn_in.").replace("attention.score.", "attn_out.")
+
+
+def check_model(folder, a, valid_pairs, src_vocab, tgt_vocab):
+    """Loads a model folder written by s2s train into the twin, checks that the
+    vocabularies are the twin's and evaluates the same valid words: the valid loss
+    must be the one s2s recorded for that epoch (the forward passes agree)."""
+    for name, vocab in (("src.vocab", src_vocab), ("tgt.vocab", tgt_vocab)):
+        theirs = open(f"{folder}/{name}").read().split("\n")[:-1]
+        if theirs != vocab.words:
+            raise SystemExit(f"check: {folder}/{name} differs from the twin's vocabulary")
+    tensors, meta = read_safetensors(f"{folder}/model.safetensors")
+    model = G2P(a, len(src_vocab), len(tgt_vocab))
+    state = {twin_name(k): v for k, v in tensors.items()}
+    model.load_state_dict(state, strict=True)
+    v = evaluate(model, valid_pairs)
+    ours = float(meta.get("valid_loss", "nan"))
+    rel = abs(v["loss"] - ours) / ours
+    print(f"check: vocabularies equal; s2s's parameters (epoch {meta.get('epoch', '?')}) in the twin: "
+          f"valid loss {v['loss']:.6f} (s2s: {ours:.6f}, relative difference {rel:.1e}), "
+          f"valid exact {100 * v['exact']:.1f}% on {v['evaluated']} words: {'ok' if rel < 1e-4 else 'FAIL'}")
+    return 0 if rel < 1e-4 else 1
+
+
 # ----------------------------------------------------------------------------- settings
 
 def parser():
@@ -522,6 +578,9 @@ def parser():
     add("--threads", type=int, default=2)
     add("--from-command", metavar="LINE",
         help="an s2s `command:` line (with or without 'command: s2s train'): its settings")
+    add("--check-model", metavar="DIR",
+        help="a folder written by s2s train: load its parameters into the twin (settings from\n"
+             "its command line) and compare the valid loss with the one s2s recorded")
     return p
 
 
@@ -570,6 +629,10 @@ def settings_from_command(line):
 def main():
     argv = sys.argv[1:]
     a = parser().parse_args(argv)
+    if a.check_model and not a.from_command:  # the folder's own settings
+        meta = read_safetensors(f"{a.check_model}/model.safetensors")[1]
+        argv = argv + ["--from-command", meta["command"]]
+        a = parser().parse_args(argv)
     if a.from_command:  # the command's settings, then any flags given besides it
         rest = [w for w in argv if w != "--from-command" and w != a.from_command]
         a = parser().parse_args(settings_from_command(a.from_command) + rest)
@@ -592,6 +655,8 @@ def main():
     train_pairs, valid_pairs, test_pairs = enc(train_ex), enc(valid_ex), enc(test_ex)
     valid = valid_pairs[: a.valid_examples] if a.valid_examples > 0 else valid_pairs
 
+    if a.check_model:
+        return check_model(a.check_model, a, valid, src_vocab, tgt_vocab)
     model = G2P(a, len(src_vocab), len(tgt_vocab))
     n_params = sum(p.numel() for p in model.parameters())
     print(f"model: {'bi-' if a.bidirectional else ''}{a.cell}, E={a.embed}, H={a.hidden}, attention "
