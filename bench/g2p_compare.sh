@@ -104,6 +104,19 @@ def time_to(pts, target):
         prev = (sec, wer)
     return None
 
+# The same data and model on both sides: split sizes and parameter counts.
+SIZES = re.compile(r"\((\d+) parameters\); (\d+) training pairs, (\d+) valid, (\d+) test")
+mismatch = False
+for r in range(1, rounds + 1):
+    got = {}
+    for name in ("s2s", "torch"):
+        m = [SIZES.search(l) for l in open(f"{out}/{name}_round{r}.log")]
+        got[name] = next((x.groups() for x in m if x), None)
+    same = got["s2s"] is not None and got["s2s"] == got["torch"]
+    mismatch |= not same
+    print(f"round {r}: parameters, train, valid, test: s2s {got['s2s']}, PyTorch {got['torch']}: "
+          f"{'same' if same else 'MISMATCH'}")
+
 with open(f"{out}/curves.csv", "w") as csv:
     csv.write("framework,round,epoch,seconds,minutes,train_loss,valid_loss,valid_wer\n")
     for r in range(1, rounds + 1):
@@ -138,5 +151,6 @@ with open(f"{out}/curves.csv", "w") as csv:
             if test:
                 print(f"  {name} {test[-1]}")
 print(f"\nfiles: {out}/curves.csv, the logs *_round*.log, runs.txt, summary.txt")
+sys.exit(1 if mismatch else 0)
 EOF
 echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/summary.txt"
