@@ -49,10 +49,17 @@ TIMEFORMAT='%R s wall, %U s user, %S s sys'
 run_ours() {  # round
   local log="$out/s2s_round$1.log"
   echo "## round $1: s2s (load $(cut -d' ' -f1 /proc/loadavg))"
+  # Under a pseudo-terminal (script), s2s draws its progress bar, whose running mean
+  # of the train loss is set beside the twin's at the same step (the log keeps it
+  # one redraw a line). The pseudo-terminal costs one short write a step.
+  local cmd
   # shellcheck disable=SC2086
-  { time "$bin" train --task cmudict --seconds "$seconds" --beam 1 ${S2S_FLAGS:-} \
-      --out "$out/model_round$1" --overwrite > "$log"; } 2> "$out/s2s_round$1.time"
-  grep -E '^(command|model|stopped|test set)|epoch ' "$log" | sed 's/^/   /'
+  cmd="$(printf '%q ' "$bin" train --task cmudict --seconds "$seconds" --beam 1 ${S2S_FLAGS:-} \
+      --out "$out/model_round$1" --overwrite)"
+  { time script -qefc "$cmd" /dev/null > "$log.raw"; } 2> "$out/s2s_round$1.time"
+  tr '\r' '\n' < "$log.raw" | grep -v '^$' > "$log"
+  rm -f "$log.raw"
+  grep -E '^(command|model|stopped|test set)|epoch +[0-9]+:' "$log" | sed 's/^/   /'
   echo "   time: $(tail -1 "$out/s2s_round$1.time")"
 }
 run_torch() {  # round; needs the s2s command: line of round 1
@@ -60,7 +67,7 @@ run_torch() {  # round; needs the s2s command: line of round 1
   cmd="$(sed -n 's/^command: //p' "$out/s2s_round1.log")"
   echo "## round $1: PyTorch (load $(cut -d' ' -f1 /proc/loadavg))"
   { time "$py" "$here/g2p_torch.py" --from-command "$cmd" > "$log"; } 2> "$out/torch_round$1.time"
-  grep -E '^(command|model|stopped|test set)|epoch ' "$log" | sed 's/^/   /'
+  grep -E '^(command|model|stopped|test set)|epoch +[0-9]+:' "$log" | sed 's/^/   /'
   echo "   time: $(tail -1 "$out/torch_round$1.time")"
 }
 
@@ -72,7 +79,8 @@ done | tee "$out/runs.txt"
 # the twin gives the valid loss s2s recorded (CHECK=0 skips this; it takes one
 # validation's time).
 if [[ "${CHECK:-1}" != 0 ]]; then
-  "$py" "$here/g2p_torch.py" --check-model "$out/model_round1" | grep '^check:' | tee "$out/check.txt"
+  "$py" "$here/g2p_torch.py" --check-model "$out/model_round1" | grep '^check:' | tee "$out/check.txt" ||
+    echo "# the check failed: see $out/check.txt"
 fi
 
 # The curves and the time to PyTorch's final valid WER.
@@ -83,14 +91,26 @@ EPOCH = re.compile(r"epoch\s+(\d+): train loss ([\d.]+)\s+valid loss ([\d.]+)\s+
                    r".*?(\d+) steps\s+([\d.]+)s")
 
 def curve(path):
-    """[(seconds, wer %, epoch, train loss, valid loss)] from an epoch log."""
+    """[(seconds, wer %, epoch, train loss, valid loss, steps)] from an epoch log."""
     pts = []
     for line in open(path):
         m = EPOCH.search(line)
         if m:
-            ep, tl, vl, exact, _, sec = m.groups()
-            pts.append((float(sec), 100 - float(exact), int(ep), float(tl), float(vl)))
+            ep, tl, vl, exact, steps, sec = m.groups()
+            pts.append((float(sec), 100 - float(exact), int(ep), float(tl), float(vl), int(steps)))
     return pts
+
+BAR = re.compile(r"epoch +1 \[[#.]*\] +(\d+)/\d+ loss ([\d.]+)")
+STEP = re.compile(r"^  step (\d+): mean train loss ([\d.]+)")
+
+def running(path, pattern):
+    """step -> mean train loss of epoch 1 so far."""
+    found = {}
+    for line in open(path):
+        m = pattern.search(line)
+        if m:
+            found[int(m.group(1))] = float(m.group(2))
+    return found
 
 def time_to(pts, target):
     """First validation at or below target: (its time, time interpolated linearly
@@ -122,7 +142,7 @@ with open(f"{out}/curves.csv", "w") as csv:
     for r in range(1, rounds + 1):
         ours, torch = curve(f"{out}/s2s_round{r}.log"), curve(f"{out}/torch_round{r}.log")
         for name, pts in (("s2s", ours), ("pytorch", torch)):
-            for sec, wer, ep, tl, vl in pts:
+            for sec, wer, ep, tl, vl, _ in pts:
                 csv.write(f"{name},{r},{ep},{sec:.1f},{sec / 60:.2f},{tl},{vl},{wer:.1f}\n")
         print(f"\nround {r}: valid WER (%) on the first --valid-examples valid words, by epoch")
         print(f"  {'epoch':>5}  {'s2s min':>8} {'WER':>6} {'loss':>7}   {'torch min':>9} {'WER':>6} {'loss':>7}")
@@ -131,7 +151,15 @@ with open(f"{out}/curves.csv", "w") as csv:
             b = f"{torch[i][0] / 60:9.2f} {torch[i][1]:6.1f} {torch[i][3]:7.4f}" if i < len(torch) else ""
             print(f"  {i + 1:>5}  {a}   {b}")
         if ours and torch:
-            print(f"  epoch-1 train loss: s2s {ours[0][3]:.4f}, PyTorch {torch[0][3]:.4f}")
+            print(f"  epoch-1 train loss: s2s {ours[0][3]:.4f} (mean of its first {ours[0][5]} steps), "
+                  f"PyTorch {torch[0][3]:.4f} (first {torch[0][5]} steps)")
+        # The same number of steps: s2s's progress bar and the twin's `step N:` lines.
+        bar = running(f"{out}/s2s_round{r}.log", BAR)
+        twin = running(f"{out}/torch_round{r}.log", STEP)
+        common = sorted(set(bar) & set(twin))
+        if common:
+            k = common[-1]
+            print(f"  mean train loss over the first {k} steps: s2s {bar[k]:.3f}, PyTorch {twin[k]:.4f}")
         if not torch:
             print("  PyTorch finished no epoch: no target WER")
             continue

@@ -50,8 +50,15 @@ T_START = time.perf_counter()  # the budget covers the whole run, imports includ
 import argparse
 import copy
 import math
+import os
 import shlex
 import sys
+
+# OpenMP threads that wait by sleeping, not spinning: set before torch starts its
+# pool. On this shared 2-core machine spinning threads made PyTorch's steps 4-6x
+# slower (1.3-1.8 s instead of 0.26-0.3 s at load 6); s2s's own pool polls only
+# briefly before it sleeps.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 try:
     import numpy as np
@@ -428,7 +435,7 @@ def train(model, train_pairs, valid, a, tail_examples):
     elapsed = lambda: time.perf_counter() - t0
     best_state, best_loss, best_epoch, since_best = copy.deepcopy(model.state_dict()), math.inf, 0, 0
     plateau_best, plateau_since = math.inf, 0  # PlateauDecay
-    steps, valid_sec_per_example, stop = 0, 0.0, "epochs"
+    steps, valid_sec_per_example, stop, first_step_end = 0, 0.0, "epochs", 0.0
     for epoch in range(1, a.epochs + 1):
         model.train()
         loss_sum = norm_sum = 0.0
@@ -448,9 +455,18 @@ def train(model, train_pairs, valid, a, tail_examples):
             norm_sum += float(norm)
             n += 1
             steps += 1
-            step_sec = elapsed() / steps
-            eval_sec = valid_sec_per_example or step_sec / a.batch
-            reserve = step_sec + eval_sec * (len(valid) + tail_examples)
+            if epoch == 1 and steps % 100 == 0:  # to set beside s2s's progress bar
+                print(f"  step {steps}: mean train loss {loss_sum / n:.4f}", flush=True)
+            # The one change from s2s's rule: the first step (PyTorch's warm-up: 4-17 s
+            # here, against 0.3 s for later steps) is left out of the step time, else
+            # its guess of the validation's cost ends training after one step.
+            if steps == 1:
+                first_step_end = elapsed()
+                reserve = 0.0
+            else:
+                step_sec = (elapsed() - first_step_end) / (steps - 1)
+                eval_sec = valid_sec_per_example or step_sec / a.batch
+                reserve = step_sec + eval_sec * (len(valid) + tail_examples)
             if (budget > 0 and elapsed() + reserve > budget) or (a.max_steps and steps >= a.max_steps):
                 out_of_budget = True
                 break
@@ -643,7 +659,7 @@ def main():
     # Every setting, like s2s's command: line (booleans as --flag=true|false).
     flags = []
     for k, v in vars(a).items():
-        if k != "from_command":
+        if k != "from_command" and v is not None:
             flag = "--" + k.replace("_", "-")
             flags.append(f"{flag}={str(v).lower()}" if isinstance(v, bool) else f"{flag} {shlex.quote(str(v))}")
     print(f"command: g2p_torch.py {' '.join(flags)}", flush=True)
