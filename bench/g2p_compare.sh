@@ -163,6 +163,10 @@ with open(f"{out}/curves.csv", "w") as csv:
         if not torch:
             print("  PyTorch finished no epoch: no target WER")
             continue
+        if min(len(ours), len(torch)) < 2:
+            print("  note: a side validated only once (its first epoch did not end within the budget),"
+                  " so its time to accuracy is the budget's end, or a straight line from (0 s, 100%):"
+                  " not resolved; give more minutes")
         target = torch[-1][1]
         t_torch, t_ours = time_to(torch, target), time_to(ours, target)
         print(f"  PyTorch's final valid WER: {target:.1f}% (at {torch[-1][0] / 60:.2f} min)")
