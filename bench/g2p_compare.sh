@@ -42,7 +42,9 @@ seconds=$((minutes * 60))
   blas="$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo unknown)"
   echo "# BLAS behind PyTorch: $blas"
   case "$blas" in *openblas*) ;; *) echo "# warning: not OpenBLAS; PyTorch will be far slower than usual" ;; esac
-  echo "# torch $("$py" -c 'import torch; print(torch.__version__)'), torch.set_num_threads(2); s2s: $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "# torch $("$py" -c 'import torch; print(torch.__version__)'), torch.set_num_threads(2)," \
+    "OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-unset};" \
+    "s2s: $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?'), S2S_THREADS=${S2S_THREADS:-unset}"
 } | tee "$out/header.txt"
 
 TIMEFORMAT='%R s wall, %U s user, %S s sys'
