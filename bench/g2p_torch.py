@@ -34,7 +34,8 @@ What is mirrored, file by file (see the C++ for the equations):
   attention/*.cpp            general qᵀ W k, dot, scaled_dot, additive
                              vᵀ tanh(W_q q + W_k k); softmax masked to real tokens
   seq2seq/train/trainer.cpp  mean cross-entropy over real target tokens, global
-                             gradient-norm clipping, Adam, plateau decay of lr,
+                             gradient-norm clipping, Adam, lr decay on plateau
+                             or held then annealed over the budget (--lr-anneal),
                              early stopping on the valid loss, the best epoch's
                              parameters kept, the time budget (see train())
   seq2seq/train/evaluate.cpp valid loss (teacher forced) and greedy exact match
@@ -421,11 +422,22 @@ def elapsed_total():
     return time.perf_counter() - T_START
 
 
+def hold_then_anneal(base, min_lr, hold, used):
+    """nn/lr_schedule HoldThenAnneal: base until `hold` of the budget is used, then
+    geometrically down to min_lr at its end."""
+    p = min(max(used, 0.0), 1.0)
+    if p <= hold:
+        return base
+    return base * (min_lr / base) ** ((p - hold) / (1 - hold))
+
+
 def train(model, train_pairs, valid, a, tail_examples):
     """Mirrors s2s::train (seq2seq/train/trainer.cpp) with its time budget: after
     each step, stop the epoch if the time so far plus one more step plus the
-    validation and the test evaluation (at the measured speed per example; before
-    the first validation, guessed as one step / batch size) would pass the budget."""
+    validation and the test evaluation (at the measured speed per example, +20%;
+    before the first validation, guessed as one step / batch size) would pass the
+    budget. The learning rate decays on plateau, or with --lr-anneal >= 0 holds and
+    then anneals over the budget."""
     budget = a.seconds - elapsed_total() if a.seconds > 0 else 0  # what is left of the run's
     rng = np.random.default_rng(a.seed)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr, betas=(0.9, 0.999), eps=1e-8)
@@ -436,12 +448,21 @@ def train(model, train_pairs, valid, a, tail_examples):
     best_state, best_loss, best_epoch, since_best = copy.deepcopy(model.state_dict()), math.inf, 0, 0
     plateau_best, plateau_since = math.inf, 0  # PlateauDecay
     steps, valid_sec_per_example, stop, first_step_end = 0, 0.0, "epochs", 0.0
+    anneal = a.lr_anneal >= 0  # HoldThenAnneal instead of the plateau decay
+    if anneal and not (0 < a.min_lr <= a.lr and a.lr_anneal < 1):
+        raise SystemExit("--lr-anneal needs 0 < --min-lr <= --lr and a hold share below 1")
     for epoch in range(1, a.epochs + 1):
+        # No new epoch once the budget is spent. (s2s means to add the reserve here,
+        # but its variable is shadowed by the per-step one and stays 0: mirrored.)
+        if budget > 0 and steps > 0 and elapsed() > budget:
+            stop = "time limit"
+            break
         model.train()
         loss_sum = norm_sum = 0.0
         n = 0
         out_of_budget = False
-        for idx in epoch_plan(lengths, a.batch, rng):
+        plan = epoch_plan(lengths, a.batch, rng)
+        for idx in plan:
             b = Batch([train_pairs[i] for i in idx])
             opt.zero_grad()
             loss = model.loss(b)
@@ -462,14 +483,23 @@ def train(model, train_pairs, valid, a, tail_examples):
             # its guess of the validation's cost ends training after one step.
             if steps == 1:
                 first_step_end = elapsed()
-                reserve = 0.0
+                step_sec = reserve = 0.0
             else:
                 step_sec = (elapsed() - first_step_end) / (steps - 1)
                 eval_sec = valid_sec_per_example or step_sec / a.batch
-                reserve = step_sec + eval_sec * (len(valid) + tail_examples)
+                # (+20%: a test set decodes at about, not exactly, the validation's speed)
+                reserve = step_sec + 1.2 * eval_sec * (len(valid) + tail_examples)
             if (budget > 0 and elapsed() + reserve > budget) or (a.max_steps and steps >= a.max_steps):
                 out_of_budget = True
                 break
+            if anneal:  # lr for the next step from the share of the budget used so far
+                used = (epoch - 1 + n / len(plan)) / a.epochs
+                if a.max_steps > 0:
+                    used = max(used, steps / a.max_steps)
+                if budget > 0:
+                    used = max(used, elapsed() / max(budget - (reserve - step_sec), 1e-9))
+                for g in opt.param_groups:
+                    g["lr"] = hold_then_anneal(a.lr, a.min_lr, a.lr_anneal, used)
         # Validation (counts against the budget too).
         v0 = elapsed()
         v = evaluate(model, valid, max(budget - elapsed(), 1e-9) if budget > 0 else 0)
@@ -487,7 +517,7 @@ def train(model, train_pairs, valid, a, tail_examples):
             if since_best >= a.patience:
                 stop = "early stopping"
                 break
-        if not partial:  # plateau decay: lr <- max(lr * decay, min_lr) after lr_patience misses
+        if not partial and not anneal:  # plateau decay: lr <- max(lr * decay, min_lr) after lr_patience misses
             if v["loss"] < plateau_best:
                 plateau_best, plateau_since = v["loss"], 0
             else:
@@ -564,7 +594,8 @@ def check_model(folder, a, valid_pairs, src_vocab, tgt_vocab):
 def parser():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     add = p.add_argument
-    # The recipe of `s2s train --task cmudict` (kCmudictRecipe in seq2seq/cli/main.cpp).
+    # The recipe of `s2s train --task cmudict` (kCmudictRecipe in seq2seq/cli/main.cpp;
+    # flags it does not set have s2s train's defaults).
     add("--cell", choices=["gru", "lstm"], default="gru")
     add("--embed", type=int, default=64)
     add("--hidden", type=int, default=256)
@@ -577,8 +608,10 @@ def parser():
     add("--placement", choices=["output", "input", "both", "input_feeding"], default="output")
     add("--batch", type=int, default=64)
     add("--lr", type=float, default=0.003)
-    add("--lr-decay", type=float, default=0.5)
+    add("--lr-decay", type=float, default=1.0)
     add("--lr-patience", type=int, default=1)
+    add("--lr-anneal", type=float, default=0.2, help="hold --lr for this share of the budget, then\n"
+        "anneal geometrically to --min-lr (-1: off, decay on plateau instead)")
     add("--min-lr", type=float, default=0.0001)
     add("--patience", type=int, default=4)
     add("--valid-examples", type=int, default=2000)
@@ -639,6 +672,8 @@ def settings_from_command(line):
                 out.append(flag)
             continue
         out += [flag] if value is None else [flag, value]
+    if "--lr-anneal" not in words:  # an s2s from before --lr-anneal: decay on plateau only
+        out += ["--lr-anneal", "-1"]
     return out
 
 
