@@ -44,7 +44,8 @@ seconds=$((minutes * 60))
   case "$blas" in *openblas*) ;; *) echo "# warning: not OpenBLAS; PyTorch will be far slower than usual" ;; esac
   echo "# torch $("$py" -c 'import torch; print(torch.__version__)'), torch.set_num_threads(2)," \
     "OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-unset};" \
-    "s2s: $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?'), S2S_THREADS=${S2S_THREADS:-unset}"
+    "S2S_THREADS=${S2S_THREADS:-unset}"
+  echo "# s2s: $bin, built $(date -u -r "$bin" +%Y-%m-%dT%H:%MZ); bench/: $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?')"
 } | tee "$out/header.txt"
 
 TIMEFORMAT='%R s wall, %U s user, %S s sys'
