@@ -160,9 +160,11 @@ with open(f"{out}/curves.csv", "w") as csv:
         bar = running(f"{out}/s2s_round{r}.log", BAR)
         twin = running(f"{out}/torch_round{r}.log", STEP)
         common = sorted(set(bar) & set(twin))
-        if common:
-            k = common[-1]
+        for k in sorted({common[0], common[-1]} if common else []):
             print(f"  mean train loss over the first {k} steps: s2s {bar[k]:.3f}, PyTorch {twin[k]:.4f}")
+        if len(common) > 1:
+            print("  (with --lr-anneal the rate follows the time used, so the two rates part after"
+                  " the hold: the early steps are the like-for-like check)")
         if not torch:
             print("  PyTorch finished no epoch: no target WER")
             continue
