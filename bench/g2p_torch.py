@@ -1,0 +1,728 @@
+#!/usr/bin/python3
+"""PyTorch twin of `s2s train --task cmudict`: the same data, model and recipe.
+
+Run with Debian's python, which has python3-torch:
+
+  /usr/bin/python3 bench/g2p_torch.py --seconds 240
+  /usr/bin/python3 bench/g2p_torch.py --from-command "$(sed -n 's/^command: //p' s2s.log)"
+
+Flags have the names and defaults of `s2s train --task cmudict` (its recipe);
+--from-command takes the whole `command: s2s train ...` line that s2s prints,
+so both sides train with the same settings (flags of s2s that only concern
+its own run, such as --out or --engine, are ignored; settings this twin does
+not model are an error). Output: a `command:` line, the split sizes (checked
+against the counts s2s prints with --dry-run), one line per epoch in the
+format of s2s,
+  epoch N: train loss ..  valid loss ..  valid exact X%  |g| ..  lr ..  K steps  T s
+and at the end the greedy test WER and PER of the best epoch's parameters.
+
+What is mirrored, file by file (see the C++ for the equations):
+  seq2seq/data/cmudict.cpp   parsing, lower-casing, letters-only words, first
+                             entry wins, stress removal, FNV-1a-64 90/5/5 split
+  seq2seq/data/vocab.cpp     <pad> <sos> <eos> <unk>, then tokens by count
+                             (ties alphabetical), from the training split
+  seq2seq/data/batch.cpp     shuffle, chunks of 20 batches sorted by source
+                             length, batches, shuffled batch order
+  seq2seq/model/encoder.cpp  embedding (N(0,1), pad row 0), (bi)RNN over the
+                             real tokens only; a bidirectional encoder's final
+                             states are bridged: s_0 = tanh(W [h_fwd; h_bwd] + b)
+  seq2seq/model/attention_decoder.cpp
+                             output placement (Luong): s_t = cell(emb(y), s_{t-1}),
+                             c_t = attention(s_t, encoder outputs),
+                             h~_t = tanh(W_c [c_t; s_t] + b), logits = W_out h~_t + b
+                             (input, both, input_feeding too)
+  attention/*.cpp            general qᵀ W k, dot, scaled_dot, additive
+                             vᵀ tanh(W_q q + W_k k); softmax masked to real tokens
+  seq2seq/train/trainer.cpp  mean cross-entropy over real target tokens, global
+                             gradient-norm clipping, Adam, lr decay on plateau
+                             or held then annealed over the budget (--lr-anneal),
+                             early stopping on the valid loss, the best epoch's
+                             parameters kept, the time budget (see train())
+  seq2seq/train/evaluate.cpp valid loss (teacher forced) and greedy exact match
+                             on the first --valid-examples words, batches of 64
+                             in file order, at most 2T+5 decoding steps
+Initial values are drawn from the same distributions as in C++ (not the same
+numbers), and the batch order uses numpy's generator, not the C++ Rng.
+"""
+import time
+
+T_START = time.perf_counter()  # the budget covers the whole run, imports included (as in s2s)
+
+import argparse
+import copy
+import math
+import os
+import shlex
+import sys
+
+# OpenMP threads that wait by sleeping, not spinning: set before torch starts its
+# pool. On this shared 2-core machine spinning threads made PyTorch's steps 4-6x
+# slower (1.3-1.8 s instead of 0.26-0.3 s at load 6); s2s's own pool polls only
+# briefly before it sleeps.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+try:
+    import numpy as np
+    import torch
+    from torch import nn
+    from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+except ImportError:
+    print("skipped: python3-torch not installed")
+    sys.exit(0)
+
+PAD, SOS, EOS, UNK = 0, 1, 2, 3
+SPECIALS = ["<pad>", "<sos>", "<eos>", "<unk>"]
+CMUDICT = "/usr/share/festival/dicts/cmu/cmudict-0.4.out"
+VOWELS = {"aa", "ae", "ah", "ao", "aw", "ax", "axr", "ay", "eh", "er", "ey", "ih",
+          "ix", "iy", "ow", "oy", "uh", "uw"}
+
+
+# ----------------------------------------------------------------------------- data
+
+def parse_line(line, stress):
+    """One Festival entry, ("word" pos (((ph ph) 1) ((ph) 0))), -> (word, phones),
+    or None when the line is not an entry. Raises ValueError on a malformed entry,
+    like parse_cmudict_line."""
+    if len(line) < 2 or line[0] != "(" or line[1] != '"':
+        return None
+    end = line.find('"', 2)
+    if end < 0:
+        raise ValueError("no closing quote after the word")
+    word = line[2:end]
+    syl = line.find("((", end)  # the syllable list starts at "((("
+    if syl < 0:
+        raise ValueError(f'no syllable list after the word "{word}"')
+    phones = []
+    i = syl + 1
+    while i < len(line):
+        while i < len(line) and line[i] == " ":
+            i += 1
+        if i >= len(line) or line[i] != "(":
+            break  # end of the syllable list
+        if i + 1 >= len(line) or line[i + 1] != "(":
+            raise ValueError(f'bad syllable in "{word}"')
+        close = line.find(")", i + 2)
+        if close < 0:
+            raise ValueError(f'unclosed syllable in "{word}"')
+        syllable = line[i + 2 : close].split()
+        if not syllable:
+            raise ValueError(f'empty syllable in "{word}"')
+        d = close + 1
+        while d < len(line) and line[d] == " ":
+            d += 1
+        if d >= len(line) or line[d] not in "012":
+            raise ValueError(f'a syllable of "{word}" has no stress digit')
+        for ph in syllable:
+            phones.append(ph + line[d] if stress and ph in VOWELS else ph)
+        after = line.find(")", d)
+        if after < 0:
+            raise ValueError(f'unclosed syllable in "{word}"')
+        i = after + 1
+    if not phones:
+        raise ValueError(f'the word "{word}" has no phones')
+    return word, phones
+
+
+def split_of(word):
+    """0 train, 1 valid, 2 test: FNV-1a 64 of the lower-cased word, mod 100."""
+    h = 14695981039346656037
+    for c in word.encode("latin-1"):
+        h = ((h ^ c) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    r = h % 100
+    return 0 if r < 90 else 1 if r < 95 else 2
+
+
+def load_cmudict(path, stress=False, max_len=0):
+    """[train, valid, test], each a list of (letters, phones) in file order."""
+    splits = [[], [], []]
+    seen = set()
+    with open(path, "rb") as f:  # bytes, as std::getline reads them
+        lines = f.read().decode("latin-1").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # the text after the last newline: getline gives no such line
+    for n, line in enumerate(lines, 1):
+        try:
+            entry = parse_line(line, stress)
+        except ValueError as e:
+            raise SystemExit(f"{path}:{n}: {e}")
+        if entry is None:
+            continue
+        word, phones = entry
+        # Lower-case A-Z only (the C++ does no locale-dependent folding).
+        word = "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in word)
+        if not word or any(not "a" <= c <= "z" for c in word):
+            continue
+        if max_len > 0 and len(word) > max_len:
+            continue
+        if word in seen:  # the first entry of a word wins
+            continue
+        seen.add(word)
+        splits[split_of(word)].append((list(word), phones))
+    return splits
+
+
+class Vocab:
+    """Specials first, then tokens by descending count, ties in byte order."""
+
+    def __init__(self, sequences):
+        counts = {}
+        for seq in sequences:
+            for t in seq:
+                counts[t] = counts.get(t, 0) + 1
+        ordered = sorted(counts.items())  # alphabetical (std::map)
+        ordered.sort(key=lambda kv: -kv[1])  # stable: by count, ties stay alphabetical
+        self.words = SPECIALS + [w for w, _ in ordered]
+        self.ids = {w: i for i, w in enumerate(self.words)}
+
+    def encode(self, tokens):
+        return [self.ids.get(t, UNK) for t in tokens]
+
+    def __len__(self):
+        return len(self.words)
+
+
+class Batch:
+    """Padded id matrices of a list of encoded (src, tgt) pairs, as make_batch."""
+
+    def __init__(self, pairs):
+        self.B = len(pairs)
+        self.src_len = torch.tensor([len(s) for s, _ in pairs])
+        S = int(self.src_len.max())
+        T = max(len(t) for _, t in pairs) + 1  # + <eos>
+        self.src = torch.full((self.B, S), PAD, dtype=torch.long)
+        self.tgt_in = torch.full((self.B, T), PAD, dtype=torch.long)
+        self.tgt_out = torch.full((self.B, T), PAD, dtype=torch.long)
+        for r, (s, t) in enumerate(pairs):
+            y = t + [EOS]
+            self.src[r, : len(s)] = torch.tensor(s)
+            self.tgt_out[r, : len(y)] = torch.tensor(y)
+            self.tgt_in[r, 0] = SOS
+            self.tgt_in[r, 1 : len(y)] = torch.tensor(y[:-1])
+        self.src_mask = self.src != PAD
+        self.refs = [t for _, t in pairs]  # reference ids without <eos>
+
+
+def epoch_plan(lengths, batch, rng, chunk_batches=20):
+    """Example indices of each batch: shuffle, sort chunks of 20 batches by source
+    length (stable), cut into batches, shuffle the batches (Batcher::epoch_plan)."""
+    order = rng.permutation(len(lengths))
+    chunk = chunk_batches * batch
+    for lo in range(0, len(order), chunk):
+        part = order[lo : lo + chunk]
+        order[lo : lo + chunk] = part[np.argsort(lengths[part], kind="stable")]
+    plan = [order[lo : lo + batch] for lo in range(0, len(order), batch)]
+    return [plan[i] for i in rng.permutation(len(plan))]
+
+
+# ----------------------------------------------------------------------------- model
+
+def make_cell(kind, in_size, hidden):
+    """GRUCell or LSTMCell, PyTorch layouts as in nn/; LSTM forget bias +1 at init."""
+    if kind == "gru":
+        return nn.GRUCell(in_size, hidden)
+    cell = nn.LSTMCell(in_size, hidden)
+    with torch.no_grad():
+        cell.bias_ih[hidden : 2 * hidden] += 1  # the f slice of i, f, g, o
+    return cell
+
+
+def uniform_fan_in(shape, fan_in):
+    """init::uniform_fan_in: U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
+    bound = 1 / math.sqrt(fan_in)
+    return nn.Parameter(torch.empty(shape).uniform_(-bound, bound))
+
+
+class Score(nn.Module):
+    """attention/{dot,general,additive}.cpp: query (B,Hq), keys (B,S,Hk) -> (B,S)."""
+
+    def __init__(self, name, Hq, Hk, A):
+        super().__init__()
+        self.name = name
+        if name in ("dot", "scaled_dot") and Hq != Hk:
+            raise SystemExit(f"{name} score: query size {Hq} must equal key size {Hk} "
+                             "(a bidirectional encoder has Hk = 2H: use general or additive)")
+        if name == "general":
+            self.W = uniform_fan_in((Hq, Hk), Hk)
+        elif name == "additive":
+            self.W_q = uniform_fan_in((A, Hq), Hq)
+            self.W_k = uniform_fan_in((A, Hk), Hk)
+            self.v = uniform_fan_in((A,), A)
+        elif name not in ("dot", "scaled_dot"):
+            raise SystemExit(f"--attention {name}: this twin has dot, scaled_dot, general, additive")
+        self.Hk = Hk
+
+    def project_keys(self, keys):
+        """The per-sequence part (additive: W_k k_i), computed once per batch."""
+        return keys @ self.W_k.t() if self.name == "additive" else None
+
+    def forward(self, q, keys, projected):
+        if self.name == "general":  # u = qᵀ W, then u · k_i
+            return torch.bmm(keys, (q @ self.W).unsqueeze(2)).squeeze(2)
+        if self.name == "additive":  # vᵀ tanh(W_k k_i + W_q q)
+            return torch.tanh(projected + (q @ self.W_q.t()).unsqueeze(1)) @ self.v
+        s = torch.bmm(keys, q.unsqueeze(2)).squeeze(2)  # q · k_i
+        return s / math.sqrt(self.Hk) if self.name == "scaled_dot" else s
+
+
+def attend(score, q, keys, projected, mask):
+    """Context (B,Hk) and weights (B,S): softmax over the real tokens only."""
+    e = score(q, keys, projected).masked_fill(~mask, float("-inf"))
+    a = torch.softmax(e, 1)
+    return torch.bmm(a.unsqueeze(1), keys).squeeze(1), a
+
+
+class G2P(nn.Module):
+    """Encoder + attention decoder, as Seq2Seq builds them (names as in C++)."""
+
+    def __init__(self, a, src_vocab, tgt_vocab):
+        super().__init__()
+        E, H, L = a.embed, a.hidden, a.layers
+        self.cell_kind, self.H, self.placement = a.cell, H, a.placement
+        self.bidirectional = a.bidirectional
+        He = H * (2 if a.bidirectional else 1)
+        # Encoder. nn.GRU/nn.LSTM over packed sequences = SequenceRNN's masking:
+        # padded steps leave the state alone, the backward direction starts at
+        # each row's last real token, outputs are 0 at padding.
+        self.src_emb = nn.Embedding(src_vocab, E, padding_idx=PAD)  # N(0,1), pad row 0
+        rnn = nn.GRU if a.cell == "gru" else nn.LSTM
+        self.rnn = rnn(E, H, num_layers=L, bidirectional=a.bidirectional, batch_first=True,
+                       dropout=a.dropout if L > 1 else 0)
+        if a.cell == "lstm":  # forget bias +1 on every layer and direction
+            with torch.no_grad():
+                for name, p in self.rnn.named_parameters():
+                    if name.startswith("bias_ih"):
+                        p[H : 2 * H] += 1
+        if a.bidirectional:
+            self.bridge_h = nn.Linear(2 * H, H)
+            self.bridge_c = nn.Linear(2 * H, H) if a.cell == "lstm" else None
+        # Decoder.
+        self.tgt_emb = nn.Embedding(tgt_vocab, E, padding_idx=PAD)
+        at_input = a.placement in ("input", "both")
+        in_size = E + (He if at_input else 0) + (H if a.placement == "input_feeding" else 0)
+        self.cell = make_cell(a.cell, in_size, H)
+        A = a.attention_size or H
+        self.attn_in = Score(a.attention, H, He, A) if at_input else None
+        self.attn_out = Score(a.attention, H, He, A) if a.placement != "input" else None
+        self.combine = nn.Linear(He + H, H)  # W_c [c_t; s_t]
+        self.out = nn.Linear(H, tgt_vocab)
+        # nn.Linear's default init is U(±1/sqrt(in)) for weight and bias, nn.GRU's
+        # U(±1/sqrt(H)), nn.Embedding's N(0,1): the distributions of nn/init.cpp.
+
+    def encode(self, b):
+        """Encoder outputs (B,S,He) and the decoder's initial state."""
+        x = self.src_emb(b.src)
+        packed = pack_padded_sequence(x, b.src_len, batch_first=True, enforce_sorted=False)
+        out, state = self.rnn(packed)
+        out, _ = pad_packed_sequence(out, batch_first=True, total_length=b.src.shape[1])
+        h, c = (state, None) if self.cell_kind == "gru" else state
+        if not self.bidirectional:
+            return out, (h[-1], None if c is None else c[-1])
+        s_h = torch.tanh(self.bridge_h(torch.cat([h[-2], h[-1]], 1)))  # top layer fwd, bwd
+        s_c = None if c is None else torch.tanh(self.bridge_c(torch.cat([c[-2], c[-1]], 1)))
+        return out, (s_h, s_c)
+
+    def start(self, b):
+        keys, (h, c) = self.encode(b)
+        if self.cell_kind == "lstm" and c is None:
+            c = torch.zeros_like(h)
+        state = {"h": h, "c": c, "feed": None, "keys": keys, "mask": b.src_mask}
+        state["proj_in"] = self.attn_in.project_keys(keys) if self.attn_in else None
+        state["proj_out"] = self.attn_out.project_keys(keys) if self.attn_out else None
+        return state
+
+    def step(self, emb_y, st):
+        """One decoder step from the previous token's embedding -> h~_t (B,H)."""
+        inputs = [emb_y]
+        if self.attn_in is not None:  # Bahdanau: s_{t-1} asks
+            ctx, _ = attend(self.attn_in, st["h"], st["keys"], st["proj_in"], st["mask"])
+            inputs.append(ctx)
+        if self.placement == "input_feeding":
+            inputs.append(st["feed"] if st["feed"] is not None else torch.zeros_like(st["h"]))
+        x = inputs[0] if len(inputs) == 1 else torch.cat(inputs, 1)
+        if self.cell_kind == "gru":
+            st["h"] = self.cell(x, st["h"])
+        else:
+            st["h"], st["c"] = self.cell(x, (st["h"], st["c"]))
+        if self.attn_out is not None:  # Luong: s_t asks
+            ctx, _ = attend(self.attn_out, st["h"], st["keys"], st["proj_out"], st["mask"])
+        h_tilde = torch.tanh(self.combine(torch.cat([ctx, st["h"]], 1)))
+        st["feed"] = h_tilde
+        return h_tilde
+
+    def loss(self, b, st=None):
+        """Teacher-forced mean cross-entropy over the real target tokens."""
+        st = st or self.start(b)
+        y = self.tgt_emb(b.tgt_in)  # (B,T,E), all steps at once
+        outs = [self.step(y[:, t], st) for t in range(b.tgt_in.shape[1])]
+        # One output projection for all steps (the same numbers as T products).
+        logits = self.out(torch.stack(outs, 1))  # (B,T,V)
+        return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]),
+                                           b.tgt_out.reshape(-1), ignore_index=PAD)
+
+    @torch.no_grad()
+    def greedy(self, b, st=None):
+        """Greedy decoding, at most 2T+5 steps (T = the batch's target length)."""
+        st = st or self.start(b)
+        y = torch.full((b.B,), SOS, dtype=torch.long)
+        hyps = [[] for _ in range(b.B)]
+        done = [False] * b.B
+        for _ in range(2 * b.tgt_in.shape[1] + 5):
+            y = self.out(self.step(self.tgt_emb(y), st)).argmax(1)
+            for i, tok in enumerate(y.tolist()):
+                if done[i]:
+                    continue
+                if tok == EOS:
+                    done[i] = True
+                else:
+                    hyps[i].append(tok)
+            if all(done):
+                break
+        return hyps
+
+
+# ----------------------------------------------------------------------------- evaluation
+
+def edit_distance(a, b):
+    d = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        diag, d[0] = d[0], i
+        for j in range(1, len(b) + 1):
+            up = d[j]
+            d[j] = min(up + 1, d[j - 1] + 1, diag + (a[i - 1] != b[j - 1]))
+            diag = up
+    return d[len(b)]
+
+
+def evaluate(model, pairs, max_seconds=0.0):
+    """Teacher-forced loss per token, exact match and PER on pairs (encoded), in
+    batches of 64 in order; stops after the batch that passes max_seconds."""
+    model.eval()
+    t0 = time.perf_counter()
+    nll, tokens, hits, errors, ref_phones, done = 0.0, 0, 0, 0, 0, 0
+    with torch.no_grad():
+        for lo in range(0, len(pairs), 64):
+            if lo > 0 and max_seconds > 0 and time.perf_counter() - t0 > max_seconds:
+                break
+            b = Batch(pairs[lo : lo + 64])
+            n = int((b.tgt_out != PAD).sum())
+            nll += model.loss(b).item() * n
+            tokens += n
+            for hyp, ref in zip(model.greedy(b), b.refs):
+                hits += hyp == ref
+                errors += edit_distance(hyp, ref)
+                ref_phones += len(ref)
+            done += b.B
+    return {"loss": nll / max(tokens, 1), "exact": hits / max(done, 1),
+            "per": errors / max(ref_phones, 1), "evaluated": done}
+
+
+# ----------------------------------------------------------------------------- training
+
+def elapsed_total():
+    return time.perf_counter() - T_START
+
+
+def hold_then_anneal(base, min_lr, hold, used):
+    """nn/lr_schedule HoldThenAnneal: base until `hold` of the budget is used, then
+    geometrically down to min_lr at its end."""
+    p = min(max(used, 0.0), 1.0)
+    if p <= hold:
+        return base
+    return base * (min_lr / base) ** ((p - hold) / (1 - hold))
+
+
+def train(model, train_pairs, valid, a, tail_examples):
+    """Mirrors s2s::train (seq2seq/train/trainer.cpp) with its time budget: after
+    each step, stop the epoch if the time so far plus one more step plus the
+    validation and the test evaluation (at the measured speed per example, +20%;
+    before the first validation, guessed as one step / batch size) would pass the
+    budget. The learning rate decays on plateau, or with --lr-anneal >= 0 holds and
+    then anneals over the budget."""
+    budget = a.seconds - elapsed_total() if a.seconds > 0 else 0  # what is left of the run's
+    rng = np.random.default_rng(a.seed)
+    opt = torch.optim.Adam(model.parameters(), lr=a.lr, betas=(0.9, 0.999), eps=1e-8)
+    max_loss = 100 + 10 * math.log(max(model.out.out_features, 2))
+    lengths = np.array([len(s) for s, _ in train_pairs])
+    t0 = time.perf_counter()
+    elapsed = lambda: time.perf_counter() - t0
+    best_state, best_loss, best_epoch, since_best = copy.deepcopy(model.state_dict()), math.inf, 0, 0
+    plateau_best, plateau_since = math.inf, 0  # PlateauDecay
+    steps, valid_sec_per_example, stop, first_step_end = 0, 0.0, "epochs", 0.0
+    anneal = a.lr_anneal >= 0  # HoldThenAnneal instead of the plateau decay
+    if anneal and not (0 < a.min_lr <= a.lr and a.lr_anneal < 1):
+        raise SystemExit("--lr-anneal needs 0 < --min-lr <= --lr and a hold share below 1")
+    for epoch in range(1, a.epochs + 1):
+        # No new epoch once the budget is spent. (s2s means to add the reserve here,
+        # but its variable is shadowed by the per-step one and stays 0: mirrored.)
+        if budget > 0 and steps > 0 and elapsed() > budget:
+            stop = "time limit"
+            break
+        model.train()
+        loss_sum = norm_sum = 0.0
+        n = 0
+        out_of_budget = False
+        plan = epoch_plan(lengths, a.batch, rng)
+        for idx in plan:
+            b = Batch([train_pairs[i] for i in idx])
+            opt.zero_grad()
+            loss = model.loss(b)
+            value = loss.item()
+            if not math.isfinite(value) or value > max_loss:
+                raise SystemExit(f"training diverged: loss {value:.4g} at epoch {epoch}, step {steps + 1}")
+            loss.backward()
+            norm = nn.utils.clip_grad_norm_(model.parameters(), a.clip if a.clip > 0 else math.inf)
+            opt.step()
+            loss_sum += value
+            norm_sum += float(norm)
+            n += 1
+            steps += 1
+            if epoch == 1 and steps % 100 == 0:  # to set beside s2s's progress bar
+                print(f"  step {steps}: mean train loss {loss_sum / n:.4f}", flush=True)
+            # The one change from s2s's rule: the first step (PyTorch's warm-up: 4-17 s
+            # here, against 0.3 s for later steps) is left out of the step time, else
+            # its guess of the validation's cost ends training after one step.
+            if steps == 1:
+                first_step_end = elapsed()
+                step_sec = reserve = 0.0
+            else:
+                step_sec = (elapsed() - first_step_end) / (steps - 1)
+                eval_sec = valid_sec_per_example or step_sec / a.batch
+                # (+20%: a test set decodes at about, not exactly, the validation's speed)
+                reserve = step_sec + 1.2 * eval_sec * (len(valid) + tail_examples)
+            if (budget > 0 and elapsed() + reserve > budget) or (a.max_steps and steps >= a.max_steps):
+                out_of_budget = True
+                break
+            if anneal:  # lr for the next step from the share of the budget used so far
+                used = (epoch - 1 + n / len(plan)) / a.epochs
+                if a.max_steps > 0:
+                    used = max(used, steps / a.max_steps)
+                if budget > 0:
+                    used = max(used, elapsed() / max(budget - (reserve - step_sec), 1e-9))
+                for g in opt.param_groups:
+                    g["lr"] = hold_then_anneal(a.lr, a.min_lr, a.lr_anneal, used)
+        # Validation (counts against the budget too).
+        v0 = elapsed()
+        v = evaluate(model, valid, max(budget - elapsed(), 1e-9) if budget > 0 else 0)
+        valid_sec_per_example = (elapsed() - v0) / max(v["evaluated"], 1)
+        partial = v["evaluated"] < len(valid)
+        lr_used = opt.param_groups[0]["lr"]
+        print(f"  epoch {epoch:>2}: train loss {loss_sum / max(n, 1):.4f}  valid loss {v['loss']:.4f}  "
+              f"valid exact {100 * v['exact']:5.1f}%  |g| {norm_sum / max(n, 1):.2f}  lr {lr_used:.3g}  "
+              f"{steps} steps  {elapsed():.1f}s", flush=True)
+        if v["loss"] < best_loss and (not partial or best_epoch == 0):
+            best_loss, best_epoch, since_best = v["loss"], epoch, 0
+            best_state = copy.deepcopy(model.state_dict())
+        else:
+            since_best += 1
+            if since_best >= a.patience:
+                stop = "early stopping"
+                break
+        if not partial and not anneal:  # plateau decay: lr <- max(lr * decay, min_lr) after lr_patience misses
+            if v["loss"] < plateau_best:
+                plateau_best, plateau_since = v["loss"], 0
+            else:
+                plateau_since += 1
+                if plateau_since >= a.lr_patience:
+                    plateau_since = 0
+                    for g in opt.param_groups:
+                        g["lr"] = max(g["lr"] * a.lr_decay, a.min_lr)
+        if out_of_budget:
+            stop = "step limit" if a.max_steps and steps >= a.max_steps else "time limit"
+            break
+    model.load_state_dict(best_state)
+    print(f"stopped: {stop} after {elapsed():.1f}s; best epoch {best_epoch}", flush=True)
+
+
+# ----------------------------------------------------------------------------- check
+
+def read_safetensors(path):
+    """name -> float32 tensor, and the metadata, with a minimal reader."""
+    import json
+    import struct
+    with open(path, "rb") as f:
+        data = f.read()
+    (n,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8 : 8 + n])
+    body = data[8 + n :]
+    out = {}
+    for name, info in header.items():
+        if name != "__metadata__":
+            b, e = info["data_offsets"]
+            dtype = {"F32": np.float32, "F64": np.float64}[info["dtype"]]
+            out[name] = torch.from_numpy(np.frombuffer(body[b:e], dtype=dtype).reshape(info["shape"]).copy()).float()
+    return out, header.get("__metadata__", {})
+
+
+def twin_name(name):
+    """A parameter name of the C++ Seq2Seq -> the twin's name."""
+    parts = name.split(".")
+    if parts[:2] == ["encoder", "rnn"]:
+        if parts[2] == "cell":  # one unidirectional layer
+            return f"rnn.{parts[3]}_l0"
+        layer, direction, what = parts[3], parts[4], parts[5]
+        return f"rnn.{what}_l{layer}" + ("_reverse" if direction == "bwd" else "")
+    fixed = {"encoder.embedding.weight": "src_emb.weight", "decoder.embedding.weight": "tgt_emb.weight"}
+    if name in fixed:
+        return fixed[name]
+    name = name.replace("encoder.", "", 1).replace("decoder.", "", 1)
+    return name.replace("attention_in.score.", "attn_in.").replace("attention.score.", "attn_out.")
+
+
+def check_model(folder, a, valid_pairs, src_vocab, tgt_vocab):
+    """Loads a model folder written by s2s train into the twin, checks that the
+    vocabularies are the twin's and evaluates the same valid words: the valid loss
+    must be the one s2s recorded for that epoch (the forward passes agree)."""
+    for name, vocab in (("src.vocab", src_vocab), ("tgt.vocab", tgt_vocab)):
+        theirs = open(f"{folder}/{name}").read().split("\n")[:-1]
+        if theirs != vocab.words:
+            raise SystemExit(f"check: {folder}/{name} differs from the twin's vocabulary")
+    tensors, meta = read_safetensors(f"{folder}/model.safetensors")
+    model = G2P(a, len(src_vocab), len(tgt_vocab))
+    state = {twin_name(k): v for k, v in tensors.items()}
+    model.load_state_dict(state, strict=True)
+    v = evaluate(model, valid_pairs)
+    ours = float(meta.get("valid_loss", "nan"))
+    rel = abs(v["loss"] - ours) / ours
+    print(f"check: vocabularies equal; s2s's parameters (epoch {meta.get('epoch', '?')}) in the twin: "
+          f"valid loss {v['loss']:.6f} (s2s: {ours:.6f}, relative difference {rel:.1e}), "
+          f"valid exact {100 * v['exact']:.1f}% on {v['evaluated']} words: {'ok' if rel < 1e-4 else 'FAIL'}")
+    return 0 if rel < 1e-4 else 1
+
+
+# ----------------------------------------------------------------------------- settings
+
+def parser():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    add = p.add_argument
+    # The recipe of `s2s train --task cmudict` (kCmudictRecipe in seq2seq/cli/main.cpp;
+    # flags it does not set have s2s train's defaults).
+    add("--cell", choices=["gru", "lstm"], default="gru")
+    add("--embed", type=int, default=64)
+    add("--hidden", type=int, default=256)
+    add("--layers", type=int, default=1)
+    add("--bidirectional", dest="bidirectional", action="store_true", default=True)
+    add("--unidirectional", dest="bidirectional", action="store_false")
+    add("--dropout", type=float, default=0.0)
+    add("--attention", default="general")
+    add("--attention-size", type=int, default=0, help="A of the additive score (0: H)")
+    add("--placement", choices=["output", "input", "both", "input_feeding"], default="output")
+    add("--batch", type=int, default=64)
+    add("--lr", type=float, default=0.003)
+    add("--lr-decay", type=float, default=1.0)
+    add("--lr-patience", type=int, default=1)
+    add("--lr-anneal", type=float, default=0.2, help="hold --lr for this share of the budget, then\n"
+        "anneal geometrically to --min-lr (-1: off, decay on plateau instead)")
+    add("--min-lr", type=float, default=0.0001)
+    add("--patience", type=int, default=4)
+    add("--valid-examples", type=int, default=2000)
+    add("--epochs", type=int, default=100)
+    add("--seconds", type=float, default=1200)
+    add("--beam", type=int, default=1, help="test beam: this twin decodes greedily, so 1 only")
+    add("--seed", type=int, default=1)
+    add("--clip", type=float, default=1.0)
+    add("--max-steps", type=int, default=0)
+    add("--dict", default=CMUDICT)
+    add("--stress", action="store_true")
+    add("--max-len", type=int, default=0)
+    add("--threads", type=int, default=2)
+    add("--from-command", metavar="LINE",
+        help="an s2s `command:` line (with or without 'command: s2s train'): its settings")
+    add("--check-model", metavar="DIR",
+        help="a folder written by s2s train: load its parameters into the twin (settings from\n"
+             "its command line) and compare the valid loss with the one s2s recorded")
+    return p
+
+
+# Flags of `s2s train` that do not change the model, the data or the recipe.
+IGNORED = {"--out", "--overwrite", "--engine", "--anomaly", "--dry-run", "--data-seed"}
+# Settings this twin models only at one value (s2s prints every setting).
+MUST_BE = {"--task": "cmudict", "--variant": "global", "--reverse-source": "false",
+           "--n-train": "0", "--n-test": "0", "--min-len": "1"}
+
+
+def settings_from_command(line):
+    """s2s's command: line -> the argument list of this script (checked). Options
+    come as `--flag value`, booleans as `--flag=true|false`."""
+    words = shlex.split(line)
+    while words and (words[0] in ("command:", "s2s", "train", "g2p_torch.py")
+                     or words[0].endswith(("/s2s", "/g2p_torch.py"))):
+        words.pop(0)
+    known = {s for act in parser()._actions for s in act.option_strings}
+    out, i = [], 0
+    while i < len(words):
+        flag, value = words[i], None
+        i += 1
+        if "=" in flag:
+            flag, value = flag.split("=", 1)
+        elif i < len(words) and not words[i].startswith("--"):
+            value = words[i]
+            i += 1
+        if flag in IGNORED:
+            continue
+        if flag in MUST_BE:
+            if value != MUST_BE[flag]:
+                raise SystemExit(f"this twin models {flag} {MUST_BE[flag]} only; the command has {value}")
+            continue
+        if flag not in known:
+            raise SystemExit(f"the command sets {flag}, which this twin does not model")
+        if value in ("true", "false"):  # a boolean flag
+            if flag == "--bidirectional":
+                out.append("--bidirectional" if value == "true" else "--unidirectional")
+            elif value == "true":
+                out.append(flag)
+            continue
+        out += [flag] if value is None else [flag, value]
+    if "--lr-anneal" not in words:  # an s2s from before --lr-anneal: decay on plateau only
+        out += ["--lr-anneal", "-1"]
+    return out
+
+
+def main():
+    argv = sys.argv[1:]
+    a = parser().parse_args(argv)
+    if a.check_model and not a.from_command:  # the folder's own settings
+        meta = read_safetensors(f"{a.check_model}/model.safetensors")[1]
+        argv = argv + ["--from-command", meta["command"]]
+        a = parser().parse_args(argv)
+    if a.from_command:  # the command's settings, then any flags given besides it
+        rest = [w for w in argv if w != "--from-command" and w != a.from_command]
+        a = parser().parse_args(settings_from_command(a.from_command) + rest)
+    if a.beam != 1:
+        raise SystemExit("--beam: this twin decodes the test set greedily; give --beam 1 to both")
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    # Every setting, like s2s's command: line (booleans as --flag=true|false).
+    flags = []
+    for k, v in vars(a).items():
+        if k != "from_command" and v is not None:
+            flag = "--" + k.replace("_", "-")
+            flags.append(f"{flag}={str(v).lower()}" if isinstance(v, bool) else f"{flag} {shlex.quote(str(v))}")
+    print(f"command: g2p_torch.py {' '.join(flags)}", flush=True)
+
+    train_ex, valid_ex, test_ex = load_cmudict(a.dict, a.stress, a.max_len)
+    src_vocab = Vocab([s for s, _ in train_ex])
+    tgt_vocab = Vocab([t for _, t in train_ex])
+    enc = lambda exs: [(src_vocab.encode(s), tgt_vocab.encode(t)) for s, t in exs]
+    train_pairs, valid_pairs, test_pairs = enc(train_ex), enc(valid_ex), enc(test_ex)
+    valid = valid_pairs[: a.valid_examples] if a.valid_examples > 0 else valid_pairs
+
+    if a.check_model:
+        return check_model(a.check_model, a, valid, src_vocab, tgt_vocab)
+    model = G2P(a, len(src_vocab), len(tgt_vocab))
+    n_params = sum(p.numel() for p in model.parameters())
+    print(f"model: {'bi-' if a.bidirectional else ''}{a.cell}, E={a.embed}, H={a.hidden}, attention "
+          f"{a.attention}/global/{a.placement} ({n_params} parameters); {len(train_pairs)} training "
+          f"pairs, {len(valid_pairs)} valid, {len(test_pairs)} test; torch {torch.__version__}, "
+          f"{torch.get_num_threads()} threads", flush=True)
+
+    train(model, train_pairs, valid, a, tail_examples=len(test_pairs) * a.beam)
+    left = a.seconds - elapsed_total() if a.seconds > 0 else 0
+    r = evaluate(model, test_pairs, max(left, 1e-3) if a.seconds > 0 else 0)
+    cut = f"(time limit: {r['evaluated']} of {len(test_pairs)} examples) " if r["evaluated"] < len(test_pairs) else ""
+    print(f"test set: {cut}WER {100 * (1 - r['exact']):.1f}%  PER {100 * r['per']:.1f}%  "
+          f"exact match {100 * r['exact']:.1f}%  (greedy; whole run {elapsed_total():.1f}s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
