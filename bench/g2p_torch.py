@@ -451,16 +451,53 @@ def train(model, train_pairs, valid, a, tail_examples):
     anneal = a.lr_anneal >= 0  # HoldThenAnneal instead of the plateau decay
     if anneal and not (0 < a.min_lr <= a.lr and a.lr_anneal < 1):
         raise SystemExit("--lr-anneal needs 0 < --min-lr <= --lr and a hold share below 1")
+    loss_sum = norm_sum = 0.0  # since the last validation
+    n = 0
+    reserve = 0.0
+
+    def validate(epoch):
+        """One validation: log line, best model, plateau decay; True when patience ran out."""
+        nonlocal loss_sum, norm_sum, n, valid_sec_per_example, best_loss, best_epoch, since_best
+        nonlocal best_state, plateau_best, plateau_since, stop
+        model.eval()
+        v0 = elapsed()
+        v = evaluate(model, valid, max(budget - elapsed(), 1e-9) if budget > 0 else 0)
+        valid_sec_per_example = (elapsed() - v0) / max(v["evaluated"], 1)
+        partial = v["evaluated"] < len(valid)
+        lr_used = opt.param_groups[0]["lr"]
+        print(f"  epoch {epoch:>2}: train loss {loss_sum / max(n, 1):.4f}  valid loss {v['loss']:.4f}  "
+              f"valid exact {100 * v['exact']:5.1f}%  |g| {norm_sum / max(n, 1):.2f}  lr {lr_used:.3g}  "
+              f"{steps} steps  {elapsed():.1f}s", flush=True)
+        loss_sum = norm_sum = 0.0
+        n = 0
+        model.train()
+        if v["loss"] < best_loss and (not partial or best_epoch == 0):
+            best_loss, best_epoch, since_best = v["loss"], epoch, 0
+            best_state = copy.deepcopy(model.state_dict())
+        else:
+            since_best += 1
+            if since_best >= a.patience:
+                stop = "early stopping"
+                return True
+        if not partial and not anneal:  # plateau decay: lr <- max(lr * decay, min_lr) after lr_patience misses
+            if v["loss"] < plateau_best:
+                plateau_best, plateau_since = v["loss"], 0
+            else:
+                plateau_since += 1
+                if plateau_since >= a.lr_patience:
+                    plateau_since = 0
+                    for g in opt.param_groups:
+                        g["lr"] = max(g["lr"] * a.lr_decay, a.min_lr)
+        return False
+
     for epoch in range(1, a.epochs + 1):
-        # No new epoch once the budget is spent. (s2s means to add the reserve here,
-        # but its variable is shadowed by the per-step one and stays 0: mirrored.)
-        if budget > 0 and steps > 0 and elapsed() > budget:
+        # No new epoch once the budget is spent.
+        if budget > 0 and steps > 0 and elapsed() + reserve > budget:
             stop = "time limit"
             break
         model.train()
-        loss_sum = norm_sum = 0.0
-        n = 0
-        out_of_budget = False
+        in_epoch = 0
+        out_of_budget = patience_out = False
         plan = epoch_plan(lengths, a.batch, rng)
         for idx in plan:
             b = Batch([train_pairs[i] for i in idx])
@@ -475,6 +512,7 @@ def train(model, train_pairs, valid, a, tail_examples):
             loss_sum += value
             norm_sum += float(norm)
             n += 1
+            in_epoch += 1
             steps += 1
             if epoch == 1 and steps % 100 == 0:  # to set beside s2s's progress bar
                 print(f"  step {steps}: mean train loss {loss_sum / n:.4f}", flush=True)
@@ -493,39 +531,20 @@ def train(model, train_pairs, valid, a, tail_examples):
                 out_of_budget = True
                 break
             if anneal:  # lr for the next step from the share of the budget used so far
-                used = (epoch - 1 + n / len(plan)) / a.epochs
+                used = (epoch - 1 + in_epoch / len(plan)) / a.epochs
                 if a.max_steps > 0:
                     used = max(used, steps / a.max_steps)
                 if budget > 0:
                     used = max(used, elapsed() / max(budget - (reserve - step_sec), 1e-9))
                 for g in opt.param_groups:
                     g["lr"] = hold_then_anneal(a.lr, a.min_lr, a.lr_anneal, used)
-        # Validation (counts against the budget too).
-        v0 = elapsed()
-        v = evaluate(model, valid, max(budget - elapsed(), 1e-9) if budget > 0 else 0)
-        valid_sec_per_example = (elapsed() - v0) / max(v["evaluated"], 1)
-        partial = v["evaluated"] < len(valid)
-        lr_used = opt.param_groups[0]["lr"]
-        print(f"  epoch {epoch:>2}: train loss {loss_sum / max(n, 1):.4f}  valid loss {v['loss']:.4f}  "
-              f"valid exact {100 * v['exact']:5.1f}%  |g| {norm_sum / max(n, 1):.2f}  lr {lr_used:.3g}  "
-              f"{steps} steps  {elapsed():.1f}s", flush=True)
-        if v["loss"] < best_loss and (not partial or best_epoch == 0):
-            best_loss, best_epoch, since_best = v["loss"], epoch, 0
-            best_state = copy.deepcopy(model.state_dict())
-        else:
-            since_best += 1
-            if since_best >= a.patience:
-                stop = "early stopping"
+            if a.validate_every > 0 and steps % a.validate_every == 0 and validate(epoch):
+                patience_out = True
                 break
-        if not partial and not anneal:  # plateau decay: lr <- max(lr * decay, min_lr) after lr_patience misses
-            if v["loss"] < plateau_best:
-                plateau_best, plateau_since = v["loss"], 0
-            else:
-                plateau_since += 1
-                if plateau_since >= a.lr_patience:
-                    plateau_since = 0
-                    for g in opt.param_groups:
-                        g["lr"] = max(g["lr"] * a.lr_decay, a.min_lr)
+        if patience_out:
+            break
+        if (a.validate_every == 0 or out_of_budget) and n > 0 and validate(epoch):
+            break
         if out_of_budget:
             stop = "step limit" if a.max_steps and steps >= a.max_steps else "time limit"
             break
@@ -621,6 +640,7 @@ def parser():
     add("--seed", type=int, default=1)
     add("--clip", type=float, default=1.0)
     add("--max-steps", type=int, default=0)
+    add("--validate-every", type=int, default=0)
     add("--dict", default=CMUDICT)
     add("--stress", action="store_true")
     add("--max-len", type=int, default=0)
@@ -704,7 +724,9 @@ def main():
     tgt_vocab = Vocab([t for _, t in train_ex])
     enc = lambda exs: [(src_vocab.encode(s), tgt_vocab.encode(t)) for s, t in exs]
     train_pairs, valid_pairs, test_pairs = enc(train_ex), enc(valid_ex), enc(test_ex)
-    valid = valid_pairs[: a.valid_examples] if a.valid_examples > 0 else valid_pairs
+    # As s2s: every k-th valid word, spread over the split (which is alphabetical).
+    keep = min(a.valid_examples, len(valid_pairs)) if a.valid_examples > 0 else len(valid_pairs)
+    valid = [valid_pairs[i * len(valid_pairs) // keep] for i in range(keep)]
 
     if a.check_model:
         return check_model(a.check_model, a, valid, src_vocab, tgt_vocab)

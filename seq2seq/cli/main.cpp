@@ -176,13 +176,18 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   train_cmd
       ->add_option("--patience", tc.patience,
-                   "stop after this many epochs without a better valid loss")
+                   "stop after this many validations without a better valid loss")
       ->check(positive_int(1000))
       ->capture_default_str();
   train_cmd
       ->add_option("--valid-examples", tc.valid_examples,
                    "validation examples used each epoch (at most the valid split)")
       ->check(positive_int(10'000'000))
+      ->capture_default_str();
+  train_cmd
+      ->add_option("--validate-every", tc.validate_every,
+                   "validate every this many updates instead of after each epoch (0: each epoch)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1'000'000'000}))
       ->capture_default_str();
   train_cmd
       ->add_option("--beam", train_beam,

@@ -91,9 +91,13 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
   const bool anneal = cfg.lr_anneal_hold >= 0;
   std::optional<HoldThenAnneal> annealing;
   if (anneal) annealing.emplace(cfg.lr, cfg.min_lr, cfg.lr_anneal_hold);
-  std::vector<Example> valid = data.valid;
-  if (cfg.valid_examples > 0 && static_cast<int64_t>(valid.size()) > cfg.valid_examples)
-    valid.resize(static_cast<size_t>(cfg.valid_examples));
+  // The validation subset is spread over the whole split (every k-th example), not
+  // its first examples: a split in file order may be sorted (cmudict's is alphabetical).
+  std::vector<Example> valid;
+  const int64_t n_valid = static_cast<int64_t>(data.valid.size());
+  const int64_t keep = cfg.valid_examples > 0 ? std::min(cfg.valid_examples, n_valid) : n_valid;
+  for (int64_t i = 0; i < keep; ++i)
+    valid.push_back(data.valid[static_cast<size_t>(i * n_valid / keep)]);
 
   TrainResult res;
   Progress progress(cfg.progress);
@@ -106,68 +110,19 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
   double valid_seconds_per_example = 0;  // measured at each validation
   res.stop_reason = "epochs";
   double reserve = 0;  // seconds to keep for what follows the next step (set at each step)
-  for (int epoch = 1; epoch <= cfg.epochs; ++epoch) {
-    // No new epoch (and its validation) when the budget is already spent.
-    if (cfg.max_seconds > 0 && steps > 0 && elapsed() + reserve > cfg.max_seconds) {
-      res.stop_reason = "time limit";
-      break;
-    }
-    model.train();
-    std::vector<Batch> batches = batcher.epoch();
-    double loss_sum = 0, norm_sum = 0;
-    int64_t n = 0;
-    bool out_of_budget = false;
-    for (const Batch& b : batches) {
-      adam.zero_grad();
-      ForwardOutput f = model.forward(b, cfg.teacher_forcing, &rng);
-      const double loss = f.loss.item();
-      S2S_CHECK(std::isfinite(loss) && loss <= max_loss,
-                "train: training diverged: the loss became {:.4g} at epoch {}, step {} (the "
-                "bound is {:.4g}); stopping (the best checkpoint was not overwritten). Try a lower "
-                "learning rate (now {}) or gradient clipping.",
-                loss, epoch, steps + 1, max_loss, cfg.lr);
-      f.loss.backward();
-      norm_sum += cfg.clip > 0 ? clip_grad_norm(adam.params(), cfg.clip)
-                               : clip_grad_norm(adam.params(), INFINITY);
-      adam.step();
-      loss_sum += loss;
-      res.step_losses.push_back(loss);
-      ++n, ++steps;
-      progress.update(epoch, n, static_cast<int64_t>(batches.size()), loss_sum / n, elapsed());
-      // The time budget covers validation and the caller's test evaluation too: stop
-      // early enough for one more step, one validation and the tail examples.
-      // Before the first validation, an example's evaluation is guessed to cost as
-      // much as its training step (forward, backward and update vs forward and
-      // decoding): about right, and measured from then on.
-      const double step_seconds = elapsed() / static_cast<double>(steps);
-      const double eval_seconds = valid_seconds_per_example > 0
-                                      ? valid_seconds_per_example
-                                      : step_seconds / static_cast<double>(cfg.batch_size);
-      // (+20%: a test set decodes at about, not exactly, the validation's speed)
-      const double reserve =
-          step_seconds + 1.2 * eval_seconds * static_cast<double>(valid.size() + cfg.tail_examples);
-      if ((cfg.max_seconds > 0 && elapsed() + reserve > cfg.max_seconds) ||
-          (cfg.max_steps > 0 && steps >= cfg.max_steps)) {
-        out_of_budget = true;
-        break;
-      }
-      if (anneal) {  // the share of the budget used so far
-        double used =
-            (epoch - 1 + static_cast<double>(n) / static_cast<double>(batches.size())) / cfg.epochs;
-        if (cfg.max_steps > 0)
-          used = std::max(used, static_cast<double>(steps) / static_cast<double>(cfg.max_steps));
-        if (cfg.max_seconds > 0)
-          used = std::max(used,
-                          elapsed() / std::max(cfg.max_seconds - (reserve - step_seconds), 1e-9));
-        adam.lr = annealing->at(used);
-      }
-    }
+  double loss_sum = 0, norm_sum = 0;  // since the last validation
+  int64_t n = 0;
+
+  // One validation: the log line, the best model (and its checkpoint), plateau decay.
+  // Returns true when patience has run out.
+  auto validate = [&](int epoch) -> bool {
     EpochLog log;
     log.epoch = epoch;
-    log.train_loss = loss_sum / std::max<int64_t>(n, 1);
-    log.grad_norm = norm_sum / std::max<int64_t>(n, 1);
+    log.train_loss = loss_sum / static_cast<double>(std::max<int64_t>(n, 1));
+    log.grad_norm = norm_sum / static_cast<double>(std::max<int64_t>(n, 1));
     log.steps = steps;
     log.lr = adam.lr;
+    loss_sum = norm_sum = 0, n = 0;
     model.eval();
     bool partial = false;  // validation cut short by the time budget: a subset's loss
     if (!valid.empty()) {
@@ -191,6 +146,7 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
     res.epochs.push_back(log);
     progress.epoch_done(log);
     if (cfg.on_validation) cfg.on_validation(log);
+    model.train();
     // A loss over part of the validation set is not comparable with the others: it
     // only counts when there is no best epoch yet.
     if (log.valid_loss < best_loss && (!partial || res.best_epoch == 0)) {
@@ -207,9 +163,77 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
       }
     } else if (++since_best >= cfg.patience) {
       res.stop_reason = "early stopping";
-      break;
+      return true;
     }
     if (!partial && !anneal) adam.lr = plateau.update(log.valid_loss, adam.lr);
+    return false;
+  };
+
+  for (int epoch = 1; epoch <= cfg.epochs; ++epoch) {
+    // No new epoch when the budget is already spent.
+    if (cfg.max_seconds > 0 && steps > 0 && elapsed() + reserve > cfg.max_seconds) {
+      res.stop_reason = "time limit";
+      break;
+    }
+    model.train();
+    std::vector<Batch> batches = batcher.epoch();
+    int64_t in_epoch = 0;
+    bool out_of_budget = false, patience_out = false;
+    for (const Batch& b : batches) {
+      adam.zero_grad();
+      ForwardOutput f = model.forward(b, cfg.teacher_forcing, &rng);
+      const double loss = f.loss.item();
+      S2S_CHECK(std::isfinite(loss) && loss <= max_loss,
+                "train: training diverged: the loss became {:.4g} at epoch {}, step {} (the "
+                "bound is {:.4g}); stopping (the best checkpoint was not overwritten). Try a lower "
+                "learning rate (now {}) or gradient clipping.",
+                loss, epoch, steps + 1, max_loss, cfg.lr);
+      f.loss.backward();
+      norm_sum += cfg.clip > 0 ? clip_grad_norm(adam.params(), cfg.clip)
+                               : clip_grad_norm(adam.params(), INFINITY);
+      adam.step();
+      loss_sum += loss;
+      res.step_losses.push_back(loss);
+      ++n, ++in_epoch, ++steps;
+      progress.update(epoch, in_epoch, static_cast<int64_t>(batches.size()),
+                      loss_sum / static_cast<double>(n), elapsed());
+      // The time budget covers validation and the caller's test evaluation too: stop
+      // early enough for one more step, one validation and the tail examples.
+      // Before the first validation, an example's evaluation is guessed to cost as
+      // much as its training step (forward, backward and update vs forward and
+      // decoding): about right, and measured from then on.
+      const double step_seconds = elapsed() / static_cast<double>(steps);
+      const double eval_seconds = valid_seconds_per_example > 0
+                                      ? valid_seconds_per_example
+                                      : step_seconds / static_cast<double>(cfg.batch_size);
+      // (+20%: a test set decodes at about, not exactly, the validation's speed)
+      reserve =
+          step_seconds + 1.2 * eval_seconds * static_cast<double>(valid.size() + cfg.tail_examples);
+      if ((cfg.max_seconds > 0 && elapsed() + reserve > cfg.max_seconds) ||
+          (cfg.max_steps > 0 && steps >= cfg.max_steps)) {
+        out_of_budget = true;
+        break;
+      }
+      if (anneal) {  // the share of the budget used so far
+        double used =
+            (epoch - 1 + static_cast<double>(in_epoch) / static_cast<double>(batches.size())) /
+            cfg.epochs;
+        if (cfg.max_steps > 0)
+          used = std::max(used, static_cast<double>(steps) / static_cast<double>(cfg.max_steps));
+        if (cfg.max_seconds > 0)
+          used = std::max(used,
+                          elapsed() / std::max(cfg.max_seconds - (reserve - step_seconds), 1e-9));
+        adam.lr = annealing->at(used);
+      }
+      if (cfg.validate_every > 0 && steps % cfg.validate_every == 0 && validate(epoch)) {
+        patience_out = true;
+        break;
+      }
+    }
+    if (patience_out) break;
+    // Every epoch ends with a validation (without validate_every), and so does the
+    // budget (unless one just ran).
+    if ((cfg.validate_every == 0 || out_of_budget) && n > 0 && validate(epoch)) break;
     if (out_of_budget) {
       res.stop_reason = cfg.max_steps > 0 && steps >= cfg.max_steps ? "step limit" : "time limit";
       break;

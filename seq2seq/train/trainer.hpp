@@ -26,7 +26,10 @@ struct TrainConfig {
   real lr = real(2e-3);
   real clip = 1;             // max global gradient norm (0: no clipping)
   real teacher_forcing = 1;  // probability of feeding the gold previous token
-  int patience = 3;          // stop after this many epochs without a better valid loss
+  int patience = 3;          // stop after this many validations without a better valid loss
+  // Validate every this many updates instead of at each epoch's end (0: each epoch):
+  // for long epochs, finer curves, checkpoints and early stopping.
+  int64_t validate_every = 0;
   // Decay on plateau (nn/lr_schedule.hpp): after lr_patience validations without a
   // better valid loss, lr ← max(lr · lr_decay, min_lr). lr_decay = 1: constant rate.
   // lr_anneal_hold >= 0 anneals instead (HoldThenAnneal): lr stays for that share
@@ -47,7 +50,7 @@ struct TrainConfig {
                                  // metadata so load_model can rebuild it ("" = memory only)
   bool progress = true;          // progress bar (plain lines when not a terminal)
   bool anomaly = false;          // check every op for NaN/Inf (slow; for debugging)
-  int64_t valid_examples = 500;  // validation subset size for speed (0 = all)
+  int64_t valid_examples = 500;  // validation subset size (0 = all), spread over the split
   // Divergence: a batch loss above this stops training with an s2s::Error (as a
   // NaN or Inf loss does). 0: 100 + 10·ln(target vocabulary), far above the
   // ln(V) of a uniform guess that training starts from.

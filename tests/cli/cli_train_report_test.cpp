@@ -118,7 +118,8 @@ TEST_CASE("train --task cmudict on the sample; translate reads a typed word lett
   CHECK(tr.err.find("covers only") == std::string::npos);
 }
 
-TEST_CASE("train --out runs/m works when runs/ does not exist yet (relative path, as in the README)") {
+TEST_CASE(
+    "train --out runs/m works when runs/ does not exist yet (relative path, as in the README)") {
   TempDir tmp("parents");
   auto args = tiny_train("runs/deeper/m", "copy");
   // Run from inside the temporary folder: the relative --out resolves there.
@@ -128,4 +129,24 @@ TEST_CASE("train --out runs/m works when runs/ does not exist yet (relative path
   std::filesystem::current_path(cwd);
   REQUIRE_MESSAGE(r.code == 0, r.all());
   CHECK(std::filesystem::exists(tmp.dir / "runs/deeper/m/model.safetensors"));
+}
+
+TEST_CASE("train --validate-every N validates every N updates, not once an epoch") {
+  TempDir tmp("every");
+  // copy with 100 pairs, batch 16: 7 updates an epoch; 2 epochs = 14 updates.
+  Run per_epoch = run_s2s(tmp, tiny_train(tmp.file("a"), "copy", 2));
+  Run every =
+      run_s2s(tmp, with_flags(tiny_train(tmp.file("b"), "copy", 2), {"--validate-every", "3"}));
+  REQUIRE_MESSAGE(per_epoch.code == 0, per_epoch.all());
+  REQUIRE_MESSAGE(every.code == 0, every.all());
+  auto validations = [](const std::string& out) {
+    int n = 0;
+    for (size_t p = out.find("valid loss"); p != std::string::npos;
+         p = out.find("valid loss", p + 1))
+      ++n;
+    return n;
+  };
+  CHECK(validations(per_epoch.out) == 2);
+  CHECK(validations(every.out) == 4);  // after updates 3, 6, 9, 12
+  CHECK(every.out.find(" 12 steps") != std::string::npos);
 }
