@@ -548,6 +548,8 @@ def train(model, train_pairs, valid, a, tail_examples):
         if out_of_budget:
             stop = "step limit" if a.max_steps and steps >= a.max_steps else "time limit"
             break
+    if stop == "epochs" and n > 0:  # the updates since the last validation count too
+        validate(a.epochs)
     model.load_state_dict(best_state)
     print(f"stopped: {stop} after {elapsed():.1f}s; best epoch {best_epoch}", flush=True)
 

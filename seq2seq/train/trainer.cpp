@@ -239,6 +239,8 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
       break;
     }
   }
+  // The updates since the last validation count too (with validate_every).
+  if (res.stop_reason == "epochs" && n > 0) validate(cfg.epochs);
   restore(model, best);
   model.eval();
   res.best_valid_loss = best_loss;

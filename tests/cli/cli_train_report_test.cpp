@@ -147,6 +147,7 @@ TEST_CASE("train --validate-every N validates every N updates, not once an epoch
     return n;
   };
   CHECK(validations(per_epoch.out) == 2);
-  CHECK(validations(every.out) == 4);  // after updates 3, 6, 9, 12
+  CHECK(validations(every.out) == 5);  // after updates 3, 6, 9, 12 and at the end (14)
   CHECK(every.out.find(" 12 steps") != std::string::npos);
+  CHECK(every.out.find(" 14 steps") != std::string::npos);
 }
