@@ -33,8 +33,10 @@ class Progress {
   explicit Progress(bool on) : on_(on), tty_(on && isatty(fileno(stdout))) {}
   void update(int epoch, int64_t done, int64_t total, double loss, double elapsed) {
     if (!on_) return;
-    const double eta =
-        done > 0 ? elapsed / static_cast<double>(done) * static_cast<double>(total - done) : 0;
+    if (epoch != epoch_) epoch_ = epoch, epoch_start_ = elapsed;  // the ETA is this epoch's
+    const double eta = done > 0 ? (elapsed - epoch_start_) / static_cast<double>(done) *
+                                      static_cast<double>(total - done)
+                                : 0;
     if (tty_) {
       const int width = 24, filled = static_cast<int>(width * done / std::max<int64_t>(total, 1));
       fmt::print("\r  epoch {:>2} [{}{}] {:>4}/{} loss {:.3f} ETA {:.0f}s ", epoch,
@@ -55,6 +57,8 @@ class Progress {
 
  private:
   bool on_, tty_;
+  int epoch_ = 0;
+  double epoch_start_ = 0;
 };
 
 std::vector<Tensor> snapshot(const Module& m) {
