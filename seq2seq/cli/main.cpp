@@ -333,11 +333,9 @@ int run(int argc, char** argv) {
                                        : translate_lines(lm, std::cin, beam, heatmap);
     } else if (*info_cmd) {
       LoadedModel lm = load_model(model_dir);  // checks the folder as eval does
-      Metadata meta;
-      load_safetensors(model_dir + "/model.safetensors", &meta);
       auto get = [&](const char* key) {
-        auto it = meta.find(key);
-        return it == meta.end() ? std::string("(not recorded)") : it->second;
+        auto it = lm.metadata.find(key);
+        return it == lm.metadata.end() ? std::string("(not recorded)") : it->second;
       };
       fmt::print("command: {}\nmodel: {} ({} parameters)\nbest epoch: {}  valid loss: {}\n",
                  get("command"), lm.model->describe(), lm.model->num_parameters(), get("epoch"),

@@ -92,7 +92,7 @@ LoadedModel load_model(const std::string& dir) {
   LoadedModel lm;
   lm.src_vocab = Vocab::load(dir + "/src.vocab");
   lm.tgt_vocab = Vocab::load(dir + "/tgt.vocab");
-  Metadata meta;
+  Metadata& meta = lm.metadata;
   // Validates the file and reads the config.
   auto tensors = load_safetensors(dir + "/model.safetensors", &meta);
   ModelConfig c = config_from_metadata(meta);

@@ -19,6 +19,7 @@ ModelConfig config_from_metadata(const Metadata& m);
 struct LoadedModel {
   std::unique_ptr<Seq2Seq> model;
   Vocab src_vocab, tgt_vocab;
+  Metadata metadata;  // the checkpoint's: config, best epoch, valid loss, training command
 };
 
 // Writes the folder as one transaction (seq2seq/model/model_folder.hpp): a
