@@ -57,8 +57,9 @@ int main(int argc, char** argv) {
   fmt::print("  dy/dw = {}\n  dy/dx = {}\n  dy/db = {:.6f}\n", w.grad(), x.grad(), b.grad().item());
   const double dz = 1 - y.item() * y.item();
   bool by_hand = std::abs(w.grad()[1] - dz * 2.0) < 1e-12 && std::abs(b.grad().item() - dz) < 1e-12;
-  L.claim(by_hand, "backward equals the chain rule by hand: dy/dw_1 = (1 - y^2) * x_1",
-          "反向传播与手算链式法则一致：dy/dw_1 = (1 - y^2) * x_1");
+  L.invariant("chain_rule", by_hand,
+              "backward equals the chain rule by hand: dy/dw_1 = (1 - y^2) * x_1",
+              "反向传播与手算链式法则一致：dy/dw_1 = (1 - y^2) * x_1");
 
   L.heading("Gradient check", "梯度检验");
   L.say(
@@ -69,8 +70,9 @@ int main(int argc, char** argv) {
   auto neuron = [](const std::vector<Var>& v) { return tanh(sum(v[0] * v[1]) + v[2]); };
   GradCheckResult r = gradcheck("neuron", neuron, {w.value(), x.value(), b.value()});
   print_check(L, r, "neuron");
-  L.claim(r.ok && r.max_error <= 1e-6, "analytic and numeric gradients agree within 1e-6",
-          "解析梯度与数值梯度的误差在 1e-6 以内");
+  L.invariant("gradcheck_neuron", r.ok && r.max_error <= 1e-6,
+              "analytic and numeric gradients agree within 1e-6",
+              "解析梯度与数值梯度的误差在 1e-6 以内");
   // A bigger one: a 2-layer network on a batch, every weight checked.
   Rng rng(args.seed);
   auto mlp = [](const std::vector<Var>& v) {
@@ -81,7 +83,8 @@ int main(int argc, char** argv) {
       "two-layer net", mlp,
       {Tensor::normal({4, 3}, rng), Tensor::normal({3, 5}, rng), Tensor::normal({5, 2}, rng)});
   print_check(L, r2, "two-layer net");
-  L.claim(r2.ok, "a two-layer network passes the same check", "两层网络同样通过检验");
+  L.invariant("gradcheck_mlp", r2.ok, "a two-layer network passes the same check",
+              "两层网络同样通过检验");
 
   L.heading("The graph as DOT", "用 DOT 画出计算图");
   std::string dot_path = L.path("neuron.dot");
@@ -89,8 +92,9 @@ int main(int argc, char** argv) {
   fmt::print("{}", dot);
   L.say(fmt::format("Written to {} (render: dot -Tsvg {} -o neuron.svg).", dot_path, dot_path),
         fmt::format("已写入 {}（渲染：dot -Tsvg {} -o neuron.svg）。", dot_path, dot_path));
-  L.claim(dot.find("tanh") != std::string::npos && dot.find("->") != std::string::npos,
-          "the DOT graph shows the ops and their edges", "DOT 图包含运算节点和边");
+  L.invariant("dot_graph",
+              dot.find("tanh") != std::string::npos && dot.find("->") != std::string::npos,
+              "the DOT graph shows the ops and their edges", "DOT 图包含运算节点和边");
   L.heading("Where the engine and the ops live", "引擎和运算在哪里");
   L.say(
       "Read them next to this lesson (core/README.md gives a reading order):\n"

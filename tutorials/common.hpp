@@ -184,10 +184,66 @@ inline Args parse_args(int argc, char** argv, const std::string& name, const std
   return a;
 }
 
+// How a claim's measured value compares with its threshold.
+enum class Cmp { gt, ge, lt, le };
+inline const char* cmp_symbol(Cmp op) {
+  switch (op) {
+    case Cmp::gt:
+      return ">";
+    case Cmp::ge:
+      return ">=";
+    case Cmp::lt:
+      return "<";
+    case Cmp::le:
+      return "<=";
+  }
+  return "?";
+}
+inline bool holds(double value, Cmp op, double threshold) {
+  switch (op) {
+    case Cmp::gt:
+      return value > threshold;
+    case Cmp::ge:
+      return value >= threshold;
+    case Cmp::lt:
+      return value < threshold;
+    case Cmp::le:
+      return value <= threshold;
+  }
+  return false;
+}
+
+// Mean and range of a measurement repeated over several training seeds: one
+// run is one sample, so a noisy claim is made on the mean of several.
+struct Spread {
+  double mean = 0, min = 0, max = 0;
+};
+inline Spread spread(const std::vector<double>& v) {
+  Spread s;
+  if (v.empty()) return s;
+  s.min = s.max = v[0];
+  for (double x : v) {
+    s.mean += x / static_cast<double>(v.size());
+    s.min = std::min(s.min, x);
+    s.max = std::max(s.max, x);
+  }
+  return s;
+}
+// "0.512 (0.471-0.560)" with `scale` 1, or percentages with scale 100: "51.2 (47.1-56.0)".
+inline std::string format_spread(const Spread& s, double scale = 1, int decimals = 3) {
+  return fmt::format("{:.{}f} ({:.{}f}-{:.{}f})", scale * s.mean, decimals, scale * s.min, decimals,
+                     scale * s.max, decimals);
+}
+// The k-th training seed of a repeated run (k = 0, 1, ...): distinct for
+// every --seed, so a sweep over --seed samples new runs each time.
+inline uint64_t run_seed(uint64_t seed, int k) { return seed * 1000 + static_cast<uint64_t>(k); }
+
 // Prints narration in the chosen language and records the tutorial's claims.
 class Lesson {
  public:
-  explicit Lesson(const Args& args) : args_(args), start_(std::chrono::steady_clock::now()) {}
+  explicit Lesson(const Args& args) : args_(args), start_(std::chrono::steady_clock::now()) {
+    if (std::FILE* f = std::fopen(path("claims.tsv").c_str(), "w")) std::fclose(f);
+  }
 
   bool zh() const { return args_.lang == "zh"; }
   const std::string& lang() const { return args_.lang; }
@@ -215,12 +271,39 @@ class Lesson {
   void say(const std::string& en, const std::string& zh_text) const {
     fmt::print("{}\n", tr(en, zh_text));
   }
-  // A claim of the lecture, measured. A failed claim fails the run (exit code 1).
+  // A claim of the lecture, measured: `value op threshold`, e.g. BLEU >= 0.45.
+  // A failed claim fails the run (exit code 1). The line shows the measured
+  // value against its threshold, and out/<tutorial>/claims.tsv records it, so
+  // tests/claims/sweep.sh can collect it over many seeds. Thresholds come from
+  // such a sweep, with margin (write the distribution in a comment beside it).
+  // `id` is short and stable (a-z, 0-9, _), unique within the tutorial.
+  bool claim(const std::string& id, double value, Cmp op, double threshold, const std::string& en,
+             const std::string& zh_text) {
+    const bool ok = holds(value, op, threshold);
+    fmt::print(
+        "  [{}] {}{}\n", zh() ? (ok ? "通过" : "未通过") : (ok ? "PASS" : "FAIL"), tr(en, zh_text),
+        zh() ? fmt::format("（测得 {:.4g} {} {:.4g}）", value, cmp_symbol(op), threshold)
+             : fmt::format("  (measured {:.4g} {} {:.4g})", value, cmp_symbol(op), threshold));
+    record(id, "claim", value, op, threshold, ok);
+    return ok;
+  }
+  // Transitional (removed once every tutorial measures its claims): an unmeasured claim.
   bool claim(bool ok, const std::string& en, const std::string& zh_text) {
     fmt::print("  [{}] {}\n", zh() ? (ok ? "通过" : "未通过") : (ok ? "PASS" : "FAIL"),
                tr(en, zh_text));
-    if (!ok) ++failed_;
-    ++total_;
+    record("unmeasured", "claim", ok ? 1 : 0, Cmp::ge, 1, ok);
+    return ok;
+  }
+  // An invariant: true short of a bug, whatever the seed or the training (weights
+  // sum to 1, backward equals the chain rule, a loaded model gives the same
+  // outputs). It fails the run like a claim, but is labelled as what it is.
+  bool invariant(const std::string& id, bool ok, const std::string& en,
+                 const std::string& zh_text) {
+    fmt::print(
+        "  [{}] {}\n",
+        zh() ? (ok ? "不变量 成立" : "不变量 不成立") : (ok ? "INVARIANT ok" : "INVARIANT BROKEN"),
+        tr(en, zh_text));
+    record(id, "invariant", ok ? 1 : 0, Cmp::ge, 1, ok);
     return ok;
   }
   std::string path(const std::string& file) const { return args_.out_dir + "/" + file; }
@@ -239,6 +322,18 @@ class Lesson {
   }
 
  private:
+  // One line per claim in <out>/claims.tsv: id, kind, value, op, threshold, ok.
+  void record(const std::string& id, const char* kind, double value, Cmp op, double threshold,
+              bool ok) {
+    if (!ok) ++failed_;
+    ++total_;
+    if (std::FILE* f = std::fopen(path("claims.tsv").c_str(), "a")) {
+      fmt::print(f, "{}\t{}\t{:.6g}\t{}\t{:.6g}\t{}\n", id, kind, value, cmp_symbol(op), threshold,
+                 ok ? 1 : 0);
+      std::fclose(f);
+    }
+  }
+
   const Args& args_;
   std::chrono::steady_clock::time_point start_;
   int failed_ = 0, total_ = 0;
