@@ -257,7 +257,7 @@ int run(int argc, char** argv) {
       const bool phones = data.task == "cmudict" && data.tsv.empty();
       if (phones) apply_recipe(*train_cmd, kCmudictRecipe);
       // Everything is checked before anything is written.
-      check_train_flags(*train_cmd, attention);
+      check_train_flags(*train_cmd, attention, tc);
       check_data_flags(*train_cmd, data);
       std::vector<std::string> skip = unused_data_flags(*train_cmd, data);
       skip.push_back("--dry-run");

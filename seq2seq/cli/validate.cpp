@@ -83,7 +83,13 @@ int parse(CLI::App& app, int argc, char** argv) {
   }
 }
 
-void check_train_flags(const CLI::App& cmd, const std::string& attention) {
+void check_train_flags(const CLI::App& cmd, const std::string& attention, const TrainConfig& tc) {
+  // lr = lr · (min_lr / lr)^x needs 0 < min_lr <= lr.
+  if (tc.lr_anneal_hold >= 0)
+    S2S_CHECK(tc.min_lr > 0 && tc.min_lr <= tc.lr,
+              "--lr-anneal falls geometrically from --lr to --min-lr, so it needs 0 < --min-lr "
+              "<= --lr, got --min-lr {} and --lr {}",
+              tc.min_lr, tc.lr);
   if (attention == "none")
     for (const char* flag : {"--variant", "--placement"})
       S2S_CHECK(cmd.count(flag) == 0,

@@ -10,6 +10,7 @@
 
 #include "seq2seq/data/example.hpp"
 #include "seq2seq/model/checkpoint.hpp"
+#include "seq2seq/train/trainer.hpp"
 
 namespace s2s::cli {
 
@@ -24,7 +25,8 @@ CLI::Validator positive_real();                  // finite and > 0
 int parse(CLI::App& app, int argc, char** argv);
 
 // Throws s2s::Error for contradictory training flags.
-void check_train_flags(const CLI::App& train_cmd, const std::string& attention);
+void check_train_flags(const CLI::App& train_cmd, const std::string& attention,
+                       const TrainConfig& tc);
 
 // Where evaluation or training data comes from.
 struct DataArgs {

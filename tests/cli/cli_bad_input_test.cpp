@@ -261,6 +261,10 @@ TEST_CASE("bad input table: every case of issue 18 gets a clear answer") {
       {"--attention none --variant local-p",
        train_args(tmp.file("x"), "copy", {"--attention", "none", "--variant", "local-p"}), "", 1,
        "--variant needs an attention model"},
+      {"--lr-anneal with --min-lr 0",
+       train_args(tmp.file("x"), "copy", {"--lr-anneal", "0.5", "--min-lr", "0"}), "", 1,
+       "--lr-anneal falls geometrically from --lr to --min-lr, so it needs 0 < --min-lr <= --lr, "
+       "got --min-lr 0 and --lr 0.003"},
       {"--tsv with --task",
        {"train", "--out", tmp.file("x"), "--tsv", bom, "--task", "copy"},
        "",
