@@ -126,11 +126,44 @@ void add_data_flags(CLI::App* app, DataArgs& d) {
                 "--task cmudict: keep stress on vowels (iy1); without it stress is removed");
 }
 
+namespace {
+// Which data flags apply to which source of data: one table for refusing a
+// flag (check_data_flags) and for leaving it out of the command: line
+// (unused_data_flags).
+//   applies:  used, and printed in the command: line
+//   optional: used when given; left out of the command: line unless given
+//   refused:  an error when given; never printed
+enum class Use { applies, optional, refused };
+struct DataFlag {
+  const char* name;
+  Use generated, cmudict, tsv;
+  const char* is_for;  // named in the refusal: "{name} is for {is_for}"
+};
+constexpr Use A = Use::applies, O = Use::optional, R = Use::refused;
+constexpr DataFlag kDataFlags[] = {
+    {"--task", A, A, R, "generated tasks"},
+    {"--n-train", A, O, R, "generated tasks"},
+    {"--n-test", A, O, R, "generated tasks"},
+    {"--min-len", A, O, R, "generated tasks"},
+    {"--max-len", A, O, A, ""},
+    {"--data-seed", A, O, A, ""},
+    {"--dict", R, A, R, "--task cmudict"},
+    {"--stress", R, A, R, "--task cmudict"},
+};
+Use use_of(const DataFlag& f, const DataArgs& d) {
+  if (!d.tsv.empty()) return f.tsv;
+  return d.task == "cmudict" ? f.cmudict : f.generated;
+}
+}  // namespace
+
 void check_data_flags(const CLI::App& cmd, DataArgs& d) {
-  if (d.task != "cmudict") {
-    for (const char* flag : {"--dict", "--stress"})
-      S2S_CHECK(cmd.count(flag) == 0, "{} is for --task cmudict, not --task {}", flag, d.task);
-  } else {
+  for (const DataFlag& f : kDataFlags) {
+    if (use_of(f, d) != Use::refused || cmd.count(f.name) == 0) continue;
+    if (!d.tsv.empty())
+      throw Error(fmt::format("{} is for {}; it cannot be used with --tsv", f.name, f.is_for));
+    throw Error(fmt::format("{} is for {}, not --task {}", f.name, f.is_for, d.task));
+  }
+  if (d.tsv.empty() && d.task == "cmudict") {
     // The dictionary's own splits: every word unless a size is given.
     if (cmd.count("--n-train") == 0) d.n_train = 0;
     if (cmd.count("--n-test") == 0) d.n_test = 0;
@@ -138,27 +171,14 @@ void check_data_flags(const CLI::App& cmd, DataArgs& d) {
     if (cmd.count("--min-len") == 0) d.min_len = 1;
     d.n_valid = 0;
   }
-  if (!d.tsv.empty()) {
-    for (const char* flag : {"--task", "--n-train", "--n-test", "--min-len"})
-      S2S_CHECK(cmd.count(flag) == 0, "{} is for generated tasks; it cannot be used with --tsv",
-                flag);
-  }
   S2S_CHECK(d.max_len == 0 || d.min_len <= d.max_len, "--min-len {} is more than --max-len {}",
             d.min_len, d.max_len);
 }
 
 std::vector<std::string> unused_data_flags(const CLI::App& cmd, const DataArgs& d) {
   std::vector<std::string> flags;
-  auto unless_given = [&](std::initializer_list<const char*> names) {
-    for (const char* f : names)
-      if (cmd.count(f) == 0) flags.emplace_back(f);
-  };
-  if (!d.tsv.empty())
-    unless_given({"--task", "--n-train", "--n-test", "--min-len", "--dict", "--stress"});
-  else if (d.task == "cmudict")
-    unless_given({"--n-train", "--n-test", "--min-len", "--max-len", "--data-seed"});
-  else
-    unless_given({"--dict", "--stress"});
+  for (const DataFlag& f : kDataFlags)
+    if (use_of(f, d) != Use::applies && cmd.count(f.name) == 0) flags.emplace_back(f.name);
   return flags;
 }
 
