@@ -113,6 +113,9 @@ int main(int argc, char** argv) {
   Seq2Seq model(mc);
   TrainConfig cfg;
   cfg.epochs = 1000;  // the step budget decides
+  // Quick: 600 updates, past the steep part of the learning curve. At 300 the model was
+  // still learning fast and greedy BLEU ranged 0.32-0.63 over seeds 1-10 (0.58-0.82 at
+  // 400, 0.73-0.87 at 500, 0.78-0.90 at 600).
   cfg.max_steps = quick ? 600 : 1500;
   cfg.patience = 1000;
   cfg.lr = real(3e-3);
@@ -153,7 +156,8 @@ int main(int argc, char** argv) {
   for (const BucketScores& b : greedy.buckets)
     by_length.row({b.label, std::to_string(b.count), pct(b.exact), pct(b.token_acc), num(b.bleu)});
   by_length.print();
-  // THRESHOLDS_BLEU
+  // Greedy BLEU, min / median / max (2026-11-30): seeds 1-20 quick 0.780 / 0.839 / 0.900;
+  // seeds 1-5 full 0.954 / 0.967 / 0.974; REF_BLEU
   const double bleu_min = quick ? 0.65 : 0.9;
   L.claim("test_bleu", greedy.bleu, tutorial::Cmp::ge, bleu_min,
           fmt::format("test BLEU (greedy) is at least {}", bleu_min),
@@ -189,21 +193,23 @@ int main(int argc, char** argv) {
     const double len = static_cast<double>(g.tokens.size() + (g.finished ? 1 : 0));
     beam_not_worse += bm.score >= g.log_prob / std::pow(std::max(len, 1.0), 0.6) - 1e-9;
   }
-  const double not_worse = static_cast<double>(beam_not_worse) / greedy.outputs.size();
+  const double not_worse = 100.0 * static_cast<double>(beam_not_worse) / greedy.outputs.size();
   L.say(fmt::format("  beam 4 changes {} of {} translations; BLEU {:.3f} -> {:.3f}", changed,
                     greedy.outputs.size(), greedy.bleu, beam.bleu),
         fmt::format("  束宽 4 改变了 {} 个译文中的 {} 个；BLEU {:.3f} -> {:.3f}",
                     greedy.outputs.size(), changed, greedy.bleu, beam.bleu));
   // Not guaranteed: the beam ranks partial translations by their unnormalised sum, so
-  // greedy's prefix can fall out of it. THRESHOLDS_BEAM
-  const double not_worse_min = quick ? 2.0 / 3 : 0.9;
-  L.claim("beam_not_worse", 100 * not_worse, tutorial::Cmp::ge, 100 * not_worse_min,
+  // greedy's prefix can fall out of it. Share of sentences, min / median / max (%,
+  // 2026-11-30): seeds 1-20 quick 80.7 / 87.7 / 92.0; seeds 1-5 full 93.3 / 94.8 / 96.0;
+  // REF_BEAM
+  const double not_worse_min = quick ? 70 : 88;  // %
+  L.claim("beam_not_worse", not_worse, tutorial::Cmp::ge, not_worse_min,
           fmt::format("beam 4 finds a translation the model scores at least as high as greedy's "
                       "(length-normalised log-probability) for at least {:.0f}% of sentences",
-                      100 * not_worse_min),
+                      not_worse_min),
           fmt::format("至少对 {:.0f}% 的句子，束宽 4 找到的译文在模型看来不比贪心解码差"
                       "（长度归一化的对数概率）",
-                      100 * not_worse_min));
+                      not_worse_min));
   L.say(
       beam.bleu >= greedy.bleu
           ? "Here the better-scored translations are also better translations (BLEU went up)."

@@ -13,9 +13,11 @@
 // Flags: the common ones (tutorials/common.hpp) and --dict FILE (the dictionary in
 // festlex-cmu's format; default: the package's file). Words: typed at a terminal
 // (full mode), or piped in: echo knight | 11_pronunciation --quick.
-// Time on the shared 2-core machine (load 5-8): --quick 2.3-7.5 s fast engine, 7-11.3 s
-// reference (4000 words, H=32, at most 400 updates and 5 s per model); full mode
-// about 5 minutes (all 95k words, H=128, 150 s per model, test evaluation included).
+// Budgets are updates, never seconds, so results do not depend on the machine's load.
+// --quick: 4000 words, H=32, 600 updates per model: about 4 s of CPU fast engine
+// (10.7-19.7 s wall at load 11-15 on the shared 2-core machine), REF_TIME reference.
+// Full: all 95k words, H=128, 3000 updates per model, test evaluation included: about
+// 5 minutes of CPU fast engine (5-10 minutes wall at load 11-15).
 #include <poll.h>
 #include <unistd.h>
 
@@ -267,12 +269,13 @@ int main(int argc, char** argv) {
   };
   // Budgets in updates, not seconds: the same run on an idle or a loaded machine, in
   // either engine. Quick: lr 1e-2 halved when the validation loss (once an epoch of 63
-  // updates) stops improving. Full (an epoch is 1486 updates): the recipe's schedule
-  // (README), 3e-3 held for a fifth of the updates, then annealed to 1e-4, validated
-  // every 500 updates.
+  // updates) stops improving; 600 updates, because with 400 attention's PER on 12+
+  // letters swung from 26% to 57% over seeds 1-20 (the long-word gap fell to 6 points).
+  // Full (an epoch is 1486 updates): the recipe's schedule (README), 3e-3 held for a
+  // fifth of the updates, then annealed to 1e-4, validated every 500 updates.
   TrainConfig cfg;
   cfg.epochs = 1000;  // the update budget decides
-  cfg.max_steps = quick ? 400 : 3000;
+  cfg.max_steps = quick ? 600 : 3000;
   cfg.batch_size = 64;
   cfg.lr = real(quick ? 1e-2 : 3e-3);
   cfg.lr_decay = real(0.5);
@@ -337,11 +340,12 @@ int main(int argc, char** argv) {
 
   const size_t nb = ra.buckets.size();
   // PER gap (bottleneck - attention) on 9-11 and on 12+ letters, the smaller of the two,
-  // in points. THRESHOLDS_LONG
+  // in points; min / median / max (2026-11-30): seeds 1-20 quick 23.6 / 32.0 / 37.6,
+  // FULL_LONG REF_LONG
   double long_gap = nb == 4 ? 1 : 0;
   for (size_t k = 2; k < nb; ++k)
     long_gap = std::min(long_gap, rb.buckets[k].error_rate - ra.buckets[k].error_rate);
-  const double long_gap_min = quick ? 10 : 5;
+  const double long_gap_min = quick ? 12 : 6;
   L.claim("long_word_per_gap", 100 * long_gap, tutorial::Cmp::ge, long_gap_min,
           fmt::format("on words of 9-11 and of 12+ letters attention's PER is at least {:.0f} "
                       "points below the bottleneck's (the smaller gap of the two)",
@@ -356,9 +360,11 @@ int main(int argc, char** argv) {
                   "音素错误率从 1-5 个字母到 12 个以上字母的变化，注意力模型 / 瓶颈模型："),
              100 * rise_a, 100 * rise_b);
   if (quick) {
-    // Only with the short budget: with the full one the bottleneck catches up on short
-    // words. THRESHOLDS_ALL
-    const double gap = rb.error_rate - ra.error_rate, min_gap = 8;
+    // Over all test words, in points; min / median / max (2026-11-30): seeds 1-20 quick
+    // 27.5 / 31.9 / 35.0, REF_ALL. Only claimed with the short budget: with the
+    // full one the bottleneck nearly catches up on the short words that most words are
+    // (1-5 letters, PER: 9-9.2% attention, 9.8-10.6% bottleneck, full seeds 1-3).
+    const double gap = rb.error_rate - ra.error_rate, min_gap = 15;
     L.claim(
         "overall_per_gap", 100 * gap, tutorial::Cmp::ge, min_gap,
         fmt::format("with this short budget attention's PER over all test words is at least "
@@ -369,15 +375,15 @@ int main(int argc, char** argv) {
                     min_gap));
   } else {
     // How much less attention's PER rises from 1-5 to 12+ letters than the bottleneck's,
-    // in points. THRESHOLDS_RISE
-    const double rise_min = 0;
-    L.claim("rise_gap", 100 * (rise_b - rise_a), tutorial::Cmp::gt, rise_min,
-            fmt::format("from 1-5 to 12+ letters attention's PER rises less than the "
-                        "bottleneck's ({:+.1f} vs {:+.1f} points; the difference is measured)",
-                        100 * rise_a, 100 * rise_b),
-            fmt::format("从 1-5 个字母到 12 个以上字母，注意力模型音素错误率的上升小于瓶颈模型"
-                        "（{:+.1f} 对 {:+.1f} 个百分点；测量的是两者之差）",
-                        100 * rise_a, 100 * rise_b));
+    // in points; FULL_RISE
+    const double rise_min = 10;
+    L.claim("rise_gap", 100 * (rise_b - rise_a), tutorial::Cmp::ge, rise_min,
+            fmt::format("from 1-5 to 12+ letters attention's PER rises at least {:.0f} points "
+                        "less than the bottleneck's ({:+.1f} vs {:+.1f} points)",
+                        rise_min, 100 * rise_a, 100 * rise_b),
+            fmt::format("从 1-5 个字母到 12 个以上字母，注意力模型音素错误率的上升比瓶颈模型至少少 "
+                        "{:.0f} 个百分点（{:+.1f} 对 {:+.1f} 个百分点）",
+                        rise_min, 100 * rise_a, 100 * rise_b));
   }
   L.say(
       "The bottleneck must squeeze the whole spelling into one vector: the longer the word,\n"
@@ -474,14 +480,15 @@ int main(int argc, char** argv) {
       "字母组合上。");
 
   // Over all test words: does attention read the letters left to right? The share of
-  // steps whose most-read letter is not left of the previous step's. THRESHOLDS_MONO
+  // steps whose most-read letter is not left of the previous step's, %; min / median /
+  // max (2026-11-30): seeds 1-20 quick 97.1 / 98.4 / 99.1, FULL_MONO REF_MONO
   int64_t pairs = 0, forward = 0;
   for (const Hypothesis& h : ra.outputs) {
     if (h.weights.empty() || h.tokens.size() < 2) continue;
     const std::vector<int64_t> am = argmax_rows(h.weights);
     for (size_t t = 1; t < h.tokens.size(); ++t) ++pairs, forward += am[t] >= am[t - 1];
   }
-  const double mono = pairs ? double(forward) / double(pairs) : 0, mono_min = 90;
+  const double mono = pairs ? double(forward) / double(pairs) : 0, mono_min = quick ? 92 : 97;
   L.claim(
       "left_to_right", 100 * mono, tutorial::Cmp::ge, mono_min,
       fmt::format("on the test words, the next phone's most-read letter is never to the left "
