@@ -14,10 +14,10 @@
 // festlex-cmu's format; default: the package's file). Words: typed at a terminal
 // (full mode), or piped in: echo knight | 11_pronunciation --quick.
 // Budgets are updates, never seconds, so results do not depend on the machine's load.
-// --quick: 4000 words, H=32, 600 updates per model: about 4 s of CPU fast engine
-// (10.7-19.7 s wall at load 11-15 on the shared 2-core machine), REF_TIME reference.
-// Full: all 95k words, H=128, 3000 updates per model, test evaluation included: about
-// 5 minutes of CPU fast engine (5-10 minutes wall at load 11-15).
+// --quick: 4000 words, H=32, 600 updates per model: about 4.5 s of CPU, fast engine
+// (wall at load 11-15 on the shared 2-core machine: 10.7-19.7 s fast, 27-28 s reference).
+// Full: all 95k words, H=128, 3000 updates per model, test evaluation included:
+// 287-611 s wall at load 11-15, fast engine.
 #include <poll.h>
 #include <unistd.h>
 
@@ -341,7 +341,7 @@ int main(int argc, char** argv) {
   const size_t nb = ra.buckets.size();
   // PER gap (bottleneck - attention) on 9-11 and on 12+ letters, the smaller of the two,
   // in points; min / median / max (2026-11-30): seeds 1-20 quick 23.6 / 32.0 / 37.6,
-  // FULL_LONG REF_LONG
+  // seeds 1-5 full 11.9 / 12.5 / 13.3; reference quick, seeds 1-3 and 42: 30.9-37.1.
   double long_gap = nb == 4 ? 1 : 0;
   for (size_t k = 2; k < nb; ++k)
     long_gap = std::min(long_gap, rb.buckets[k].error_rate - ra.buckets[k].error_rate);
@@ -361,9 +361,9 @@ int main(int argc, char** argv) {
              100 * rise_a, 100 * rise_b);
   if (quick) {
     // Over all test words, in points; min / median / max (2026-11-30): seeds 1-20 quick
-    // 27.5 / 31.9 / 35.0, REF_ALL. Only claimed with the short budget: with the
-    // full one the bottleneck nearly catches up on the short words that most words are
-    // (1-5 letters, PER: 9-9.2% attention, 9.8-10.6% bottleneck, full seeds 1-3).
+    // 27.5 / 31.9 / 35.0; reference quick, seeds 1-3 and 42: 29.2-35.1. Full mode claims
+    // on length instead: there the overall gap is 7.4-8.0 points (seeds 1-5) and the
+    // bottleneck nearly catches up on 1-5 letters (PER 8.8-9.2% vs 9.8-10.6%).
     const double gap = rb.error_rate - ra.error_rate, min_gap = 15;
     L.claim(
         "overall_per_gap", 100 * gap, tutorial::Cmp::ge, min_gap,
@@ -375,7 +375,8 @@ int main(int argc, char** argv) {
                     min_gap));
   } else {
     // How much less attention's PER rises from 1-5 to 12+ letters than the bottleneck's,
-    // in points; FULL_RISE
+    // in points; seeds 1-5 full (2026-11-30): 20.7 / 22.8 / 24.6 (attention +0.8 to
+    // +4.7, bottleneck +23.1 to +26.6).
     const double rise_min = 10;
     L.claim("rise_gap", 100 * (rise_b - rise_a), tutorial::Cmp::ge, rise_min,
             fmt::format("from 1-5 to 12+ letters attention's PER rises at least {:.0f} points "
@@ -481,7 +482,8 @@ int main(int argc, char** argv) {
 
   // Over all test words: does attention read the letters left to right? The share of
   // steps whose most-read letter is not left of the previous step's, %; min / median /
-  // max (2026-11-30): seeds 1-20 quick 97.1 / 98.4 / 99.1, FULL_MONO REF_MONO
+  // max (2026-11-30): seeds 1-20 quick 97.1 / 98.4 / 99.1, seeds 1-5 full 99.86 / 99.94 /
+  // 99.97; reference quick, seeds 1-3 and 42: 98.8-99.4.
   int64_t pairs = 0, forward = 0;
   for (const Hypothesis& h : ra.outputs) {
     if (h.weights.empty() || h.tokens.size() < 2) continue;
