@@ -11,6 +11,9 @@
 // Reading sentences: pipe them in (echo "the dog eats the cake" | 10_translation)
 // or pass --interactive and type them (end with Ctrl-D). --quick never waits for
 // input: it translates a few built-in sentences.
+// Budgets are updates (quick 600, full 1500), so results do not depend on the load.
+// Wall time at load 11-15 on the shared 2-core machine: --quick 7-19 s fast engine,
+// 15-23 s reference; full 28-49 s fast engine.
 #include <poll.h>
 #include <unistd.h>
 
@@ -113,7 +116,10 @@ int main(int argc, char** argv) {
   Seq2Seq model(mc);
   TrainConfig cfg;
   cfg.epochs = 1000;  // the step budget decides
-  cfg.max_steps = quick ? 300 : 1500;
+  // Quick: 600 updates, past the steep part of the learning curve. At 300 the model was
+  // still learning fast and greedy BLEU ranged 0.32-0.63 over seeds 1-10 (0.58-0.82 at
+  // 400, 0.73-0.87 at 500, 0.78-0.90 at 600).
+  cfg.max_steps = quick ? 600 : 1500;
   cfg.patience = 1000;
   cfg.lr = real(3e-3);
   cfg.seed = args.seed;
@@ -153,11 +159,12 @@ int main(int argc, char** argv) {
   for (const BucketScores& b : greedy.buckets)
     by_length.row({b.label, std::to_string(b.count), pct(b.exact), pct(b.token_acc), num(b.bleu)});
   by_length.print();
-  // Measured (seed 42): full (1500 updates) 0.967, quick (300 updates) 0.615.
-  const double bleu_min = quick ? 0.5 : 0.9;
-  L.claim(greedy.bleu >= bleu_min,
-          fmt::format("test BLEU (greedy) {:.3f} >= {}", greedy.bleu, bleu_min),
-          fmt::format("测试集 BLEU（贪心解码）{:.3f} >= {}", greedy.bleu, bleu_min));
+  // Greedy BLEU, min / median / max (2026-11-30): seeds 1-20 quick 0.780 / 0.839 / 0.900;
+  // seeds 1-5 full 0.954 / 0.967 / 0.974; reference quick, seeds 1-3 and 42: 0.802-0.854.
+  const double bleu_min = quick ? 0.65 : 0.9;
+  L.claim("test_bleu", greedy.bleu, tutorial::Cmp::ge, bleu_min,
+          fmt::format("test BLEU (greedy) is at least {}", bleu_min),
+          fmt::format("测试集 BLEU（贪心解码）至少为 {}", bleu_min));
 
   L.heading("Greedy vs beam search", "贪心解码与束搜索");
   L.say(
@@ -174,12 +181,12 @@ int main(int argc, char** argv) {
   int64_t token_diffs = 0;
   for (size_t i = 0; i < greedy_hyps.size(); ++i)
     token_diffs += greedy_hyps[i].tokens != beam1_hyps[i].tokens;
-  L.claim(token_diffs == 0 && beam1_hyps.size() == data.test.size(),
-          fmt::format("beam 1 produces exactly greedy's translation for all {} test sentences "
-                      "({} differ)",
-                      data.test.size(), token_diffs),
-          fmt::format("束宽为 1 时，全部 {} 个测试句子的译文与贪心解码完全相同（{} 个不同）",
-                      data.test.size(), token_diffs));
+  L.invariant("beam1_is_greedy", token_diffs == 0 && beam1_hyps.size() == data.test.size(),
+              fmt::format("beam 1 produces exactly greedy's translation for all {} test sentences "
+                          "({} differ)",
+                          data.test.size(), token_diffs),
+              fmt::format("束宽为 1 时，全部 {} 个测试句子的译文与贪心解码完全相同（{} 个不同）",
+                          data.test.size(), token_diffs));
   // Beam search ranks finished hypotheses by log p / length^alpha (length counts <eos>);
   // score greedy's output the same way to see whether the search found something better.
   int64_t changed = 0, beam_not_worse = 0;
@@ -189,24 +196,23 @@ int main(int argc, char** argv) {
     const double len = static_cast<double>(g.tokens.size() + (g.finished ? 1 : 0));
     beam_not_worse += bm.score >= g.log_prob / std::pow(std::max(len, 1.0), 0.6) - 1e-9;
   }
-  const double not_worse = static_cast<double>(beam_not_worse) / greedy.outputs.size();
+  const double not_worse = 100.0 * static_cast<double>(beam_not_worse) / greedy.outputs.size();
   L.say(fmt::format("  beam 4 changes {} of {} translations; BLEU {:.3f} -> {:.3f}", changed,
                     greedy.outputs.size(), greedy.bleu, beam.bleu),
         fmt::format("  束宽 4 改变了 {} 个译文中的 {} 个；BLEU {:.3f} -> {:.3f}",
                     greedy.outputs.size(), changed, greedy.bleu, beam.bleu));
   // Not guaranteed: the beam ranks partial translations by their unnormalised sum, so
-  // greedy's prefix can fall out of it. Measured: full 95.8-98.5% of 400 sentences
-  // (seed 42); quick 71-89% of 150 over seeds 1-12 and 42 (the 300-update model is weak,
-  // and the share moves with the last bits of the arithmetic: the fused GRU op moved
-  // seed 42 from 86% to 71%), so quick asks only for two sentences in three.
-  const double not_worse_min = quick ? 2.0 / 3 : 0.9;
-  L.claim(not_worse >= not_worse_min,
+  // greedy's prefix can fall out of it. Share of sentences, min / median / max (%,
+  // 2026-11-30): seeds 1-20 quick 80.7 / 87.7 / 92.0; seeds 1-5 full 93.3 / 94.8 / 96.0;
+  // reference quick, seeds 1-3 and 42: 87.3-92.0.
+  const double not_worse_min = quick ? 70 : 88;  // %
+  L.claim("beam_not_worse", not_worse, tutorial::Cmp::ge, not_worse_min,
           fmt::format("beam 4 finds a translation the model scores at least as high as greedy's "
-                      "(length-normalised log-probability) for {:.1f}% of sentences (>= {:.0f}%)",
-                      100 * not_worse, 100 * not_worse_min),
-          fmt::format("对 {:.1f}% 的句子，束宽 4 找到的译文在模型看来不比贪心解码差"
-                      "（长度归一化的对数概率）（>= {:.0f}%）",
-                      100 * not_worse, 100 * not_worse_min));
+                      "(length-normalised log-probability) for at least {:.0f}% of sentences",
+                      not_worse_min),
+          fmt::format("至少对 {:.0f}% 的句子，束宽 4 找到的译文在模型看来不比贪心解码差"
+                      "（长度归一化的对数概率）",
+                      not_worse_min));
   L.say(
       beam.bleu >= greedy.bleu
           ? "Here the better-scored translations are also better translations (BLEU went up)."
@@ -231,13 +237,13 @@ int main(int argc, char** argv) {
                     tutorial::describe(L, loaded.model->config())),
         fmt::format("  已保存到 {}（model.safetensors、src.vocab、tgt.vocab），加载得到：{}", dir,
                     tutorial::describe(L, loaded.model->config())));
-  L.claim(diffs == 0,
-          fmt::format("the loaded model gives identical outputs (tokens and log-probabilities) on "
-                      "all {} test sentences ({} differ)",
-                      data.test.size(), diffs),
-          fmt::format(
-              "加载后的模型在全部 {} 个测试句子上给出完全相同的输出（词和对数概率）（{} 个不同）",
-              data.test.size(), diffs));
+  L.invariant("loaded_identical", diffs == 0,
+              fmt::format("the loaded model gives identical outputs (tokens and log-probabilities) "
+                          "on all {} test sentences ({} differ)",
+                          data.test.size(), diffs),
+              fmt::format("加载后的模型在全部 {} 个测试句子上给出完全相同的输出（词和对数概率）"
+                          "（{} 个不同）",
+                          data.test.size(), diffs));
 
   L.heading("Translate", "翻译");
   std::vector<std::string> sentences = {"the big dog sees the black cat", "we drank the coffee",
@@ -245,7 +251,7 @@ int main(int argc, char** argv) {
                                         "the old man walked near the park"};
   if (!quick && stdin_has_sentences(interactive)) {
     L.say("Reading English sentences from standard input (one per line, Ctrl-D to end).",
-          "从标准输入读取英语句子（每行一句，Ctrl-D 结束）。");
+          "从标准输入读取英语句子（每行一句，Ctrl+D 结束）。");
     std::vector<std::string> typed;
     for (std::string line; std::getline(std::cin, line);)
       if (!tokenize(line).empty()) typed.push_back(line);
