@@ -146,7 +146,7 @@ int main(int argc, char** argv) {
   Splits reverse = make_task("reverse", tc);
   auto [sv, tv] = build_vocabs(copy.train);  // same symbols in both tasks
 
-  L.heading("Nine decoders, one budget", "九种解码器，同样的训练预算");
+  L.heading("Ten rows, one budget", "十行结果，同样的训练预算");
   L.say(fmt::format(
             "Tasks: copy or reverse {}..{} symbols. Cell {} (--cell), E=32, H=64, score function\n"
             "{} (--score), Adam lr 3e-3, batch 32, {} updates. Every model is trained {} times\n"
@@ -193,7 +193,17 @@ int main(int argc, char** argv) {
   for (const Variation& v : variations) {
     const Splits& data = v.task == "copy" ? copy : reverse;
     Row row{v, 0, 0, {}, {}, {}};
-    for (int k = 0; k < kRuns; ++k) {
+    // The same model as an earlier row (global reverse is the output row when
+    // --placement output): same seeds, same results, so reuse them.
+    auto same = std::find_if(rows.begin(), rows.end(), [&](const Row& r) {
+      return r.v.task == v.task && r.v.placement == v.placement && r.v.variant == v.variant &&
+             r.v.self_attention == v.self_attention;
+    });
+    if (same != rows.end()) {
+      row = *same;
+      row.v = v;
+    }
+    for (int k = static_cast<int>(row.exact.size()); k < kRuns; ++k) {
       const uint64_t seed = tutorial::run_seed(args.seed, k);
       ModelConfig mc = base_config(sv, tv, tc.max_len, args, seed);
       mc.attn.placement = v.placement;
@@ -248,9 +258,10 @@ int main(int argc, char** argv) {
   // Thresholds from tests/claims/sweep.sh, 2026-11-30 (quick: seeds 1-20; full: seeds 1-5;
   // reference engine: seeds 1-3 and 42 quick), with margin. "q" = quick, "f" = full.
   const double in_gain = mean(in_rev.exact) - mean(out_rev.exact);
-  // q seeds 1-10: min 0.163, median 0.207, max 0.323.
+  // q seeds 1-10: min 0.163, median 0.207, max 0.323; f seeds 1-5: min 0.084, median 0.143,
+  // max 0.179 (with more updates output catches up a little: a lower threshold in full mode).
   L.claim(
-      "input_beats_output", in_gain, Cmp::ge, 0.08,
+      "input_beats_output", in_gain, Cmp::ge, quick ? 0.08 : 0.04,
       fmt::format("on reverse, the lecture's scheme (input) learns faster than Luong's output "
                   "placement: exact match {} vs {}",
                   format_spread(spread(in_rev.exact), 100, 1),
@@ -259,28 +270,47 @@ int main(int argc, char** argv) {
                   "{}，对比 {}",
                   format_spread(spread(in_rev.exact), 100, 1),
                   format_spread(spread(out_rev.exact), 100, 1)));
+  // On copy: global, local-m and self-attention (rows 4, 5, 7); local-p (row 6) apart,
+  // since it must learn where to put its window.
   double copy_worst_either = 0, copy_worst_exact = 1;
-  for (const Row& r : rows)
-    if (r.v.task == "copy") {
-      copy_worst_either = std::max(copy_worst_either, mean(r.either));
-      copy_worst_exact = std::min(copy_worst_exact, mean(r.exact));
-    }
-  // q seeds 1-10: min 0.054, median 0.085, max 0.144 (local-p or global, by seed).
+  for (const Row* r : {&rows[4], &rows[5], &rows[7]}) {
+    copy_worst_either = std::max(copy_worst_either, mean(r->either));
+    copy_worst_exact = std::min(copy_worst_exact, mean(r->exact));
+  }
+  const Row& lp_copy = rows[6];
+  // q seeds 1-10: min 0.037, median 0.053, max 0.087; f seeds 1-5: min 0.039, max 0.072.
+  L.claim("copy_worst_aer", copy_worst_either, Cmp::le, 0.2,
+          fmt::format("on copy, global, local-m and self-attention all find the diagonal: highest "
+                      "mean AER (allowing the shift) {:.3f}",
+                      copy_worst_either),
+          fmt::format("在复制任务上，global、local-m 和自注意力都找到了对角线：最高的平均 AER"
+                      "（允许右移）为 {:.3f}",
+                      copy_worst_either));
+  // q seeds 1-10: min 0.667, median 0.770, max 0.837; f seeds 1-5: min 0.823, max 0.869.
   L.claim(
-      "copy_worst_aer", copy_worst_either, Cmp::le, 0.25,
-      fmt::format("on copy, global, local-m, local-p and self-attention all find the diagonal: "
-                  "highest mean AER (allowing the shift) {:.3f}",
-                  copy_worst_either),
-      fmt::format("在复制任务上，global、local-m、local-p 和自注意力都找到了对角线：最高的平均 AER"
-                  "（允许右移）为 {:.3f}",
-                  copy_worst_either));
-  // q seeds 1-10: min 0.590, median 0.663, max 0.737 (local-p, the slowest learner).
-  L.claim(
-      "copy_worst_exact", copy_worst_exact, Cmp::ge, 0.45,
+      "copy_worst_exact", copy_worst_exact, Cmp::ge, 0.55,
       fmt::format("... and learn to copy: lowest mean exact match {:.1f}%", 100 * copy_worst_exact),
       fmt::format("……并且学会了复制：最低的平均完全匹配率为 {:.1f}%", 100 * copy_worst_exact));
+  // q seeds 1-10: min 0.044, median 0.081, max 0.144; f seeds 1-5: min 0.075, median 0.122,
+  // max 0.249.
+  L.claim(
+      "local_p_copy_aer", mean(lp_copy.either), Cmp::le, 0.4,
+      fmt::format("local-p learns to predict its window centre p_t, more slowly: AER (allowing "
+                  "the shift) {}, exact match {}",
+                  format_spread(spread(lp_copy.either), 1, 3),
+                  format_spread(spread(lp_copy.exact), 100, 1)),
+      fmt::format("local-p 学会了预测窗口中心 p_t，但学得更慢：AER（允许右移）为 {}，完全匹配率 {}",
+                  format_spread(spread(lp_copy.either), 1, 3),
+                  format_spread(spread(lp_copy.exact), 100, 1)));
+  L.say(
+      "local-p predicts p_t = (L-1)·sigmoid(v·tanh(W s_t)) and learns it only through the\n"
+      "Gaussian around p_t; in Luong et al. (2015) it was the best model (local-p with\n"
+      "general), after far more training than the few hundred updates here.",
+      "local-p 预测 p_t = (L-1)·sigmoid(v·tanh(W s_t))，只能通过 p_t 周围的高斯权重学习它；在\n"
+      "Luong 等人（2015）的实验中它是最好的模型（local-p 配 general），但训练量远多于这里的\n"
+      "几百次更新。");
   const double lm_gap = mean(lm_rev.either) - mean(glob_rev.either);
-  // q seeds 1-10: min 0.344, median 0.418, max 0.450.
+  // q seeds 1-10: min 0.344, median 0.418, max 0.450; f seeds 1-5: min 0.536, max 0.562.
   L.claim(
       "local_m_reverse_gap", lm_gap, Cmp::ge, 0.2,
       fmt::format("on reverse, local-m's window p_t = t is in the wrong place: AER (allowing the "
@@ -361,7 +391,7 @@ int main(int argc, char** argv) {
     curves.push_back(std::move(s));
   }
   const double al_gain = spread(final_aer[0]).mean - spread(final_aer[1]).mean;
-  // q seeds 1-10: min 0.241, median 0.333, max 0.401.
+  // q seeds 1-10: min 0.241, median 0.333, max 0.401; f seeds 1-5: min 0.352, max 0.481.
   L.claim("alignment_loss_gain", al_gain, Cmp::ge, 0.1,
           fmt::format("the supervised alignment loss pins the attention to gold: AER after {} "
                       "updates {} with it vs {} without",
@@ -371,8 +401,8 @@ int main(int argc, char** argv) {
               "对齐监督损失把注意力固定到标准对齐上：{} 次更新后的 AER，有它时为 {}，没有时为 {}",
               loss_steps, format_spread(spread(final_aer[1]), 1, 3),
               format_spread(spread(final_aer[0]), 1, 3)));
-  // q seeds 1-10: min 0.207, median 0.256, max 0.383.
-  L.claim("alignment_loss_aer", spread(final_aer[1]).mean, Cmp::le, 0.5,
+  // q seeds 1-10: min 0.207, median 0.256, max 0.383; f seeds 1-5: min 0.335, max 0.406.
+  L.claim("alignment_loss_aer", spread(final_aer[1]).mean, Cmp::le, 0.55,
           fmt::format("with the loss, mean AER against gold {:.3f}", spread(final_aer[1]).mean),
           fmt::format("有这个损失时，对照标准对齐的平均 AER 为 {:.3f}", spread(final_aer[1]).mean));
   L.say(
