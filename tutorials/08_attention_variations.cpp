@@ -11,14 +11,14 @@
 //     local-p        window around a predicted centre p_t, Gaussian favouring p_t
 //   decoder self-attention: a second context over the decoder's own s_1..s_{t-1}
 //
-// All of them learn the copy task (a monotonic alignment); the placements are
-// compared there. Then local-m meets the reverse task, where its assumption
-// p_t = t is wrong. Finally a supervised alignment loss (not to be confused with
-// guided attention: it is a loss on the weights, not a window) pins the attention
-// to the gold alignment instead of the shifted one a left-to-right encoder allows
-// (07_score_functions). Every model is trained at several seeds
-// (tutorial::run_seed); claims are made on the mean over those runs, since one
-// run is one noisy sample.
+// The placements are compared on the reverse task, where they differ; local
+// attention and self-attention learn the copy task (a monotonic alignment). Then
+// local-m meets reverse, where its assumption p_t = t is wrong. Finally a
+// supervised alignment loss (not to be confused with guided attention: it is a
+// loss on the weights, not a window) pins the attention to the gold alignment
+// instead of the shifted one a left-to-right encoder allows (07_score_functions).
+// Every model is trained at several seeds (tutorial::run_seed); claims are made
+// on the mean over those runs, since one run is one noisy sample.
 #include <chrono>
 
 #include "attention/alignment_loss.hpp"
@@ -412,8 +412,10 @@ int main(int argc, char** argv) {
       "没有对齐监督损失时，additive 打分函数常常停在右移的对齐上（与 07_score_functions 相同）：\n"
       "对损失有用，但作为解释是错的。少量监督就能把注意力固定到人会连线的那些词上。");
   LinePlotOptions lo;
-  lo.title = L.tr("reverse: test AER with and without the supervised alignment loss",
-                  "倒序任务：有无对齐监督损失时的测试 AER");
+  lo.title = L.tr(fmt::format("reverse: test AER with and without the supervised alignment loss "
+                              "(mean of {} runs)",
+                              kRuns),
+                  fmt::format("倒序任务：有无对齐监督损失时的测试 AER（{} 次训练的平均）", kRuns));
   lo.x_label = L.tr("update", "更新次数");
   lo.y_label = "AER";
   lo.font_family = L.font();
