@@ -444,8 +444,9 @@ int main(int argc, char** argv) {
       "形容词，直接看名词，偏离对角线。形容词那一行回头看形容词，或者再看一次名词（形容词\n"
       "要与名词的性和数一致）：哪一个胜出取决于训练。");
   const double noun_frac = swaps ? double(noun_right) / swaps : 0;
-  fmt::print(L.zh() ? "  {}{}/{}，{}{}/{}\n" : "  {} {}/{}, {} {}/{}\n",
+  fmt::print("  {} {}/{}{}{} {}/{}\n",
              L.tr("noun rows on the English noun:", "名词行指向英语名词："), noun_right, swaps,
+             L.zh() ? "，" : ", ",
              L.tr("adjective rows on the English adjective:", "形容词行指向英语形容词："),
              adj_right, swaps);
   // Adjective rows depend on the run, so only the noun rows are a claim.
