@@ -88,9 +88,11 @@ int main(int argc, char** argv) {
   const int epochs = args.quick ? 6 : 8;
   // The attention model is trained n_runs times (training seeds run_seed(seed, k)) and
   // the claims on accuracy by length use the mean: one short run is noisy (seeds 1-20
-  // quick, one run: attention lost 0.7-13.4 points from the shortest to the longest
-  // bucket). Run 0 is the model we look inside. The bottleneck's numbers vary little
-  // (lost 20-29 points), so it is trained once.
+  // quick, one run: it lost 0.7-13.4 points of token accuracy from the shortest to the
+  // longest bucket). Run 0 is the model we look inside. The bottleneck's token accuracy
+  // varies less (it lost 20-29 points), so it is trained once, and its BLEU, which
+  // varies a lot near zero (it kept 33-77% from the shortest to the longest bucket), is
+  // compared only in absolute terms.
   const int n_runs = args.quick ? 3 : 2;
 
   L.heading("Attention in sequence-to-sequence models: a context vector per step",
@@ -163,29 +165,29 @@ int main(int argc, char** argv) {
     cfg.valid_examples = 200;
     if (run == 0) tutorial::print_model(L, model.config());
     TrainResult r = tutorial::train(L, model, data, sv, tv, cfg);
-    L.say(fmt::format("  run {} (seed {}): {} updates, best validation loss {:.3f}", run + 1, seed,
-                      r.epochs.back().steps, r.best_valid_loss),
-          fmt::format("  第 {} 次（种子 {}）：{} 次更新，最佳验证损失 {:.3f}", run + 1, seed,
-                      r.epochs.back().steps, r.best_valid_loss));
+    L.say(fmt::format("  run {} (seed {}): {} updates, best validation loss {:.3f} ({:.1f} s)",
+                      run + 1, seed, r.epochs.back().steps, r.best_valid_loss,
+                      r.epochs.back().seconds),
+          fmt::format("  第 {} 次（种子 {}）：{} 次更新，最佳验证损失 {:.3f}（{:.1f} s）", run + 1,
+                      seed, r.epochs.back().steps, r.best_valid_loss, r.epochs.back().seconds));
   };
   L.heading("Training both models", "训练两个模型");
-  L.say(fmt::format("The attention model is trained {} times with different seeds: one short run\n"
-                    "is noisy, so the claims on accuracy by length use the mean. We look inside\n"
-                    "the first run.",
+  L.say(fmt::format("The attention model is trained {} times with different seeds: one short\n"
+                    "run is noisy, so the claims on accuracy by length use the mean. We look\n"
+                    "inside the first run.",
                     n_runs),
         fmt::format("注意力模型用不同的种子训练 {} 次：一次短训练的结果波动较大，所以关于\n"
                     "按长度统计的准确率的结论使用平均值。我们观察第一次训练得到的模型。",
                     n_runs));
-  std::vector<std::unique_ptr<Seq2Seq>> attns;
-  for (int k = 0; k < n_runs; ++k) {
-    const uint64_t seed = tutorial::run_seed(args.seed, k);
-    attns.push_back(make_model(true, seed));
-    fit(*attns.back(), seed, k);
-  }
+  std::vector<std::unique_ptr<Seq2Seq>> attns, bottlenecks;
+  for (bool attention : {true, false})
+    for (int k = 0; k < (attention ? n_runs : 1); ++k) {
+      const uint64_t seed = tutorial::run_seed(args.seed, k);
+      auto& models = attention ? attns : bottlenecks;
+      models.push_back(make_model(attention, seed));
+      fit(*models.back(), seed, k);
+    }
   Seq2Seq* attn = attns[0].get();
-  const uint64_t b_seed = tutorial::run_seed(args.seed, 0);
-  auto bottleneck = make_model(false, b_seed);
-  fit(*bottleneck, b_seed, 0);
   const Placement placement = attn->config().attn.placement;
   NoGradGuard no_grad;
 
@@ -410,7 +412,8 @@ int main(int argc, char** argv) {
   std::vector<EvalResult> ras;  // one per attention run; ras[0] is the model we look inside
   for (const auto& m : attns) ras.push_back(evaluate(*m, data.test, sv, tv, eo));
   const EvalResult& ra = ras[0];
-  const EvalResult rb = evaluate(*bottleneck, data.test, sv, tv, eo);
+  std::vector<EvalResult> rbs;
+  for (const auto& m : bottlenecks) rbs.push_back(evaluate(*m, data.test, sv, tv, eo));
   // Among test sentences with a gold adjective–noun swap that the model translates exactly
   // (so rows are the reference words): does the Spanish noun look at the English one?
   int swaps = 0, noun_right = 0, adj_right = 0;
@@ -464,12 +467,12 @@ int main(int argc, char** argv) {
              adj_right, swaps);
   // Adjective rows depend on the run, so only the noun rows are a claim.
   // TODO sweep
-  L.claim("swaps_found", swaps, Cmp::ge, 20,
+  L.claim("swaps_found", swaps, Cmp::ge, 50,
           fmt::format("the model translates {} test sentences with an adjective-noun swap exactly",
                       swaps),
           fmt::format("模型完全正确地翻译了 {} 个含形容词-名词交换的测试句", swaps));
   // TODO sweep
-  L.claim("noun_skips_ahead", 100 * noun_frac, Cmp::ge, 80,
+  L.claim("noun_skips_ahead", 100 * noun_frac, Cmp::ge, 85,
           fmt::format("reordering: in {:.0f}% of them ({}/{}) the Spanish noun's argmax skips "
                       "ahead to the English noun",
                       100 * noun_frac, noun_right, swaps),
@@ -479,20 +482,24 @@ int main(int argc, char** argv) {
 
   // --- 4. Accuracy by length --------------------------------------------------------
   L.heading("Accuracy by sentence length", "按句子长度统计的准确率");
-  // The attention columns are the mean over the n_runs runs, bucket by bucket.
+  // The attention columns are means over its n_runs runs, bucket by bucket.
   const size_t n_buckets = ra.buckets.size();
-  std::vector<BucketScores> am = ra.buckets;
-  BucketScores all_a;
-  for (size_t k = 0; k < n_buckets; ++k) am[k].exact = am[k].token_acc = am[k].bleu = 0;
-  for (const EvalResult& r : ras) {
-    for (size_t k = 0; k < n_buckets; ++k) {
-      am[k].exact += r.buckets[k].exact / n_runs;
-      am[k].token_acc += r.buckets[k].token_acc / n_runs;
-      am[k].bleu += r.buckets[k].bleu / n_runs;
-    }
-    all_a.exact += r.exact / n_runs, all_a.token_acc += r.token_acc / n_runs;
-    all_a.bleu += r.bleu / n_runs;
-  }
+  auto mean_of = [&](const std::vector<EvalResult>& rs) {
+    std::vector<BucketScores> m = rs[0].buckets;  // labels and counts
+    m.push_back({L.tr("all", "全部"), static_cast<int64_t>(data.test.size())});
+    for (BucketScores& x : m) x.exact = x.token_acc = x.bleu = 0;
+    for (const EvalResult& r : rs)
+      for (size_t k = 0; k <= n_buckets; ++k) {
+        const double exact = k < n_buckets ? r.buckets[k].exact : r.exact;
+        const double token_acc = k < n_buckets ? r.buckets[k].token_acc : r.token_acc;
+        const double bleu = k < n_buckets ? r.buckets[k].bleu : r.bleu;
+        m[k].exact += exact / double(rs.size());
+        m[k].token_acc += token_acc / double(rs.size());
+        m[k].bleu += bleu / double(rs.size());
+      }
+    return m;  // the buckets, then "all"
+  };
+  const std::vector<BucketScores> am = mean_of(ras), bm = mean_of(rbs);
   tutorial::Table table({Align::right, Align::right, Align::left, Align::right, Align::right,
                          Align::right, Align::left, Align::right, Align::right, Align::right});
   table.group({{"", 3},
@@ -507,33 +514,30 @@ int main(int argc, char** argv) {
              L.tr(term::token_accuracy), "BLEU"});
   auto pct = [](double v) { return fmt::format("{:.1f}%", 100 * v); };
   auto num = [](double v) { return fmt::format("{:.3f}", v); };
-  for (size_t k = 0; k < n_buckets; ++k) {
-    const BucketScores &p = am[k], &q = rb.buckets[k];
+  for (size_t k = 0; k <= n_buckets; ++k) {
+    const BucketScores &p = am[k], &q = bm[k];
     table.row({p.label, std::to_string(p.count), "|", pct(p.exact), pct(p.token_acc), num(p.bleu),
                "|", pct(q.exact), pct(q.token_acc), num(q.bleu)});
   }
-  table.row({L.tr("all", "全部"), std::to_string(data.test.size()), "|", pct(all_a.exact),
-             pct(all_a.token_acc), num(all_a.bleu), "|", pct(rb.exact), pct(rb.token_acc),
-             num(rb.bleu)});
   table.print();
   // AER of run 0 (0 = the argmax of every row on a gold link, 1 = none).
   // TODO sweep
-  L.claim("aer", ra.aer, Cmp::lt, 0.3,
+  L.claim("aer", ra.aer, Cmp::lt, 0.25,
           fmt::format("the argmax of attention matches the gold alignment: AER {:.3f}", ra.aer),
           fmt::format("注意力的 argmax 与标准对齐吻合：对齐错误率 (AER) 为 {:.3f}", ra.aer));
-  // Shortest against longest bucket, per attention run; the bottleneck's once.
-  const BucketScores &b_short = rb.buckets.front(), &b_long = rb.buckets.back();
-  const double keep_b = b_long.bleu / b_short.bleu;
-  const double drop_b = b_short.token_acc - b_long.token_acc;
-  std::vector<double> keep_a, long_gap, drop_a;
+  // Shortest against longest bucket, for each attention run and the bottleneck.
+  const BucketScores &b_short = rbs[0].buckets.front(), &b_long = rbs[0].buckets.back();
+  const double drop_b = 100 * (b_short.token_acc - b_long.token_acc);
+  std::vector<double> keep_a, long_bleu, long_gap, drop_a;  // in %
   for (const EvalResult& r : ras) {
     const BucketScores &a_short = r.buckets.front(), &a_long = r.buckets.back();
     keep_a.push_back(100 * a_long.bleu / a_short.bleu);
+    long_bleu.push_back(100 * a_long.bleu);
     long_gap.push_back(100 * (a_long.token_acc - b_long.token_acc));
     drop_a.push_back(100 * (a_short.token_acc - a_long.token_acc));
   }
-  const tutorial::Spread keep = tutorial::spread(keep_a), gap = tutorial::spread(long_gap),
-                         drop = tutorial::spread(drop_a);
+  const tutorial::Spread keep = tutorial::spread(keep_a), bleu = tutorial::spread(long_bleu),
+                         gap = tutorial::spread(long_gap), drop = tutorial::spread(drop_a);
   // "3 runs: mean 93.2, range 92.1-94.0"
   auto runs = [&](const tutorial::Spread& v, int dec) {
     return L.tr(fmt::format("{} runs: mean {:.{}f}, range {:.{}f}-{:.{}f}", n_runs, v.mean, dec,
@@ -542,20 +546,22 @@ int main(int argc, char** argv) {
                             v.min, dec, v.max, dec));
   };
   // TODO sweep
-  L.claim("bleu_kept_attention", keep.mean, Cmp::gt, 70,
+  L.claim("bleu_kept_attention", keep.mean, Cmp::gt, 75,
           fmt::format("with attention, BLEU on the longest sentences keeps {:.0f}% of the "
                       "shortest sentences' BLEU ({})",
                       keep.mean, runs(keep, 0)),
           fmt::format("有注意力时，最长句子的 BLEU 保持为最短句子的 {:.0f}%（{}）", keep.mean,
                       runs(keep, 0)));
   // TODO sweep
-  L.claim("bleu_kept_gap", keep.mean - 100 * keep_b, Cmp::ge, 15,
-          fmt::format("without attention it keeps only {:.0f}%: {:.0f} points less", 100 * keep_b,
-                      keep.mean - 100 * keep_b),
-          fmt::format("无注意力时只保持 {:.0f}%：低 {:.0f} 个百分点", 100 * keep_b,
-                      keep.mean - 100 * keep_b));
+  L.claim("long_bleu_gap", bleu.mean - 100 * b_long.bleu, Cmp::ge, 50,
+          fmt::format("on the longest sentences BLEU x100 is {:.1f} with attention ({}), {:.1f} "
+                      "without: points more",
+                      bleu.mean, runs(bleu, 1), 100 * b_long.bleu),
+          fmt::format("在最长的句子上，BLEU x100 有注意力时为 {:.1f}（{}），无注意力时为 {:.1f}："
+                      "高出的分数",
+                      bleu.mean, runs(bleu, 1), 100 * b_long.bleu));
   // TODO sweep
-  L.claim("long_token_gap", gap.mean, Cmp::ge, 15,
+  L.claim("long_token_gap", gap.mean, Cmp::ge, 40,
           fmt::format("on the longest sentences attention's token accuracy is {:.1f} points above "
                       "the bottleneck's ({})",
                       gap.mean, runs(gap, 1)),
@@ -563,13 +569,13 @@ int main(int argc, char** argv) {
                       gap.mean, runs(gap, 1)));
   // Token accuracy lost from the shortest to the longest bucket, attention vs bottleneck.
   // TODO sweep
-  L.claim("drop_ratio", drop.mean / (100 * drop_b), Cmp::lt, 0.5,
+  L.claim("drop_ratio", drop.mean / drop_b, Cmp::lt, 0.6,
           fmt::format("from the shortest to the longest sentences attention loses {:.1f} points "
                       "of token accuracy ({}), the bottleneck {:.1f}: ratio",
-                      drop.mean, runs(drop, 1), 100 * drop_b),
+                      drop.mean, runs(drop, 1), drop_b),
           fmt::format("从最短到最长的句子，注意力模型的词元准确率下降 {:.1f} 个百分点（{}），"
                       "瓶颈模型下降 {:.1f}：两者之比",
-                      drop.mean, runs(drop, 1), 100 * drop_b));
+                      drop.mean, runs(drop, 1), drop_b));
   if (!args.quick)  // the full budget: the curve is flat (Bahdanau et al. 2015, Fig. 2)
     // TODO sweep
     L.claim(
@@ -591,8 +597,8 @@ int main(int argc, char** argv) {
     x.push_back(tutorial::bucket_mid(am[k]));
     at.push_back(100 * am[k].token_acc);
     ab.push_back(100 * am[k].bleu);
-    bt.push_back(100 * rb.buckets[k].token_acc);
-    bb.push_back(100 * rb.buckets[k].bleu);
+    bt.push_back(100 * bm[k].token_acc);
+    bb.push_back(100 * bm[k].bleu);  // one run: its mean is itself
   }
   const std::string svg = L.path("accuracy_by_length.svg");
   LinePlotOptions po;
@@ -601,14 +607,15 @@ int main(int argc, char** argv) {
   po.x_label = L.tr("source length (words)", "源句长度（词数）");
   po.y_label = L.tr("score (%)", "得分 (%)");
   po.x_ticks = tutorial::bucket_ticks(ra.buckets);
+  po.title += L.tr(fmt::format(" (attention: mean of {} runs)", n_runs),
+                   fmt::format("（注意力模型：{} 次训练的平均）", n_runs));
   po.font_family = L.font();
-  write_file(
-      svg, line_plot_svg(
-               {{L.tr("attention (mean), token accuracy", "注意力模型（平均），词元准确率"), x, at},
-                {L.tr("attention (mean), BLEU ×100", "注意力模型（平均），BLEU ×100"), x, ab},
-                {L.tr("bottleneck, token accuracy", "瓶颈模型，词元准确率"), x, bt},
-                {L.tr("bottleneck, BLEU ×100", "瓶颈模型，BLEU ×100"), x, bb}},
-               po));
+  write_file(svg,
+             line_plot_svg({{L.tr("attention, token accuracy", "注意力模型，词元准确率"), x, at},
+                            {L.tr("attention, BLEU ×100", "注意力模型，BLEU ×100"), x, ab},
+                            {L.tr("bottleneck, token accuracy", "瓶颈模型，词元准确率"), x, bt},
+                            {L.tr("bottleneck, BLEU ×100", "瓶颈模型，BLEU ×100"), x, bb}},
+                           po));
   L.say(fmt::format("Figure: {}", svg), fmt::format("图：{}", svg));
   return L.finish();
 }
