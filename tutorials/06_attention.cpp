@@ -16,8 +16,10 @@
 // The encoder is bidirectional, as in Bahdanau et al.: h_i = [forward h_i; backward h_i].
 // --placement output gives Luong et al. 2015's variant (the cell runs first and d_t
 // asks), --score general Luong's score; 07 and 08 compare scores and placements.
-// With --score general the argmax of the weights often lands next to the aligned
-// word (a bidirectional h_i also carries its neighbours), and the heatmap claims fail.
+// With --score general (and placement input) the argmax of the weights often lands
+// next to the aligned word, as a bidirectional h_i also carries its neighbours: seeds
+// 1-20 quick, one run, the Spanish noun's row was on the English noun in >= 80% of
+// the swaps at 7 seeds only (0% at 11), AER median 0.29 (additive: 0.05).
 //
 // We compute one real step by hand (a weighted average with several weights well
 // above zero), check the rules of the weights on every test step, train on the toy
@@ -366,9 +368,11 @@ int main(int argc, char** argv) {
               fmt::format("they are the weights the decoder used at this step (max diff {:.1e})",
                           step_diff),
               fmt::format("它们就是解码器在这一步使用的权重（最大差 {:.1e}）", step_diff));
-  // The chosen step is the most spread-out of ~2000 (quick) test steps. TODO sweep
+  // The chosen step is the most spread-out of ~2000 (quick) test steps. Its third-largest
+  // weight, seeds 1-20 quick: min 0.16, median 0.27, max 0.32; seeds 1-5 full (sharper
+  // after the full budget): min 0.100, median 0.118, max 0.176 (2026-11-30).
   std::sort(sorted.begin(), sorted.end(), std::greater<>());
-  L.claim("mixture_third_weight", sorted[2], Cmp::ge, 0.1,
+  L.claim("mixture_third_weight", sorted[2], Cmp::ge, args.quick ? 0.1 : 0.05,
           fmt::format("a real mixture: three words share the weight here, the third-largest "
                       "weight is {:.2f}",
                       sorted[2]),
@@ -466,12 +470,12 @@ int main(int argc, char** argv) {
              L.tr("adjective rows on the English adjective:", "形容词行指向英语形容词："),
              adj_right, swaps);
   // Adjective rows depend on the run, so only the noun rows are a claim.
-  // TODO sweep
+  // Seeds 1-20 quick: min 103, median 122, max 140 (2026-11-30).
   L.claim("swaps_found", swaps, Cmp::ge, 50,
           fmt::format("the model translates {} test sentences with an adjective-noun swap exactly",
                       swaps),
           fmt::format("模型完全正确地翻译了 {} 个含形容词-名词交换的测试句", swaps));
-  // TODO sweep
+  // Seeds 1-20 quick: min 96.6%, median 99.2%, max 100% (2026-11-30).
   L.claim("noun_skips_ahead", 100 * noun_frac, Cmp::ge, 85,
           fmt::format("reordering: in {:.0f}% of them ({}/{}) the Spanish noun's argmax skips "
                       "ahead to the English noun",
@@ -521,7 +525,7 @@ int main(int argc, char** argv) {
   }
   table.print();
   // AER of run 0 (0 = the argmax of every row on a gold link, 1 = none).
-  // TODO sweep
+  // Seeds 1-20 quick: min 0.033, median 0.055, max 0.152 (2026-11-30).
   L.claim("aer", ra.aer, Cmp::lt, 0.25,
           fmt::format("the argmax of attention matches the gold alignment: AER {:.3f}", ra.aer),
           fmt::format("注意力的 argmax 与标准对齐吻合：对齐错误率 (AER) 为 {:.3f}", ra.aer));
@@ -545,14 +549,14 @@ int main(int argc, char** argv) {
                 fmt::format("{} 次训练：平均 {:.{}f}，范围 {:.{}f}-{:.{}f}", n_runs, v.mean, dec,
                             v.min, dec, v.max, dec));
   };
-  // TODO sweep
+  // Seeds 1-20 quick: min 88.4%, median 94.7%, max 97.9% (2026-11-30).
   L.claim("bleu_kept_attention", keep.mean, Cmp::gt, 75,
           fmt::format("with attention, BLEU on the longest sentences keeps {:.0f}% of the "
                       "shortest sentences' BLEU ({})",
                       keep.mean, runs(keep, 0)),
           fmt::format("有注意力时，最长句子的 BLEU 保持为最短句子的 {:.0f}%（{}）", keep.mean,
                       runs(keep, 0)));
-  // TODO sweep
+  // Seeds 1-20 quick: min 74.0, median 77.2, max 82.5 (2026-11-30).
   L.claim("long_bleu_gap", bleu.mean - 100 * b_long.bleu, Cmp::ge, 50,
           fmt::format("on the longest sentences BLEU x100 is {:.1f} with attention ({}), {:.1f} "
                       "without: points more",
@@ -560,7 +564,7 @@ int main(int argc, char** argv) {
           fmt::format("在最长的句子上，BLEU x100 有注意力时为 {:.1f}（{}），无注意力时为 {:.1f}："
                       "高出的分数",
                       bleu.mean, runs(bleu, 1), 100 * b_long.bleu));
-  // TODO sweep
+  // Seeds 1-20 quick: min 60.5, median 65.3, max 71.4 points (2026-11-30).
   L.claim("long_token_gap", gap.mean, Cmp::ge, 40,
           fmt::format("on the longest sentences attention's token accuracy is {:.1f} points above "
                       "the bottleneck's ({})",
@@ -568,7 +572,8 @@ int main(int argc, char** argv) {
           fmt::format("在最长的句子上，注意力模型的词元准确率比瓶颈模型高 {:.1f} 个百分点（{}）",
                       gap.mean, runs(gap, 1)));
   // Token accuracy lost from the shortest to the longest bucket, attention vs bottleneck.
-  // TODO sweep
+  // Seeds 1-20 quick: min 0.10, median 0.19, max 0.43 (2026-11-30; one run instead of
+  // the mean of 3: up to 0.51).
   L.claim("drop_ratio", drop.mean / drop_b, Cmp::lt, 0.6,
           fmt::format("from the shortest to the longest sentences attention loses {:.1f} points "
                       "of token accuracy ({}), the bottleneck {:.1f}: ratio",
@@ -577,7 +582,7 @@ int main(int argc, char** argv) {
                       "瓶颈模型下降 {:.1f}：两者之比",
                       drop.mean, runs(drop, 1), drop_b));
   if (!args.quick)  // the full budget: the curve is flat (Bahdanau et al. 2015, Fig. 2)
-    // TODO sweep
+    // Seeds 1-5 full: min 0.75, median 0.98, max 2.28 points (2026-11-30).
     L.claim(
         "flat_full_budget", drop.mean, Cmp::le, 10,
         "with the full budget attention's token accuracy stays flat across lengths: points "
