@@ -400,11 +400,13 @@ int main(int argc, char** argv) {
                    ? fmt::format("{}：手算的一步 t = {}", term::attention_weights.zh, pick.t + 1)
                    : fmt::format("{}: step t = {} by hand", term::attention_weights.en, pick.t + 1);
     ho.x_title = L.tr("source tokens (English)", "源句词元（英语）");
-    ho.y_title = L.tr("next tokens (Spanish, teacher forcing)", "下一个词元（西班牙语，教师强制）");
+    ho.y_title = L.tr("target tokens (Spanish)", "目标词元（西班牙语）");
     ho.font_family = L.font();
     write_file(svg, attention_svg(grid, ex.src, rows, ho));
-    L.say(fmt::format("The whole sentence (row {}: the step above): {}", L.quote(next), svg),
-          fmt::format("整句的注意力权重（{}这一行就是上面这一步）：{}", L.quote(next), svg));
+    L.say(fmt::format("The whole sentence with teacher forcing (row {}: the step above): {}",
+                      L.quote(next), svg),
+          fmt::format("整句的注意力权重，教师强制（{}这一行就是上面这一步）：{}", L.quote(next),
+                      svg));
   }
 
   // --- 3. A heatmap with the adjective–noun swap ------------------------------------
