@@ -84,6 +84,30 @@ TEST_CASE("data: copy, reverse and sort tasks") {
   CHECK(join(make_task("copy", cfg).test[5].src) != join(c.test[5].src));
 }
 
+TEST_CASE("data: repeat task (the target is the source twice)") {
+  TaskConfig cfg;
+  cfg.seed = 5;
+  cfg.n_train = 100;
+  cfg.n_valid = 10;
+  cfg.n_test = 20;
+  cfg.min_len = 2;
+  cfg.max_len = 6;
+  cfg.alphabet = 5;
+  Splits s = make_task("repeat", cfg);
+  CHECK(s.train.size() == 100);
+  CHECK(s.test.size() == 20);
+  check_disjoint(s);
+  for (const auto& e : s.train) {
+    const int n = static_cast<int>(e.src.size());
+    REQUIRE(e.tgt.size() == 2 * e.src.size());
+    CHECK(std::equal(e.src.begin(), e.src.end(), e.tgt.begin()));
+    CHECK(std::equal(e.src.begin(), e.src.end(), e.tgt.begin() + n));
+    REQUIRE(e.align.size() == e.tgt.size());
+    for (auto [i, j] : e.align) CHECK(i == j % n);  // target j links source j mod n
+  }
+  CHECK(join(make_task("repeat", cfg).test[3].src) == join(s.test[3].src));
+}
+
 TEST_CASE("data: task errors are clear") {
   TaskConfig cfg;
   CHECK_THROWS_WITH_AS(make_task("copyy", cfg),

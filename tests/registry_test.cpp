@@ -34,8 +34,8 @@ TEST_CASE("registry: enum values and names round-trip, on-disk names unchanged")
   for (const char* s :
        {"dot", "scaled_dot", "general", "additive", "location", "cosine", "location_aware"})
     CHECK(score_registry().find_or_null(s) != nullptr);
-  CHECK(task_names() ==
-        std::vector<std::string>{"copy", "reverse", "sort", "dates", "toy_en_es", "cmudict"});
+  CHECK(task_names() == std::vector<std::string>{"copy", "reverse", "sort", "dates", "toy_en_es",
+                                                 "cmudict", "repeat"});
 }
 
 TEST_CASE("registry: a checkpoint's config round-trips through the names") {

@@ -1,21 +1,35 @@
-// 09_key_value_attention — one vector to be found, another to be read.
+// 09_key_value_attention — the last two stops of the lecture's path: decoder
+// self-attention, then key-value attention. Each is measured on a task where
+// it should help, against the same model without it, over several training seeds.
 //
-// In plain attention each encoder state h_i does two jobs:
-//   key:   compared with the query        e_i = score(s_t, h_i)
-//   value: averaged into the context      c_t = Σ_i a_i h_i
-// Key-value attention (Daniluk et al. 2017; the K/V split of Vaswani et al. 2017)
-// gives each job its own vector, two learned projections of the same state:
+// Part 1. Decoder self-attention (Cheng et al. 2016; Paulus et al. 2017). The
+// decoder also looks back at its own earlier states s_1..s_{t-1}:
+//   d_t,j = softmax_j(s_tᵀ W s_j),   c^dec_t = Σ_j d_t,j s_j,
+//   h̃_t = tanh(W_c [c_t; s_t; c^dec_t])
+// It should help when the target refers back to itself. On "repeat"
+// (a c b -> a c b a c b) the second half is the first half again: a step of the
+// second half can read what the decoder wrote n steps earlier. We measure the
+// gain, and check that *where* it looks matters: the same trained model with
+// its self-attention weights spread evenly (score matrix set to zero) loses it.
+//
+// Part 2. Key-value attention (Daniluk et al. 2017; the K/V split of Vaswani et
+// al. 2017). In plain attention each encoder state h_i is both the key (compared
+// with the query) and the value (averaged into the context). Here they are two
+// learned projections of the same state:
 //   k_i = W_K h_i,   v_i = W_V h_i,   e_i = score(s_t, k_i),   c_t = Σ_i a_i v_i
-// The key only has to say "I am the position you want"; the value only has to
-// carry "what is here". We train both models on the same task and budget, count
-// their parameters, and look at how different a position's key and value become.
-#include <cmath>
+// When does the split add anything? With the general score,
+//   s_tᵀ W (W_K h_i) = s_tᵀ (W W_K) h_i   and   W_c [W_V c_t; s_t] = [W_c1 W_V, W_c2] [c_t; s_t]
+// so W_K and W_V fold into matrices the plain model already has: the same
+// functions, parametrised differently. The split can add something only when the
+// score compares s_t and h_i without a matrix of its own (dot, cosine): then
+// W_K gives the keys a space of their own. We measure it with the cosine score.
 
 #include "common.hpp"
+#include "core/error.hpp"
 #include "model_lesson.hpp"
 #include "seq2seq/data/task.hpp"
+#include "seq2seq/data/vocab.hpp"
 #include "seq2seq/plot/attention_heatmap.hpp"
-#include "seq2seq/plot/line_plot.hpp"
 #include "seq2seq/plot/write_file.hpp"
 #include "seq2seq/train/evaluate.hpp"
 #include "seq2seq/train/trainer.hpp"
@@ -24,195 +38,371 @@ using namespace s2s;
 
 namespace {
 
-struct Run {
-  std::string variant;
+constexpr int kSeeds = 3;  // training seeds per model; claims are on their mean
+
+struct Trained {
+  double exact = 0, aer = -1;
   int64_t params = 0;
-  double exact = 0, aer = 0, ms_per_step = 0, key_value_cos = 0;
-  std::vector<double> losses;
-  Hypothesis sample;
+  std::unique_ptr<Seq2Seq> model;
 };
 
-// Mean over real source positions of cos(k_i, v_i) = k_i·v_i / (|k_i| |v_i|),
-// with keys and values (B,S,H) from the decoder's per-sequence cache.
-double mean_key_value_cosine(const Seq2Seq& model, const Batch& b) {
+// Trains one model for `steps` updates and scores it on the test split.
+Trained train_and_test(const tutorial::Lesson& L, const ModelConfig& mc, const Splits& data,
+                       const Vocab& sv, const Vocab& tv, int64_t steps, uint64_t seed) {
+  Trained r;
+  r.model = std::make_unique<Seq2Seq>(mc);
+  TrainConfig cfg;
+  cfg.epochs = 1000;  // the update budget decides
+  cfg.max_steps = steps;
+  cfg.patience = 1000;
+  cfg.lr = real(3e-3);
+  cfg.seed = seed;
+  cfg.valid_examples = 100;
+  tutorial::train(L, *r.model, data, sv, tv, cfg);
+  EvalResult ev = evaluate(*r.model, data.test, sv, tv);
+  r.exact = ev.exact;
+  r.aer = ev.aer;
+  r.params = r.model->num_parameters();
+  return r;
+}
+
+const DecoderSelfAttention& self_attention_of(const Seq2Seq& model) {
+  for (const auto& [name, m] : model.named_modules())
+    if (auto* s = dynamic_cast<const DecoderSelfAttention*>(m)) return *s;
+  throw Error("09: the model has no decoder self-attention");
+}
+
+// Sets the self-attention's score matrix to zero: every earlier step then gets
+// the same score, so the weights are spread evenly (1/t at step t). What the
+// model reads from itself is then a plain average of its earlier states.
+void flatten_self_attention(Seq2Seq& model) {
+  for (auto& [name, p] : model.named_parameters())
+    if (name.starts_with("decoder.self_attention.")) p.value().fill(0);
+}
+
+// The decoder's self-attention while it reads the gold target (teacher forcing,
+// as in training). Step t (0-based) predicts tgt_out[t] from the state s_t and
+// looks back at s_0..s_{t-1}. Returns, per row of the batch, a (T,T) matrix:
+// row t = the weights step t gave to the earlier steps (zeros on and above the
+// diagonal; row 0 has nothing to look back at).
+std::vector<Tensor> self_attention_weights(const Seq2Seq& model, const Batch& b) {
   NoGradGuard no_grad;
-  DecoderState s = model.decoder->start(model.encode(b));
-  const Tensor& k = s.keys.value();
-  const Tensor& v = s.values.value();
-  const int64_t S = k.size(1), H = k.size(2);
+  const DecoderSelfAttention& self = self_attention_of(model);
+  EncoderOutput enc = model.encode(b);
+  DecoderState s = model.decoder->start(enc);
+  for (int64_t t = 0; t < b.T; ++t) {
+    Ids y(static_cast<size_t>(b.B));
+    for (int64_t r = 0; r < b.B; ++r) y[static_cast<size_t>(r)] = b.tgt_in[r * b.T + t];
+    model.decoder->step(y, s, enc);  // appends s_t to s.history
+  }
+  std::vector<Tensor> w(static_cast<size_t>(b.B), Tensor::zeros({b.T, b.T}));
+  for (int64_t t = 1; t < b.T; ++t) {
+    std::vector<Var> earlier(s.history.begin(), s.history.begin() + t);
+    const Tensor d = self.forward(earlier, s.history[static_cast<size_t>(t)]).weights.value();
+    for (int64_t r = 0; r < b.B; ++r)  // d is (B,t)
+      for (int64_t j = 0; j < t; ++j) w[static_cast<size_t>(r)][t * b.T + j] = d[r * t + j];
+  }
+  return w;
+}
+
+// Over the second half of "repeat" targets (steps n..2n-1, which write x_{t-n}):
+// the mean self-attention weight on step t-n, the step that wrote the same
+// symbol in the first half.
+double weight_on_first_copy(const std::vector<Tensor>& w, const Batch& b) {
   double sum = 0;
-  int64_t n = 0;
-  for (int64_t r = 0; r < b.B; ++r)
-    for (int64_t i = 0; i < b.src_len[static_cast<size_t>(r)]; ++i) {
-      const real* ki = k.data() + (r * S + i) * H;
-      const real* vi = v.data() + (r * S + i) * H;
-      double kv = 0, kk = 0, vv = 0;
-      for (int64_t h = 0; h < H; ++h) kv += ki[h] * vi[h], kk += ki[h] * ki[h], vv += vi[h] * vi[h];
-      sum += kv / std::sqrt(kk * vv + 1e-30);
-      ++n;
-    }
-  return sum / static_cast<double>(n);
+  int64_t count = 0;
+  for (int64_t r = 0; r < b.B; ++r) {
+    const int64_t n = b.src_len[static_cast<size_t>(r)];
+    for (int64_t t = n; t < 2 * n; ++t, ++count) sum += w[static_cast<size_t>(r)][t * b.T + t - n];
+  }
+  return sum / static_cast<double>(count);
+}
+
+// The same with the weight spread evenly over the earlier steps (1/t at step t):
+// what a decoder that does not look anywhere in particular would score.
+double uniform_on_first_copy(const Batch& b) {
+  double sum = 0;
+  int64_t count = 0;
+  for (int64_t r = 0; r < b.B; ++r) {
+    const int64_t n = b.src_len[static_cast<size_t>(r)];
+    for (int64_t t = n; t < 2 * n; ++t, ++count) sum += 1.0 / static_cast<double>(t);
+  }
+  return sum / static_cast<double>(count);
+}
+
+std::vector<std::string> with_eos(const std::vector<std::string>& tokens) {
+  std::vector<std::string> out = tokens;
+  out.push_back("<eos>");
+  return out;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto args = tutorial::parse_args(argc, argv, "09_key_value_attention",
-                                   "separate keys (to score) and values (to average)", {},
-                                   {.cell = "gru", .score = "general", .placement = "output"});
+  auto args = tutorial::parse_args(
+      argc, argv, "09_key_value_attention",
+      "decoder self-attention, then separate keys (to score) and values (to average)", {},
+      {.cell = "gru", .score = "cosine", .placement = "output"});
   tutorial::Lesson L(args);
+  using tutorial::Align;
+  using tutorial::Cmp;
+  namespace term = tutorial::term;
   const bool quick = args.quick;
-  const int64_t steps = quick ? 400 : 800, H = 64;
+  const int64_t H = 64;
 
-  TaskConfig tc;
-  tc.seed = args.seed;
-  tc.n_train = 3000;
-  tc.n_valid = 100;
-  tc.n_test = quick ? 200 : 500;
-  tc.min_len = 3;
-  tc.max_len = quick ? 8 : 12;
-  tc.alphabet = 10;
-  Splits data = make_task("reverse", tc);
-  auto [sv, tv] = build_vocabs(data.train);
-
-  L.heading("Two models, one difference", "两个模型，一个区别");
-  L.say(
-      fmt::format(
-          "Reverse {}..{} symbols. Encoder/decoder cell {} (--cell), E=32, H={}, score function\n"
-          "{} (--score), context placement {} (--placement), Adam lr 3e-3, batch 32, {} updates,\n"
-          "same seed. 'global' attends over h_i; 'key-value' scores k_i = W_K h_i and averages\n"
-          "v_i = W_V h_i (both of size H).",
-          tc.min_len, tc.max_len, args.model.cell, H, args.model.score, args.model.placement,
-          steps),
-      fmt::format("把 {}..{} 个符号倒序。编码器/解码器的循环单元 {}（--cell），E=32，H={}，\n"
-                  "打分函数 {}（--score），上下文位置 {}（--placement），Adam 学习率 3e-3，\n"
-                  "批大小 32，{} 次更新，同一随机种子。global 直接对 h_i 做注意力；key-value 用\n"
-                  "k_i = W_K h_i 打分，对 v_i = W_V h_i 加权平均（两者维度都是 H）。",
-                  tc.min_len, tc.max_len, args.model.cell, H, args.model.score,
-                  args.model.placement, steps));
-
-  std::vector<const Example*> probe_list;
-  for (size_t i = 0; i < 64; ++i) probe_list.push_back(&data.test[i]);
-  const Batch probe = make_batch(probe_list, sv, tv);
-  std::vector<Run> runs;
-  for (AttentionVariant variant : {AttentionVariant::global, AttentionVariant::key_value}) {
+  auto base_config = [&](const Vocab& sv, const Vocab& tv, uint64_t seed) {
     ModelConfig mc;
     mc.cell = CellKind::gru;
     mc.src_vocab = sv.size();
     mc.tgt_vocab = tv.size();
     mc.embed = 32;
     mc.hidden = H;
-    mc.attn.score = "general";
-    mc.attn.variant = variant;
-    mc.seed = args.seed;
+    mc.seed = seed;
     tutorial::apply_knobs(mc, args);  // --cell, --score, --placement
-    tutorial::print_model(L, mc);
-    Seq2Seq model(mc);
-    TrainConfig cfg;
-    cfg.epochs = 1000;  // the step budget decides
-    cfg.max_steps = steps;
-    cfg.patience = 1000;
-    cfg.lr = real(3e-3);
-    cfg.seed = args.seed;
-    cfg.valid_examples = 100;
-    TrainResult tr = tutorial::train(L, model, data, sv, tv, cfg);
-    EvalResult ev = evaluate(model, data.test, sv, tv);
-    Run r;
-    r.variant = to_string(variant);
-    r.params = model.num_parameters();
-    r.exact = ev.exact;
-    r.aer = ev.aer;
-    r.ms_per_step = 1000 * tr.seconds / static_cast<double>(tr.step_losses.size());
-    r.key_value_cos = mean_key_value_cosine(model, probe);
-    r.losses = tr.step_losses;
-    r.sample = ev.outputs[0];
-    runs.push_back(std::move(r));
-  }
-  const Run &plain = runs[0], &kv = runs[1];
+    return mc;
+  };
 
-  L.heading("What changes", "有什么不同");
-  using tutorial::Align;
-  tutorial::Table table(
-      {Align::left, Align::right, Align::right, Align::right, Align::right, Align::right});
-  table.row({L.tr(tutorial::term::attention), L.tr(tutorial::term::parameters),
-             L.tr("exact match %", "完全匹配率 %"), "AER", L.tr("ms/step", "毫秒/步"),
-             L.tr("mean cos(k,v)", "平均 cos(k,v)")});
-  for (const Run& r : runs)
-    table.row({r.variant, std::to_string(r.params), fmt::format("{:.1f}", 100 * r.exact),
-               fmt::format("{:.3f}", r.aer), fmt::format("{:.2f}", r.ms_per_step),
-               fmt::format("{:.3f}", r.key_value_cos)});
-  table.print();
+  // ---------------------------------------------------------------- Part 1
+  L.heading("Part 1: decoder self-attention", "第一部分：解码器自注意力");
+  TaskConfig rc;
+  rc.seed = args.seed;
+  rc.n_train = 3000;
+  rc.n_valid = 100;
+  rc.n_test = quick ? 200 : 400;
+  rc.min_len = quick ? 4 : 5;
+  rc.max_len = quick ? 10 : 12;
+  rc.alphabet = 26;  // few repeated letters within a sentence: each step has one match
+  const Splits rep = make_task("repeat", rc);
+  auto [rsv, rtv] = build_vocabs(rep.train);
+  const int64_t rep_steps = quick ? 300 : 800;
+  L.example(rep.train[0].src, rep.train[0].tgt);
   L.say(
-      "cos(k,v): cosine between the key and the value of the same source position, averaged\n"
-      "over the positions of 64 test sentences. ms/step includes a small validation per epoch.",
-      "cos(k,v)：同一源位置的键与值之间的余弦相似度，在 64 个测试句子的所有位置上取平均。\n"
-      "毫秒/步包含每一轮的少量验证时间。");
+      fmt::format(
+          "Task 'repeat': {}..{} symbols, then the same symbols again. The second half of the\n"
+          "target is its own first half: step n+j writes what step j wrote. Two models, the\n"
+          "same but for decoder self-attention; score function general for the attention\n"
+          "over the source (--score changes part 2), {} updates, {} training seeds each.",
+          rc.min_len, rc.max_len, rep_steps, kSeeds),
+      fmt::format("任务「repeat」：{}..{} 个符号，然后把同样的符号再写一遍。目标序列的后半段就是\n"
+                  "它自己的前半段：第 n+j 步写出第 j 步写过的符号。两个模型只差解码器自注意力；\n"
+                  "对源序列的注意力用打分函数 general（--score 改变的是第二部分），\n"
+                  "{} 次更新，每个模型训练 {} 个随机种子。",
+                  rc.min_len, rc.max_len, rep_steps, kSeeds));
+  std::vector<double> ex_plain, ex_self, ex_flat;
+  // Where the decoder looks in itself: teacher-forced on 64 test sentences.
+  std::vector<const Example*> probe_list;
+  for (size_t i = 0; i < 64; ++i) probe_list.push_back(&rep.test[i]);
+  const Batch probe = make_batch(probe_list, rsv, rtv);
+  std::vector<Tensor> sw;  // the first training seed's self-attention weights on the probe
+  for (int k = 0; k < kSeeds; ++k) {
+    const uint64_t seed = tutorial::run_seed(args.seed, k);
+    for (bool self : {false, true}) {
+      ModelConfig mc = base_config(rsv, rtv, seed);
+      mc.attn.score = "general";  // part 1 keeps the usual score; --score is for part 2
+      mc.attn.self_attention = self;
+      if (k == 0) tutorial::print_model(L, mc);
+      Trained r = train_and_test(L, mc, rep, rsv, rtv, rep_steps, seed);
+      (self ? ex_self : ex_plain).push_back(r.exact);
+      if (!self) continue;
+      if (k == 0) sw = self_attention_weights(*r.model, probe);  // for the figure
+      flatten_self_attention(*r.model);
+      ex_flat.push_back(evaluate(*r.model, rep.test, rsv, rtv).exact);
+    }
+  }
+  {
+    tutorial::Table t({Align::left, Align::right, Align::right, Align::right});
+    t.row({L.tr("training seed", "训练种子"), L.tr("without", "无自注意力"),
+           L.tr("with", "有自注意力"), L.tr("with, spread evenly", "有，但均匀分配")});
+    for (int k = 0; k < kSeeds; ++k) {
+      const auto i = static_cast<size_t>(k);
+      t.row({std::to_string(tutorial::run_seed(args.seed, k)),
+             fmt::format("{:.1f}", 100 * ex_plain[i]), fmt::format("{:.1f}", 100 * ex_self[i]),
+             fmt::format("{:.1f}", 100 * ex_flat[i])});
+    }
+    t.row({L.tr("mean (min-max)", "均值（最小-最大）"),
+           tutorial::format_spread(tutorial::spread(ex_plain), 100, 1),
+           tutorial::format_spread(tutorial::spread(ex_self), 100, 1),
+           tutorial::format_spread(tutorial::spread(ex_flat), 100, 1)});
+    L.say(fmt::format("{} % on {} test sentences:", L.tr(term::exact_match), rc.n_test),
+          fmt::format("{} %，{} 个测试句子：", L.tr(term::exact_match), rc.n_test));
+    t.print();
+    L.say(
+        "'spread evenly': the trained self-attention model with its self-attention score matrix\n"
+        "set to zero, so every earlier step gets the same weight (an ablation at test time).",
+        "「有，但均匀分配」：把训练好的自注意力模型的自注意力打分矩阵置零，\n"
+        "每个之前的步得到相同的权重（测试时的消融实验）。");
+  }
+  const tutorial::Spread sp_plain = tutorial::spread(ex_plain), sp_self = tutorial::spread(ex_self),
+                         sp_flat = tutorial::spread(ex_flat);
+  const double self_gain = 100 * (sp_self.mean - sp_plain.mean);
+  // Gain in points, mean of 3 seeds. Seeds 1-20 quick: min 8.2, median 13.1, max 18.5;
+  // seeds 1-5 full: min 9.0, max 15.7 (2026-11-30).
+  L.claim(
+      "self_gain", self_gain, Cmp::ge, 5,
+      fmt::format("decoder self-attention helps on 'repeat': mean exact match {:.1f}% vs "
+                  "{:.1f}% without, a gain of {:.1f} points",
+                  100 * sp_self.mean, 100 * sp_plain.mean, self_gain),
+      fmt::format("解码器自注意力在「repeat」任务上有帮助：平均完全匹配率 {:.1f}%，没有自注意力时 "
+                  "{:.1f}%，高出 {:.1f} 个百分点",
+                  100 * sp_self.mean, 100 * sp_plain.mean, self_gain));
+  const double where_gain = 100 * (sp_self.mean - sp_flat.mean);
+  // Seeds 1-20 quick: min 16.8, median 21.2, max 24.8; seeds 1-5 full: min 31.8,
+  // max 37.2 (2026-11-30).
+  L.claim("self_where", where_gain, Cmp::ge, 8,
+          fmt::format("where it looks matters: spreading its self-attention evenly costs {:.1f} "
+                      "points ({:.1f}% -> {:.1f}%)",
+                      where_gain, 100 * sp_self.mean, 100 * sp_flat.mean),
+          fmt::format("看向哪里很重要：把自注意力改成均匀分配，完全匹配率下降 {:.1f} 个百分点"
+                      "（{:.1f}% -> {:.1f}%）",
+                      where_gain, 100 * sp_self.mean, 100 * sp_flat.mean));
+  const double on_copy = weight_on_first_copy(sw, probe), uniform = uniform_on_first_copy(probe);
+  L.say(fmt::format("In the second half, step t (training seed {}) puts {:.2f} of its weight on\n"
+                    "step t-n, the step that wrote the same symbol in the first half (spread\n"
+                    "evenly it would be {:.2f}).",
+                    tutorial::run_seed(args.seed, 0), on_copy, uniform),
+        fmt::format("在后半段，第 t 步（训练种子 {}）把 {:.2f} 的权重放在第 t−n 步上，也就是\n"
+                    "前半段写出同一个符号的那一步（均匀分配时是 {:.2f}）。",
+                    tutorial::run_seed(args.seed, 0), on_copy, uniform));
+  {
+    size_t shown_row = 0;  // a short sentence reads best
+    for (size_t r = 0; r < probe_list.size(); ++r)
+      if (probe.src_len[r] == 5) {
+        shown_row = r;
+        break;
+      }
+    const Example& ex = *probe_list[shown_row];
+    const std::vector<std::string> steps = with_eos(ex.tgt);
+    const auto n = static_cast<int64_t>(steps.size());
+    Tensor w({n, n});
+    for (int64_t t = 0; t < n; ++t)
+      for (int64_t j = 0; j < n; ++j) w[t * n + j] = sw[shown_row][t * probe.T + j];
+    fmt::print("\n");
+    L.example(ex.src, ex.tgt);
+    fmt::print("{}", attention_terminal(w, steps, steps));
+    HeatmapOptions ho;
+    ho.title = L.tr("decoder self-attention on 'repeat'", "解码器自注意力：「repeat」任务");
+    ho.x_title =
+        L.tr("earlier decoder steps (the token each wrote)", "解码器之前的各步（该步写出的词元）");
+    ho.y_title = L.tr("decoder step (the token it writes)", "解码器当前步（写出的词元）");
+    ho.font_family = L.font();
+    write_file(L.path("self_attention.svg"), attention_svg(w, steps, steps, ho));
+    fmt::print("  {}\n", L.path("self_attention.svg"));
+  }
+  L.say(
+      "Row t: where step t looked among the steps before it (nothing above the diagonal: it\n"
+      "cannot look ahead). Not the clean picture one might expect: most rows lean on the\n"
+      "first step, whose state still holds the encoder's summary of the source, and only\n"
+      "part of the weight goes to step t-n (the number above; the diagonal n steps to the\n"
+      "left). Yet where it looks matters: spread evenly (the table's last column), it did\n"
+      "worse than the model without self-attention in our seed sweeps.\n"
+      "The picture changes with the seed (try --seed); the claims above are over seeds.",
+      "第 t 行：第 t 步在它之前的各步中看向哪里（对角线以上为空：它不能往后看）。\n"
+      "图并不像想象中那样整齐：多数行依赖第一步，那一步的状态仍然带着编码器对源序列的\n"
+      "概括；只有一部分权重落在第 t−n 步上（见上面的数字；向左偏 n 步的那条对角线）。\n"
+      "但看向哪里很重要：在我们的多种子测量中，改成均匀分配后（表的最后一列），模型比\n"
+      "没有自注意力的模型还差。\n"
+      "图会随随机种子变化（试试 --seed）；上面的结论是在多个种子上测得的。");
 
+  // ---------------------------------------------------------------- Part 2
+  L.heading("Part 2: key-value attention", "第二部分：键值注意力");
+  TaskConfig tc;
+  tc.seed = args.seed;
+  tc.n_train = 3000;
+  tc.n_valid = 100;
+  tc.n_test = quick ? 200 : 400;
+  tc.min_len = 3;
+  tc.max_len = 8;
+  tc.alphabet = 10;
+  const Splits data = make_task("reverse", tc);
+  auto [sv, tv] = build_vocabs(data.train);
+  // A small budget in both modes: with 800 updates plain cosine attention catches up
+  // on this task (full mode, seeds 1-3: gains of 11.8, 6.4 and 3.9 points), so the
+  // claim is about how far each gets on a small budget; full mode trains more seeds.
+  const int64_t kv_steps = quick ? 300 : 400;
+  const int kv_seeds = quick ? kSeeds : 5;
+  L.say(
+      fmt::format(
+          "Task 'reverse': {}..{} symbols. Score function {} (--score); 'global' scores and\n"
+          "averages h_i, 'key-value' scores k_i = W_K h_i and averages v_i = W_V h_i (both of\n"
+          "size H). {} updates, {} training seeds each.",
+          tc.min_len, tc.max_len, args.model.score, kv_steps, kv_seeds),
+      fmt::format("任务 reverse：{}..{} 个符号。打分函数 {}（--score）；global 直接对 h_i 打分并\n"
+                  "加权平均，key-value 用 k_i = W_K h_i 打分，对 v_i = W_V h_i 加权平均（两者维度\n"
+                  "都是 H）。{} 次更新，每个模型训练 {} 个随机种子。",
+                  tc.min_len, tc.max_len, args.model.score, kv_steps, kv_seeds));
+  std::vector<double> kv_plain, kv_split, aer_plain, aer_split;
+  int64_t params_plain = 0, params_split = 0;
+  for (int k = 0; k < kv_seeds; ++k) {
+    const uint64_t seed = tutorial::run_seed(args.seed, k);
+    for (AttentionVariant variant : {AttentionVariant::global, AttentionVariant::key_value}) {
+      ModelConfig mc = base_config(sv, tv, seed);
+      mc.attn.variant = variant;
+      if (k == 0) tutorial::print_model(L, mc);
+      Trained r = train_and_test(L, mc, data, sv, tv, kv_steps, seed);
+      const bool split = variant == AttentionVariant::key_value;
+      (split ? kv_split : kv_plain).push_back(r.exact);
+      (split ? aer_split : aer_plain).push_back(r.aer);
+      (split ? params_split : params_plain) = r.params;
+    }
+  }
+  {
+    tutorial::Table t({Align::left, Align::right, Align::right, Align::right, Align::right});
+    t.group({{"", 1}, {L.tr(term::exact_match) + std::string(" %"), 2}, {"AER", 2}});
+    t.row({L.tr("training seed", "训练种子"), "global", "key-value", "global", "key-value"});
+    for (int k = 0; k < kv_seeds; ++k) {
+      const auto i = static_cast<size_t>(k);
+      t.row({std::to_string(tutorial::run_seed(args.seed, k)),
+             fmt::format("{:.1f}", 100 * kv_plain[i]), fmt::format("{:.1f}", 100 * kv_split[i]),
+             fmt::format("{:.3f}", aer_plain[i]), fmt::format("{:.3f}", aer_split[i])});
+    }
+    t.row({L.tr("mean (min-max)", "均值（最小-最大）"),
+           tutorial::format_spread(tutorial::spread(kv_plain), 100, 1),
+           tutorial::format_spread(tutorial::spread(kv_split), 100, 1),
+           tutorial::format_spread(tutorial::spread(aer_plain), 1, 3),
+           tutorial::format_spread(tutorial::spread(aer_split), 1, 3)});
+    t.print();
+    L.say("AER: alignment error rate against the gold links (0 = the weights land on them).",
+          "AER：对照标准对齐的对齐错误率（0 表示权重正好落在标准对齐上）。");
+  }
   // Exact: W_K and W_V are (H,He) matrices without bias and the rest of the model
   // has the same shapes (values have size H = He), so the difference is 2·H·He.
-  const int64_t extra = kv.params - plain.params;
-  L.claim(extra == 2 * H * H,
-          fmt::format("key-value adds exactly W_K and W_V: {} parameters = 2·H·He = 2·{}·{}", extra,
-                      H, H),
-          fmt::format("key-value 恰好多出 W_K 和 W_V：{} 个参数 = 2·H·He = 2·{}·{}", extra, H, H));
-  L.claim(std::abs(plain.key_value_cos - 1) < 1e-5,
-          fmt::format("in plain attention a position's key and value are the same vector "
-                      "(cos = {:.6f})",
-                      plain.key_value_cos),
-          fmt::format("普通注意力中，同一位置的键和值是同一个向量（cos = {:.6f}）",
-                      plain.key_value_cos));
-  // Measured (seed 42): mean cos(k,v) = -0.033 full, -0.016 quick (random directions in 64
-  // dimensions give |cos| ~ 0.1); 0.25 leaves a wide margin.
-  L.claim(std::abs(kv.key_value_cos) <= 0.25,
-          fmt::format("with key-value attention they differ: |mean cos(k,v)| = {:.3f} <= 0.25",
-                      std::abs(kv.key_value_cos)),
-          fmt::format("使用 key-value 注意力后二者不同：|平均 cos(k,v)| = {:.3f} <= 0.25",
-                      std::abs(kv.key_value_cos)));
-  // Measured (seed 42): full (800 updates) global 80.2%, key-value 85.6%;
-  // quick (400 updates) 90.5% and 90.5% (shorter sentences). 60% leaves a 20-point margin.
-  L.claim(plain.exact >= 0.6 && kv.exact >= 0.6,
-          fmt::format("both learn the task on the same budget: exact {:.1f}% and {:.1f}% (>= 60%)",
-                      100 * plain.exact, 100 * kv.exact),
-          fmt::format("在相同预算下两者都学会了任务：完全匹配率 {:.1f}% 和 {:.1f}%（>= 60%）",
-                      100 * plain.exact, 100 * kv.exact));
+  const int64_t extra = params_split - params_plain;
+  L.invariant(
+      "kv_params", extra == 2 * H * H,
+      fmt::format("key-value adds exactly W_K and W_V: {} {} = 2·H·He = 2·{}·{}", extra,
+                  L.tr(term::parameters), H, H),
+      fmt::format("键值注意力恰好多出 W_K 和 W_V：{} 个参数 = 2·H·He = 2·{}·{}", extra, H, H));
+  const tutorial::Spread kp = tutorial::spread(kv_plain), ks = tutorial::spread(kv_split);
+  const double kv_gain = 100 * (ks.mean - kp.mean);
+  // Gain in points, mean of 3 (quick) or 5 (full) seeds. Seeds 1-20 quick: min 16.5, median
+  // 21.0, max 31.7; seeds 1-5 full: min 14.9, max 20.7 (2026-11-30).
+  L.claim("kv_gain", kv_gain, Cmp::ge, 8,
+          fmt::format("with the {} score, separate keys and values win: mean exact match {:.1f}% "
+                      "vs {:.1f}%, a gain of {:.1f} points",
+                      args.model.score, 100 * ks.mean, 100 * kp.mean, kv_gain),
+          fmt::format("使用 {} 打分函数时，键值分离更好：平均完全匹配率 {:.1f}%，普通注意力 "
+                      "{:.1f}%，高出 {:.1f} 个百分点",
+                      args.model.score, 100 * ks.mean, 100 * kp.mean, kv_gain));
+  // Measured outside this tutorial (reverse 3..8, 400 updates, 3 seeds, 2026-11-30):
+  // general 86.8% plain vs 87.8% key-value; dot 91.2% vs 86.0%; cosine 65.8% vs 87.2%.
   L.say(
-      "On a task this small the split is not needed: one vector can both be found and be read.\n"
-      "It pays off when the two jobs conflict, e.g. in language models where a state must also\n"
-      "predict the next word (Daniluk et al. 2017), and it is the form used by Transformers.",
-      "在这么小的任务上并不需要拆分：一个向量既能被找到，也能被读取。当两种职责互相冲突时\n"
-      "拆分才有回报，例如在语言模型中状态还要预测下一个词（Daniluk et al. 2017）；\n"
-      "Transformer 使用的正是这种形式。");
-
-  L.heading("Figures", "图");
-  std::vector<Series> curves;
-  for (const Run& r : runs)
-    curves.push_back({r.variant, {}, tutorial::moving_average(r.losses, 20)});
-  LinePlotOptions lo;
-  lo.title =
-      L.tr("training loss (moving average of 20 updates)", "训练损失（20 次更新的滑动平均）");
-  lo.x_label = L.tr("update", "更新次数");
-  lo.y_label = L.tr("cross-entropy", "交叉熵");
-  lo.log_y = true;
-  lo.log_note = L.tr(" (log)", "（对数坐标）");
-  lo.font_family = L.font();
-  write_file(L.path("loss.svg"), line_plot_svg(curves, lo));
-  fmt::print("  {}\n", L.path("loss.svg"));
-  const Example& ex = data.test[0];
-  for (const Run& r : runs) {
-    std::vector<std::string> out = tv.decode(r.sample.tokens);
-    if (r.sample.finished) out.push_back("<eos>");
-    Tensor w = r.sample.weights.slice(0, 0, static_cast<int64_t>(out.size()));
-    fmt::print("\n  {}:\n", r.variant);
-    L.example(ex.src, out);
-    fmt::print("{}", attention_terminal(w, ex.src, out));
-    HeatmapOptions ho;
-    ho.title = r.variant;
-    ho.x_title = L.tr("source tokens", "源序列词元");
-    ho.y_title = L.tr("output tokens", "输出词元");
-    ho.font_family = L.font();
-    write_file(L.path("heatmap_" + r.variant + ".svg"), attention_svg(w, ex.src, out, ho));
-    fmt::print("  {}\n", L.path("heatmap_" + r.variant + ".svg"));
-  }
+      "Why cosine: cos(s_t, h_i) compares the whole state, including the parts that carry the\n"
+      "symbol to be read, and it has no matrix to pick the parts that say \"I am the position\n"
+      "you want\"; cos(s_t, W_K h_i) has one. It depends on the score function (--score):\n"
+      "  general  W_K and W_V fold into W and W_c (see the top of this file): the same\n"
+      "           functions; measured on this task, no gain (86.8% vs 87.8%, 3 seeds,\n"
+      "           400 updates).\n"
+      "  dot      s_t·(W_K h_i) is exactly the general score; here plain dot did better\n"
+      "           (91.2% vs 86.0%).\n"
+      "Try them: the claims above are about cosine and may fail with the others.",
+      "为什么是 cosine：cos(s_t, h_i) 比较的是整个状态，包括携带待读取符号的那部分，\n"
+      "而且它没有矩阵去挑出表示「我就是你要找的位置」的那部分；cos(s_t, W_K h_i) 有。\n"
+      "这取决于打分函数（--score）：\n"
+      "  general  W_K 和 W_V 会并入 W 和 W_c（见本文件开头）：函数族完全相同；\n"
+      "           在这个任务上实测没有增益（86.8% 对 87.8%，3 个种子，400 次更新）。\n"
+      "  dot      s_t·(W_K h_i) 正好就是 general 打分函数；这里普通的 dot 反而更好\n"
+      "           （91.2% 对 86.0%）。\n"
+      "试试看：上面的结论针对 cosine，换成其他打分函数时可能不成立。");
   L.say("Next: 10_translation — the whole pipeline on a toy English -> Spanish task.",
         "下一步：10_translation —— 在玩具英语 -> 西班牙语任务上走完整个流程。");
   return L.finish();

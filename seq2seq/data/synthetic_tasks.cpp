@@ -77,4 +77,15 @@ Splits make_sort(const TaskConfig& cfg) {
   return draw_unique_splits(draw, cfg.seed, cfg.n_train, cfg.n_valid, cfg.n_test, "sort");
 }
 
+Splits make_repeat(const TaskConfig& cfg) {
+  check_config(cfg, "repeat");
+  auto draw = [&](Rng& rng) {
+    auto src = random_symbols(rng, cfg);
+    std::vector<int> perm = iota_perm(src.size()), twice = perm;
+    twice.insert(twice.end(), perm.begin(), perm.end());  // 0..n-1, 0..n-1
+    return permuted(std::move(src), twice);
+  };
+  return draw_unique_splits(draw, cfg.seed, cfg.n_train, cfg.n_valid, cfg.n_test, "repeat");
+}
+
 }  // namespace s2s

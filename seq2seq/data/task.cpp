@@ -46,7 +46,9 @@ const Registry<TaskEntry>& task_registry() {
                {"cmudict",
                 "English pronunciation: letters -> phones from the CMU dictionary (real data; "
                 "festlex-cmu or --dict)",
-                make_cmudict}});
+                make_cmudict},
+               {"repeat", "the source twice: a c b -> a c b a c b (the target repeats itself)",
+                make_repeat}});
   return r;
 }
 
