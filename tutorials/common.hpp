@@ -287,13 +287,6 @@ class Lesson {
     record(id, "claim", value, op, threshold, ok);
     return ok;
   }
-  // Transitional (removed once every tutorial measures its claims): an unmeasured claim.
-  bool claim(bool ok, const std::string& en, const std::string& zh_text) {
-    fmt::print("  [{}] {}\n", zh() ? (ok ? "通过" : "未通过") : (ok ? "PASS" : "FAIL"),
-               tr(en, zh_text));
-    record("unmeasured", "claim", ok ? 1 : 0, Cmp::ge, 1, ok);
-    return ok;
-  }
   // An invariant: true short of a bug, whatever the seed or the training (weights
   // sum to 1, backward equals the chain rule, a loaded model gives the same
   // outputs). It fails the run like a claim, but is labelled as what it is.
