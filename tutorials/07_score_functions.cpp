@@ -66,30 +66,10 @@ struct Row {
   }
 };
 
-// The three AERs of a run. Predicted links: each output token's most attended
-// source token (the <eos> row left out). Shifted gold: (s, t) -> (min(s+1, n-1), t);
-// the last source token has no h_{n}, so its link stays.
+// One run's exact match and its three AERs (model_lesson.hpp: gold, shifted, either).
 Run align_scores(const EvalResult& ev, const std::vector<Example>& test) {
-  std::vector<Links> pred, gold, shifted, either;
-  for (size_t i = 0; i < test.size() && i < ev.outputs.size(); ++i) {
-    const Hypothesis& h = ev.outputs[i];
-    const Example& ex = test[i];
-    if (h.weights.empty() || ex.align.empty()) continue;
-    const int n = static_cast<int>(ex.src.size());
-    const int64_t steps = std::min<int64_t>(h.weights.size(0), std::ssize(h.tokens));
-    Links p = alignment_from_attention(h.weights.slice(0, 0, steps),
-                                       std::min<int64_t>(n, h.weights.size(1)));
-    Links g(ex.align.begin(), ex.align.end()), sh, e = p;
-    for (auto [s, t] : g) sh.emplace_back(std::min(s + 1, n - 1), t);
-    for (auto& [s, t] : e)  // move a link that sits on the shifted gold onto gold
-      for (size_t k = 0; k < g.size(); ++k)
-        if (g[k].second == t && sh[k].first == s) s = g[k].first;
-    pred.push_back(std::move(p));
-    gold.push_back(std::move(g));
-    shifted.push_back(std::move(sh));
-    either.push_back(std::move(e));
-  }
-  return {ev.exact, corpus_aer(pred, gold), corpus_aer(pred, shifted), corpus_aer(either, gold)};
+  const tutorial::AlignmentErrors a = tutorial::alignment_errors(ev, test);
+  return {ev.exact, a.gold, a.shifted, a.either};
 }
 
 // Wall-clock milliseconds of one training step (forward + backward) on a fixed

@@ -55,28 +55,10 @@ struct Row {
   std::vector<double> exact, aer, either;  // one per run
 };
 
-// AER of a test set, against gold and "allowing the shift": with a
-// left-to-right encoder h_{s+1} still carries x_s (07_score_functions), so a
-// link to s+1 counts as one to gold s (the last source token has no s+1).
+// AER of a test set, against gold and allowing the shift (model_lesson.hpp).
 std::pair<double, double> aers(const EvalResult& ev, const std::vector<Example>& test) {
-  std::vector<Links> pred, either, gold;
-  for (size_t i = 0; i < test.size() && i < ev.outputs.size(); ++i) {
-    const Hypothesis& h = ev.outputs[i];
-    const Example& ex = test[i];
-    if (h.weights.empty() || ex.align.empty()) continue;
-    const int n = static_cast<int>(ex.src.size());
-    const int64_t steps = std::min<int64_t>(h.weights.size(0), std::ssize(h.tokens));
-    Links p = alignment_from_attention(h.weights.slice(0, 0, steps),
-                                       std::min<int64_t>(n, h.weights.size(1)));
-    Links e = p;
-    for (auto& [s, t] : e)
-      for (auto [gs, gt] : ex.align)
-        if (gt == t && s == std::min(gs + 1, n - 1)) s = gs;
-    pred.push_back(std::move(p));
-    either.push_back(std::move(e));
-    gold.emplace_back(ex.align.begin(), ex.align.end());
-  }
-  return {corpus_aer(pred, gold), corpus_aer(either, gold)};
+  const tutorial::AlignmentErrors a = tutorial::alignment_errors(ev, test);
+  return {a.gold, a.either};
 }
 
 ModelConfig base_config(const Vocab& sv, const Vocab& tv, int max_len, const tutorial::Args& a,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common.hpp"
+#include "seq2seq/metrics/alignment.hpp"
 #include "seq2seq/model/seq2seq.hpp"
 #include "seq2seq/train/evaluate.hpp"
 #include "seq2seq/train/trainer.hpp"
@@ -74,6 +75,41 @@ inline s2s::TrainResult train(const Lesson& L, s2s::Seq2Seq& model, const s2s::S
   if (log)
     for (const s2s::EpochLog& e : r.epochs) print_epoch(L, e);
   return r;
+}
+
+// --- Alignment error, allowing the shift --------------------------------------------
+// A left-to-right encoder's h_{s+1} still carries x_s, so attention may land one
+// position right of the gold link and the loss cannot tell (07_score_functions).
+// The AER of the greedy outputs three ways: against gold, against gold shifted by
+// one ((s, t) -> (min(s+1, n-1), t): the last source token has no h_{n}), and
+// allowing the shift (a link on the shifted gold counts as the gold link).
+// Predicted links: each output token's most attended source token.
+struct AlignmentErrors {
+  double gold = 0, shifted = 0, either = 0;
+};
+inline AlignmentErrors alignment_errors(const s2s::EvalResult& ev,
+                                        const std::vector<s2s::Example>& test) {
+  std::vector<s2s::Links> pred, gold, shifted, either;
+  for (size_t i = 0; i < test.size() && i < ev.outputs.size(); ++i) {
+    const s2s::Hypothesis& h = ev.outputs[i];
+    const s2s::Example& ex = test[i];
+    if (h.weights.empty() || ex.align.empty()) continue;
+    const int n = static_cast<int>(ex.src.size());
+    const int64_t steps = std::min<int64_t>(h.weights.size(0), std::ssize(h.tokens));
+    s2s::Links p = s2s::alignment_from_attention(h.weights.slice(0, 0, steps),
+                                                 std::min<int64_t>(n, h.weights.size(1)));
+    s2s::Links g(ex.align.begin(), ex.align.end()), sh, e = p;
+    for (auto [s, t] : g) sh.emplace_back(std::min(s + 1, n - 1), t);
+    for (auto& [s, t] : e)  // move a link that sits on the shifted gold onto gold
+      for (size_t k = 0; k < g.size(); ++k)
+        if (g[k].second == t && sh[k].first == s) s = g[k].first;
+    pred.push_back(std::move(p));
+    gold.push_back(std::move(g));
+    shifted.push_back(std::move(sh));
+    either.push_back(std::move(e));
+  }
+  return {s2s::corpus_aer(pred, gold), s2s::corpus_aer(pred, shifted),
+          s2s::corpus_aer(either, gold)};
 }
 
 // --- Plots by sentence length --------------------------------------------------------
