@@ -237,12 +237,19 @@ int main(int argc, char** argv) {
                     tutorial::format_spread(len_f, 100, 1), tutorial::format_spread(len_r, 100, 1),
                     n_runs, tutorial::format_spread(fin_f, 100, 1), 100 * same_len));
   // Every claim is on the mean over the run's training seeds. Sweep 2026-11-30 (fast engine):
-  // seeds 1-20 quick min 0.628, median 0.681, max 0.736; seeds 1-5 full min 0.675, median
-  // 0.690, max 0.730 (reference engine, quick, seeds 1-3 and 42: identical to fast).
-  L.claim("eos_length_acc", len_f.mean, tutorial::Cmp::ge, 0.55,
-          "the decoder emits <eos> at the gold length in most test strings (forwards, mean over "
-          "seeds)",
-          "在大多数测试串上，解码器恰好在目标长度处输出 <eos>（正序读入，各种子的均值）");
+  // seeds 1-20 quick min 0.628, median 0.681, max 0.736; full seeds 1-12 min 0.607, median
+  // 0.698, max 0.730, and seed 42 full 0.522 (its three runs 0.48-0.56: one sweep of 5 seeds
+  // had missed that tail, hence 0.45). Reference engine, quick, seeds 1-3 and 42: identical to
+  // fast. The copy-the-source-length baseline is 4-12%.
+  L.claim(
+      "eos_length_acc", len_f.mean, tutorial::Cmp::ge, 0.45,
+      fmt::format("the decoder learned where to stop: it emits <eos> at the gold length in at "
+                  "least 45% of test strings (forwards, mean over seeds), against {:.1f}% for "
+                  "a decoder that writes as many tokens as the source",
+                  100 * same_len),
+      fmt::format("解码器学会了在哪里停下：至少 45% 的测试串恰好在目标长度处输出 <eos>（正序读入，"
+                  "各种子的均值），而输出与源序列一样多词元的解码器只有 {:.1f}%",
+                  100 * same_len));
 
   L.heading("Accuracy by source length", "按源序列长度统计的准确率");
   L.say(
