@@ -280,10 +280,12 @@ class Lesson {
   bool claim(const std::string& id, double value, Cmp op, double threshold, const std::string& en,
              const std::string& zh_text) {
     const bool ok = holds(value, op, threshold);
-    fmt::print(
-        "  [{}] {}{}\n", zh() ? (ok ? "通过" : "未通过") : (ok ? "PASS" : "FAIL"), tr(en, zh_text),
-        zh() ? fmt::format("（测得 {:.4g} {} {:.4g}）", value, cmp_symbol(op), threshold)
-             : fmt::format("  (measured {:.4g} {} {:.4g})", value, cmp_symbol(op), threshold));
+    fmt::print("  [{}] {}{}\n", zh() ? (ok ? "通过" : "未通过") : (ok ? "PASS" : "FAIL"),
+               tr(en, zh_text),
+               zh() ? fmt::format("（{} {:.4g} {} {:.4g}）", term::measured.zh, value,
+                                  cmp_symbol(op), threshold)
+                    : fmt::format("  ({} {:.4g} {} {:.4g})", term::measured.en, value,
+                                  cmp_symbol(op), threshold));
     record(id, "claim", value, op, threshold, ok);
     return ok;
   }
@@ -292,10 +294,10 @@ class Lesson {
   // outputs). It fails the run like a claim, but is labelled as what it is.
   bool invariant(const std::string& id, bool ok, const std::string& en,
                  const std::string& zh_text) {
-    fmt::print(
-        "  [{}] {}\n",
-        zh() ? (ok ? "不变量 成立" : "不变量 不成立") : (ok ? "INVARIANT ok" : "INVARIANT BROKEN"),
-        tr(en, zh_text));
+    fmt::print("  [{}] {}\n",
+               zh() ? fmt::format("{} {}", term::invariant.zh, ok ? "成立" : "不成立")
+                    : std::string(ok ? "INVARIANT ok" : "INVARIANT BROKEN"),
+               tr(en, zh_text));
     record(id, "invariant", ok ? 1 : 0, Cmp::ge, 1, ok);
     return ok;
   }

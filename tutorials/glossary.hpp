@@ -64,6 +64,11 @@ inline constexpr Term token_accuracy{"token accuracy", "词元准确率"};
 inline constexpr Term exact_match{"exact match", "完全匹配率"};
 inline constexpr Term source_length{"source length", "源句长度"};
 inline constexpr Term parameters{"parameters", "参数量"};
+// The tutorials' checks (common.hpp): a claim is measured against a threshold
+// and could fail; an invariant holds short of a bug.
+inline constexpr Term claim{"claim", "结论"};
+inline constexpr Term invariant{"invariant", "不变量"};
+inline constexpr Term measured{"measured", "测得"};
 }  // namespace term
 
 }  // namespace tutorial
