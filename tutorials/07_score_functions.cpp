@@ -191,15 +191,8 @@ int main(int argc, char** argv) {
       tutorial::apply_knobs(mc, args);  // --cell, --placement
       if (score == score_names().front() && k == 0) tutorial::print_model(L, mc);
       Seq2Seq model(mc);
-      TrainConfig cfg;
-      cfg.epochs = 1000;  // the step budget decides
-      cfg.max_steps = steps;
-      cfg.patience = 1000;
-      cfg.lr = real(3e-3);
-      cfg.batch_size = 32;
-      cfg.seed = seed;
-      cfg.valid_examples = 100;
-      TrainResult tr = tutorial::train(L, model, data, sv, tv, cfg);
+      TrainResult tr =
+          tutorial::train(L, model, data, sv, tv, tutorial::update_budget(steps, seed));
       EvalResult ev = evaluate(model, data.test, sv, tv);
       row.runs.push_back(align_scores(ev, data.test));
       if (k == 0) {

@@ -78,17 +78,6 @@ ModelConfig base_config(const Vocab& sv, const Vocab& tv, int max_len, const tut
   return mc;
 }
 
-TrainConfig train_config(int64_t steps, uint64_t seed) {
-  TrainConfig cfg;
-  cfg.epochs = 1000;  // the step budget decides
-  cfg.max_steps = steps;
-  cfg.patience = 1000;
-  cfg.lr = real(3e-3);
-  cfg.seed = seed;
-  cfg.valid_examples = 100;
-  return cfg;
-}
-
 // Gold alignment of a batch as (B,T,S): 1 where target token t links to source s.
 // The <eos> row and padding stay 0 (alignment_loss skips rows without a link).
 Tensor gold_alignment(const Batch& b, const std::vector<Example>& data) {
@@ -193,7 +182,8 @@ int main(int argc, char** argv) {
       mc.attn.self_attention = v.self_attention;
       if (&v == &variations.front() && k == 0) tutorial::print_model(L, mc);
       Seq2Seq model(mc);
-      TrainResult tr = tutorial::train(L, model, data, sv, tv, train_config(steps, seed));
+      TrainResult tr =
+          tutorial::train(L, model, data, sv, tv, tutorial::update_budget(steps, seed));
       EvalResult ev = evaluate(model, data.test, sv, tv);
       auto [aer, either] = aers(ev, data.test);
       row.exact.push_back(ev.exact);

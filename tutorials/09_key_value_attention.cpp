@@ -51,14 +51,7 @@ Trained train_and_test(const tutorial::Lesson& L, const ModelConfig& mc, const S
                        const Vocab& sv, const Vocab& tv, int64_t steps, uint64_t seed) {
   Trained r;
   r.model = std::make_unique<Seq2Seq>(mc);
-  TrainConfig cfg;
-  cfg.epochs = 1000;  // the update budget decides
-  cfg.max_steps = steps;
-  cfg.patience = 1000;
-  cfg.lr = real(3e-3);
-  cfg.seed = seed;
-  cfg.valid_examples = 100;
-  tutorial::train(L, *r.model, data, sv, tv, cfg);
+  tutorial::train(L, *r.model, data, sv, tv, tutorial::update_budget(steps, seed));
   EvalResult ev = evaluate(*r.model, data.test, sv, tv);
   r.exact = ev.exact;
   r.aer = ev.aer;

@@ -67,6 +67,19 @@ inline void print_epoch(const Lesson& L, const s2s::EpochLog& e) {
         e.epoch, e.train_loss, e.valid_loss, 100 * e.valid_exact, e.grad_norm, e.seconds);
 }
 
+// A training run bounded by updates only (never by the clock, so a claim does
+// not depend on the machine's load): Adam at 3e-3, no early stop.
+inline s2s::TrainConfig update_budget(int64_t steps, uint64_t seed) {
+  s2s::TrainConfig cfg;
+  cfg.epochs = 1000;  // the update budget decides
+  cfg.max_steps = steps;
+  cfg.patience = 1000;
+  cfg.lr = s2s::real(3e-3);
+  cfg.seed = seed;
+  cfg.valid_examples = 100;
+  return cfg;
+}
+
 inline s2s::TrainResult train(const Lesson& L, s2s::Seq2Seq& model, const s2s::Splits& data,
                               const s2s::Vocab& sv, const s2s::Vocab& tv, s2s::TrainConfig cfg,
                               bool log = false) {
