@@ -1,0 +1,165 @@
+"""seq2seq/decoding/ (greedy, beam search) and seq2seq/train/evaluate.cpp, with the same
+rules: the maximum length, tie-breaking (the lower index wins), length normalisation."""
+import math
+from collections import Counter
+
+import torch
+
+from .data import make_batch
+from .model import SOS, EOS
+
+
+@torch.no_grad()
+def greedy_decode(model, src, lengths, max_len):
+    """seq2seq/decoding/greedy.cpp: one token list per row; the argmax of the first maximum."""
+    s = model.start(src, lengths)
+    B = src.shape[0]
+    y = torch.full((B,), SOS, dtype=torch.long, device=src.device)
+    hyps, finished = [[] for _ in range(B)], [False] * B
+    alive = B
+    for _ in range(max_len):
+        if alive == 0:
+            break
+        logits, _ = model.decoder.step(y, s)
+        best = torch.argmax(torch.log_softmax(logits, 1), 1)
+        y = best
+        for i, tok in enumerate(best.tolist()):
+            if finished[i]:
+                continue
+            if tok == EOS:
+                finished[i] = True
+                alive -= 1
+            else:
+                hyps[i].append(tok)
+    return hyps
+
+
+def _normalised(log_prob, length, alpha):
+    return log_prob if alpha == 0 else log_prob / math.pow(max(length, 1), alpha)
+
+
+@torch.no_grad()
+def beam_search(model, src, lengths, beam_size, max_len, alpha=0.6):
+    """seq2seq/decoding/beam_search.cpp: each row separately; the k best of all n·V
+    extensions by total log-probability (ties: lower hypothesis·V + token first); stop when
+    k hypotheses finished; rank finished ones by log_prob / length^alpha (length counts
+    <eos>); unfinished ones compete only when none finished."""
+    out = []
+    s_all = model.start(src, lengths)  # one encoder pass; each row is searched alone
+    for row in range(src.shape[0]):
+        s = s_all.take(torch.tensor([row], device=src.device))
+        live = [([], 0.0)]
+        done = []
+        for _ in range(max_len):
+            if not live:
+                break
+            y = torch.tensor([b[0][-1] if b[0] else SOS for b in live], device=src.device)
+            logits, _ = model.decoder.step(y, s)
+            logp = torch.log_softmax(logits, 1).double().cpu()  # (n,V)
+            V = logp.shape[1]
+            total = (torch.tensor([b[1] for b in live], dtype=torch.float64).unsqueeze(1)
+                     + logp).reshape(-1)
+            keep = min(beam_size, total.numel())
+            order = torch.sort(total, descending=True, stable=True).indices[:keep].tolist()
+            nxt, parents = [], []
+            for c in order:
+                parent, token = divmod(c, V)
+                tokens = live[parent][0]
+                if token == EOS:
+                    done.append((tokens, float(total[c])))
+                else:
+                    nxt.append((tokens + [token], float(total[c])))
+                    parents.append(parent)
+            if len(done) >= beam_size:
+                break
+            live = nxt
+            if live:
+                s = s.take(torch.tensor(parents, device=src.device))
+        finished = bool(done)
+        pool = done if finished else live
+        best = max(pool, key=lambda b: _normalised(b[1], len(b[0]) + finished, alpha))
+        out.append(best[0])
+    return out
+
+
+def edit_distance(a, b):
+    d = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        diag, d[0] = d[0], i
+        for j in range(1, len(b) + 1):
+            up = d[j]
+            d[j] = min(up + 1, d[j - 1] + 1, diag + (a[i - 1] != b[j - 1]))
+            diag = up
+    return d[len(b)]
+
+
+def corpus_bleu(hyps, refs, max_n=4):
+    """seq2seq/metrics/bleu.cpp."""
+    matches, totals = [0] * max_n, [0] * max_n
+    hyp_len = sum(map(len, hyps))
+    ref_len = sum(map(len, refs))
+    for h, r in zip(hyps, refs):
+        for n in range(1, max_n + 1):
+            hc = Counter(tuple(h[i:i + n]) for i in range(len(h) - n + 1))
+            rc = Counter(tuple(r[i:i + n]) for i in range(len(r) - n + 1))
+            for g, c in hc.items():
+                matches[n - 1] += min(c, rc.get(g, 0))
+                totals[n - 1] += c
+    precisions = [m / t if t else 0.0 for m, t in zip(matches, totals)]
+    if any(p == 0 for p in precisions):
+        return 0.0
+    bp = 0.0 if hyp_len == 0 else 1.0 if hyp_len > ref_len else math.exp(1 - ref_len / hyp_len)
+    return bp * math.exp(sum(math.log(p) for p in precisions) / max_n)
+
+
+@torch.no_grad()
+def evaluate(model, pairs, src_vocab, tgt_vocab, beam_size=1, batch_size=64, alpha=0.6,
+             bucket_edges=(5, 10, 15, 20, 30, 40)):
+    """seq2seq/train/evaluate.cpp: batches of 64 in order, max_len = 2 T + 5 of the batch."""
+    model.eval()
+    device = next(model.parameters()).device
+    hyps, refs = [], []
+    nll, tokens = 0.0, 0
+    for start in range(0, len(pairs), batch_size):
+        chunk = pairs[start:start + batch_size]
+        src, lengths, tgt_in, tgt_out = make_batch(chunk, src_vocab, tgt_vocab, device)
+        logits = model(src, lengths, tgt_in)
+        n = int((tgt_out != 0).sum())
+        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]),
+                                                 tgt_out.reshape(-1), ignore_index=0)
+        nll += float(loss) * n
+        tokens += n
+        max_len = 2 * tgt_in.shape[1] + 5
+        if beam_size == 1:
+            hyps += greedy_decode(model, src, lengths, max_len)
+        else:
+            hyps += beam_search(model, src, lengths, beam_size, max_len, alpha)
+        refs += [tgt_vocab.encode(t) for _, t in chunk]
+    r = {"outputs": hyps}
+    r["loss"] = nll / tokens if tokens else 0.0
+    r["perplexity"] = math.exp(r["loss"])
+    with_eos = lambda v: [x + [EOS] for x in v]  # noqa: E731
+
+    def scores(h, ref):
+        he, re_ = with_eos(h), with_eos(ref)
+        correct = sum(1 for a, b in zip(he, re_) for t in range(len(b)) if t < len(a) and a[t] == b[t])
+        total = sum(map(len, re_))
+        ref_tokens = sum(map(len, ref))
+        return {"exact": sum(a == b for a, b in zip(h, ref)) / len(ref) if ref else 0.0,
+                "token_acc": correct / total if total else 0.0,
+                "bleu": corpus_bleu(h, ref),
+                "error_rate": sum(edit_distance(a, b) for a, b in zip(h, ref)) / ref_tokens
+                if ref_tokens else 0.0}
+    r.update(scores(hyps, refs))
+    r["buckets"] = []
+    lo = 1
+    for k in range(len(bucket_edges) + 1):
+        hi = bucket_edges[k] if k < len(bucket_edges) else 1 << 30
+        idx = [i for i, p in enumerate(pairs) if lo <= len(p[0]) <= hi]
+        if idx:
+            b = scores([hyps[i] for i in idx], [refs[i] for i in idx])
+            b["label"] = f"{lo}-{hi}" if k < len(bucket_edges) else f"{lo}+"
+            b["count"] = len(idx)
+            r["buckets"].append(b)
+        lo = hi + 1
+    return r
