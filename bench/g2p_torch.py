@@ -70,6 +70,10 @@ except ImportError:
     print("skipped: python3-torch not installed")
     sys.exit(0)
 
+# The one safetensors reader of the Python side: python/attention_lab/safetensors.py.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from attention_lab import safetensors as _safetensors  # noqa: E402
+
 PAD, SOS, EOS, UNK = 0, 1, 2, 3
 SPECIALS = ["<pad>", "<sos>", "<eos>", "<unk>"]
 CMUDICT = "/usr/share/festival/dicts/cmu/cmudict-0.4.out"
@@ -557,21 +561,9 @@ def train(model, train_pairs, valid, a, tail_examples):
 # ----------------------------------------------------------------------------- check
 
 def read_safetensors(path):
-    """name -> float32 tensor, and the metadata, with a minimal reader."""
-    import json
-    import struct
-    with open(path, "rb") as f:
-        data = f.read()
-    (n,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8 : 8 + n])
-    body = data[8 + n :]
-    out = {}
-    for name, info in header.items():
-        if name != "__metadata__":
-            b, e = info["data_offsets"]
-            dtype = {"F32": np.float32, "F64": np.float64}[info["dtype"]]
-            out[name] = torch.from_numpy(np.frombuffer(body[b:e], dtype=dtype).reshape(info["shape"]).copy()).float()
-    return out, header.get("__metadata__", {})
+    """name -> float32 tensor, and the metadata (the package's reader, python/attention_lab)."""
+    tensors, meta = _safetensors.read_safetensors(path)
+    return {k: torch.from_numpy(v).float() for k, v in tensors.items()}, meta
 
 
 def twin_name(name):

@@ -22,19 +22,21 @@ The model (names match the C++ module tree):
   W_k, W_q: Linear(H,H, bias=False); v: Linear(H,1, bias=False); out: Linear(2H,V).
 """
 import argparse
-import json
+import os
 import statistics
-import struct
 import sys
 import time
 
 try:
-    import numpy as np
     import torch
     from torch import nn
 except ImportError:
     print("skipped: python3-torch not installed")
     sys.exit(0)
+
+# The one safetensors reader of the Python side: python/attention_lab/safetensors.py.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from attention_lab import safetensors as _safetensors  # noqa: E402
 
 SIZES = {  # V, E, H, B, S, T
     "small": (32, 32, 64, 16, 10, 10),
@@ -84,21 +86,10 @@ class ReferenceModel(nn.Module):
 
 
 def read_safetensors(path):
-    """name -> torch tensor (F32, F64 or I64), with a minimal reader."""
-    with open(path, "rb") as f:
-        data = f.read()
-    (n,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8 : 8 + n])
-    body = data[8 + n :]
-    dtypes = {"F32": np.float32, "F64": np.float64, "I64": np.int64}
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        b, e = info["data_offsets"]
-        arr = np.frombuffer(body[b:e], dtype=dtypes[info["dtype"]]).reshape(info["shape"])
-        out[name] = torch.from_numpy(arr.copy())
-    return out, header.get("__metadata__", {})
+    """name -> torch tensor (F32, F64 or I64), and the metadata (the package's reader,
+    python/attention_lab/safetensors.py)."""
+    tensors, meta = _safetensors.read_safetensors(path)
+    return {k: torch.from_numpy(v) for k, v in tensors.items()}, meta
 
 
 def train_step(model, opt, src, tgt):

@@ -1,0 +1,269 @@
+"""python3 -m attention_lab translate|eval|train: the s2s command line's rules in PyTorch.
+
+Exit codes as s2s: 0 success, 1 bad input (a clear "error: ..." line), 2 usage errors.
+"""
+import argparse
+import math
+import os
+import shlex
+import sys
+
+from .data import (CMUDICT_PATH, DataError, detokenize, letters_of, load_cmudict,
+                   load_tsv_splits, make_batch, reads_letters, tokenize)
+from .folder import FolderError
+
+MAX_TRANSLATE_TOKENS = 250  # seq2seq/cli/validate.hpp kMaxTranslateTokens
+MAX_BEAM = 256
+
+
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(message)
+
+
+def _positive_int(limit):
+    def f(text):
+        if not text.isdigit() or not 1 <= int(text) <= limit:
+            raise argparse.ArgumentTypeError(f"must be a positive integer (at most {limit}), "
+                                             f"got {text}")
+        return int(text)
+    return f
+
+
+def _nonneg_int(text):
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {text}")
+    return int(text)
+
+
+def _real(lo, hi, lo_open=True):
+    def f(text):
+        try:
+            x = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a number, got {text}") from None
+        if not math.isfinite(x) or x < lo or (lo_open and x == lo) or x > hi:
+            raise argparse.ArgumentTypeError(f"must be in {'(' if lo_open else '['}{lo}, {hi}], "
+                                             f"got {text}")
+        return x
+    return f
+
+
+def parser():
+    p = Parser(prog="python3 -m attention_lab",
+               description="s2s model folders in PyTorch: translate, evaluate, train on "
+                           "(also under torchrun: DistributedDataParallel)")
+    sub = p.add_subparsers(dest="cmd", parser_class=Parser)
+    sub.required = True
+
+    def common(c):
+        c.add_argument("--model", required=True, help="folder written by `s2s train`")
+        c.add_argument("--device", default="cpu", help="cpu (default), cuda or cuda:N")
+
+    def data_flags(c):
+        c.add_argument("--tsv", help="source<TAB>target pairs, split as s2s splits them")
+        c.add_argument("--task", help="cmudict (generated tasks: give them as a --tsv)")
+        c.add_argument("--max-len", type=_positive_int(1000), default=None,
+                       help="longest source and target (tokens) of --tsv (default 20)")
+        c.add_argument("--data-seed", type=_nonneg_int, default=7, help="seed of the split")
+        c.add_argument("--dict", default=CMUDICT_PATH, help="--task cmudict: the dictionary")
+        c.add_argument("--stress", action="store_true", help="--task cmudict: keep stress")
+
+    t = sub.add_parser("translate", help="translate a sentence (or each line of stdin)")
+    common(t)
+    t.add_argument("--beam", type=_positive_int(2**31 - 1), default=1)
+    t.add_argument("sentence", nargs="?")
+    e = sub.add_parser("eval", help="evaluate a model folder on a test set")
+    common(e)
+    data_flags(e)
+    e.add_argument("--beam", type=_positive_int(2**31 - 1), default=1)
+    r = sub.add_parser("train", help="continue training a model folder and save it")
+    common(r)
+    data_flags(r)
+    r.add_argument("--out", help="folder to save to (default: --model itself)")
+    r.add_argument("--max-steps", type=_positive_int(10**9), default=1000, help="updates")
+    r.add_argument("--batch", type=_positive_int(10**6), default=32,
+                   help="global batch size (shared by the processes)")
+    r.add_argument("--lr", type=_real(0, 1), default=3e-3)
+    r.add_argument("--clip", type=_real(0, 1e9, lo_open=False), default=1.0,
+                   help="max global gradient norm (0: none)")
+    r.add_argument("--lr-anneal", type=_real(-1, 0.99, lo_open=False), default=-1.0,
+                   help="hold --lr for this share of --max-steps, then anneal to --min-lr")
+    r.add_argument("--min-lr", type=_real(0, 1, lo_open=False), default=0.0)
+    r.add_argument("--seed", type=_nonneg_int, default=1, help="batch order")
+    r.add_argument("--log-every", type=_nonneg_int, default=100)
+    return p
+
+
+def cap_beam(beam, vocab):
+    cap = min(MAX_BEAM, len(vocab))
+    if beam <= cap:
+        return beam
+    print(f"note: --beam {beam} capped at {cap} (the beam is at most the target vocabulary's "
+          f"{len(vocab)} words, and at most {MAX_BEAM})", file=sys.stderr)
+    return cap
+
+
+def load_data(a):
+    """(splits, phones): s2s's data rules for --tsv and --task cmudict."""
+    if a.tsv and a.task:
+        raise DataError("--task cannot be used with --tsv")
+    if a.tsv:
+        if not os.path.isfile(a.tsv):
+            raise DataError(f"--tsv: file does not exist: {a.tsv}")
+        splits, warnings = load_tsv_splits(a.tsv, a.data_seed, 20 if a.max_len is None
+                                           else a.max_len)
+        for w in warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        return splits, False
+    if a.task == "cmudict":
+        s = load_cmudict(a.dict, a.stress)
+        if a.max_len:
+            s = {k: [p for p in v if len(p[0]) <= a.max_len] for k, v in s.items()}
+        return s, True
+    if a.task:
+        raise DataError(f"--task {a.task}: the Python side reads --tsv files and --task "
+                        f"cmudict only (write a generated task as a TSV)")
+    raise DataError("give the data: --tsv FILE or --task cmudict")
+
+
+def _device(a):
+    import torch
+    d = a.device
+    if d != "cpu" and not d.startswith("cuda"):
+        raise UsageError(f"--device must be cpu, cuda or cuda:N, got {d}")
+    if d.startswith("cuda") and not torch.cuda.is_available():
+        raise DataError(f"--device {d}: no CUDA device is available to PyTorch here")
+    return d
+
+
+def cmd_translate(a):
+    from .decoding import beam_search
+    from .folder import load
+    model = load(a.model, _device(a))
+    beam = cap_beam(a.beam, model.tgt_vocab)
+    letters = reads_letters(model.src_vocab)
+    c = model.config
+    failed, tokens, unknown = 0, 0, 0
+
+    def line(text, n):
+        nonlocal failed, tokens, unknown
+        if text.endswith("\r"):
+            text = text[:-1]
+        try:
+            src = letters_of(text, model.src_vocab) if letters else tokenize(text)
+            if not src:
+                print(flush=True)
+                return
+            S = len(src)
+            if S > MAX_TRANSLATE_TOKENS:
+                raise DataError(f"{S} tokens, more than the limit of {MAX_TRANSLATE_TOKENS}")
+            if c.attention and c.score == "location" and S > c.max_src_len:
+                raise DataError(f"{S} tokens, more than this model's limit of {c.max_src_len} "
+                                f"(its location score knows positions up to max_src_len only)")
+            tokens += S
+            unknown += sum(w not in model.src_vocab.ids for w in src)
+            dev = next(model.parameters()).device
+            s, lengths, _, _ = make_batch([(src, ["<unk>"])], model.src_vocab, model.tgt_vocab,
+                                          dev)
+            out = beam_search(model, s, lengths, beam, 2 * S + 10, 0.6)[0]
+            print(detokenize(model.tgt_vocab.decode(out)), flush=True)
+        except (DataError, ValueError, RuntimeError) as e:
+            failed += 1
+            print(flush=True)
+            print(f"error: line {n}: cannot translate: {e}", file=sys.stderr)
+
+    if a.sentence is not None:
+        line(a.sentence, 1)
+        n = 1
+    else:
+        data = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+        if data.startswith("\ufeff"):
+            data = data[1:]
+        parts = data.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if parts and parts[-1] == "":
+            parts.pop()
+        for n, text in enumerate(parts, 1):
+            line(text, n)
+        n = len(parts)
+    if tokens and unknown / tokens > 0.5:
+        print(f"warning: the model's source vocabulary covers only "
+              f"{100 * (1 - unknown / tokens):.0f}% of the input's tokens ({unknown} of {tokens} "
+              f"unknown): is this the data the model was trained on?", file=sys.stderr)
+    if failed:
+        print(f"error: {failed} of {n} lines could not be translated", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_eval(a):
+    from .decoding import evaluate
+    from .folder import load
+    splits, phones = load_data(a)
+    model = load(a.model, _device(a))
+    test = splits["test"]
+    if not test:
+        raise DataError("the test split is empty")
+    beam = cap_beam(a.beam, model.tgt_vocab)
+    edges = (5, 8, 11) if phones else (5, 10, 15, 20, 30, 40)
+    r = evaluate(model, test, model.src_vocab, model.tgt_vocab, beam, bucket_edges=edges)
+    if phones:
+        print(f"WER {100 * (1 - r['exact']):.1f}%  PER {100 * r['error_rate']:.1f}%  ", end="")
+    print(f"exact match {100 * r['exact']:.1f}%  token accuracy {100 * r['token_acc']:.1f}%  "
+          f"BLEU {r['bleu']:.3f}  perplexity {r['perplexity']:.2f}")
+    head = f"  {'src len':>8} {'n':>6} {'exact':>8} {'token acc':>9} {'BLEU':>6}"
+    print(head + (f" {'PER':>7}" if phones else ""))
+    for b in r["buckets"]:
+        row = (f"  {b['label']:>8} {b['count']:>6} {100 * b['exact']:>7.1f}% "
+               f"{100 * b['token_acc']:>8.1f}% {b['bleu']:>6.3f}")
+        print(row + (f" {100 * b['error_rate']:>6.1f}%" if phones else ""))
+    return 0
+
+
+def cmd_train(a):
+    from .folder import load
+    from .train import distributed, train
+    rank, world = distributed()
+    device = _device(a)
+    if device.startswith("cuda") and world > 1 and device == "cuda":
+        device = f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}"
+    splits, _ = load_data(a)
+    model = load(a.model, device)
+    out = a.out or a.model
+    if rank == 0:
+        print(f"model: {model.config.describe()} "
+              f"({sum(p.numel() for p in model.parameters())} parameters); "
+              f"{len(splits['train'])} training pairs; {world} process(es) on {device}",
+              flush=True)
+    cmd = "python3 -m attention_lab " + " ".join(shlex.quote(x) for x in sys.argv[1:])
+    train(model, splits["train"], out, a.max_steps, a.batch, a.lr, a.clip, a.lr_anneal,
+          a.min_lr, a.seed, device, a.log_every, extra_meta={"command": cmd})
+    if rank == 0:
+        print(f"saved to {out}/", flush=True)
+    return 0
+
+
+def main(argv=None):
+    try:
+        a = parser().parse_args(argv)
+    except UsageError as e:
+        print(f"error: {e}\nrun with --help for the usage", file=sys.stderr)
+        return 2
+    try:
+        return {"translate": cmd_translate, "eval": cmd_eval, "train": cmd_train}[a.cmd](a)
+    except UsageError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except (FolderError, DataError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print("error: out of memory", file=sys.stderr)
+        return 1
+    except (RuntimeError, ValueError, OSError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
