@@ -134,7 +134,7 @@ class MT19937_64:
         self.i = 312
 
     def _twist(self):
-        mt, M = self.mt, self._M
+        mt = self.mt
         for i in range(312):
             x = (mt[i] & 0xFFFFFFFF80000000) | (mt[(i + 1) % 312] & 0x7FFFFFFF)
             xa = x >> 1

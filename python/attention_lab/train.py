@@ -50,9 +50,13 @@ def train(model, pairs, out_dir, steps, batch_size=32, lr=3e-3, clip=1.0, anneal
     model.train()
     net = model
     if world > 1:
+        c = model.config
+        # key-value attention at both places: the input side reads the output side's keys
+        # and values, so its own W_K, W_V get no gradient (as in C++).
+        unused = c.attention and c.variant == "key-value" and c.placement == "both"
         net = torch.nn.parallel.DistributedDataParallel(
             model, device_ids=[torch.device(device).index or 0] if device.startswith("cuda")
-            else None)
+            else None, find_unused_parameters=unused)
     opt = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-8)
     if anneal_hold >= 0 and not 0 < min_lr <= lr:
         raise TrainError(f"--lr-anneal needs 0 < --min-lr <= --lr, got --min-lr {min_lr}")

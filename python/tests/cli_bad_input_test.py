@@ -8,10 +8,8 @@ runs; torch is imported once), and two rows run the real `python3 -m attention_l
 import argparse
 import contextlib
 import io
-import json
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
