@@ -192,7 +192,9 @@ def check_ddp(a, work, tsv):
     one, two = os.path.join(work, "ddp1"), os.path.join(work, "ddp2")
     r1 = subprocess.run([sys.executable, "-m", "attention_lab", *common, "--out", one],
                         env=env, capture_output=True, text=True)
-    r2 = subprocess.run([a.torchrun, "--nproc_per_node", "2", "--master_addr", "127.0.0.1",
+    # attention_lab.torchrun is torchrun, mended where Debian 12's torch breaks it.
+    r2 = subprocess.run([sys.executable, "-m", "attention_lab.torchrun", "--nproc_per_node", "2",
+                         "--master_addr", "127.0.0.1",
                          "--master_port", str(29500 + os.getpid() % 1000),
                          "-m", "attention_lab", *common, "--out", two],
                         env=env, capture_output=True, text=True)
@@ -220,7 +222,6 @@ def main():
     a = p.parse_args()
     a.s2s = os.path.join(a.build, "s2s")
     a.probe = os.path.join(a.build, "contract_probe")
-    a.torchrun = shutil.which("torchrun") or "/usr/bin/torchrun"
     a.pythonpath = os.environ.get("PYTHONPATH", "python")
     t0 = time.time()
     torch.set_num_threads(1)
