@@ -225,15 +225,18 @@ def cmd_eval(a):
 
 
 def cmd_train(a):
-    from .folder import load
+    from .folder import check_output_folder, load
     from .train import distributed, train
     rank, world = distributed()
     device = _device(a)
     if device.startswith("cuda") and world > 1 and device == "cuda":
         device = f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}"
+    out = a.out or a.model
+    check_output_folder(out)  # before any work, as s2s train checks --out
+    if a.lr_anneal >= 0 and not 0 < a.min_lr <= a.lr:
+        raise DataError(f"--lr-anneal needs 0 < --min-lr <= --lr, got --min-lr {a.min_lr}")
     splits, _ = load_data(a)
     model = load(a.model, device)
-    out = a.out or a.model
     if rank == 0:
         print(f"model: {model.config.describe()} "
               f"({sum(p.numel() for p in model.parameters())} parameters); "

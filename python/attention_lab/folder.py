@@ -150,10 +150,8 @@ def _fsync_dir(path):
         os.close(fd)
 
 
-def save(model, folder, metadata=None):
-    """Writes `model` (a Seq2Seq from load(), with its vocabularies) as a folder that
-    `s2s translate|eval|info` load, as one transaction. Extra metadata (str: str) is kept
-    beside the config. Raises FolderError; on any failure the folder is unchanged."""
+def check_output_folder(folder):
+    """What save() will refuse, checked before any work (as `s2s train --out` does)."""
     path = os.path.normpath(folder)
     name = os.path.basename(path)
     if name in ("", ".", ".."):
@@ -166,6 +164,20 @@ def save(model, folder, metadata=None):
             if entry not in FILES and ".tmp." not in entry:
                 raise FolderError(f"save '{folder}': it holds '{entry}', which is not part of "
                                   f"a model; a save replaces the whole folder")
+    parent = os.path.dirname(os.path.abspath(path))
+    while not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise FolderError(f"save '{folder}': cannot write in '{parent}'")
+    return path
+
+
+def save(model, folder, metadata=None):
+    """Writes `model` (a Seq2Seq from load(), with its vocabularies) as a folder that
+    `s2s translate|eval|info` load, as one transaction. Extra metadata (str: str) is kept
+    beside the config. Raises FolderError; on any failure the folder is unchanged."""
+    path = check_output_folder(folder)
+    name = os.path.basename(path)
     params = dict(model.named_parameters())
     for n, p in params.items():
         if not torch.isfinite(p).all():
