@@ -162,6 +162,14 @@ def check_config(i, name, flags, fields, a, work, tsv, pairs_file, pairs, lines)
     check(code == 0 and ours_tr == cxx_tr,
           f"translate --beam 4: identical on {len(lines.splitlines())} lines" +
           ("" if code == 0 else f" (exit {code}: {err.strip()})"))
+    if i == 0:  # eval's rules: the same TSV split, decoding and report as `s2s eval --tsv`
+        for beam in ("1", "4"):
+            cxx_ev = run([a.s2s, "eval", "--model", folder, "--tsv", tsv, "--beam", beam]).stdout
+            code, ours_ev, err = in_process_cli(["eval", "--model", folder, "--tsv", tsv,
+                                                 "--beam", beam])
+            check(code == 0 and ours_ev == cxx_ev,
+                  f"eval --tsv --beam {beam}: the same report as s2s eval" +
+                  ("" if ours_ev == cxx_ev else f"\n{cxx_ev}---\n{ours_ev}{err}"))
     # one Adam step
     stepped = os.path.join(work, f"m{i}-step")
     run([a.probe, "step", folder, pairs_file, "0.003", "1", stepped])
