@@ -139,6 +139,22 @@ def main():
         print(f"  {'ok  ' if ok else 'FAIL'} the model folder holds its three files only")
         if not ok:
             failures.append("folder unchanged")
+        # save() refuses NaN weights and leaves the folder as it was.
+        import torch
+        before = {f: open(os.path.join(model, f), "rb").read() for f in os.listdir(model)}
+        m_nan = al.load(model)
+        with torch.no_grad():
+            next(m_nan.parameters()).view(-1)[0] = float("nan")
+        try:
+            al.save(m_nan, model)
+            ok = False
+        except al.FolderError as e:
+            ok = "NaN" in str(e)
+        after = {f: open(os.path.join(model, f), "rb").read() for f in os.listdir(model)}
+        ok = ok and before == after and not any(".tmp-" in f for f in os.listdir(tmp))
+        print(f"  {'ok  ' if ok else 'FAIL'} save() of NaN weights: refused, folder unchanged")
+        if not ok:
+            failures.append("save NaN")
         # The real command line, twice: a usage error and a bad folder.
         env = dict(os.environ, PYTHONPATH=os.environ.get("PYTHONPATH", "python"))
         for args, code, frag in ((["translate"], 2, "--model"),
