@@ -102,6 +102,9 @@ def train(model, pairs, out_dir, steps, batch_size=32, lr=3e-3, clip=1.0, anneal
                 break
     model.eval()
     if rank == 0:
+        # The C++ run's best epoch and valid loss no longer describe these parameters.
+        model.metadata = {k: v for k, v in (getattr(model, "metadata", None) or {}).items()
+                          if k not in ("epoch", "valid_loss")}
         meta = dict(extra_meta or {})
         meta["trained_in"] = f"pytorch {torch.__version__}, {world} process(es), {device}"
         save(model, out_dir, meta)
