@@ -10,7 +10,6 @@ the C++ side does: a reader sees the old model or the new one, never a mix.
 import ctypes
 import dataclasses
 import errno
-import math
 import os
 import shutil
 
@@ -217,6 +216,3 @@ def save(model, folder, metadata=None):
         raise FolderError(f"save '{folder}': {e.strerror or e}; the folder is unchanged") \
             from None
 
-
-def is_finite_model(model):
-    return all(math.isfinite(float(p.abs().max())) for p in model.parameters())
