@@ -295,7 +295,7 @@ int run(int argc, char** argv) {
                  sp.test.size());
       if (dry_run) return 0;
       if (tc.max_seconds > 0)
-        check_step_time(mc, tc.batch_size, data.max_len + 2, tc.max_seconds - elapsed());
+        check_step_time(mc, sv, tv, tc.batch_size, data.max_len + 2, tc.max_seconds - elapsed());
       // Each best epoch replaces the whole folder (model, vocabularies, config) at once.
       bool saved = false;
       Metadata run_meta;

@@ -18,8 +18,8 @@
 #include <thread>
 
 #include "core/error.hpp"
-#include "core/fast/gemm.hpp"
 #include "seq2seq/cli_choices.hpp"
+#include "seq2seq/data/batch.hpp"
 #include "seq2seq/data/cmudict.hpp"
 #include "seq2seq/data/read_limits.hpp"
 #include "seq2seq/data/task.hpp"
@@ -129,30 +129,37 @@ void check_train_flags(const CLI::App& cmd, const std::string& attention, const 
                dropout->as<std::string>());
 }
 
-void check_step_time(const ModelConfig& c, int64_t batch, int64_t max_len, double seconds_left) {
-  // Weights used per token: all but the embedding tables (a lookup, not a product).
-  const ModelBudget b = estimate_budget(c, batch, max_len);
-  const double weights = std::max(
-      b.parameters - static_cast<double>(c.embed) * static_cast<double>(c.src_vocab + c.tgt_vocab),
-      1.0);
-  const double flops = 6 * weights * static_cast<double>(batch) * static_cast<double>(max_len);
-  // The machine's speed: the fastest of three 256³ products (2 · 256³ flops each).
-  constexpr int64_t n = 256;
-  std::vector<real> a(n * n, real(0.5)), m(n * n, real(0.25)), out(n * n);
-  double best = 1e9;
-  for (int i = 0; i < 3; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    gemm(false, false, n, n, n, a.data(), n, m.data(), n, out.data(), n, false);
-    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  }
-  const double rate = 2.0 * n * n * n / std::max(best, 1e-9);
-  const double seconds = flops / rate;
+void check_step_time(const ModelConfig& c, const Vocab& src_vocab, const Vocab& tgt_vocab,
+                     int64_t batch, int64_t max_len, double seconds_left) {
+  // A probe: one real step (forward and backward) of the same model cut to at most
+  // 2 encoder layers, on the same batch size with sources of 2 tokens.
+  ModelConfig pc = c;
+  pc.layers = std::min<int64_t>(c.layers, 2);
+  pc.dropout = 0;
+  Seq2Seq probe(pc);
+  probe.train();
+  Example e;
+  e.src = {src_vocab.words().back(), src_vocab.words().back()};
+  e.tgt = {tgt_vocab.words().back(), tgt_vocab.words().back()};
+  const std::vector<const Example*> examples(static_cast<size_t>(batch), &e);
+  const Batch b = make_batch(examples, src_vocab, tgt_vocab);
+  const auto t0 = std::chrono::steady_clock::now();
+  ForwardOutput f = probe.forward(b);
+  f.loss.backward();
+  const double probe_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  // A step's time grows with the sequence's length (the steps of a recurrent net
+  // run one after another) and with the number of encoder layers.
+  const double length_factor = static_cast<double>(max_len) / static_cast<double>(b.S + 1);
+  const double layer_factor = static_cast<double>(c.layers) / static_cast<double>(pc.layers);
+  const double seconds = probe_seconds * std::max(length_factor, 1.0) * layer_factor;
   if (seconds <= seconds_left) return;
   throw Error(fmt::format(
-      "one training step would take at least {:.1f} s ({:.2g} flops for {:.3g} weights × batch {} × "
-      "{} tokens, at the {:.3g} flop/s this machine does at best), more than the {:.1f} s left of "
-      "--seconds: raise --seconds, or lower --layers, --hidden, --batch or --max-len",
-      seconds, flops, weights, batch, max_len, rate, std::max(seconds_left, 0.0)));
+      "one training step would take about {:.1f} s (a probe step of {} layer(s) on sources of {} "
+      "tokens took {:.3f} s; × {:.1f} for {} tokens, × {:.0f} for {} layers), more than the {:.1f} "
+      "s left of --seconds: raise --seconds, or lower --layers, --hidden, --batch or --max-len",
+      seconds, pc.layers, b.S, probe_seconds, length_factor, max_len, layer_factor, c.layers,
+      std::max(seconds_left, 0.0)));
 }
 
 void add_data_flags(CLI::App* app, DataArgs& d) {

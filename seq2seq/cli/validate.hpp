@@ -41,10 +41,13 @@ void check_train_flags(const CLI::App& train_cmd, const std::string& attention,
                        const TrainConfig& tc);
 
 // --seconds holds for slow steps: refuses (s2s::Error) a model whose first training
-// step alone would outlast the seconds left. The estimate is a lower bound: 6
-// flops per weight used per token (forward and backward), batch × max_len tokens,
-// at the speed of a 256³ matrix product measured on this machine (~10 ms).
-void check_step_time(const ModelConfig& c, int64_t batch, int64_t max_len, double seconds_left);
+// step alone would outlast the seconds left, estimated before training from a
+// probe: one real step of the same model cut to at most 2 encoder layers, with
+// the same batch size and sources of 2 tokens, scaled by max_len / (probe
+// length) and layers / (probe layers). The probe costs about 2/max_len ×
+// 2/layers of a step.
+void check_step_time(const ModelConfig& c, const Vocab& src_vocab, const Vocab& tgt_vocab,
+                     int64_t batch, int64_t max_len, double seconds_left);
 
 // Where evaluation or training data comes from.
 struct DataArgs {

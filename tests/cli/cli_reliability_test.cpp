@@ -259,8 +259,8 @@ TEST_CASE("--seconds holds: a slow first step is refused up front; a FIFO withou
                                  "1000", "--seconds", "5"});
   INFO(slow.err);
   CHECK(slow.code == 1);
-  CHECK(slow.seconds < 8);
-  CHECK(slow.err.find("one training step would take at least") != std::string::npos);
+  CHECK(slow.seconds < (S2S_SLOW_BUILD ? 40 : 8));
+  CHECK(slow.err.find("one training step would take about") != std::string::npos);
   CHECK_FALSE(fs::exists(tmp.file("slow")));
   const std::string fifo = tmp.file("pairs.fifo");
   REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
@@ -269,7 +269,7 @@ TEST_CASE("--seconds holds: a slow first step is refused up front; a FIFO withou
   INFO(f.err);
   CHECK(f.code == 1);
   CHECK_FALSE(f.timed_out);
-  CHECK(f.seconds < 6);
+  CHECK(f.seconds < (S2S_SLOW_BUILD ? 20 : 6));
   CHECK(f.err.find("no data came within") != std::string::npos);
   MESSAGE("slow first step refused in ", slow.seconds, " s; FIFO without a writer: ", f.seconds,
           " s");
@@ -323,7 +323,7 @@ TEST_CASE("output errors: translate > /dev/full and a closed pipe with SIGPIPE i
   // SIGPIPE ignored (as some shells and CI runners do), then `| head -1`.
   const std::string code_file = tmp.file("code.txt");
   const std::string cmd = fmt::format(
-      "bash -c 'trap \"\" PIPE; {} translate --model {} < {} 2>{} | head -1 >/dev/null; echo "
+      "bash -c 'trap \"\" PIPE; {} translate --model {} --heatmap < {} 2>{} | head -1 >/dev/null; echo "
       "${{PIPESTATUS[0]}} > {}'",
       S2S_BIN, dir, in, tmp.file("pipe.err"), code_file);
   REQUIRE(std::system(cmd.c_str()) == 0);
