@@ -43,7 +43,7 @@ void check_train_flags(const CLI::App& train_cmd, const std::string& attention,
 // --seconds holds for slow steps: refuses (s2s::Error) a model whose first training
 // step alone would outlast the seconds left, estimated before training from a
 // probe: one real step of the same model cut to at most 2 encoder layers, with
-// the same batch size and sources of 2 tokens, scaled by max_len / (probe
+// the same batch size and sources of 2 tokens (the faster of two), scaled by max_len / (probe
 // length) and layers / (probe layers). The probe costs about 2/max_len ×
 // 2/layers of a step.
 void check_step_time(const ModelConfig& c, const Vocab& src_vocab, const Vocab& tgt_vocab,
