@@ -143,27 +143,30 @@ void check_step_time(const ModelConfig& c, const Vocab& src_vocab, const Vocab& 
   e.tgt = {tgt_vocab.words().back(), tgt_vocab.words().back()};
   const std::vector<const Example*> examples(static_cast<size_t>(batch), &e);
   const Batch b = make_batch(examples, src_vocab, tgt_vocab);
-  // Twice, keeping the faster: the first call also pays for warming up (threads, memory).
-  double probe_seconds = INFINITY;
-  for (int i = 0; i < 2; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    ForwardOutput f = probe.forward(b);
-    f.loss.backward();
-    probe_seconds = std::min(
-        probe_seconds, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  }
   // A step's time grows with the sequence's length (the steps of a recurrent net
   // run one after another) and with the number of encoder layers.
   const double length_factor = static_cast<double>(max_len) / static_cast<double>(b.S + 1);
   const double layer_factor = static_cast<double>(c.layers) / static_cast<double>(pc.layers);
-  const double seconds = probe_seconds * std::max(length_factor, 1.0) * layer_factor;
-  if (seconds <= seconds_left) return;
+  // At most twice, keeping the faster (the first call also pays for warming up), and
+  // the second only when the budget has room for it.
+  double probe_seconds = INFINITY, seconds = INFINITY, spent = 0;
+  for (int i = 0; i < 2; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    ForwardOutput f = probe.forward(b);
+    f.loss.backward();
+    const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    spent += t;
+    probe_seconds = std::min(probe_seconds, t);
+    seconds = probe_seconds * std::max(length_factor, 1.0) * layer_factor;
+    if (seconds <= seconds_left - spent) return;
+    if (seconds_left - spent < 2 * t) break;
+  }
   throw Error(fmt::format(
       "one training step would take about {:.1f} s (a probe step of {} layer(s) on sources of {} "
       "tokens took {:.3f} s; × {:.1f} for {} tokens, × {:.0f} for {} layers), more than the {:.1f} "
       "s left of --seconds: raise --seconds, or lower --layers, --hidden, --batch or --max-len",
       seconds, pc.layers, b.S, probe_seconds, length_factor, max_len, layer_factor, c.layers,
-      std::max(seconds_left, 0.0)));
+      std::max(seconds_left - spent, 0.0)));
 }
 
 void add_data_flags(CLI::App* app, DataArgs& d) {
@@ -436,7 +439,7 @@ struct Translator {
         std::fflush(stdout) != 0) {
       const int err = errno;
       throw OutputError(fmt::format(
-          "cannot write the output: {} ({} of the input's lines were written before)",
+          "cannot write the output: {} (after {} complete translations)",
           std::strerror(err), written));
     }
     ++written;

@@ -289,8 +289,15 @@ void check_output_folder(const std::string& dir, bool overwrite) {
               "stays until the new model's first checkpoint is complete)",
               dir);
     struct stat self {}, up {};
+    bool mount_root = false;
+#ifdef STATX_ATTR_MOUNT_ROOT  // also a bind mount of the same file system
+    struct statx sx {};
+    mount_root = ::statx(AT_FDCWD, p.c_str(), 0, STATX_BASIC_STATS, &sx) == 0 &&
+                 (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) != 0 &&
+                 (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+#endif
     if (::stat(p.c_str(), &self) == 0 && ::stat(parent_of(p).c_str(), &up) == 0)
-      S2S_CHECK(self.st_dev == up.st_dev,
+      S2S_CHECK(self.st_dev == up.st_dev && !mount_root,
                 "--out '{}' is a mount point: a save replaces the folder by renaming, which a "
                 "mount point does not allow; give a folder inside it (e.g. {}/model)",
                 dir, p.string());
