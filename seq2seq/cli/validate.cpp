@@ -473,11 +473,12 @@ int translate_lines(LoadedModel& lm, std::istream& in, int beam, bool heatmap) {
   };
   // Lines end in \n, \r\n or a lone \r (old Mac files). A line over the limit is
   // not kept; it is skipped to its end, for at most kMaxSkipBytes.
-  char c;
+  std::streambuf* buf = in.rdbuf();  // byte by byte, without a sentry per byte
   bool pending = false;
-  while (in.get(c)) {
+  for (int ch; (ch = buf->sbumpc()) != std::char_traits<char>::eof();) {
+    const char c = static_cast<char>(ch);
     if (c == '\n' || c == '\r') {
-      if (c == '\r' && in.peek() == '\n') in.get(c);
+      if (c == '\r' && buf->sgetc() == '\n') buf->sbumpc();
       end_line();
       pending = false;
       continue;
