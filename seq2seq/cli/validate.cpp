@@ -281,6 +281,8 @@ std::vector<std::string> unused_data_flags(const CLI::App& cmd, const DataArgs& 
   std::vector<std::string> flags;
   for (const DataFlag& f : kDataFlags)
     if (use_of(f, d) != Use::applies && cmd.count(f.name) == 0) flags.emplace_back(f.name);
+  if (d.tsv.empty() && d.task == "dates")  // refused there (check_data_flags): never printed
+    for (const char* flag : {"--min-len", "--max-len"}) flags.emplace_back(flag);
   return flags;
 }
 
