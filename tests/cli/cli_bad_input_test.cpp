@@ -21,7 +21,7 @@ struct Row {
   std::string what;
   std::vector<std::string> args;
   std::string input;  // stdin
-  int code;           // expected exit code
+  int code;           // expected exit code (-1: the check decides)
   std::string fragment;
   std::function<void(const Run&)> check = nullptr;
   double max_seconds = 60;
@@ -223,9 +223,14 @@ TEST_CASE("bad input table: every case of issue 18 gets a clear answer") {
         S2S_SLOW_BUILD ? "96" : "384", "--embed", "64", "--n-train", "4000", "--n-test", "4000",
         "--seconds", "2", "--batch", "64"},
        "",
-       0,
-       "time limit",
-       nullptr,
+       -1,  // either trains within the budget, or is refused up front when the probe
+            // says one step does not fit (a loaded machine): both keep --seconds
+       "",
+       [](const Run& r) {
+         CHECK(((r.code == 0 && r.out.find("time limit") != std::string::npos) ||
+                (r.code == 1 &&
+                 r.err.find("one training step would take about") != std::string::npos)));
+       },
        15},
       // 5. translate drops and stops.
       {"empty and whitespace lines: one output line each",
@@ -503,7 +508,7 @@ TEST_CASE("bad input table: every case of issue 18 gets a clear answer") {
     const Run run = run_s2s(tmp, r.args, r.input, 5 * r.max_seconds + 30, r.env);
     INFO("stdout: ", run.out.substr(0, 2000));
     INFO("stderr: ", run.err.substr(0, 2000));
-    CHECK(run.code == r.code);
+    if (r.code >= 0) CHECK(run.code == r.code);
     CHECK_FALSE(run.timed_out);
     // Debug and sanitizer builds run several times slower.
     CHECK(run.seconds <= r.max_seconds * (S2S_SLOW_BUILD ? 5 : 1));
