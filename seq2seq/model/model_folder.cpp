@@ -389,19 +389,27 @@ void open_model_folder(const std::string& dir, OpenedFolder& out) {
     if (dfd < 0) {
       const int err = errno;
       std::string hint;
-      if (err == ENOENT) {  // an interrupted fallback swap leaves DIR.old-PID-TOKEN
+      if (err == ENOENT) {  // the fallback swap leaves DIR.old-PID-TOKEN and no DIR
         std::error_code ec;
         const fs::path p = fs::path(dir).lexically_normal();
         const fs::path q = p.filename().empty() ? p.parent_path() : p;
         long pid = 0;
         std::string token;
+        bool live = false;
         for (const auto& e : fs::directory_iterator(parent_of(q), ec))
           if (parse_sibling(e.path().filename().string(), q.filename().string(), "old", &pid,
-                            &token))
+                            &token)) {
+            live = live || process_alive(pid);
             hint = fmt::format(
                 "; '{}' holds the model of an interrupted save: the next `s2s train --out {} "
                 "--overwrite` puts it back, or rename it to '{}' yourself",
                 e.path().string(), dir, dir);
+          }
+        // A writer between its two renames: DIR is back within moments (wait at most 1 s).
+        if (live && attempt < 500) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(2));
+          continue;
+        }
       }
       throw Error(fmt::format(
           "load_model: '{}' is not a folder (expected one written by `s2s train --out`): {}{}",

@@ -32,7 +32,9 @@
 // A reader sees exactly one model: load_model opens DIR once and opens each file
 // relative to that descriptor (openat), each file once. Files in one folder come
 // from one save (a save never writes model files into DIR), and when DIR is
-// swapped while a reader opens its files, the reader starts again (bounded).
+// swapped while a reader opens its files, the reader starts again (bounded); when
+// DIR is missing while a live writer is between the fallback's two renames, the
+// reader waits for it (at most 1 s).
 #include <memory>
 #include <string>
 #include <vector>
