@@ -237,13 +237,15 @@ SafetensorsFile read_safetensors(const std::string& path) {
   return read_safetensors_fd(fd, path);
 }
 
-SafetensorsFile read_safetensors_fd(int fd, const std::string& path, const BeforeData& before_data) {
+SafetensorsFile read_safetensors_fd(int fd, const std::string& path,
+                                    const BeforeData& before_data) {
   struct stat st {};
   S2S_CHECK(::fstat(fd, &st) == 0, "load_safetensors '{}': cannot stat the file: {}", path,
             std::strerror(errno));
   S2S_CHECK(S_ISREG(st.st_mode), "load_safetensors '{}': not a regular file", path);
   const off_t at = ::lseek(fd, 0, SEEK_CUR);
-  const uint64_t size = static_cast<uint64_t>(st.st_size) - static_cast<uint64_t>(std::max<off_t>(at, 0));
+  const uint64_t size =
+      static_cast<uint64_t>(st.st_size) - static_cast<uint64_t>(std::max<off_t>(at, 0));
   S2S_CHECK(size >= 8,
             "load_safetensors '{}': truncated file: {} bytes, need at least 8 for the "
             "header length",
@@ -352,7 +354,8 @@ SafetensorsFile read_safetensors_fd(int fd, const std::string& path, const Befor
   for (size_t i : order) {
     StoredTensor& t = out.tensors[i];
     t.bytes.resize(ranges[i].second - ranges[i].first);
-    read_exact(fd, t.bytes.data(), t.bytes.size(), path, fmt::format("tensor '{}'", t.name).c_str());
+    read_exact(fd, t.bytes.data(), t.bytes.size(), path,
+               fmt::format("tensor '{}'", t.name).c_str());
     sorted.push_back(std::move(t));
   }
   out.tensors = std::move(sorted);

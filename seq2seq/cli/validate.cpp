@@ -4,13 +4,13 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cctype>
 #include <cerrno>
-#include <cstdio>
-#include <cstring>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <iostream>
 #include <limits>
@@ -233,8 +233,7 @@ void check_data_flags(const CLI::App& cmd, DataArgs& d) {
   for (const DataFlag& f : kDataFlags) {
     if (use_of(f, d) != Use::refused || cmd.count(f.name) == 0) continue;
     if (!d.tsv.empty())
-      throw UsageError(
-          fmt::format("{} is for {}; it cannot be used with --tsv", f.name, f.is_for));
+      throw UsageError(fmt::format("{} is for {}; it cannot be used with --tsv", f.name, f.is_for));
     throw UsageError(fmt::format("{} is for {}, not --task {}", f.name, f.is_for, d.task));
   }
   if (d.tsv.empty()) {
@@ -260,8 +259,7 @@ void check_data_flags(const CLI::App& cmd, DataArgs& d) {
     d.n_valid = 0;
   }
   if (d.max_len != 0 && d.min_len > d.max_len)
-    throw UsageError(
-        fmt::format("--min-len {} is more than --max-len {}", d.min_len, d.max_len));
+    throw UsageError(fmt::format("--min-len {} is more than --max-len {}", d.min_len, d.max_len));
   // Generated data: examples × 2 sides × up to --max-len + 2 tokens, ~48 bytes a token.
   if (d.tsv.empty() && d.task != "cmudict") {
     const double examples = static_cast<double>(d.n_train) + d.n_valid + d.n_test;
@@ -440,9 +438,8 @@ struct Translator {
     if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() ||
         std::fflush(stdout) != 0) {
       const int err = errno;
-      throw OutputError(fmt::format(
-          "cannot write the output: {} (after {} complete translations)",
-          std::strerror(err), written));
+      throw OutputError(fmt::format("cannot write the output: {} (after {} complete translations)",
+                                    std::strerror(err), written));
     }
     ++written;
   }

@@ -54,8 +54,8 @@ struct DataArgs {
   std::string task = "toy_en_es", tsv;
   int n_train = 8000, n_valid = 300, n_test = 500, min_len = 3, max_len = 20;
   uint64_t seed = 7;
-  std::string dict;     // --task cmudict: the dictionary file ("" = festlex-cmu's)
-  bool stress = false;  // --task cmudict: keep stress digits on vowels
+  std::string dict;            // --task cmudict: the dictionary file ("" = festlex-cmu's)
+  bool stress = false;         // --task cmudict: keep stress digits on vowels
   double timeout_seconds = 0;  // reading --tsv or --dict from a pipe: give up after this (0: wait)
 };
 void add_data_flags(CLI::App* app, DataArgs& d);

@@ -83,9 +83,10 @@ Splits load_cmudict(const std::string& path, const CmudictOptions& opt, CmudictS
   try {
     text = read_text_file(path, fmt::format("the CMU dictionary '{}'", path), lim);
   } catch (const Error& e) {
-    throw Error(fmt::format("{} (Debian: apt-get install festlex-cmu; or give the file with --dict "
-                            "FILE)",
-                            e.what()));
+    throw Error(
+        fmt::format("{} (Debian: apt-get install festlex-cmu; or give the file with --dict "
+                    "FILE)",
+                    e.what()));
   }
   CmudictStats st;
   Splits s;

@@ -26,7 +26,7 @@ namespace s2s {
 
 struct CmudictOptions {
   bool stress = false;
-  int max_len = 0;  // skip words longer than this many letters (0: keep all)
+  int max_len = 0;             // skip words longer than this many letters (0: keep all)
   double timeout_seconds = 0;  // a pipe with no data for this long is an error (0: wait)
 };
 // Limits (seq2seq/data/read_limits.hpp): the file at most kMaxDictBytes; a line at

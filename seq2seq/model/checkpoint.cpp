@@ -4,8 +4,8 @@
 #include <filesystem>
 
 #include "core/error.hpp"
-#include "seq2seq/model/model_budget.hpp"
 #include "seq2seq/data/read_limits.hpp"
+#include "seq2seq/model/model_budget.hpp"
 #include "seq2seq/model/model_folder.hpp"
 
 namespace s2s {
@@ -94,8 +94,8 @@ LoadedModel load_model(const std::string& dir) {
   const std::string model_path = dir + "/model.safetensors";
   // The header is read and checked first; sizes from the metadata are checked before
   // the data section is read or anything is allocated for the model.
-  SafetensorsFile file = read_safetensors_fd(
-      files.model, model_path, [&](const Metadata& m, uint64_t data_bytes) {
+  SafetensorsFile file =
+      read_safetensors_fd(files.model, model_path, [&](const Metadata& m, uint64_t data_bytes) {
         meta = m;
         c = config_from_metadata(meta);
         check_budget(c, false, fmt::format("load_model: checkpoint '{}'", dir));

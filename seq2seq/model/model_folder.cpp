@@ -250,7 +250,8 @@ WriterLock::WriterLock(const std::string& dir) {
       throw Error(fmt::format("--out '{}': cannot lock '{}': {}", dir, path_, std::strerror(err)));
     }
     // The previous holder removes the file as it exits: make sure ours is the one at path_.
-    struct stat a {}, b {};
+    struct stat a {
+    }, b{};
     if (::fstat(fd_, &a) == 0 && ::stat(path_.c_str(), &b) == 0 && a.st_ino == b.st_ino &&
         a.st_dev == b.st_dev)
       break;
@@ -288,7 +289,8 @@ void check_output_folder(const std::string& dir, bool overwrite) {
               "--out '{}' already holds a model; pass --overwrite to replace it (the old model "
               "stays until the new model's first checkpoint is complete)",
               dir);
-    struct stat self {}, up {};
+    struct stat self {
+    }, up{};
     bool mount_root = false;
 #ifdef STATX_ATTR_MOUNT_ROOT  // also a bind mount of the same file system
     struct statx sx {};
@@ -337,15 +339,15 @@ std::vector<std::string> clean_leftovers(const std::string& dir) {
       std::string token;
       for (const char* kind : {"tmp", "old"})
         if (parse_sibling(name, base, kind, &pid, &token) && e.is_directory(ec) &&
-            !e.is_symlink(ec) &&
-            (pid == static_cast<long>(::getpid()) || !process_alive(pid)))
+            !e.is_symlink(ec) && (pid == static_cast<long>(::getpid()) || !process_alive(pid)))
           found.push_back({e.path(), pid, token, kind[0] == 'o'});
     }
     // A kill between the fallback's two renames: put the old set back.
     if (!fs::exists(fs::symlink_status(p, ec)))
       for (const Found& f : found) {
         const int dfd = ::open(f.path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        const bool ours = dfd >= 0 && read_small(dfd, kSaveMarker, 4096) == marker_text(f.pid, f.token);
+        const bool ours =
+            dfd >= 0 && read_small(dfd, kSaveMarker, 4096) == marker_text(f.pid, f.token);
         if (dfd >= 0) ::close(dfd);
         if (f.old && ours && complete_set(f.path) && ::rename(f.path.c_str(), p.c_str()) == 0) {
           done.push_back("restored " + f.path.filename().string());
@@ -364,8 +366,8 @@ std::vector<std::string> clean_leftovers(const std::string& dir) {
         std::string token;
         // ".s2s-save.<PID>-<TOKEN>.tmp" reads as sibling "<.s2s-save>.<PID>-<TOKEN>" of kind "".
         if (dfd < 0 || !is_marker_temporary(name)) continue;
-        const std::string mid = name.substr(std::strlen(kSaveMarker) + 1,
-                                            name.size() - std::strlen(kSaveMarker) - 5);
+        const std::string mid =
+            name.substr(std::strlen(kSaveMarker) + 1, name.size() - std::strlen(kSaveMarker) - 5);
         if (!parse_sibling("m.x-" + mid, "m", "x", &pid, &token) || process_alive(pid)) continue;
         if (read_small(dfd, name.c_str(), 4096) == marker_text(pid, token) &&
             ::unlinkat(dfd, name.c_str(), 0) == 0)
@@ -412,8 +414,8 @@ void open_model_folder(const std::string& dir, OpenedFolder& out) {
         }
       }
       throw Error(fmt::format(
-          "load_model: '{}' is not a folder (expected one written by `s2s train --out`): {}{}",
-          dir, std::strerror(err), hint));
+          "load_model: '{}' is not a folder (expected one written by `s2s train --out`): {}{}", dir,
+          std::strerror(err), hint));
     }
     struct Dir {
       int fd;
@@ -421,7 +423,8 @@ void open_model_folder(const std::string& dir, OpenedFolder& out) {
     } d{dfd};
     // True when DIR now names another folder than the one opened (a save swapped it in).
     auto replaced = [&] {
-      struct stat a {}, b {};
+      struct stat a {
+      }, b{};
       return ::fstat(dfd, &a) != 0 || ::stat(dir.c_str(), &b) != 0 || a.st_ino != b.st_ino ||
              a.st_dev != b.st_dev;
     };

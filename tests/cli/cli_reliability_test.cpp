@@ -10,11 +10,10 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-
 #include <functional>
 
-#include "cli_util.hpp"
 #include "attention/score_registry.hpp"
+#include "cli_util.hpp"
 #include "seq2seq/model/checkpoint.hpp"
 #include "seq2seq/model/model_folder.hpp"
 #include "seq2seq/model/placement.hpp"
@@ -37,8 +36,8 @@ std::vector<std::pair<std::string, std::string>> snapshot_tree(const std::string
 }
 
 // A provable leftover of a dead writer (PID 999999999 does not run).
-void make_leftover(const std::string& path, const std::string& marker_pid,
-                   const std::string& token, bool extra_file) {
+void make_leftover(const std::string& path, const std::string& marker_pid, const std::string& token,
+                   bool extra_file) {
   fs::create_directories(path);
   write_text(path + "/.s2s-save",
              fmt::format("s2s model folder\npid {}\ntoken {}\n", marker_pid, token));
@@ -83,8 +82,7 @@ TEST_CASE("readers never write: translate, eval and info leave every sibling and
   const auto before = snapshot_tree(tmp.dir.string());
   CHECK(run_s2s(tmp, {"translate", "--model", dir, "a b"}).code == 0);
   CHECK(run_s2s(tmp, {"info", "--model", dir}).code == 0);
-  CHECK(run_s2s(tmp, {"eval", "--model", dir, "--task", "copy", "--n-test", "10", "--max-len",
-                      "6"})
+  CHECK(run_s2s(tmp, {"eval", "--model", dir, "--task", "copy", "--n-test", "10", "--max-len", "6"})
             .code == 0);
   CHECK(snapshot_tree(tmp.dir.string()) == before);
   // DIR missing: info says so (and points at the interrupted save), renames nothing.
@@ -142,8 +140,8 @@ TEST_CASE("one writer per folder: a second trainer is refused at once; kill -9 f
   // running when the second starts.
   const std::vector<std::string> slow =
       with_flags(tiny_train(dir, "copy", 40), {"--seconds", "30"});
-  const pid_t first = spawn(slow, "", tmp.file("a.out"), tmp.file("a.err"),
-                            {"S2S_TEST_SAVE_PAUSE_MS=300"});
+  const pid_t first =
+      spawn(slow, "", tmp.file("a.out"), tmp.file("a.err"), {"S2S_TEST_SAVE_PAUSE_MS=300"});
   // Wait (bounded) until the lock file names the first writer.
   const std::string want = fmt::format("{}\n", first);
   for (int i = 0; i < 2000 && read_bytes(dir + ".lock") != want; ++i)
@@ -253,7 +251,8 @@ TEST_CASE("a reader sees exactly one model while the folder is rewritten 50 time
   CHECK(bs > 0);
 }
 
-TEST_CASE("--seconds holds: a slow first step is refused up front; a FIFO without a writer times out") {
+TEST_CASE(
+    "--seconds holds: a slow first step is refused up front; a FIFO without a writer times out") {
   TempDir tmp("cli_seconds");
   const Run slow = run_s2s(tmp, {"train", "--out", tmp.file("slow"), "--task", "copy", "--layers",
                                  "1000", "--seconds", "5"});
@@ -264,8 +263,8 @@ TEST_CASE("--seconds holds: a slow first step is refused up front; a FIFO withou
   CHECK_FALSE(fs::exists(tmp.file("slow")));
   const std::string fifo = tmp.file("pairs.fifo");
   REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
-  const Run f = run_s2s(tmp, {"train", "--out", tmp.file("f"), "--tsv", fifo, "--seconds", "2"}, "",
-                        30);
+  const Run f =
+      run_s2s(tmp, {"train", "--out", tmp.file("f"), "--tsv", fifo, "--seconds", "2"}, "", 30);
   INFO(f.err);
   CHECK(f.code == 1);
   CHECK_FALSE(f.timed_out);
@@ -311,8 +310,7 @@ TEST_CASE("output errors: translate > /dev/full and a closed pipe with SIGPIPE i
   for (int i = 0; i < 3000; ++i) lines += "a b c\n";
   const std::string in = tmp.file("in.txt");
   write_text(in, lines);
-  const pid_t pid =
-      spawn({"translate", "--model", dir}, in, "/dev/full", tmp.file("full.err"));
+  const pid_t pid = spawn({"translate", "--model", dir}, in, "/dev/full", tmp.file("full.err"));
   int status = 0;
   ::waitpid(pid, &status, 0);
   const std::string err = read_bytes(tmp.file("full.err"));
@@ -368,6 +366,6 @@ TEST_CASE("--out is checked up front: a mount point and a read-only file system"
   const Run ro = run_s2s(tmp, tiny_train(mnt + "/model", "copy"));
   CHECK(ro.code == 1);
   CHECK(ro.err.find("Read-only file system") != std::string::npos);
-  MESSAGE("mount point: ", on_mount.err.substr(0, on_mount.err.find('\n')), "; read-only: ",
-          ro.err.substr(0, ro.err.find('\n')));
+  MESSAGE("mount point: ", on_mount.err.substr(0, on_mount.err.find('\n')),
+          "; read-only: ", ro.err.substr(0, ro.err.find('\n')));
 }
