@@ -1,13 +1,13 @@
 #include "nn/safetensors.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -185,30 +185,94 @@ void save_safetensors(const std::string& path,
 
 // --- reading ----------------------------------------------------------------------
 
+void check_json_depth(const char* text, size_t size, int max_depth, const std::string& what) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < size; ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;  // the escaped character cannot end the string
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      S2S_CHECK(++depth <= max_depth,
+                "{}: the JSON nests deeper than {} levels (at byte {}); a checkpoint's header "
+                "nests 3 deep, so the file is corrupt or crafted",
+                what, max_depth, i);
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+}
+
+namespace {
+
+// Reads exactly n bytes or throws naming the part of the file.
+void read_exact(int fd, uint8_t* buf, uint64_t n, const std::string& name, const char* part) {
+  while (n > 0) {
+    const ssize_t r = ::read(fd, buf, std::min<uint64_t>(n, uint64_t{1} << 30));
+    if (r < 0 && errno == EINTR) continue;
+    S2S_CHECK(r >= 0, "load_safetensors '{}': cannot read the {}: {}", name, part,
+              std::strerror(errno));
+    S2S_CHECK(r > 0,
+              "load_safetensors '{}': the file ended inside the {} (it shrank while being read?)",
+              name, part);
+    buf += r;
+    n -= static_cast<uint64_t>(r);
+  }
+}
+
+}  // namespace
+
 SafetensorsFile read_safetensors(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  S2S_CHECK(in.good(), "load_safetensors: cannot open '{}'", path);
-  std::vector<uint8_t> file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const uint64_t size = file.size();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  S2S_CHECK(fd >= 0, "load_safetensors: cannot open '{}': {}", path, std::strerror(errno));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  return read_safetensors_fd(fd, path);
+}
+
+SafetensorsFile read_safetensors_fd(int fd, const std::string& path,
+                                    const BeforeData& before_data) {
+  struct stat st {};
+  S2S_CHECK(::fstat(fd, &st) == 0, "load_safetensors '{}': cannot stat the file: {}", path,
+            std::strerror(errno));
+  S2S_CHECK(S_ISREG(st.st_mode), "load_safetensors '{}': not a regular file", path);
+  const off_t at = ::lseek(fd, 0, SEEK_CUR);
+  const uint64_t size =
+      static_cast<uint64_t>(st.st_size) - static_cast<uint64_t>(std::max<off_t>(at, 0));
   S2S_CHECK(size >= 8,
             "load_safetensors '{}': truncated file: {} bytes, need at least 8 for the "
             "header length",
             path, size);
   uint64_t n = 0;
-  std::memcpy(&n, file.data(), 8);
+  read_exact(fd, reinterpret_cast<uint8_t*>(&n), 8, path, "header length");
   S2S_CHECK(n <= size - 8,
             "load_safetensors '{}': header length {} runs past the end of the file "
             "({} bytes)",
             path, n, size);
+  S2S_CHECK(n <= kMaxHeaderBytes,
+            "load_safetensors '{}': the header is {} bytes, more than the limit of {} "
+            "(kMaxHeaderBytes; an s2s header is a few KB)",
+            path, n, kMaxHeaderBytes);
+  std::vector<uint8_t> head(n);
+  read_exact(fd, head.data(), n, path, "header");
+  check_json_depth(reinterpret_cast<const char*>(head.data()), head.size(), kMaxJsonDepth,
+                   fmt::format("load_safetensors '{}'", path));
   json header;
   try {
-    header = json::parse(file.begin() + 8, file.begin() + 8 + static_cast<int64_t>(n));
+    header = json::parse(head.begin(), head.end());
   } catch (const json::exception& e) {
     throw Error(fmt::format("load_safetensors '{}': bad JSON header: {}", path, e.what()));
   }
+  head = {};
   S2S_CHECK(header.is_object(), "load_safetensors '{}': the JSON header must be an object", path);
 
-  const uint8_t* data = file.data() + 8 + n;
   const uint64_t data_size = size - 8 - n;
   SafetensorsFile out;
   std::vector<std::pair<uint64_t, uint64_t>> ranges;  // data_offsets, parallel to out.tensors
@@ -263,7 +327,6 @@ SafetensorsFile read_safetensors(const std::string& path) {
               "load_safetensors '{}': tensor '{}' shape {} with dtype {} needs {} bytes but "
               "data_offsets [{}, {}] span {}",
               path, name, shape_str(t.shape), dt, need, begin, end, end - begin);
-    t.bytes.assign(data + begin, data + end);
     out.tensors.push_back(std::move(t));
     ranges.emplace_back(begin, end);
   }
@@ -285,8 +348,16 @@ SafetensorsFile read_safetensors(const std::string& path) {
   S2S_CHECK(pos == data_size,
             "load_safetensors '{}': {} bytes after the last tensor are not covered by the header",
             path, data_size - pos);
+  // Every size is known and checked: only now is the data section read, once, in order.
+  if (before_data) before_data(out.metadata, data_size);
   std::vector<StoredTensor> sorted;
-  for (size_t i : order) sorted.push_back(std::move(out.tensors[i]));
+  for (size_t i : order) {
+    StoredTensor& t = out.tensors[i];
+    t.bytes.resize(ranges[i].second - ranges[i].first);
+    read_exact(fd, t.bytes.data(), t.bytes.size(), path,
+               fmt::format("tensor '{}'", t.name).c_str());
+    sorted.push_back(std::move(t));
+  }
   out.tensors = std::move(sorted);
   return out;
 }
@@ -309,7 +380,11 @@ void save_module(const std::string& path, const Module& module, const Metadata& 
 }
 
 void load_module(const std::string& path, Module& module, Metadata* metadata) {
-  auto loaded = load_safetensors(path, metadata);
+  assign_parameters(load_safetensors(path, metadata), module, path);
+}
+
+void assign_parameters(const std::vector<std::pair<std::string, Tensor>>& loaded, Module& module,
+                       const std::string& path) {
   auto params = module.named_parameters();
   // Validate everything first, so a bad file leaves the module unchanged.
   std::map<std::string, const Tensor*> by_name;

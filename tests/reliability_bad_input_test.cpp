@@ -566,12 +566,14 @@ TEST_CASE("reliability: a model folder is replaced as a whole (vocabularies and 
   LoadedModel lm = load_model(dir);
   CHECK(lm.src_vocab.size() == bsv.size());
   CHECK(lm.model->config().tgt_vocab == btv.size());
-  // Nothing but the model's three files, and no temporaries beside the folder.
+  // Nothing but the model's three files and the save's marker, and no temporaries (or
+  // lock file) beside the folder.
   CHECK(tmp.listing() == std::vector<std::string>{"m"});
   std::vector<std::string> inside;
   for (const auto& e : fs::directory_iterator(dir)) inside.push_back(e.path().filename().string());
   std::sort(inside.begin(), inside.end());
-  CHECK(inside == std::vector<std::string>{"model.safetensors", "src.vocab", "tgt.vocab"});
+  CHECK(inside ==
+        std::vector<std::string>{".s2s-save", "model.safetensors", "src.vocab", "tgt.vocab"});
   CHECK(folder_holds_model(dir));
 }
 

@@ -22,6 +22,7 @@
 
 #include "common.hpp"
 #include "model_lesson.hpp"
+#include "seq2seq/data/read_limits.hpp"
 #include "seq2seq/data/task.hpp"
 #include "seq2seq/data/tokenizer.hpp"
 #include "seq2seq/decoding/beam_search.hpp"
@@ -252,9 +253,20 @@ int main(int argc, char** argv) {
   if (!quick && stdin_has_sentences(interactive)) {
     L.say("Reading English sentences from standard input (one per line, Ctrl-D to end).",
           "从标准输入读取英语句子（每行一句，Ctrl+D 结束）。");
+    // Typed input is bounded: at most 1000 lines of at most 50 words (2 KB) each.
+    constexpr size_t kMaxLines = 1000, kMaxWords = 50, kMaxBytes = 2048;
     std::vector<std::string> typed;
-    for (std::string line; std::getline(std::cin, line);)
-      if (!tokenize(line).empty()) typed.push_back(line);
+    bool too_long = false;
+    for (std::string line;
+         typed.size() < kMaxLines && getline_bounded(std::cin, line, kMaxBytes, &too_long);) {
+      const size_t words = tokenize(line).size();
+      if (too_long || words > kMaxWords)
+        L.say(fmt::format("  (skipped: a line has at most {} words and {} bytes)", kMaxWords,
+                          kMaxBytes),
+              fmt::format("  （已跳过：每行最多 {} 个词、{} 字节）", kMaxWords, kMaxBytes));
+      else if (words > 0)
+        typed.push_back(line);
+    }
     if (!typed.empty())
       sentences = typed;  // nothing typed: keep the built-in sentences
     else

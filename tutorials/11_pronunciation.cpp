@@ -31,6 +31,7 @@
 #include "common.hpp"
 #include "core/rng.hpp"
 #include "seq2seq/data/cmudict.hpp"
+#include "seq2seq/data/read_limits.hpp"
 #include "seq2seq/data/task.hpp"
 #include "seq2seq/decoding/greedy.hpp"
 #include "seq2seq/plot/attention_heatmap.hpp"
@@ -539,9 +540,20 @@ int main(int argc, char** argv) {
   if (isatty(STDIN_FILENO))
     L.say("Type a word per line (letters only; Ctrl-D to end).",
           "每行输入一个词（只用字母；Ctrl+D 结束）。");
-  int typed = 0;
-  for (std::string line; std::getline(std::cin, line);) {
+  // Typed input is bounded: at most 1000 words of at most 30 letters (200 bytes a
+  // line); the first 20 get a heatmap file, the rest text only.
+  constexpr int kMaxWords = 1000, kMaxHeatmaps = 20;
+  constexpr size_t kMaxLetters = 30, kMaxBytes = 200;
+  int typed = 0, heatmaps = 0;
+  bool too_long = false;
+  for (std::string line;
+       typed < kMaxWords && getline_bounded(std::cin, line, kMaxBytes, &too_long);) {
     const std::vector<std::string> letters = letters_of(line);
+    if (too_long || letters.size() > kMaxLetters) {
+      L.say(fmt::format("  (skipped: a word has at most {} letters)", kMaxLetters),
+            fmt::format("  （已跳过：一个词最多 {} 个字母）", kMaxLetters));
+      continue;
+    }
     if (letters.empty()) {
       if (line.find_first_not_of(" \t\r") != std::string::npos)
         L.say("  (letters a-z only)", "  （只能用字母「a-z」）");
@@ -549,7 +561,10 @@ int main(int argc, char** argv) {
     }
     const Decoded d = pronounce(*attn, letters, sv, tv);
     fmt::print("  {}  ->  {}\n", quote(join(letters, "")), quote(join(d.phones)));
-    if (!d.weights.empty() && letters.size() <= 20) {
+    if (heatmaps == kMaxHeatmaps)
+      L.say(fmt::format("  (heatmaps for the first {} words only; the rest as text)", kMaxHeatmaps),
+            fmt::format("  （只为前 {} 个词画热力图；其余只输出文字）", kMaxHeatmaps));
+    if (!d.weights.empty() && letters.size() <= 20 && heatmaps++ < kMaxHeatmaps) {
       fmt::print("{}", attention_terminal(d.weights, letters, d.rows));
       const HeatmapOptions ho = heatmap_options(join(letters, ""), d.phones);
       const std::string svg = L.path(fmt::format("typed_{}.svg", join(letters, "")));

@@ -23,6 +23,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -155,8 +156,10 @@ inline Args parse_args(int argc, char** argv, const std::string& name, const std
     } else if (f == "--seed") {
       std::string v = value();
       char* end = nullptr;
-      a.seed = std::strtoull(v.c_str(), &end, 10);
-      if (v.empty() || *end != '\0') {
+      errno = 0;
+      a.seed = std::strtoull(v.c_str(), &end, 10);  // refuses "-1" and values above 2^64-1
+      if (v.empty() || *end != '\0' || v.find_first_not_of("0123456789") != std::string::npos ||
+          errno == ERANGE) {
         fmt::print(stderr, "{}: --seed needs a non-negative integer, got '{}'\n", name, v);
         std::exit(2);
       }
@@ -167,14 +170,14 @@ inline Args parse_args(int argc, char** argv, const std::string& name, const std
       if (std::find(k->names.begin(), k->names.end(), v) == k->names.end()) {
         fmt::print(stderr, "{}: unknown {} '{}' for {}; choose one of: {}\n", name, k->what, v,
                    k->flag, fmt::join(k->names, ", "));
-        std::exit(1);
+        std::exit(2);  // a usage error (1 is a failed claim)
       }
       *k->value = v;
     } else if (std::find(extra.begin(), extra.end(), f) != extra.end()) {
       a.rest.push_back(f);
     } else if (f == "--cell" || f == "--score" || f == "--placement") {
       fmt::print(stderr, "{}: {} does not apply to this tutorial\n\n{}", name, f, usage());
-      std::exit(1);
+      std::exit(2);
     } else {
       fmt::print(stderr, "{}: unknown flag '{}'\n\n{}", name, f, usage());
       std::exit(2);

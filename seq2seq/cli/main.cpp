@@ -9,9 +9,12 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
+#include <memory>
 
 #include "core/engine.hpp"
 #include "core/error.hpp"
@@ -207,7 +210,9 @@ int run(int argc, char** argv) {
                    "beam size of the test evaluation after training (1 = greedy)")
       ->check(positive_int(256))
       ->capture_default_str();
-  train_cmd->add_option("--seed", tc.seed, "training seed")->capture_default_str();
+  train_cmd->add_option("--seed", tc.seed, "training seed")
+      ->check(seed_value())
+      ->capture_default_str();
   train_cmd->add_flag("--anomaly", tc.anomaly, "check every op for NaN/Inf (slow)");
 
   // --- eval ----------------------------------------------------------------------
@@ -254,6 +259,9 @@ int run(int argc, char** argv) {
     // The command: line names the engine that runs, whether from --engine or S2S_ENGINE.
     train_cmd->get_option("--engine")->default_str(engine_name(s2s::engine()));
     if (*train_cmd) {
+      // One writer per folder: the lock comes before any check of the folder.
+      std::unique_ptr<WriterLock> lock;
+      if (!dry_run) lock = std::make_unique<WriterLock>(out_dir);
       const bool phones = data.task == "cmudict" && data.tsv.empty();
       if (phones) apply_recipe(*train_cmd, kCmudictRecipe);
       // Everything is checked before anything is written.
@@ -264,11 +272,12 @@ int run(int argc, char** argv) {
       const std::string command = command_line(*train_cmd, skip);
       fmt::print("command: {}\n", command);
       if (!dry_run) check_output_folder(out_dir, overwrite);
+      if (tc.max_seconds > 0) data.timeout_seconds = std::max(tc.max_seconds - elapsed(), 1e-3);
       Splits sp = load_data(data);
-      if (data.max_len == 0)  // all words: the model must take the longest
-        for (const auto* split : {&sp.train, &sp.valid, &sp.test})
-          for (const Example& e : *split)
-            data.max_len = std::max(data.max_len, static_cast<int>(e.src.size()));
+      // The model must take the longest source (all words of cmudict; the dates' formats).
+      for (const auto* split : {&sp.train, &sp.valid, &sp.test})
+        for (const Example& e : *split)
+          data.max_len = std::max(data.max_len, static_cast<int>(e.src.size()));
       auto [sv, tv] = build_vocabs(sp.train);
       mc.src_vocab = sv.size();
       mc.tgt_vocab = tv.size();
@@ -285,6 +294,8 @@ int run(int argc, char** argv) {
                  model.describe(), model.num_parameters(), sp.train.size(), sp.valid.size(),
                  sp.test.size());
       if (dry_run) return 0;
+      if (tc.max_seconds > 0)
+        check_step_time(mc, sv, tv, tc.batch_size, data.max_len + 2, tc.max_seconds - elapsed());
       // Each best epoch replaces the whole folder (model, vocabularies, config) at once.
       bool saved = false;
       Metadata run_meta;
@@ -341,8 +352,15 @@ int run(int argc, char** argv) {
                  get("command"), lm.model->describe(), lm.model->num_parameters(), get("epoch"),
                  get("valid_loss"));
     }
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return 2;
   } catch (const Error& e) {
     fmt::print(stderr, "error: {}\n", e.what());
+    return 1;
+  }
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    fmt::print(stderr, "error: cannot write the output: {}\n", std::strerror(errno));
     return 1;
   }
   return 0;

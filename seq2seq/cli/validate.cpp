@@ -5,8 +5,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <iostream>
 #include <limits>
@@ -15,11 +19,14 @@
 
 #include "core/error.hpp"
 #include "seq2seq/cli_choices.hpp"
+#include "seq2seq/data/batch.hpp"
 #include "seq2seq/data/cmudict.hpp"
+#include "seq2seq/data/read_limits.hpp"
 #include "seq2seq/data/task.hpp"
 #include "seq2seq/data/tatoeba.hpp"
 #include "seq2seq/data/tokenizer.hpp"
 #include "seq2seq/decoding/beam_search.hpp"
+#include "seq2seq/model/model_budget.hpp"
 #include "seq2seq/plot/attention_heatmap.hpp"
 
 namespace s2s::cli {
@@ -28,7 +35,7 @@ namespace {
 
 std::string shown(const std::string& s) {
   if (s.empty()) return "nothing";
-  return s.size() <= 40 ? s : s.substr(0, 37) + "...";
+  return printable(s, 40);
 }
 
 // The marker that parse() turns into "--flag must ..." (CLI11 writes "--flag: must ...").
@@ -65,6 +72,21 @@ CLI::Validator positive_real() {
       "POSITIVE", "positive number");
 }
 
+CLI::Validator seed_value() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        bool digits = !s.empty() && s.size() <= 30;
+        for (char c : s) digits = digits && c >= '0' && c <= '9';
+        const std::string trimmed = s.substr(std::min(s.find_first_not_of('0'), s.size()));
+        const std::string max = "18446744073709551615";
+        if (!digits || trimmed.size() > max.size() ||
+            (trimmed.size() == max.size() && trimmed > max))
+          return fmt::format("{}an integer from 0 to {}, got {}", kMust, max, shown(s));
+        return {};
+      },
+      "SEED", "seed");
+}
+
 int parse(CLI::App& app, int argc, char** argv) {
   try {
     app.parse(argc, argv);
@@ -85,17 +107,66 @@ int parse(CLI::App& app, int argc, char** argv) {
 
 void check_train_flags(const CLI::App& cmd, const std::string& attention, const TrainConfig& tc) {
   // lr = lr · (min_lr / lr)^x needs 0 < min_lr <= lr.
-  if (tc.lr_anneal_hold >= 0)
-    S2S_CHECK(tc.min_lr > 0 && tc.min_lr <= tc.lr,
-              "--lr-anneal falls geometrically from --lr to --min-lr, so it needs 0 < --min-lr "
-              "<= --lr, got --min-lr {} and --lr {}",
-              tc.min_lr, tc.lr);
+  if (tc.lr_anneal_hold >= 0 && !(tc.min_lr > 0 && tc.min_lr <= tc.lr))
+    throw UsageError(fmt::format(
+        "--lr-anneal falls geometrically from --lr to --min-lr, so it needs 0 < --min-lr "
+        "<= --lr, got --min-lr {} and --lr {}",
+        tc.min_lr, tc.lr));
   if (attention == "none")
     for (const char* flag : {"--variant", "--placement"})
-      S2S_CHECK(cmd.count(flag) == 0,
-                "{} needs an attention model, but --attention none is the bottleneck model: "
-                "drop {} or pick a score function",
-                flag, flag);
+      if (cmd.count(flag) != 0)
+        throw UsageError(fmt::format(
+            "{} needs an attention model, but --attention none is the bottleneck model: drop {} "
+            "or pick a score function",
+            flag, flag));
+  const CLI::Option* layers = cmd.get_option("--layers");
+  const CLI::Option* dropout = cmd.get_option("--dropout");
+  if (dropout->count() > 0 && dropout->as<double>() > 0 &&
+      (layers->count() == 0 ? layers->get_default_str() == "1" : layers->as<int64_t>() == 1))
+    fmt::print(stderr,
+               "warning: --dropout {} has no effect with --layers 1 (dropout acts between "
+               "stacked encoder layers)\n",
+               dropout->as<std::string>());
+}
+
+void check_step_time(const ModelConfig& c, const Vocab& src_vocab, const Vocab& tgt_vocab,
+                     int64_t batch, int64_t max_len, double seconds_left) {
+  // A probe: one real step (forward and backward) of the same model cut to at most
+  // 2 encoder layers, on the same batch size with sources of 2 tokens.
+  ModelConfig pc = c;
+  pc.layers = std::min<int64_t>(c.layers, 2);
+  pc.dropout = 0;
+  Seq2Seq probe(pc);
+  probe.train();
+  Example e;
+  e.src = {src_vocab.words().back(), src_vocab.words().back()};
+  e.tgt = {tgt_vocab.words().back(), tgt_vocab.words().back()};
+  const std::vector<const Example*> examples(static_cast<size_t>(batch), &e);
+  const Batch b = make_batch(examples, src_vocab, tgt_vocab);
+  // A step's time grows with the sequence's length (the steps of a recurrent net
+  // run one after another) and with the number of encoder layers.
+  const double length_factor = static_cast<double>(max_len) / static_cast<double>(b.S + 1);
+  const double layer_factor = static_cast<double>(c.layers) / static_cast<double>(pc.layers);
+  // At most twice, keeping the faster (the first call also pays for warming up), and
+  // the second only when the budget has room for it.
+  double probe_seconds = INFINITY, seconds = INFINITY, spent = 0;
+  for (int i = 0; i < 2; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    ForwardOutput f = probe.forward(b);
+    f.loss.backward();
+    const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    spent += t;
+    probe_seconds = std::min(probe_seconds, t);
+    seconds = probe_seconds * std::max(length_factor, 1.0) * layer_factor;
+    if (seconds <= seconds_left - spent) return;
+    if (seconds_left - spent < 2 * t) break;
+  }
+  throw Error(fmt::format(
+      "one training step would take about {:.1f} s (a probe step of {} layer(s) on sources of {} "
+      "tokens took {:.3f} s; × {:.1f} for {} tokens, × {:.0f} for {} layers), more than the {:.1f} "
+      "s left of --seconds: raise --seconds, or lower --layers, --hidden, --batch or --max-len",
+      seconds, pc.layers, b.S, probe_seconds, length_factor, max_len, layer_factor, c.layers,
+      std::max(seconds_left - spent, 0.0)));
 }
 
 void add_data_flags(CLI::App* app, DataArgs& d) {
@@ -117,7 +188,9 @@ void add_data_flags(CLI::App* app, DataArgs& d) {
   app->add_option("--max-len", d.max_len, "longest source (tokens)")
       ->capture_default_str()
       ->check(positive_int(1000));
-  app->add_option("--data-seed", d.seed, "seed of the generated data")->capture_default_str();
+  app->add_option("--data-seed", d.seed, "seed of the generated data")
+      ->capture_default_str()
+      ->check(seed_value());
   app->add_option("--dict", d.dict,
                   std::string("--task cmudict: the dictionary in Festival's format (default ") +
                       kCmudictPath + ", from Debian's festlex-cmu)")
@@ -160,8 +233,22 @@ void check_data_flags(const CLI::App& cmd, DataArgs& d) {
   for (const DataFlag& f : kDataFlags) {
     if (use_of(f, d) != Use::refused || cmd.count(f.name) == 0) continue;
     if (!d.tsv.empty())
-      throw Error(fmt::format("{} is for {}; it cannot be used with --tsv", f.name, f.is_for));
-    throw Error(fmt::format("{} is for {}, not --task {}", f.name, f.is_for, d.task));
+      throw UsageError(fmt::format("{} is for {}; it cannot be used with --tsv", f.name, f.is_for));
+    throw UsageError(fmt::format("{} is for {}, not --task {}", f.name, f.is_for, d.task));
+  }
+  if (d.tsv.empty()) {
+    const std::vector<std::string> tasks = task_choices().names;
+    if (std::find(tasks.begin(), tasks.end(), d.task) == tasks.end())
+      throw UsageError(fmt::format("unknown task '{}' (choose one of: {})", printable(d.task, 60),
+                                   fmt::join(tasks, ", ")));
+    // Dates have the lengths of their format, which the length flags cannot change.
+    if (d.task == "dates")
+      for (const char* flag : {"--min-len", "--max-len"})
+        if (cmd.count(flag) != 0)
+          throw UsageError(fmt::format(
+              "{} does not apply to --task dates (its sources have the lengths of the date "
+              "formats): drop it",
+              flag));
   }
   if (d.tsv.empty() && d.task == "cmudict") {
     // The dictionary's own splits: every word unless a size is given.
@@ -171,14 +258,29 @@ void check_data_flags(const CLI::App& cmd, DataArgs& d) {
     if (cmd.count("--min-len") == 0) d.min_len = 1;
     d.n_valid = 0;
   }
-  S2S_CHECK(d.max_len == 0 || d.min_len <= d.max_len, "--min-len {} is more than --max-len {}",
-            d.min_len, d.max_len);
+  if (d.max_len != 0 && d.min_len > d.max_len)
+    throw UsageError(fmt::format("--min-len {} is more than --max-len {}", d.min_len, d.max_len));
+  // Generated data: examples × 2 sides × up to --max-len + 2 tokens, ~48 bytes a token.
+  if (d.tsv.empty() && d.task != "cmudict") {
+    const double examples = static_cast<double>(d.n_train) + d.n_valid + d.n_test;
+    const double bytes = examples * 2 * (d.max_len + 2) * 48;
+    const double limit = kDataShare * memory_limit_bytes();
+    if (bytes > limit)
+      throw UsageError(fmt::format(
+          "--n-train {} and --n-test {} with --max-len {}: the data could take up to {} "
+          "({:.0f} examples × 2 sides × {} tokens × 48 bytes), more than the limit of {} (a "
+          "quarter of the {} this machine allows): lower --n-train, --n-test or --max-len",
+          d.n_train, d.n_test, d.max_len, human_bytes(bytes), examples, d.max_len + 2,
+          human_bytes(limit), human_bytes(memory_limit_bytes())));
+  }
 }
 
 std::vector<std::string> unused_data_flags(const CLI::App& cmd, const DataArgs& d) {
   std::vector<std::string> flags;
   for (const DataFlag& f : kDataFlags)
     if (use_of(f, d) != Use::applies && cmd.count(f.name) == 0) flags.emplace_back(f.name);
+  if (d.tsv.empty() && d.task == "dates")  // refused there (check_data_flags): never printed
+    for (const char* flag : {"--min-len", "--max-len"}) flags.emplace_back(flag);
   return flags;
 }
 
@@ -189,6 +291,7 @@ Splits load_data(const DataArgs& d) {
     std::vector<std::string> warnings;
     Splits s = [&] {
       try {
+        o.timeout_seconds = d.timeout_seconds;
         return load_tsv_splits(d.tsv, o, d.seed, &warnings);
       } catch (const Error&) {
         for (const auto& w : warnings) fmt::print(stderr, "warning: {}\n", w);
@@ -200,6 +303,7 @@ Splits load_data(const DataArgs& d) {
   }
   TaskConfig tc;
   tc.dict = d.dict;
+  tc.timeout_seconds = d.timeout_seconds;
   tc.stress = d.stress;
   tc.seed = d.seed;
   tc.n_train = d.n_train;
@@ -276,7 +380,7 @@ struct Translator {
   int beam;
   bool heatmap;
   bool letters = reads_letters(lm.src_vocab);
-  int64_t tokens = 0, unknown = 0, failed = 0;
+  int64_t tokens = 0, unknown = 0, failed = 0, written = 0;
   std::vector<std::string> letters_of(const std::string& text) const {
     return ::s2s::cli::letters_of(text, lm.src_vocab);
   }
@@ -307,16 +411,37 @@ struct Translator {
       std::vector<std::string> words = lm.tgt_vocab.decode(h.tokens);
       std::string out = detokenize(words) + "\n";  // all of it first: one line or none
       if (heatmap && !h.weights.empty()) {
-        words.push_back("<eos>");
-        out += attention_terminal(h.weights, e.src, words);
+        // A row per produced token (specials too: an under-trained model may emit <pad>),
+        // and one for <eos> unless the length cap came first.
+        std::vector<std::string> rows = lm.tgt_vocab.decode(h.tokens, false);
+        if (h.finished) rows.push_back("<eos>");
+        const int64_t n = std::min<int64_t>(h.weights.size(0), static_cast<int64_t>(rows.size()));
+        rows.resize(static_cast<size_t>(n));
+        out += attention_terminal(h.weights.slice(0, 0, n), e.src, rows);
       }
-      fmt::print("{}", out);
+      emit(out);
+    } catch (const OutputError&) {
+      throw;
     } catch (const std::exception& ex) {
-      ++failed;
-      fmt::print("\n");
-      std::fflush(stdout);
-      fmt::print(stderr, "error: line {}: cannot translate: {}\n", number, ex.what());
+      fail(number, ex.what());
     }
+  }
+
+  void fail(int64_t number, const std::string& why) {
+    ++failed;
+    emit("\n");
+    fmt::print(stderr, "error: line {}: cannot translate: {}\n", number, why);
+  }
+
+  // Writes and flushes; a write error stops the run with its cause.
+  void emit(const std::string& text) {
+    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() ||
+        std::fflush(stdout) != 0) {
+      const int err = errno;
+      throw OutputError(fmt::format("cannot write the output: {} (after {} complete translations)",
+                                    std::strerror(err), written));
+    }
+    ++written;
   }
 
   int finish(int64_t lines) {
@@ -331,28 +456,43 @@ struct Translator {
 
 int translate_lines(LoadedModel& lm, std::istream& in, int beam, bool heatmap) {
   Translator t{lm, beam, heatmap};
+  const int64_t max_line = line_limit_bytes(kMaxTranslateTokens);
   std::string text;
-  int64_t n = 0;
-  // Lines end in \n, \r\n or a lone \r (old Mac files).
-  char c;
-  bool pending = false;
-  while (in.get(c)) {
-    if (c == '\n' || c == '\r') {
-      if (c == '\r' && in.peek() == '\n') in.get(c);
+  int64_t n = 0, line_bytes = 0;  // line_bytes: the current line's, kept or not
+  auto end_line = [&] {
+    if (line_bytes > max_line)
+      t.fail(n + 1, fmt::format("the line is {} bytes, more than the limit of {} ({} bytes × the "
+                                "{}-token limit + 1024; a fixed limit)",
+                                line_bytes, max_line, kLineBytesPerToken, kMaxTranslateTokens));
+    else
       t.line(n == 0 && text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? text.substr(3) : text, n + 1);
-      ++n;
-      text.clear();
+    ++n;
+    text.clear();
+    line_bytes = 0;
+  };
+  // Lines end in \n, \r\n or a lone \r (old Mac files). A line over the limit is
+  // not kept; it is skipped to its end, for at most kMaxSkipBytes.
+  std::streambuf* buf = in.rdbuf();  // byte by byte, without a sentry per byte
+  bool pending = false;
+  for (int ch; (ch = buf->sbumpc()) != std::char_traits<char>::eof();) {
+    const char c = static_cast<char>(ch);
+    if (c == '\n' || c == '\r') {
+      if (c == '\r' && buf->sgetc() == '\n') buf->sbumpc();
+      end_line();
       pending = false;
-      std::fflush(stdout);
       continue;
     }
-    text.push_back(c);
+    if (++line_bytes <= max_line) text.push_back(c);
+    if (line_bytes > max_line && text.size() > 0) std::string().swap(text);
+    if (line_bytes > kMaxSkipBytes) {
+      t.fail(n + 1, fmt::format("no end of line after {} bytes: stopping (is the input a binary "
+                                "file?)",
+                                kMaxSkipBytes));
+      return t.finish(n + 1);
+    }
     pending = true;
   }
-  if (pending) {
-    t.line(n == 0 && text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? text.substr(3) : text, n + 1);
-    ++n;
-  }
+  if (pending) end_line();
   return t.finish(n);
 }
 
@@ -404,6 +544,9 @@ int run_guarded(const std::function<int()>& body) {
   try {
     test_throw();
     return body();
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return 2;
   } catch (const Error& e) {
     fmt::print(stderr, "error: {}\n", e.what());
   } catch (const std::bad_alloc&) {

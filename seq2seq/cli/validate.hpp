@@ -14,31 +14,56 @@
 
 namespace s2s::cli {
 
+// A bad command line found after parsing (contradictory flags): exit code 2, as
+// a parse error. Every other s2s::Error is exit code 1.
+struct UsageError : Error {
+  using Error::Error;
+};
+// Output that could not be written (a full disk, a closed pipe): the run stops, exit 1.
+struct OutputError : Error {
+  using Error::Error;
+};
+
 // Validators that run on the flag's text before CLI11 converts it, so that the
 // message reads "--hidden must be a positive integer, got 0" (see parse_error).
 CLI::Validator positive_int(int64_t max_value);  // 1..max_value, digits only
 CLI::Validator positive_real();                  // finite and > 0
+CLI::Validator seed_value();                     // 0..2^64-1, digits only (no -1, no wrap)
 
 // Parses argv; on a parse error prints "error: ..." (or the help) and returns
 // the exit code to use (0 for --help, 2 for a usage error); -1 when parsing
 // succeeded.
 int parse(CLI::App& app, int argc, char** argv);
 
-// Throws s2s::Error for contradictory training flags.
+// Throws UsageError for contradictory training flags; warns (stderr) about a
+// flag that has no effect (--dropout with --layers 1).
 void check_train_flags(const CLI::App& train_cmd, const std::string& attention,
                        const TrainConfig& tc);
+
+// --seconds holds for slow steps: refuses (s2s::Error) a model whose first training
+// step alone would outlast the seconds left, estimated before training from a
+// probe: one real step of the same model cut to at most 2 encoder layers, with
+// the same batch size and sources of 2 tokens (the faster of two), scaled by max_len / (probe
+// length) and layers / (probe layers). The probe costs about 2/max_len ×
+// 2/layers of a step.
+void check_step_time(const ModelConfig& c, const Vocab& src_vocab, const Vocab& tgt_vocab,
+                     int64_t batch, int64_t max_len, double seconds_left);
 
 // Where evaluation or training data comes from.
 struct DataArgs {
   std::string task = "toy_en_es", tsv;
   int n_train = 8000, n_valid = 300, n_test = 500, min_len = 3, max_len = 20;
   uint64_t seed = 7;
-  std::string dict;     // --task cmudict: the dictionary file ("" = festlex-cmu's)
-  bool stress = false;  // --task cmudict: keep stress digits on vowels
+  std::string dict;            // --task cmudict: the dictionary file ("" = festlex-cmu's)
+  bool stress = false;         // --task cmudict: keep stress digits on vowels
+  double timeout_seconds = 0;  // reading --tsv or --dict from a pipe: give up after this (0: wait)
 };
 void add_data_flags(CLI::App* app, DataArgs& d);
-// Throws s2s::Error for contradictory data flags (--tsv with --task, ...). For
-// --task cmudict, sizes and --max-len not given on the command line mean "all".
+// Throws UsageError for contradictory data flags (--tsv with --task, an unknown
+// task, a length flag with --task dates, ...) and for generated data whose
+// estimated size (examples × 2 sides × --max-len tokens) exceeds kDataShare of
+// the memory limit. For --task cmudict, sizes and --max-len not given on the
+// command line mean "all".
 void check_data_flags(const CLI::App& cmd, DataArgs& d);
 // Data flags that do not apply to this data and were not given (left out of
 // the command: line, so that rerunning it gives the same data).
@@ -54,14 +79,21 @@ double warn_coverage(int64_t tokens, int64_t unknown, const std::string& what);
 void warn_coverage(const LoadedModel& lm, const std::vector<Example>& test);
 int64_t count_unknown(const Vocab& v, const std::vector<std::string>& tokens);
 
-// translate: the decode-length cap and the input-length limit.
+// translate: the decode-length cap and the input-length limit (tokens, and bytes a
+// line: line_limit_bytes(kMaxTranslateTokens) = 51,024; a longer line gets an empty
+// output line and an error; after kMaxSkipBytes without an end of line, the input
+// is refused as a whole).
 inline constexpr int64_t kMaxTranslateTokens = 250;
+inline constexpr int64_t kMaxSkipBytes = 16'000'000;
+// Generated data may use at most this share of memory_limit_bytes().
+inline constexpr double kDataShare = 0.25;
 inline int64_t max_output_tokens(int64_t source_tokens) { return 2 * source_tokens + 10; }
 
 // Translates each line of `in` (or the one sentence): exactly one output line
 // per input line, an empty line for an empty one; a line that cannot be
 // translated gets an empty output line and "error: line N: ..." on stderr.
-// Returns the exit code: 0, or 1 if any line failed.
+// Returns the exit code: 0, or 1 if any line failed. Output that cannot be
+// written throws OutputError with the cause (strerror).
 int translate_lines(LoadedModel& lm, std::istream& in, int beam, bool heatmap);
 int translate_sentence(LoadedModel& lm, const std::string& sentence, int beam, bool heatmap);
 

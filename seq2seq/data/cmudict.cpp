@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "core/error.hpp"
+#include "seq2seq/data/read_limits.hpp"
 
 namespace s2s {
 
@@ -70,24 +71,40 @@ bool parse_cmudict_line(const std::string& line, bool stress, std::string& word,
 }
 
 Splits load_cmudict(const std::string& path, const CmudictOptions& opt, CmudictStats* stats) {
-  std::ifstream in(path);
-  S2S_CHECK(in.good(),
-            "cannot read the CMU dictionary '{}' (Debian: apt-get install festlex-cmu; or give "
-            "the file with --dict FILE)",
-            path);
+  const int max_len = opt.max_len > 0 ? opt.max_len : 1000;
+  TextLimits lim;
+  lim.max_bytes = kMaxDictBytes;
+  lim.max_line_bytes = static_cast<uint64_t>(line_limit_bytes(max_len));
+  lim.line_setting = fmt::format("{} bytes × --max-len {} + 1024: raise --max-len, or fix the file",
+                                 kLineBytesPerToken, max_len);
+  lim.timeout_seconds = opt.timeout_seconds;
+  lim.timeout_setting = "--seconds";
+  std::string text;
+  try {
+    text = read_text_file(path, fmt::format("the CMU dictionary '{}'", path), lim);
+  } catch (const Error& e) {
+    throw Error(
+        fmt::format("{} (Debian: apt-get install festlex-cmu; or give the file with --dict "
+                    "FILE)",
+                    e.what()));
+  }
   CmudictStats st;
   Splits s;
   std::unordered_set<std::string> seen;
   std::string line, word;
   std::vector<std::string> phones;
-  while (std::getline(in, line)) {
+  for (size_t pos = 0; pos < text.size();) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    line.assign(text, pos, end - pos);
+    pos = end + 1;
     ++st.lines;
     bool entry = false;
     try {
       entry = parse_cmudict_line(line, opt.stress, word, phones);
     } catch (const Error& e) {
       throw Error(fmt::format("{}:{}: {} (expected an entry like (\"word\" nil (((f ao) 1))))",
-                              path, st.lines, e.what()));
+                              path, st.lines, printable(e.what())));
     }
     if (!entry) continue;
     ++st.entries;

@@ -26,8 +26,11 @@ namespace s2s {
 
 struct CmudictOptions {
   bool stress = false;
-  int max_len = 0;  // skip words longer than this many letters (0: keep all)
+  int max_len = 0;             // skip words longer than this many letters (0: keep all)
+  double timeout_seconds = 0;  // a pipe with no data for this long is an error (0: wait)
 };
+// Limits (seq2seq/data/read_limits.hpp): the file at most kMaxDictBytes; a line at
+// most line_limit_bytes(max_len), with max_len 0 read as 1000 (--max-len's ceiling).
 
 // Where festlex-cmu installs the dictionary.
 inline constexpr const char* kCmudictPath = "/usr/share/festival/dicts/cmu/cmudict-0.4.out";

@@ -23,6 +23,7 @@ Splits make_toy(const TaskConfig& cfg) {
 }
 Splits make_cmudict(const TaskConfig& cfg) {
   CmudictOptions o;
+  o.timeout_seconds = cfg.timeout_seconds;
   o.stress = cfg.stress;
   o.max_len = cfg.max_len;
   Splits s = load_cmudict(cfg.dict.empty() ? kCmudictPath : cfg.dict, o);

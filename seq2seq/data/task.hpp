@@ -25,6 +25,7 @@ struct TaskConfig {
   // and max_len, when > 0, keep only the first so many words / shorter words.
   std::string dict;
   bool stress = false;
+  double timeout_seconds = 0;  // cmudict read from a pipe: give up after this (0: wait)
 };
 
 // The one list of tasks: the CLI's --task choices and help read it.

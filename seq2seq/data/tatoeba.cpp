@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
+#include "seq2seq/data/read_limits.hpp"
 #include "seq2seq/data/tokenizer.hpp"
 
 namespace s2s {
@@ -22,8 +23,8 @@ bool starts_with_tokens(const std::vector<std::string>& toks,
   return true;
 }
 
-std::string shorten(const std::string& s) {  // keep messages readable
-  return s.size() <= 60 ? s : s.substr(0, 57) + "...";
+std::string shorten(const std::string& s) {  // readable, and safe for a terminal
+  return printable(s, 60);
 }
 
 }  // namespace
@@ -36,13 +37,15 @@ std::string TatoebaCounts::summary() const {
 }
 
 TatoebaData load_tatoeba(const std::string& path, const TatoebaOptions& opt) {
-  std::ifstream f(path, std::ios::binary);
-  S2S_CHECK(f.good(), "tatoeba: cannot open '{}' (does the file exist?)", path);
-  std::error_code ec;
-  S2S_CHECK(!std::filesystem::is_directory(path, ec), "tatoeba: '{}' is a folder, not a file",
-            path);
-  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  S2S_CHECK(!f.bad(), "tatoeba: cannot read '{}'", path);
+  const int max_len = opt.max_len > 0 ? opt.max_len : 1000;
+  TextLimits lim;
+  lim.max_bytes = kMaxTsvBytes;
+  lim.max_line_bytes = static_cast<uint64_t>(line_limit_bytes(max_len));
+  lim.line_setting = fmt::format("{} bytes × --max-len {} + 1024: raise --max-len, or fix the file",
+                                 kLineBytesPerToken, max_len);
+  lim.timeout_seconds = opt.timeout_seconds;
+  lim.timeout_setting = "--seconds";
+  std::string text = read_text_file(path, fmt::format("tatoeba '{}'", path), lim);
   if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);  // UTF-8 byte order mark
   std::vector<std::vector<std::string>> prefixes;                 // tokenised like the sentences
   for (const auto& p : opt.prefixes) prefixes.push_back(tokenize(p));

@@ -15,7 +15,10 @@ struct TatoebaOptions {
   int max_len = 0;                    // keep pairs with both sides <= max_len tokens; 0 = any
   std::vector<std::string> prefixes;  // keep sources starting with one of these; empty = all
   bool strict = false;                // malformed line: throw instead of warn
+  double timeout_seconds = 0;         // a pipe with no data for this long is an error (0: wait)
 };
+// Limits (seq2seq/data/read_limits.hpp): the file at most kMaxTsvBytes; a line at
+// most line_limit_bytes(max_len), with max_len 0 read as 1000 (--max-len's ceiling).
 
 // What happened to each line of the file.
 struct TatoebaCounts {

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "core/error.hpp"
+#include "seq2seq/data/read_limits.hpp"
 
 namespace s2s {
 
@@ -96,22 +97,30 @@ void Vocab::save(const std::string& path) const {
 }
 
 Vocab Vocab::load(const std::string& path) {
-  std::ifstream f(path);
-  S2S_CHECK(f.good(), "Vocab::load: cannot open '{}' (does the file exist?)", path);
+  TextLimits lim;
+  lim.max_bytes = kMaxVocabBytes;
+  return parse(read_text_file(path, fmt::format("Vocab::load '{}'", path), lim), path);
+}
+
+Vocab Vocab::parse(const std::string& text, const std::string& path) {
   Vocab v;
-  std::string line;
   int64_t n = 0;
-  while (std::getline(f, line)) {
+  for (size_t pos = 0; pos < text.size();) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(pos, end - pos);
+    pos = end + 1;
     ++n;
     if (!line.empty() && line.back() == '\r') line.pop_back();  // tolerate CRLF files
     if (n <= 4) {
       S2S_CHECK(line == kSpecials[n - 1],
                 "Vocab::load: '{}' line {}: expected special token {}, got '{}'", path, n,
-                kSpecials[n - 1], line);
+                kSpecials[n - 1], printable(line, 60));
       continue;
     }
     S2S_CHECK(!line.empty(), "Vocab::load: '{}' line {}: empty token", path, n);
-    S2S_CHECK(!v.contains(line), "Vocab::load: '{}' line {}: duplicate token '{}'", path, n, line);
+    S2S_CHECK(!v.contains(line), "Vocab::load: '{}' line {}: duplicate token '{}'", path, n,
+              printable(line, 60));
     v.add(line);
   }
   S2S_CHECK(n >= 4, "Vocab::load: '{}' has {} lines, expected at least the 4 special tokens", path,

@@ -44,7 +44,10 @@ class Vocab {
 
   // Plain text, one token per line, line i = id i (specials first).
   void save(const std::string& path) const;
+  // Reads at most kMaxVocabBytes (seq2seq/data/read_limits.hpp), checked before reading.
   static Vocab load(const std::string& path);
+  // The same from a vocabulary file's text; `name` names the file in messages.
+  static Vocab parse(const std::string& text, const std::string& name);
 
  private:
   std::vector<std::string> words_;

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "seq2seq/data/read_limits.hpp"
 #include "seq2seq/model/model_budget.hpp"
 #include "seq2seq/model/model_folder.hpp"
 
@@ -76,32 +77,43 @@ void save_model(const std::string& dir, const Seq2Seq& model, const Vocab& src_v
 }
 
 LoadedModel load_model(const std::string& dir) {
-  recover_model_folder(dir);  // a kill between a save's two fallback renames
-  S2S_CHECK(std::filesystem::is_directory(dir),
-            "load_model: '{}' is not a folder (expected one written by `s2s train --out`)", dir);
-  for (const std::string& f : model_folder_files()) {
-    const std::string path = dir + "/" + f;
-    std::error_code ec;
-    S2S_CHECK(std::filesystem::exists(path, ec),
-              "load_model: '{}' is missing: cannot open it (not a model folder, or an incomplete "
-              "copy of one)",
-              path);
-    S2S_CHECK(std::filesystem::is_regular_file(path, ec), "load_model: '{}' is not a regular file",
-              path);
-  }
+  // One open of the folder, each file once (seq2seq/model/model_folder.hpp); nothing is written.
+  OpenedFolder files;
+  open_model_folder(dir, files);
   LoadedModel lm;
-  lm.src_vocab = Vocab::load(dir + "/src.vocab");
-  lm.tgt_vocab = Vocab::load(dir + "/tgt.vocab");
+  TextLimits vocab_limit;
+  vocab_limit.max_bytes = kMaxVocabBytes;
+  lm.src_vocab = Vocab::parse(
+      read_text_fd(files.src_vocab, fmt::format("load_model: '{}/src.vocab'", dir), vocab_limit),
+      dir + "/src.vocab");
+  lm.tgt_vocab = Vocab::parse(
+      read_text_fd(files.tgt_vocab, fmt::format("load_model: '{}/tgt.vocab'", dir), vocab_limit),
+      dir + "/tgt.vocab");
   Metadata& meta = lm.metadata;
-  // Validates the file and reads the config.
-  auto tensors = load_safetensors(dir + "/model.safetensors", &meta);
-  ModelConfig c = config_from_metadata(meta);
-  S2S_CHECK(c.src_vocab == lm.src_vocab.size() && c.tgt_vocab == lm.tgt_vocab.size(),
-            "load_model: the model expects vocabularies of {} and {} words, the files have {} "
-            "and {}",
-            c.src_vocab, c.tgt_vocab, lm.src_vocab.size(), lm.tgt_vocab.size());
-  // Sizes from the metadata are checked before anything is allocated for them.
-  check_budget(c, false, fmt::format("load_model: checkpoint '{}'", dir));
+  ModelConfig c;
+  const std::string model_path = dir + "/model.safetensors";
+  // The header is read and checked first; sizes from the metadata are checked before
+  // the data section is read or anything is allocated for the model.
+  SafetensorsFile file =
+      read_safetensors_fd(files.model, model_path, [&](const Metadata& m, uint64_t data_bytes) {
+        meta = m;
+        c = config_from_metadata(meta);
+        check_budget(c, false, fmt::format("load_model: checkpoint '{}'", dir));
+        S2S_CHECK(c.src_vocab == lm.src_vocab.size() && c.tgt_vocab == lm.tgt_vocab.size(),
+                  "load_model: the model expects vocabularies of {} and {} words, the files "
+                  "have {} and {}",
+                  c.src_vocab, c.tgt_vocab, lm.src_vocab.size(), lm.tgt_vocab.size());
+        const double expected = estimate_budget(c).parameters * 8;  // an upper bound, F64
+        S2S_CHECK(static_cast<double>(data_bytes) <= expected + 4096,
+                  "load_model: '{}': the data section is {} bytes, more than the model its "
+                  "metadata describes can hold (about {:.3g} bytes)",
+                  model_path, data_bytes, expected);
+      });
+  std::vector<std::pair<std::string, Tensor>> tensors;
+  for (StoredTensor& t : file.tensors) {
+    tensors.emplace_back(t.name, t.to_real());
+    t.bytes = {};
+  }
   for (const auto& [name, t] : tensors) {
     const real* x = t.data();
     int64_t bad = 0, first = -1;
@@ -116,9 +128,8 @@ LoadedModel load_model(const std::string& dir) {
               "from a diverged run",
               dir, name, bad, first, x[first]);
   }
-  tensors.clear();
   lm.model = std::make_unique<Seq2Seq>(c);
-  load_module(dir + "/model.safetensors", *lm.model);
+  assign_parameters(tensors, *lm.model, model_path);
   lm.model->eval();
   return lm;
 }

@@ -26,9 +26,12 @@ struct LoadedModel {
 // reader sees the old model or the new one, never a mix.
 void save_model(const std::string& dir, const Seq2Seq& model, const Vocab& src_vocab,
                 const Vocab& tgt_vocab, Metadata extra = {});
-// Refuses (s2s::Error) a missing or non-regular file, vocabularies that do not
-// match the model, sizes too large for this machine (checked before allocating)
-// and NaN or Inf weights (naming the tensor).
+// Opens the folder once and reads each file once, relative to it, so the files
+// come from one save; changes nothing on disk. Refuses (s2s::Error) a missing or
+// non-regular file (with the cause), files beyond their limits (checked before
+// reading: seq2seq/data/read_limits.hpp, nn/safetensors.hpp), vocabularies that
+// do not match the model, sizes too large for this machine (checked before the
+// weights are read or allocated) and NaN or Inf weights (naming the tensor).
 LoadedModel load_model(const std::string& dir);
 
 }  // namespace s2s

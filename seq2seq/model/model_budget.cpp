@@ -80,16 +80,20 @@ void check_budget(const ModelConfig& c, bool training, const std::string& source
   struct Setting {
     const char* name;
     int64_t ModelConfig::*field;
+    int64_t max;  // the flag's limit, so a checkpoint is held to what a flag allows
   };
-  const Setting settings[] = {{"hidden", &ModelConfig::hidden},
-                              {"embed", &ModelConfig::embed},
-                              {"layers", &ModelConfig::layers},
-                              {"src_vocab", &ModelConfig::src_vocab},
-                              {"tgt_vocab", &ModelConfig::tgt_vocab}};
   constexpr int64_t kMaxSize = int64_t{1} << 30;
-  for (const Setting& s : settings)
-    S2S_CHECK(c.*s.field >= 1 && c.*s.field <= kMaxSize, "{}: {} must be between 1 and {}, got {}",
-              source, s.name, kMaxSize, c.*s.field);
+  const Setting settings[] = {{"hidden", &ModelConfig::hidden, int64_t{1} << 20},
+                              {"embed", &ModelConfig::embed, int64_t{1} << 20},
+                              {"layers", &ModelConfig::layers, 1000},
+                              {"src_vocab", &ModelConfig::src_vocab, kMaxSize},
+                              {"tgt_vocab", &ModelConfig::tgt_vocab, kMaxSize}};
+  for (const Setting& s : settings) {
+    S2S_CHECK(c.*s.field >= 1, "{}: {} must be between 1 and {}, got {}", source, s.name, s.max,
+              c.*s.field);
+    S2S_CHECK(c.*s.field <= s.max, "{}: {} {} is too large: it must be between 1 and {}", source,
+              s.name, c.*s.field, s.max);
+  }
   S2S_CHECK(c.attn.max_src_len >= 1 && c.attn.max_src_len <= kMaxSize &&
                 c.attn.attention_size >= 0 && c.attn.attention_size <= kMaxSize &&
                 c.attn.window >= 0 && c.attn.window <= kMaxSize,

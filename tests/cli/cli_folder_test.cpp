@@ -12,6 +12,7 @@
 
 #include "cli_util.hpp"
 #include "seq2seq/model/checkpoint.hpp"
+#include "seq2seq/model/model_folder.hpp"
 
 using namespace s2s;
 using namespace s2s::clitest;
@@ -110,8 +111,12 @@ TEST_CASE("kill -9 loop: retraining into one folder never leaves an unloadable f
     }
     (void)exited;
     const bool missing = !fs::exists(dir);
+    if (missing) {  // a kill between the fallback's renames: the next writer's first step
+      WriterLock lock(dir);
+      clean_leftovers(dir);
+    }
     if (!missing || had_model) {
-      const std::string e = load_error(dir);  // repairs an interrupted fallback swap
+      const std::string e = load_error(dir);
       ++loads;
       if (!e.empty()) ++unloadable, errors.push_back(e);
       if (missing) ++repaired;
@@ -142,11 +147,14 @@ TEST_CASE("stale temporaries are ignored by readers and removed by the next save
   TempDir tmp("cli_stale");
   const std::string dir = tmp.file("model");
   REQUIRE(run_s2s(tmp, tiny_train(dir, "copy")).code == 0);
-  // A dead process's leftovers (PID 999999999 is not running), old and new style.
-  fs::create_directories(dir + ".tmp-999999999");
-  write_text(dir + ".tmp-999999999/src.vocab", "junk");
+  // A dead process's leftovers (PID 999999999 is not running), with its marker.
+  const std::string left = dir + ".tmp-999999999-00000000000000aa";
+  fs::create_directories(left);
+  write_text(left + "/.s2s-save", "s2s model folder\npid 999999999\ntoken 00000000000000aa\n");
+  write_text(left + "/src.vocab", "junk");
   write_text(dir + "/model.safetensors.tmp.999999999", "junk");
   CHECK(load_error(dir).empty());
+  CHECK(fs::exists(left));  // a reader changes nothing
   std::vector<std::string> args = tiny_train(dir, "toy_en_es");
   args.push_back("--overwrite");
   CHECK(run_s2s(tmp, args).code == 0);

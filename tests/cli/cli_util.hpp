@@ -55,6 +55,9 @@ inline int exit_code(int status) {
   return -1;
 }
 
+// stdin from a file instead of text: run_s2s(tmp, args, stdin_from("/dev/zero")).
+inline std::string stdin_from(const std::string& path) { return "\x01" + path; }
+
 // Runs s2s to the end (or kills it after timeout seconds).
 inline Run run_s2s(const TempDir& tmp, const std::vector<std::string>& args,
                    const std::string& input = "", double timeout = 120,
@@ -62,7 +65,10 @@ inline Run run_s2s(const TempDir& tmp, const std::vector<std::string>& args,
   static int counter = 0;
   const std::string base = tmp.file(fmt::format("run{}", counter++));
   std::string in_file;
-  if (!input.empty()) write_text(in_file = base + ".in", input);
+  if (!input.empty() && input[0] == '\x01')
+    in_file = input.substr(1);
+  else if (!input.empty())
+    write_text(in_file = base + ".in", input);
   const auto t0 = std::chrono::steady_clock::now();
   pid_t pid = spawn(args, in_file, base + ".out", base + ".err", env);
   Run r;
@@ -82,7 +88,8 @@ inline Run run_s2s(const TempDir& tmp, const std::vector<std::string>& args,
   r.code = exit_code(status);
   r.out = read_bytes(base + ".out");
   r.err = read_bytes(base + ".err");
-  fs::remove(base + ".out"), fs::remove(base + ".err"), fs::remove(base + ".in");
+  fs::remove(base + ".out"), fs::remove(base + ".err");
+  if (in_file == base + ".in") fs::remove(in_file);
   return r;
 }
 
