@@ -225,13 +225,25 @@ def cmd_eval(a):
 
 
 def cmd_train(a):
+    from .folder import WriterLock
+    from .train import distributed
+    rank, _ = distributed()
+    out = a.out or a.model
+    # One writer per folder, as `s2s train --out`: the lock on OUT.lock is taken before
+    # anything is checked and held for the whole run (by rank 0, the process that saves).
+    if rank != 0:
+        return _train(a, out)
+    with WriterLock(out):
+        return _train(a, out)
+
+
+def _train(a, out):
     from .folder import check_output_folder, load
     from .train import distributed, train
     rank, world = distributed()
     device = _device(a)
     if device.startswith("cuda") and world > 1 and device == "cuda":
         device = f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}"
-    out = a.out or a.model
     check_output_folder(out)  # before any work, as s2s train checks --out
     if a.lr_anneal >= 0 and not 0 < a.min_lr <= a.lr:
         raise DataError(f"--lr-anneal needs 0 < --min-lr <= --lr, got --min-lr {a.min_lr}")

@@ -11,6 +11,7 @@ _PUNCT = set(".,!?;:\"()")
 _SPACE = " \t\n\r\f\v"
 KMIN_TSV_PAIRS = 10  # seq2seq/data/tatoeba.hpp kMinTsvPairs
 CMUDICT_PATH = "/usr/share/festival/dicts/cmu/cmudict-0.4.out"
+MAX_VOCAB_BYTES = 64_000_000  # seq2seq/data/read_limits.hpp kMaxVocabBytes
 
 
 class DataError(ValueError):
@@ -87,10 +88,24 @@ class Vocab:
     @staticmethod
     def load(path):
         try:
-            with open(path, encoding="utf-8", newline="") as f:
-                lines = f.read().split("\n")
+            with open(path, "rb") as f:
+                return Vocab.load_file(f, path)
         except OSError as e:
             raise DataError(f"cannot open '{path}': {e.strerror}") from None
+
+    @staticmethod
+    def load_file(f, path):
+        """From an open binary file; its size is checked (MAX_VOCAB_BYTES) before reading."""
+        size = os.fstat(f.fileno()).st_size
+        if size > MAX_VOCAB_BYTES:
+            raise DataError(f"'{path}' is {size} bytes, more than the limit of "
+                            f"{MAX_VOCAB_BYTES} for a vocabulary file")
+        data = f.read(MAX_VOCAB_BYTES + 1)
+        if len(data) > MAX_VOCAB_BYTES:
+            raise DataError(f"'{path}' is more than the limit of {MAX_VOCAB_BYTES} bytes for a "
+                            f"vocabulary file")
+        try:
+            lines = data.decode("utf-8").split("\n")
         except UnicodeDecodeError:
             raise DataError(f"'{path}' is not UTF-8 text") from None
         if lines and lines[-1] == "":

@@ -10,6 +10,7 @@ import contextlib
 import io
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -51,6 +52,48 @@ def edit_meta(src, dst, change=None, drop=None, nan=False, truncate=False):
             f.truncate(6)
 
 
+def deep_header(src, dst, where):
+    """A copy of folder src whose safetensors header nests 100,000 deep (issue 24, cause 3):
+    at the top level, or inside a tensor's "shape"."""
+    shutil.copytree(src, dst)
+    deep = "[" * 100_000 + "]" * 100_000
+    if where == "top":
+        text = '{"a":' * 100_000 + "1" + "}" * 100_000
+    else:
+        text = '{"x":{"dtype":"F32","shape":' + deep + ',"data_offsets":[0,0]}}'
+    raw = text.encode()
+    with open(os.path.join(dst, "model.safetensors"), "wb") as f:
+        f.write(struct.pack("<Q", len(raw)) + raw)
+
+
+HOLDER = """
+import sys, time
+from attention_lab.folder import WriterLock
+with WriterLock(sys.argv[1]):
+    print("ready", flush=True)
+    sys.stdin.read()
+"""
+
+
+def snapshot(root):
+    """{relative path: bytes or None (a folder)} of everything under root, lock files aside."""
+    out = {}
+    for d, dirs, files in os.walk(root):
+        for n in dirs:
+            out[os.path.relpath(os.path.join(d, n), root)] = None
+        for n in files:
+            with open(os.path.join(d, n), "rb") as f:
+                out[os.path.relpath(os.path.join(d, n), root)] = f.read()
+    return out
+
+
+def dead_pid():
+    """The PID of a process that has exited."""
+    p = subprocess.Popen(["true"])
+    p.wait()
+    return p.pid
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--build", default="build")
@@ -77,6 +120,31 @@ def main():
         os.remove(os.path.join(tmp, "novocab", "src.vocab"))
         with open(os.path.join(tmp, "afile"), "w") as f:
             f.write("x\n")
+        deep_header(model, os.path.join(tmp, "deep"), "top")
+        deep_header(model, os.path.join(tmp, "deepshape"), "shape")
+        # Leftovers beside a folder: a user's backup and a look-alike not made by us (its
+        # marker's token differs) stay; a dead writer's proven leftover goes.
+        lo = os.path.join(tmp, "lo")
+        shutil.copytree(model, lo)
+        os.mkdir(lo + ".old-2024-11-30")
+        with open(os.path.join(lo + ".old-2024-11-30", "thesis.txt"), "w") as f:
+            f.write("my thesis\n")
+        pid = dead_pid()
+        alien = f"{lo}.tmp-{pid}-0123456789abcdef"
+        shutil.copytree(model, alien)
+        with open(os.path.join(alien, ".s2s-save"), "w") as f:
+            f.write(f"s2s model folder\npid {pid}\ntoken fedcba9876543210\n")
+        ours = f"{lo}.tmp-{pid}-00000000000000aa"
+        shutil.copytree(model, ours)
+        with open(os.path.join(ours, ".s2s-save"), "w") as f:
+            f.write(f"s2s model folder\npid {pid}\ntoken 00000000000000aa\n")
+        # Another process holds the writer's lock on "locked" (as a running train would).
+        locked = os.path.join(tmp, "locked")
+        shutil.copytree(model, locked)
+        holder = subprocess.Popen([sys.executable, "-c", HOLDER, locked], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
+        assert holder.stdout.readline().strip() == "ready"
+        readers_before = snapshot(tmp)
         long_line = " ".join(["w1"] * 300) + "\n"
         m = lambda name: os.path.join(tmp, name)  # noqa: E731
         rows = [
@@ -122,6 +190,23 @@ def main():
             ("train --out is a file", ["train", "--model", model, "--tsv", tsv, "--out",
                                        m("afile"), "--max-steps", "2"], "", 1,
              "is a file, not a folder"),
+            ("safetensors header nested 100,000 deep", ["translate", "--model", m("deep"),
+                                                         "hi"], "", 1,
+             "nests deeper than 64 levels"),
+            ("a tensor's shape nested 100,000 deep", ["eval", "--model", m("deepshape"), "--tsv",
+                                                      tsv], "", 1,
+             "nests deeper than 64 levels"),
+            ("train --out held by another writer", ["train", "--model", model, "--tsv", tsv,
+                                                    "--out", locked, "--max-steps", "2"], "", 1,
+             f"being written by another writer (s2s train, or attention_lab train or save; "
+             f"PID {holder.pid}; lock file '{locked}.lock')"),
+            ("train --out held by another writer (default --out: --model)",
+             ["train", "--model", locked, "--tsv", tsv, "--max-steps", "2"], "", 1,
+             f"PID {holder.pid}"),
+            ("translate and eval beside leftovers (they are not touched: see below)",
+             ["translate", "--model", lo, "w1 x2"], "", 0, ""),
+            ("eval on a folder another process is writing", ["eval", "--model", locked, "--tsv",
+                                                             tsv], "", 0, ""),
             ("train --device nonsense", ["train", "--model", model, "--tsv", tsv, "--device",
                                          "tpu"], "", 2, "--device must be cpu"),
         ]
@@ -134,11 +219,63 @@ def main():
                   f"{(err.strip().splitlines() or [''])[0][:110]}")
             if not ok:
                 failures.append(what)
-        # A row with no effect on the folder: the bad runs above left the model unchanged.
-        ok = sorted(os.listdir(model)) == ["model.safetensors", "src.vocab", "tgt.vocab"]
-        print(f"  {'ok  ' if ok else 'FAIL'} the model folder holds its three files only")
+        # Readers never write, and refused writers write nothing: every file and folder
+        # under the work folder is as it was before the rows (translate and eval ran on
+        # folders with leftovers beside them, and on a folder another process is writing).
+        after = snapshot(tmp)
+        ok = after == readers_before and sorted(os.listdir(model)) == [
+            ".s2s-save", "model.safetensors", "src.vocab", "tgt.vocab"]
+        print(f"  {'ok  ' if ok else 'FAIL'} nothing on disk changed ({len(after)} files and "
+              f"folders compared)")
         if not ok:
-            failures.append("folder unchanged")
+            failures.append("readers never write")
+        # The writer's lock excludes s2s too, and save() is refused like train.
+        r = subprocess.run([s2s, "train", "--tsv", tsv, "--out", locked, "--overwrite",
+                            "--max-steps", "2", "--embed", "8", "--hidden", "8"],
+                           capture_output=True, text=True)
+        ok = r.returncode == 1 and f"PID {holder.pid}" in r.stderr
+        print(f"  {'ok  ' if ok else 'FAIL'} s2s train --out a folder attention_lab holds: exit "
+              f"{r.returncode} (want 1): {(r.stderr.strip().splitlines() or [''])[0][:110]}")
+        if not ok:
+            failures.append("s2s train vs the Python lock")
+        try:
+            al.save(al.load(model), locked)
+            ok = False
+        except al.FolderError as e:
+            ok = f"PID {holder.pid}" in str(e)
+        ok = ok and snapshot(tmp) == readers_before
+        print(f"  {'ok  ' if ok else 'FAIL'} save() into a folder another process writes: "
+              f"refused naming its PID, nothing changed")
+        if not ok:
+            failures.append("save vs lock")
+        holder.stdin.close()
+        holder.wait()
+        # A save beside leftovers: only the dead writer's proven leftover is removed.
+        al.save(al.load(lo), lo)
+        ok = not os.path.exists(ours) and os.path.isdir(alien) and sorted(os.listdir(
+            lo + ".old-2024-11-30")) == ["thesis.txt"] and not os.path.exists(lo + ".lock")
+        ok = ok and all(after[k] == v for k, v in snapshot(tmp).items()
+                        if k.startswith(os.path.basename(alien)))
+        left = sorted(n for n in os.listdir(tmp) if n.startswith("lo"))
+        print(f"  {'ok  ' if ok else 'FAIL'} save() beside leftovers: a user's backup and a "
+              f"look-alike not made by us untouched, a dead writer's own removed: {left}")
+        if not ok:
+            failures.append("leftovers")
+        # Two saves at once, in two processes: one is refused naming the other's PID.
+        holder = subprocess.Popen([sys.executable, "-c", HOLDER, lo], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
+        holder.stdout.readline()
+        code, _, err = run_main(["train", "--model", lo, "--tsv", tsv, "--max-steps", "2"])
+        holder.stdin.close()
+        holder.wait()
+        code2, _, err2 = run_main(["train", "--model", lo, "--tsv", tsv, "--max-steps", "2",
+                                   "--log-every", "0"])
+        ok = code == 1 and f"PID {holder.pid}" in err and code2 == 0 and \
+            not os.path.exists(lo + ".lock")
+        print(f"  {'ok  ' if ok else 'FAIL'} train refused while another holds the lock (exit "
+              f"{code}), then runs once it is gone (exit {code2}); the lock file is removed")
+        if not ok:
+            failures.append("train after the lock")
         # save() refuses NaN weights and leaves the folder as it was.
         import torch
         before = {f: open(os.path.join(model, f), "rb").read() for f in os.listdir(model)}
@@ -151,7 +288,8 @@ def main():
         except al.FolderError as e:
             ok = "NaN" in str(e)
         after = {f: open(os.path.join(model, f), "rb").read() for f in os.listdir(model)}
-        ok = ok and before == after and not any(".tmp-" in f for f in os.listdir(tmp))
+        ok = ok and before == after and not any(f.startswith("model.tmp-")
+                                                for f in os.listdir(tmp))
         print(f"  {'ok  ' if ok else 'FAIL'} save() of NaN weights: refused, folder unchanged")
         if not ok:
             failures.append("save NaN")
