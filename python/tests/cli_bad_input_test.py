@@ -261,6 +261,30 @@ def main():
               f"look-alike not made by us untouched, a dead writer's own removed: {left}")
         if not ok:
             failures.append("leftovers")
+        # A running `python3 -m attention_lab train` holds the lock for its whole run: s2s
+        # train is refused while it runs; killed (-9), its lock goes with it.
+        env = dict(os.environ, PYTHONPATH=os.environ.get("PYTHONPATH", "python"))
+        before_lo = snapshot(lo)
+        trainer = subprocess.Popen([sys.executable, "-m", "attention_lab", "train", "--model",
+                                    lo, "--tsv", tsv, "--max-steps", "1000000"], env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        trainer.stdout.readline()  # "model: ...": the lock is held, training has begun
+        r = subprocess.run([s2s, "train", "--tsv", tsv, "--out", lo, "--overwrite",
+                            "--max-steps", "2", "--embed", "8", "--hidden", "8"],
+                           capture_output=True, text=True)
+        trainer.kill()
+        trainer.wait()
+        r2 = subprocess.run([s2s, "train", "--tsv", tsv, "--out", lo + "2", "--max-steps", "2",
+                             "--embed", "8", "--hidden", "8"], capture_output=True, text=True)
+        code3, _, _ = run_main(["train", "--model", lo + "2", "--tsv", tsv, "--out", lo,
+                                "--max-steps", "1", "--log-every", "0"])
+        ok = r.returncode == 1 and f"PID {trainer.pid}" in r.stderr and r2.returncode == 0 \
+            and code3 == 0 and snapshot(lo) != before_lo
+        print(f"  {'ok  ' if ok else 'FAIL'} s2s train while attention_lab train runs: exit "
+              f"{r.returncode} (want 1, naming PID {trainer.pid}); after kill -9 a save "
+              f"succeeds (exit {code3})")
+        if not ok:
+            failures.append("python train holds the lock")
         # Two saves at once, in two processes: one is refused naming the other's PID.
         holder = subprocess.Popen([sys.executable, "-c", HOLDER, lo], stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, text=True)

@@ -185,6 +185,14 @@ def check_config(i, name, flags, fields, a, work, tsv, pairs_file, pairs, lines)
     tr = run([a.s2s, "translate", "--model", back, "--beam", "4"], lines, check_rc=False).stdout
     check(info.returncode == 0 and tr == cxx_tr,
           "PyTorch-saved folder: s2s info loads it, s2s translate identical")
+    if i == 0:  # the save's traces are the C++ side's: its marker, nothing left beside it
+        with open(os.path.join(back, ".s2s-save")) as f:
+            marker = f.read().splitlines()
+        check(sorted(os.listdir(back)) == [".s2s-save", "model.safetensors", "src.vocab",
+                                           "tgt.vocab"] and marker[:2] == ["s2s model folder",
+                                                                           f"pid {os.getpid()}"]
+              and not [n for n in os.listdir(work) if n.startswith(f"m{i}-torch.")],
+              "PyTorch-saved folder: the .s2s-save marker, no lock or temporary left")
     for p in (stepped, back, logits_file):
         shutil.rmtree(p, ignore_errors=True) if os.path.isdir(p) else os.remove(p)
 
