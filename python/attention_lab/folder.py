@@ -471,7 +471,8 @@ def holds_lock(folder):
 def check_output_folder(folder):
     """What save() will refuse, checked before any work (as `s2s train --out` does): the
     name fits, the folder is a folder or does not exist, it holds nothing but a model (the
-    whole folder is replaced), and the nearest existing parent is writable."""
+    whole folder is replaced) and is not a mount point, and the nearest existing parent is
+    writable and not on a read-only file system."""
     path = _folder_path(folder)
     if os.path.lexists(path) and (os.path.islink(path) or not os.path.isdir(path)):
         raise FolderError(f"save '{folder}': it is "
@@ -483,9 +484,18 @@ def check_output_folder(folder):
                 raise FolderError(f"save '{folder}': it holds '{entry}', which is not part of "
                                   f"a model; a save replaces the whole folder, so choose another "
                                   f"folder (or move that file away)")
+        if os.path.ismount(path):
+            raise FolderError(f"save '{folder}' is a mount point: a save replaces the folder by "
+                              f"renaming, which a mount point does not allow; give a folder "
+                              f"inside it (e.g. {path}/model)")
     parent = os.path.dirname(os.path.abspath(path))
     while not os.path.exists(parent):
         parent = os.path.dirname(parent)
+    try:
+        if os.statvfs(parent).f_flag & os.ST_RDONLY:
+            raise FolderError(f"save '{folder}': '{parent}' is on a read-only file system")
+    except OSError:
+        pass
     if not os.access(parent, os.W_OK | os.X_OK):
         raise FolderError(f"save '{folder}': cannot write in '{parent}'")
     return path
