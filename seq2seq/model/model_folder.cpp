@@ -243,7 +243,8 @@ WriterLock::WriterLock(const std::string& dir) {
       while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
       ::close(fd_);
       S2S_CHECK(err != EWOULDBLOCK,
-                "--out '{}' is being written by another s2s train ({}; lock file '{}'): wait "
+                "--out '{}' is being written by another writer (s2s train, or attention_lab train or "
+                "save; {}; lock file '{}'): wait "
                 "for it to finish, or choose another folder",
                 dir, pid.empty() ? std::string("its PID is not recorded yet") : "PID " + pid,
                 path_);
