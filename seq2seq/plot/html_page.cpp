@@ -1,8 +1,13 @@
 #include "seq2seq/plot/html_page.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <filesystem>
+
+#include "core/error.hpp"
 #include "seq2seq/plot/svg.hpp"
+#include "seq2seq/plot/write_file.hpp"
 
 namespace s2s {
 
@@ -100,6 +105,37 @@ std::string html_page(const HtmlPage& p) {
   out += kExplorerJs;
   out += "\n</script>\n</body>\n</html>\n";
   return out;
+}
+
+}  // namespace s2s
+
+namespace s2s {
+
+void check_page_path(const std::string& path) {
+  namespace fs = std::filesystem;
+  S2S_CHECK(!path.empty(), "--html needs a file name");
+  std::error_code ec;
+  S2S_CHECK(!fs::is_directory(path, ec), "cannot write the page '{}': it is a folder", path);
+  fs::path parent = fs::path(path).parent_path();
+  if (parent.empty()) parent = ".";
+  S2S_CHECK(fs::is_directory(parent, ec), "cannot write the page '{}': folder '{}' does not exist",
+            path, parent.string());
+  S2S_CHECK(::access(parent.c_str(), W_OK) == 0,
+            "cannot write the page '{}': folder '{}' is not writable", path, parent.string());
+  S2S_CHECK(!fs::exists(path, ec) || ::access(path.c_str(), W_OK) == 0,
+            "cannot write the page '{}': the file is not writable", path);
+}
+
+void write_page(const std::string& path, const std::string& html) {
+  check_page_path(path);
+  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  write_file(tmp, html);
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    throw Error(fmt::format("cannot write the page '{}': {}", path, ec.message()));
+  }
 }
 
 }  // namespace s2s

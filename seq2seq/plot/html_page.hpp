@@ -29,3 +29,16 @@ extern const char* const kExplorerJs;
 extern const char* const kExplorerCss;
 
 }  // namespace s2s
+
+namespace s2s {
+
+// Refuses (s2s::Error) a page path that cannot be written: an empty path, a
+// folder, or a folder that is missing or not writable. Writes nothing: call it
+// before the work whose result the page holds.
+void check_page_path(const std::string& path);
+
+// Writes the page next to `path` first and renames it into place, so an existing
+// file is replaced only by a complete page.
+void write_page(const std::string& path, const std::string& html);
+
+}  // namespace s2s
