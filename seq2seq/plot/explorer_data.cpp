@@ -20,6 +20,17 @@ using nlohmann::json;
 
 // Four decimals are what a reader can see and keep a 2,000-sentence page small.
 double round4(double v) { return std::isfinite(v) ? std::round(v * 1e4) / 1e4 : 0.0; }
+// A weight as JSON: 0 rather than 0.0 (a page holds many).
+json num(double v) { return v == 0 ? json(0) : json(v); }
+json rows_json(const std::vector<std::vector<double>>& rows) {
+  json out = json::array();
+  for (const auto& r : rows) {
+    json row = json::array();
+    for (double v : r) row.push_back(num(v));
+    out.push_back(std::move(row));
+  }
+  return out;
+}
 
 const char* status_name(BeamNode::Status s) {
   switch (s) {
@@ -99,9 +110,13 @@ json sentence_json(const Seq2Seq& model, const Vocab& sv, const Vocab& tv, const
     const int64_t k = std::min<int64_t>(opt.top_k, V);
     std::partial_sort(order.begin(), order.begin() + k, order.end(),
                       [&](int64_t a, int64_t z) { return p[a] > p[z] || (p[a] == p[z] && a < z); });
-    json top = json::array();
-    for (int64_t i = 0; i < k; ++i) top.push_back({tv.word(order[i]), round4(p[order[i]])});
-    steps.push_back({{"p", round4(p[seq[t]])}, {"top", top}});
+    // [p(chosen), token_1, p_1, token_2, p_2, ...]: the chosen token and the most likely ones.
+    json step = json::array({num(round4(p[seq[t]]))});
+    for (int64_t i = 0; i < k; ++i) {
+      step.push_back(tv.word(order[i]));
+      step.push_back(num(round4(p[order[i]])));
+    }
+    steps.push_back(std::move(step));
     if (o.weights.defined()) cross.rows.push_back(source_row(o.weights.value(), S, c.reverse_source));
     if (o.input_weights.defined())
       input.rows.push_back(source_row(o.input_weights.value(), S, c.reverse_source));
@@ -126,7 +141,7 @@ json sentence_json(const Seq2Seq& model, const Vocab& sv, const Vocab& tv, const
   json attn = json::array();
   for (const Matrix* m : {&cross, &input, &self}) {
     if (m->rows.empty()) continue;
-    json a = {{"kind", m->kind}, {"label", m->label}, {"rows", m->rows}};
+    json a = {{"kind", m->kind}, {"label", m->label}, {"rows", rows_json(m->rows)}};
     if (!m->centre.empty()) {
       a["centre"] = m->centre;
       a["window"] = c.attn.window;

@@ -46,6 +46,16 @@ def weights_equal(dom, json_row):
                                              for a, b in zip(dom, json_row))
 
 
+def wait_drawn(root, seconds=60):
+    """Large matrices are drawn in chunks: wait for the last one."""
+    end = time.time() + seconds
+    while not root.find_elements(By.CSS_SELECTOR, ".grid[data-done]"):
+        if time.time() > end:
+            check(False, "the matrix was not drawn within %d s" % seconds)
+            return
+        time.sleep(0.05)
+
+
 def check_explorer(d, i, ex):
     root = d.find_element(By.CSS_SELECTOR, '.explorer[data-i="%d"]' % i)
     sel = root.find_elements(By.CSS_SELECTOR, "select.pick")
@@ -59,6 +69,7 @@ def check_explorer(d, i, ex):
             if ai > 0 or si > 0:
                 root.find_elements(By.CSS_SELECTOR, "button.attn")[ai].click()
             where = "explorer %d sentence %d attention %d" % (i, si, ai)
+            wait_drawn(root)
             cells = root.find_elements(By.CSS_SELECTOR, ".grid .c")
             want = sum(len(r) for r in a["rows"])
             check(len(cells) == want, "%s: %d cells drawn, the JSON has %d" % (where, len(cells), want))
@@ -134,7 +145,16 @@ def main():
                 if fcp >= 0:
                     break
                 time.sleep(0.05)
-            print("  loaded in %.2f s, first contentful paint %.0f ms" % (load, fcp))
+            drawn_ms = d.execute_script(
+                "var g=document.querySelectorAll('.grid');for(var k=0;k<g.length;k++)"
+                "if(!g[k].hasAttribute('data-done'))return -1;return performance.now()")
+            while drawn_ms < 0 and time.time() - t0 < 60:
+                time.sleep(0.05)
+                drawn_ms = d.execute_script(
+                    "var g=document.querySelectorAll('.grid');for(var k=0;k<g.length;k++)"
+                    "if(!g[k].hasAttribute('data-done'))return -1;return performance.now()")
+            print("  loaded in %.2f s, first contentful paint %.0f ms, all matrices drawn by %.0f ms"
+                  % (load, fcp, drawn_ms))
             data = d.execute_script("return window.s2sExplorer ? window.s2sExplorer.data : null")
             check(data is not None, "%s: the explorer script did not run" % page)
             if data:

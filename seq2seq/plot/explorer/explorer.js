@@ -32,6 +32,7 @@
     this.si = 0;    // sentence
     this.ai = 0;    // attention
     this.step = -1; // -1: all steps shown
+    this.lit = [];  // highlighted elements
     this.build();
   }
 
@@ -118,40 +119,67 @@
     return a.kind === 'self' ? s.tgt : s.src;
   };
 
+  // One line per output token (a flex row: its label, then its cells), so that the
+  // step control and hovering touch rows, not every cell. A large matrix (a
+  // 250-token source) is drawn a few thousand cells at a time, so the page paints
+  // and answers at once; the grid gets data-done="1" when the last row is in.
   Explorer.prototype.drawGrid = function () {
-    var s = this.sent(), a = this.attn(), cols = this.cols();
+    var self = this, s = this.sent(), a = this.attn(), cols = this.cols();
     var gold = {};
     if (s.gold && a.kind === 'cross') s.gold.forEach(function (l) { gold[l[0] + ',' + l[1]] = 1; });
-    var h = ['<div></div>'];
+    var h = ['<div class="gr head"><div class="rh"></div>'];
     for (var j = 0; j < cols.length; j++) h.push('<div class="ch" data-c="' + j + '">' + esc(cols[j]) + '</div>');
-    for (var r = 0; r < a.rows.length; r++) {
-      var row = a.rows[r];
-      h.push('<div class="rh" data-r="' + r + '">' + esc(s.tgt[r]) + '</div>');
+    h.push('</div>');
+    var line = function (r) {
+      var row = a.rows[r], out = [];
+      out.push('<div class="gr" data-r="' + r + '"><div class="rh" data-r="' + r + '">' + esc(s.tgt[r]) + '</div>');
       var lo = -1, hi = cols.length;
       if (a.centre) { lo = a.centre[r] - a.window; hi = a.centre[r] + a.window; }
       var ctr = a.centre ? Math.round(a.centre[r]) : -1;
-      for (var c = 0; c < cols.length; c++) {
-        if (c >= row.length) { h.push('<div></div>'); continue; }
+      for (var c = 0; c < row.length; c++) {
         var cls = 'c';
         if (gold[c + ',' + r]) cls += ' gold';
         if (a.centre && (c < lo || c > hi)) cls += ' out';
         if (c === ctr) cls += ' ctr';
-        h.push('<div class="' + cls + '" data-r="' + r + '" data-c="' + c + '" data-w="' + row[c] +
-               '" style="background-color:' + blue(row[c]) + '"></div>');
+        out.push('<div class="' + cls + '" data-r="' + r + '" data-c="' + c + '" data-w="' + row[c] +
+                 '" style="background:' + blue(row[c]) + '"></div>');
       }
-    }
+      out.push('</div>');
+      return out.join('');
+    };
     var g = el('div', 'grid');
-    g.style.gridTemplateColumns = 'max-content repeat(' + cols.length + ', 18px)';
-    g.innerHTML = h.join('');
+    var w = 0;
+    for (var k = 0; k < s.tgt.length; k++) w = Math.max(w, s.tgt[k].length);
+    g.style.setProperty('--rh', (1 + Math.min(w, 24) * 0.62) + 'em');
     this.wrap.innerHTML = '';
     this.wrap.appendChild(g);
     this.grid = g;
-    this.cells = g.querySelectorAll('.c');
+    this.lines = [];
+    var token = this.drawing = {};  // a newer drawing stops this one
+    var next = 0, budget = 3000;    // cells per chunk
+    var chunk = function () {
+      if (self.drawing !== token) return;
+      var parts = next === 0 ? h : [], n = 0;
+      while (next < a.rows.length && (n === 0 || n + a.rows[next].length <= budget)) {
+        n += a.rows[next].length + 1;
+        parts.push(line(next++));
+      }
+      g.insertAdjacentHTML('beforeend', parts.join(''));
+      self.lines = g.querySelectorAll('.gr[data-r]');
+      self.mark();
+      if (next < a.rows.length) setTimeout(chunk, 0);
+      else g.setAttribute('data-done', '1');
+    };
+    chunk();
   };
 
   Explorer.prototype.unhover = function () {
-    Array.prototype.forEach.call(this.grid.querySelectorAll('.hl'), function (e) { e.classList.remove('hl'); });
+    (this.lit || []).forEach(function (e) { e.classList.remove('hl'); });
+    this.lit = [];
     tip.style.display = 'none';
+  };
+  Explorer.prototype.light = function (list) {
+    for (var i = 0; i < list.length; i++) { list[i].classList.add('hl'); this.lit.push(list[i]); }
   };
 
   // Hover a target token: its row of weights; a source token: its column; a cell: its weight.
@@ -162,19 +190,20 @@
     this.unhover();
     var cols = this.cols(), s = this.sent(), msg = '';
     if (t.classList.contains('rh')) {
-      t.classList.add('hl');
-      this.grid.querySelectorAll('.c[data-r="' + r + '"]').forEach(function (e) { e.classList.add('hl'); });
+      if (r === null) return;
+      this.light([t]);
+      this.light(this.lines[+r].querySelectorAll('.c'));
       msg = s.tgt[r] + ' \u2190 ' + ui.row_note;
     } else if (t.classList.contains('ch')) {
-      t.classList.add('hl');
-      this.grid.querySelectorAll('.c[data-c="' + c + '"]').forEach(function (e) { e.classList.add('hl'); });
+      this.light([t]);
+      this.light(this.grid.querySelectorAll('.c[data-c="' + c + '"]'));
       msg = cols[c] + ' \u2192 ' + ui.col_note;
-    } else {
-      var rh = this.grid.querySelector('.rh[data-r="' + r + '"]'), ch = this.grid.querySelector('.ch[data-c="' + c + '"]');
-      if (rh) rh.classList.add('hl');
-      if (ch) ch.classList.add('hl');
+    } else if (t.classList.contains('c')) {
+      this.light([this.lines[+r].firstChild]);
+      this.light(this.grid.querySelectorAll('.ch[data-c="' + c + '"]'));
       msg = cols[c] + ' \u2192 ' + s.tgt[r] + ': ' + t.getAttribute('data-w');
     }
+    if (!msg) return;
     tip.textContent = msg;
     tip.style.display = 'block';
     this.moveTip(ev);
@@ -185,6 +214,15 @@
     tip.style.top = (ev.clientY + 12) + 'px';
   };
 
+  // Rows after the current step are faded, the current one is bold.
+  Explorer.prototype.mark = function () {
+    var t = this.step;
+    for (var i = 0; i < this.lines.length; i++) {
+      this.lines[i].classList.toggle('cur', i === t);
+      this.lines[i].classList.toggle('fut', t >= 0 && i > t);
+    }
+  };
+
   // The step control: step t shows rows 0..t, the context weights of step t and the chosen token.
   Explorer.prototype.go = function (t) {
     var n = this.steps(), s = this.sent(), a = this.attn();
@@ -193,20 +231,16 @@
     this.step = t;
     this.stepLabel.setAttribute('data-step', String(t));
     this.stepLabel.textContent = t < 0 ? ui.all_steps + ' (' + n + ')' : ui.step + ' ' + (t + 1) + ' / ' + n;
-    var rows = this.grid.querySelectorAll('.rh');
-    for (var i = 0; i < rows.length; i++) rows[i].classList.toggle('cur', i === t);
-    for (var k = 0; k < this.cells.length; k++) {
-      var e = this.cells[k];
-      e.classList.toggle('fut', t >= 0 && +e.getAttribute('data-r') > t);
-    }
+    this.mark();
     if (t < 0) {
       this.info.textContent = ui.step_hint;
       this.ctx.innerHTML = '';
       return;
     }
-    var st = s.steps[t];
-    var alts = st.top.map(function (x) { return x[0] + ' ' + x[1].toFixed(3); }).join(', ');
-    this.info.innerHTML = esc(ui.chosen) + ' <b>' + esc(s.tgt[t]) + '</b> (p = ' + st.p.toFixed(4) + ') &middot; ' +
+    var st = s.steps[t], alts = [];  // [p(chosen), token_1, p_1, token_2, p_2, ...]
+    for (var q = 1; q + 1 < st.length; q += 2) alts.push(st[q] + ' ' + st[q + 1].toFixed(3));
+    alts = alts.join(', ');
+    this.info.innerHTML = esc(ui.chosen) + ' <b>' + esc(s.tgt[t]) + '</b> (p = ' + st[0].toFixed(4) + ') &middot; ' +
                           esc(ui.top) + ': ' + esc(alts) + '<br>' + esc(ui.context);
     var row = a.rows[t] || [], cols = this.cols(), bars = [];
     for (var j = 0; j < row.length; j++)
