@@ -163,8 +163,12 @@ def main():
                       % (page, drawn, len(data["explorers"])))
                 for i, ex in enumerate(data["explorers"]):
                     check_explorer(d, i, ex)
-            d.execute_script("window.scrollTo(0,0)")
+            d.execute_script("window.scrollTo(0,0);document.querySelectorAll('.grid-wrap')"
+                             ".forEach(function(e){e.scrollTop=0;e.scrollLeft=0})")
             d.save_screenshot(os.path.join(args.shots, name.replace(".html", ".png")))
+            for sec in d.find_elements(By.CSS_SELECTOR, "section.explorers")[:1]:
+                d.execute_script("arguments[0].scrollIntoView()", sec)
+                sec.screenshot(os.path.join(args.shots, name.replace(".html", "_explorer.png")))
             errors = [e for e in d.get_log("browser") if e.get("level") == "SEVERE"]
             check(not errors, "%s: console errors: %s" % (page, errors))
     finally:
