@@ -201,6 +201,7 @@ int main(int argc, char** argv) {
       if (k == 0)
         tutorial::explore(L.lang(), L.tr("the decoder attending to itself", "解码器关注自身"),
                           *r.model, rsv, rtv, {rep.test.begin(), rep.test.begin() + 6});
+      if (k == 0) tutorial::page_log().explorers.back()["focus"] = "self";  // shown first
       flatten_self_attention(*r.model);
       ex_flat.push_back(evaluate(*r.model, rep.test, rsv, rtv).exact);
     }

@@ -66,8 +66,7 @@ def check_explorer(d, i, ex):
                              "s.dispatchEvent(new Event('change'));", sel[0], si)
         s = ex["sentences"][si]
         for ai, a in enumerate(s["attn"]):
-            if ai > 0 or si > 0:
-                root.find_elements(By.CSS_SELECTOR, "button.attn")[ai].click()
+            root.find_elements(By.CSS_SELECTOR, "button.attn")[ai].click()
             where = "explorer %d sentence %d attention %d" % (i, si, ai)
             wait_drawn(root)
             cells = root.find_elements(By.CSS_SELECTOR, ".grid .c")

@@ -32,6 +32,7 @@
     this.si = 0;    // sentence
     this.ai = 0;    // attention
     this.step = -1; // -1: all steps shown
+    this.ai = this.focus();
     this.lit = [];  // highlighted elements
     this.build();
   }
@@ -48,7 +49,7 @@
         opts.push('<option value="' + i + '">' + (i + 1) + '. ' +
                   esc(ex.sentences[i].src.slice(0, 12).join(' ')) + '</option>');
       sel.innerHTML = opts.join('');
-      sel.addEventListener('change', function () { self.si = +sel.value; self.ai = 0; self.step = -1; self.render(); });
+      sel.addEventListener('change', function () { self.si = +sel.value; self.ai = self.focus(); self.step = -1; self.render(); });
       bar.appendChild(el('span', '', esc(ui.sentence)));
       bar.appendChild(sel);
     }
@@ -88,6 +89,12 @@
     this.render();
   };
 
+  // The attention shown first: the explorer's "focus" kind (09: "self") if the sentence has it.
+  Explorer.prototype.focus = function () {
+    var a = this.sent().attn;
+    for (var i = 0; i < a.length; i++) if (this.ex.focus && a[i].kind === this.ex.focus) return i;
+    return 0;
+  };
   Explorer.prototype.sent = function () { return this.ex.sentences[this.si]; };
   Explorer.prototype.attn = function () { return this.sent().attn[this.ai]; };
   Explorer.prototype.steps = function () { return this.sent().tgt.length; };
