@@ -88,7 +88,8 @@ Hypothesis search_one(const Seq2Seq& model, const EncoderOutput& all, int64_t ro
         nd.step = t;
         nd.token = token;
         nd.log_prob = b.log_prob;
-        nd.score = normalised(b.log_prob, b.tokens.size() + (token == kEos), o.length_alpha);
+        // As the search ranks it: the length counts this token (<eos> included).
+        nd.score = normalised(b.log_prob, b.tokens.size() + 1, o.length_alpha);
         nd.status = token == kEos ? BeamNode::Status::finished : BeamNode::Status::kept;
         b.node = static_cast<int64_t>(tree->size());
         tree->push_back(nd);

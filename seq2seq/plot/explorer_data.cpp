@@ -152,14 +152,18 @@ json sentence_json(const Seq2Seq& model, const Vocab& sv, const Vocab& tv, const
 
   // Gold links and AER: each output token linked to its most attended source token
   // (metrics/alignment.hpp), as `s2s eval` scores it.
-  if (!given.align.empty() && !cross.rows.empty() && !h.tokens.empty()) {
+  if (!given.align.empty() && (!cross.rows.empty() || h.tokens.empty())) {
     const int64_t T = std::ssize(h.tokens);
-    Tensor w({T, S});
-    for (int64_t t = 0; t < T; ++t)
-      for (int64_t i = 0; i < S; ++i) w[t * S + i] = static_cast<real>(cross.rows[t][i]);
+    Links predicted;
+    if (T > 0) {
+      Tensor w({T, S});
+      for (int64_t t = 0; t < T; ++t)
+        for (int64_t i = 0; i < S; ++i) w[t * S + i] = static_cast<real>(cross.rows[t][i]);
+      predicted = alignment_from_attention(w, S, T);
+    }
     Links gold(given.align.begin(), given.align.end());
     j["gold"] = gold;
-    j["aer"] = round4(alignment_error_rate(alignment_from_attention(w, S, T), gold));
+    j["aer"] = round4(alignment_error_rate(predicted, gold));
   }
 
   if (!trees.empty()) {
