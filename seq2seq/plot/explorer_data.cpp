@@ -90,7 +90,9 @@ json sentence_json(const Seq2Seq& model, const Vocab& sv, const Vocab& tv, const
   std::vector<int64_t> seq = h.tokens;
   if (h.finished) seq.push_back(kEos);
   const bool local = std::string_view(to_string(c.attn.variant)).starts_with("local");
-  const std::string placement = to_string(c.attn.placement);
+  const std::string placement = c.attn.placement == Placement::both
+                                    ? (zh ? "输出端" : "output side")
+                                    : to_string(c.attn.placement);
   Matrix cross{"cross",
                zh ? "编码器-解码器注意力（" + placement + "）"
                   : "encoder-decoder attention (" + placement + ")",
