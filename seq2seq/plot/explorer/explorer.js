@@ -157,7 +157,7 @@
     var g = el('div', 'grid');
     var w = 0;
     for (var k = 0; k < s.tgt.length; k++) w = Math.max(w, s.tgt[k].length);
-    g.style.setProperty('--rh', (1 + Math.min(w, 24) * 0.62) + 'em');
+    this.root.style.setProperty('--rh', Math.round(12 * (1 + Math.min(w, 24) * 0.62)) + 'px');  // grid and bars
     this.wrap.innerHTML = '';
     this.wrap.appendChild(g);
     this.grid = g;
