@@ -40,7 +40,7 @@
   Explorer.prototype.build = function () {
     var self = this, ex = this.ex, root = this.root;
     root.appendChild(el('h3', '', esc(ex.title)));
-    root.appendChild(el('div', 'model', esc(ui.model + ': ' + ex.model)));
+    root.appendChild(el('div', 'model', esc(ui.model + ui.colon + ex.model)));
     var bar = el('div', 'bar');
     if (ex.sentences.length > 1) {
       var sel = el('select', 'pick');
@@ -109,9 +109,9 @@
     Array.prototype.forEach.call(this.attnBar.querySelectorAll('button'), function (b) {
       b.addEventListener('click', function () { self.ai = +b.getAttribute('data-a'); self.render(); });
     });
-    var t = '<div class="sent"><b>' + esc(ui.source) + ':</b> ' + esc(s.src.join(' ')) + '</div>' +
-            '<div class="sent"><b>' + esc(ui.output) + ':</b> ' + esc(s.tgt.join(' ')) + '</div>';
-    if (s.ref) t += '<div class="sent"><b>' + esc(ui.reference) + ':</b> ' + esc(s.ref.join(' ')) + '</div>';
+    var t = '<div class="sent"><b>' + esc(ui.source + ui.colon) + '</b>' + esc(s.src.join(' ')) + '</div>' +
+            '<div class="sent"><b>' + esc(ui.output + ui.colon) + '</b>' + esc(s.tgt.join(' ')) + '</div>';
+    if (s.ref) t += '<div class="sent"><b>' + esc(ui.reference + ui.colon) + '</b>' + esc(s.ref.join(' ')) + '</div>';
     if (s.aer !== undefined)
       t += '<div class="aer">' + esc(ui.aer) + ' ' + s.aer.toFixed(3) + ' &middot; ' + esc(ui.gold_note) + '</div>';
     this.text.innerHTML = t;
