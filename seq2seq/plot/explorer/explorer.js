@@ -155,6 +155,8 @@
       return out.join('');
     };
     var g = el('div', 'grid');
+    // Letters (cmudict, the synthetic tasks) read better upright than turned.
+    if (cols.every(function (x) { return x.length <= 2; })) g.classList.add('short');
     var w = 0;
     for (var k = 0; k < s.tgt.length; k++) w = Math.max(w, s.tgt[k].length);
     this.root.style.setProperty('--rh', Math.round(12 * (1 + Math.min(w, 24) * 0.62)) + 'px');  // grid and bars
