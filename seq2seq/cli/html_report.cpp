@@ -3,8 +3,7 @@
 #include <fmt/format.h>
 
 #include <iostream>
-#include <iterator>
-#include <sstream>
+#include <streambuf>
 
 #include "seq2seq/cli/validate.hpp"
 #include "seq2seq/plot/explorer_data.hpp"
@@ -21,6 +20,39 @@ void check_html_flag(const std::string& path, const LoadedModel* lm) {
               lm->model->describe());
 }
 
+namespace {
+
+// Passes a stream through unchanged (translate still answers line by line) and keeps
+// a copy of its first `limit` bytes, the lines the page can show.
+class CopyingBuf : public std::streambuf {
+ public:
+  CopyingBuf(std::streambuf* from, std::string& copy, size_t limit)
+      : from_(from), copy_(copy), limit_(limit) {}
+  bool truncated() const { return truncated_; }
+
+ protected:
+  int_type underflow() override {
+    const int_type c = from_->sbumpc();
+    if (traits_type::eq_int_type(c, traits_type::eof())) return c;
+    ch_ = traits_type::to_char_type(c);
+    if (copy_.size() < limit_)
+      copy_.push_back(ch_);
+    else
+      truncated_ = true;
+    setg(&ch_, &ch_, &ch_ + 1);
+    return c;
+  }
+
+ private:
+  std::streambuf* from_;
+  std::string& copy_;
+  size_t limit_;
+  char ch_ = 0;
+  bool truncated_ = false;
+};
+
+}  // namespace
+
 int translate_with_page(LoadedModel& lm, const std::string* sentence, int beam, bool heatmap,
                         const std::string& path, int64_t max_sentences) {
   std::string text;
@@ -29,9 +61,14 @@ int translate_with_page(LoadedModel& lm, const std::string* sentence, int beam, 
     text = *sentence;
     rc = translate_sentence(lm, text, beam, heatmap);
   } else {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    std::istringstream in(text);
+    // At most max_sentences lines of kMaxTranslateTokens tokens reach the page: bounded.
+    CopyingBuf copy(std::cin.rdbuf(), text, static_cast<size_t>(max_sentences) * 4096);
+    std::istream in(&copy);
     rc = translate_lines(lm, in, beam, heatmap);
+    if (copy.truncated()) {  // the last line kept may be cut: leave it out
+      const size_t end = text.find_last_of("\r\n");
+      text.resize(end == std::string::npos ? 0 : end + 1);
+    }
   }
   // The same lines translate read (\n, \r\n or \r); the ones it could translate.
   std::vector<Example> examples;
