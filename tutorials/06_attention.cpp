@@ -457,6 +457,12 @@ int main(int argc, char** argv) {
     write_file(svg, attention_svg(ra.outputs[shown].weights, e.src, rows, ho));
     L.say(fmt::format("Heatmap: {}", svg), fmt::format("热力图：{}", svg));
   }
+  {  // the web page's explorer: the heatmap's sentence first, then the first test sentences
+    std::vector<Example> ex(data.test.begin(), data.test.begin() + std::min<size_t>(8, data.test.size()));
+    if (shown < data.test.size()) ex.insert(ex.begin(), data.test[shown]);
+    tutorial::explore(L.lang(), L.tr("The lecture's decoder, step by step", "讲义中的解码器，逐步回放"),
+                      *attn, sv, tv, ex);
+  }
   L.say(
       "Row t holds the weights a_t used to produce output token t. The noun comes first in\n"
       "Spanish: its row skips the English adjective and looks at the noun, off the diagonal.\n"

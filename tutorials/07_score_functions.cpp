@@ -200,6 +200,7 @@ int main(int argc, char** argv) {
         row.ms_per_step = time_step(model, timing_batch, quick ? 5 : 20);
         row.losses = tr.step_losses;
         row.sample = ev.outputs[0];
+        tutorial::explore(L.lang(), score, model, sv, tv, {data.test[0]}, 1, 1, true);
       }
     }
     std::vector<std::string> per_run;

@@ -190,6 +190,8 @@ int main(int argc, char** argv) {
       row.aer.push_back(aer);
       row.either.push_back(either);
       if (k == 0) {
+        tutorial::explore(L.lang(), L.tr(v.label, v.label_zh), model, sv, tv, {data.test[0]}, 1, 1,
+                          true);
         row.params = model.num_parameters();
         // Training time per update; includes the small per-epoch validation (100 sentences).
         row.ms_per_step = 1000 * tr.seconds / static_cast<double>(tr.step_losses.size());

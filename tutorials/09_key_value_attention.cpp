@@ -198,6 +198,10 @@ int main(int argc, char** argv) {
       (self ? ex_self : ex_plain).push_back(r.exact);
       if (!self) continue;
       if (k == 0) sw = self_attention_weights(*r.model, probe);  // for the figure
+      if (k == 0)
+        tutorial::explore(L.lang(), L.tr("the decoder attending to itself", "解码器关注自身"),
+                          *r.model, rsv, rtv, {rep.test.begin(), rep.test.begin() + 6});
+      if (k == 0) tutorial::page_log().explorers.back()["focus"] = "self";  // shown first
       flatten_self_attention(*r.model);
       ex_flat.push_back(evaluate(*r.model, rep.test, rsv, rtv).exact);
     }

@@ -142,6 +142,8 @@ int main(int argc, char** argv) {
   beam_opts.beam_size = 4;
   beam_opts.length_alpha = 0.6;
   EvalResult beam = evaluate(model, data.test, sv, tv, beam_opts);
+  tutorial::explore(L.lang(), L.tr("beam search, k = 4", "束搜索，k = 4"), model, sv, tv, data.test, 6,
+                    4);
   using tutorial::Align;
   namespace term = tutorial::term;
   auto pct = [](double v) { return fmt::format("{:.1f}%", 100 * v); };

@@ -431,6 +431,13 @@ int main(int argc, char** argv) {
       "kept out of training.",
       "行是注意力模型生成的音素，列是字母；每一行是一个解码步的注意力权重（>= 0，和为 1）。\n"
       "这三个词没有参与训练。");
+  {  // the web page's explorer: letters to phones, in kShowcase's order
+    std::vector<Example> words;
+    for (const std::string& w : kShowcase)
+      for (const Example& e : showcase)
+        if (join(e.src, "") == w) words.push_back(e);
+    tutorial::explore(L.lang(), L.tr("letters to phones", "字母到音素"), *attn, sv, tv, words);
+  }
   double worst_sum = 0, min_w = 1;
   for (const std::string& word : kShowcase) {
     std::vector<std::string> letters;

@@ -36,6 +36,7 @@
 #include "attention/score_registry.hpp"
 #include "core/engine.hpp"
 #include "glossary.hpp"
+#include "lesson_page.hpp"
 #include "nn/recurrent_cell.hpp"
 #include "seq2seq/model/placement.hpp"
 #include "seq2seq/plot/svg.hpp"
@@ -57,6 +58,7 @@ struct Args {
   uint64_t seed = 42;
   Knobs model;                    // the knobs' values: defaults, then the flags
   std::vector<std::string> rest;  // tutorial-specific flags, e.g. --interactive
+  std::string name, summary;      // for the web page (lesson_page.hpp)
 };
 
 // An exception nobody caught (a bad input deep inside, or an exercise not done
@@ -85,6 +87,8 @@ inline Args parse_args(int argc, char** argv, const std::string& name, const std
   Args a;
   a.out_dir = "out/" + name;
   a.model = knobs;
+  a.name = name;
+  a.summary = summary;
   struct KnobFlag {
     const char* flag;
     std::string* value;
@@ -265,14 +269,18 @@ class Lesson {
       fmt::print("  「{}」 → 「{}」\n", fmt::join(src, " "), fmt::join(tgt, " "));
     else
       fmt::print("  {}  ->  {}\n", fmt::join(src, " "), fmt::join(tgt, " "));
+    page_text(fmt::format(fmt::runtime(zh() ? "「{}」 → 「{}」" : "{}  ->  {}"),
+                          fmt::join(src, " "), fmt::join(tgt, " ")));
   }
   // Figures' font list: CJK fonts first for Chinese.
   const char* font() const { return s2s::font_family_for(args_.lang); }
   void heading(const std::string& en, const std::string& zh_text) const {
     fmt::print("\n== {} ==\n", tr(en, zh_text));
+    page_heading(tr(en, zh_text));
   }
   void say(const std::string& en, const std::string& zh_text) const {
     fmt::print("{}\n", tr(en, zh_text));
+    page_text(tr(en, zh_text));
   }
   // A claim of the lecture, measured: `value op threshold`, e.g. BLEU >= 0.45.
   // A failed claim fails the run (exit code 1). The line shows the measured
@@ -282,6 +290,7 @@ class Lesson {
   // `id` is short and stable (a-z, 0-9, _), unique within the tutorial.
   bool claim(const std::string& id, double value, Cmp op, double threshold, const std::string& en,
              const std::string& zh_text) {
+    page_claim_text(tr(en, zh_text));
     const bool ok = holds(value, op, threshold);
     fmt::print("  [{}] {}{}\n", zh() ? (ok ? "通过" : "未通过") : (ok ? "PASS" : "FAIL"),
                tr(en, zh_text),
@@ -297,6 +306,7 @@ class Lesson {
   // outputs). It fails the run like a claim, but is labelled as what it is.
   bool invariant(const std::string& id, bool ok, const std::string& en,
                  const std::string& zh_text) {
+    page_claim_text(tr(en, zh_text));
     fmt::print("  [{}] {}\n",
                zh() ? fmt::format("{} {}", term::invariant.zh, ok ? "成立" : "不成立")
                     : std::string(ok ? "INVARIANT ok" : "INVARIANT BROKEN"),
@@ -310,6 +320,8 @@ class Lesson {
   }
   // Summary line and exit code: non-zero when a claim failed (every mode).
   int finish() const {
+    write_lesson_page(args_.out_dir, args_.lang, args_.name, zh() ? "" : args_.summary,
+                      total_ - failed_, total_, seconds());
     if (zh())
       fmt::print("\n结论：{}/{} 成立（{:.1f} s，引擎 {}）\n", total_ - failed_, total_, seconds(),
                  s2s::engine_name(s2s::engine()));
@@ -325,6 +337,7 @@ class Lesson {
               bool ok) {
     if (!ok) ++failed_;
     ++total_;
+    page_claim(id, kind, value, cmp_symbol(op), threshold, ok);
     if (std::FILE* f = std::fopen(path("claims.tsv").c_str(), "a")) {
       fmt::print(f, "{}\t{}\t{:.6g}\t{}\t{:.6g}\t{}\n", id, kind, value, cmp_symbol(op), threshold,
                  ok ? 1 : 0);
@@ -407,7 +420,10 @@ class Table {
     }
     return out;
   }
-  void print() const { fmt::print("{}", str()); }
+  void print() const {
+    fmt::print("{}", str());
+    page_table(str());
+  }
 
  private:
   struct Line {

@@ -18,6 +18,7 @@
 
 #include "core/engine.hpp"
 #include "core/error.hpp"
+#include "seq2seq/cli/html_report.hpp"
 #include "seq2seq/cli/validate.hpp"
 #include "seq2seq/cli_choices.hpp"
 #include "seq2seq/data/task.hpp"
@@ -222,7 +223,13 @@ int run(int argc, char** argv) {
   add_data_flags(eval_cmd, eval_data);
   std::string model_dir;
   int beam = 1;
+  std::string html;  // --html FILE: the attention explorer page (docs/explorer.md)
+  int64_t html_sentences = 100;
   eval_cmd->add_option("--model", model_dir, "folder written by `s2s train`")->required();
+  eval_cmd->add_option("--html", html, "also write the attention explorer, one HTML page");
+  eval_cmd->add_option("--html-sentences", html_sentences, "test sentences on the --html page")
+      ->check(CLI::Range(int64_t{1}, int64_t{100'000}))
+      ->capture_default_str();
   eval_cmd
       ->add_option("--beam", beam,
                    "beam size (1 = greedy; at most the target vocabulary's size and 256)")
@@ -242,6 +249,8 @@ int run(int argc, char** argv) {
       ->check(positive_int(INT32_MAX))
       ->capture_default_str();
   tr_cmd->add_flag("--heatmap", heatmap, "show the attention weights as a terminal heatmap");
+  tr_cmd->add_option("--html", html,
+                     "also write the attention explorer, one HTML page (at most 2,000 lines)");
 
   // --- info ------------------------------------------------------------------------
   CLI::App* info_cmd =
@@ -328,7 +337,9 @@ int run(int argc, char** argv) {
     } else if (*eval_cmd) {
       check_data_flags(*eval_cmd, eval_data);
       const bool phones = eval_data.task == "cmudict" && eval_data.tsv.empty();
+      if (!html.empty()) check_html_flag(html);
       LoadedModel lm = load_model(model_dir);
+      if (!html.empty()) check_html_flag(html, &lm);
       Splits sp = load_data(eval_data);
       warn_coverage(lm, sp.test);
       EvalOptions eo;
@@ -336,10 +347,18 @@ int run(int argc, char** argv) {
       if (phones) eo.bucket_edges = kWordLengthEdges;
       check_budget(lm.model->config(), false, "eval", 1, 100, eo.beam_size);
       print_eval(evaluate(*lm.model, sp.test, lm.src_vocab, lm.tgt_vocab, eo), phones);
+      if (!html.empty())
+        eval_page(lm, sp.test, static_cast<int>(eo.beam_size), html_sentences, html,
+                  "s2s eval --model " + model_dir);
     } else if (*tr_cmd) {
+      if (!html.empty()) check_html_flag(html);
       LoadedModel lm = load_model(model_dir);
+      if (!html.empty()) check_html_flag(html, &lm);
       beam = cap_beam(beam, lm.tgt_vocab);
       check_budget(lm.model->config(), false, "translate", 1, kMaxTranslateTokens, beam);
+      if (!html.empty())
+        return translate_with_page(lm, tr_cmd->count("sentence") ? &sentence : nullptr, beam,
+                                   heatmap, html, 2000);
       return tr_cmd->count("sentence") ? translate_sentence(lm, sentence, beam, heatmap)
                                        : translate_lines(lm, std::cin, beam, heatmap);
     } else if (*info_cmd) {

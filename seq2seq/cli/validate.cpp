@@ -496,6 +496,10 @@ int translate_lines(LoadedModel& lm, std::istream& in, int beam, bool heatmap) {
   return t.finish(n);
 }
 
+std::vector<std::string> source_tokens(const LoadedModel& lm, const std::string& line) {
+  return reads_letters(lm.src_vocab) ? letters_of(line, lm.src_vocab) : tokenize(line);
+}
+
 int translate_sentence(LoadedModel& lm, const std::string& sentence, int beam, bool heatmap) {
   Translator t{lm, beam, heatmap};
   t.line(sentence, 1);

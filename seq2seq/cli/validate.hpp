@@ -96,6 +96,9 @@ inline int64_t max_output_tokens(int64_t source_tokens) { return 2 * source_toke
 // written throws OutputError with the cause (strerror).
 int translate_lines(LoadedModel& lm, std::istream& in, int beam, bool heatmap);
 int translate_sentence(LoadedModel& lm, const std::string& sentence, int beam, bool heatmap);
+// The source tokens translate reads from a line: words, or letters for a model
+// whose source words are single characters (cmudict).
+std::vector<std::string> source_tokens(const LoadedModel& lm, const std::string& line);
 
 // The beam actually used: at most the target vocabulary's size (and kMaxBeam),
 // with a note on stderr when the requested one is larger.

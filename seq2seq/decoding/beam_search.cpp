@@ -16,6 +16,7 @@ struct Beam {
   std::vector<int64_t> tokens;
   double log_prob = 0;
   std::vector<Tensor> weights;  // per step (1,S)
+  int64_t node = -1;            // its last node in the trace (BeamOptions::trace)
 };
 
 double normalised(double log_prob, size_t length, double alpha) {
@@ -35,8 +36,21 @@ EncoderOutput repeat_row(const EncoderOutput& enc, int64_t b, int64_t k) {
   return r;
 }
 
+// Marks the trace's statuses once the search is over: a node that nobody
+// extended and that did not finish was pruned; the returned path is `best`.
+void finish_tree(BeamTree& tree, int64_t best) {
+  std::vector<char> extended(tree.size(), 0);
+  for (const BeamNode& n : tree)
+    if (n.parent >= 0) extended[static_cast<size_t>(n.parent)] = 1;
+  for (size_t i = 0; i < tree.size(); ++i)
+    if (tree[i].status != BeamNode::Status::finished)
+      tree[i].status = extended[i] ? BeamNode::Status::kept : BeamNode::Status::pruned;
+  for (int64_t i = best; i >= 0; i = tree[static_cast<size_t>(i)].parent)
+    tree[static_cast<size_t>(i)].best = true;
+}
+
 Hypothesis search_one(const Seq2Seq& model, const EncoderOutput& all, int64_t row,
-                      const BeamOptions& o) {
+                      const BeamOptions& o, BeamTree* tree) {
   const int64_t k = o.beam_size;
   EncoderOutput enc = repeat_row(all, row, 1);
   DecoderState s = model.decoder->start(enc);
@@ -68,6 +82,18 @@ Hypothesis search_one(const Seq2Seq& model, const EncoderOutput& all, int64_t ro
       b.log_prob = cand[c].first;
       if (out.weights.defined())
         b.weights.push_back(out.weights.value().slice(0, parent, parent + 1));
+      if (tree) {
+        BeamNode nd;
+        nd.parent = b.node;
+        nd.step = t;
+        nd.token = token;
+        nd.log_prob = b.log_prob;
+        // As the search ranks it: the length counts this token (<eos> included).
+        nd.score = normalised(b.log_prob, b.tokens.size() + 1, o.length_alpha);
+        nd.status = token == kEos ? BeamNode::Status::finished : BeamNode::Status::kept;
+        b.node = static_cast<int64_t>(tree->size());
+        tree->push_back(nd);
+      }
       if (token == kEos) {
         done.push_back(std::move(b));
       } else {
@@ -96,6 +122,7 @@ Hypothesis search_one(const Seq2Seq& model, const EncoderOutput& all, int64_t ro
   h.finished = finished;
   if (!best.weights.empty())
     h.weights = collect_weights(best.weights, 0, all.lengths[row], model.config().reverse_source);
+  if (tree) finish_tree(*tree, best.node);
   return h;
 }
 
@@ -107,7 +134,9 @@ std::vector<Hypothesis> beam_search(const Seq2Seq& model, const Batch& b, const 
   NoGradGuard no_grad;
   EncoderOutput enc = model.encode(b);
   std::vector<Hypothesis> out;
-  for (int64_t row = 0; row < b.B; ++row) out.push_back(search_one(model, enc, row, o));
+  if (o.trace) o.trace->assign(static_cast<size_t>(b.B), {});
+  for (int64_t row = 0; row < b.B; ++row)
+    out.push_back(search_one(model, enc, row, o, o.trace ? &(*o.trace)[row] : nullptr));
   return out;
 }
 

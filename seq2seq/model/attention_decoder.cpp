@@ -96,6 +96,7 @@ StepOutput AttentionDecoder::step(const Ids& y_prev, DecoderState& s,
   const Placement p = cfg_.attn.placement;
   std::vector<Var> input{embedding.forward(y_prev, {B})};  // emb(y_{t-1}) (B,E)
   AttentionOutput a;
+  StepOutput r;
   if (context_at_input(p)) {  // Bahdanau: the previous state asks where to look
     // BEGIN EXERCISE context-input
     a = run_attention(*attn_in_, s.rnn.h, s, enc);
@@ -105,17 +106,23 @@ StepOutput AttentionDecoder::step(const Ids& y_prev, DecoderState& s,
   if (p == Placement::input_feeding)  // h̃_{t-1}, zeros at t = 0
     input.push_back(s.feed.defined() ? s.feed : Var(Tensor::zeros({B, cfg_.hidden})));
   s.rnn = cell->step(input.size() == 1 ? input[0] : concat(input, 1), s.rnn);  // s_t (B,H)
+  if (context_at_input(p) && context_at_output(p)) r.input_weights = a.weights;
   if (context_at_output(p)) a = run_attention(*attn_out_, s.rnn.h, s, enc);    // Luong: s_t asks
   std::vector<Var> parts{a.context, s.rnn.h};                                  // [c_t; s_t]
   if (self_attn_) {
-    parts.push_back(self_attn_->forward(s.history, s.rnn.h).context);  // over s_1..s_{t-1}
+    AttentionOutput self = self_attn_->forward(s.history, s.rnn.h);  // over s_1..s_{t-1}
+    parts.push_back(self.context);
+    r.self_weights = self.weights;
     s.history.push_back(s.rnn.h);
   }
   Var h_tilde = tanh(combine.forward(concat(parts, 1)));  // h̃_t = tanh(W_c [c_t; s_t]) (B,H)
   s.feed = h_tilde;
   s.prev_weights = a.weights;
   ++s.t;
-  return {out.forward(h_tilde), a.weights};  // logits (B,V), a_t (B,S)
+  r.logits = out.forward(h_tilde);  // (B,V)
+  r.weights = a.weights;            // a_t (B,S)
+  r.position = a.position;
+  return r;
 }
 
 }  // namespace s2s

@@ -29,6 +29,10 @@ struct DecoderState {
 struct StepOutput {
   Var logits;   // (B,V) scores for the next token
   Var weights;  // (B,S) attention weights a_t; undefined without attention
+  // For viewers (seq2seq/plot/explorer_data.hpp); undefined when the model has none:
+  Var input_weights{};  // (B,S) placement "both": the input side's a_t (weights is the output's)
+  Var self_weights{};   // (B,t) decoder self-attention over s_1..s_{t-1} (empty at t = 0)
+  Var position{};       // (B) local attention's window centre p_t
 };
 
 class Decoder : public Module {
