@@ -165,8 +165,13 @@ int main(int argc, char** argv) {
              pct(bb.exact), pct(ab.exact), "|", pct(bb.token_acc), pct(ab.token_acc)});
   table.print();
   L.say("  * longer than any training sentence", "  * 比任何训练句子都长");
-  L.say(fmt::format("  BLEU: {:.3f} (bottleneck) vs {:.3f} (attention)", eb.bleu, ea.bleu),
-        fmt::format("  BLEU：{:.3f}（瓶颈模型）对 {:.3f}（注意力模型）", eb.bleu, ea.bleu));
+  L.say(fmt::format("  BLEU: {:.3f} (bottleneck) vs {:.3f} (attention). BLEU scores a translation "
+                    "by the\n  1- to 4-word sequences it shares with the reference: 0 to 1, 1 "
+                    "when it is the reference.",
+                    eb.bleu, ea.bleu),
+        fmt::format("  BLEU：瓶颈模型 {:.3f}，注意力模型 {:.3f}。BLEU 按译文与参考译文共有的 1 到 4 "
+                    "个词的\n  片段给译文打分，取值 0 到 1，与参考译文完全相同时为 1。",
+                    eb.bleu, ea.bleu));
 
   using tutorial::Cmp;
   // One training run per model: over 20 seeds the margins below are wide, so no mean
@@ -280,28 +285,32 @@ int main(int argc, char** argv) {
 
   L.heading("Where to go next", "接下来");
   L.say(
-      "01_autograd             how gradients are computed (the engine under everything)\n"
-      "02_rnn_encoder          an RNN reads a sequence into one state\n"
+      "01_autograd             optional: how gradients are computed (not in the lecture)\n"
+      "02_rnn_encoder          an RNN reads a sequence into one state h_n\n"
       "03_rnn_language_model   an RNN generates, feeding back its own output\n"
       "04_encoder_decoder      the bottleneck, measured; output length via <eos>; reversing "
       "the source\n"
-      "05_vanishing_gradients  why long sentences are hard: gradient norms per time step\n"
-      "06_attention            context vectors, weights that sum to 1, heatmaps\n"
-      "07_score_functions      dot, scaled dot, general, additive, location, cosine, "
-      "location-aware\n"
-      "08_attention_variations where the context enters; local (guided) attention; self-attention\n"
-      "09_key_value_attention  keys that score vs values that are averaged\n"
-      "10_translation          the full pipeline: BLEU, beam search, save/load, your sentences",
-      "01_autograd             梯度如何计算（一切背后的引擎）\n"
-      "02_rnn_encoder          RNN 把一个序列读成一个状态\n"
+      "05_vanishing_gradients  forgetting: gradient norms per time step, vanishing and exploding\n"
+      "06_attention            context vectors c_t, weights a_t,i that sum to 1, heatmaps\n"
+      "07_score_functions      score functions: dot, scaled dot, general, additive, location,\n"
+      "                        cosine, location-aware; alignment error rate (AER)\n"
+      "08_attention_variations where the context enters; local (guided) attention\n"
+      "09_key_value_attention  decoder self-attention; keys that score vs values that are "
+      "averaged\n"
+      "10_translation          the full pipeline: BLEU, beam search, save/load, your sentences\n"
+      "11_pronunciation        attention on real data: English spelling -> pronunciation",
+      "01_autograd             选读：梯度如何计算（讲义中没有这一节）\n"
+      "02_rnn_encoder          RNN 把一个序列读成一个状态 h_n\n"
       "03_rnn_language_model   RNN 生成文本，把自己的输出当作下一步输入\n"
       "04_encoder_decoder      序列到序列的编码器-解码器：测量瓶颈；用 <eos> 决定输出长度；"
       "把源句倒过来读\n"
-      "05_vanishing_gradients  长句为什么难：每个时间步的梯度范数（梯度消失/梯度爆炸）\n"
-      "06_attention            上下文向量、和为 1 的注意力权重、热力图\n"
-      "07_score_functions      打分函数：点积、缩放点积、一般式、加性、位置、余弦、位置感知\n"
-      "08_attention_variations 上下文向量放在哪里；局部注意力（引导注意力）；自注意力\n"
-      "09_key_value_attention  键值注意力：打分用的键与求平均用的值\n"
-      "10_translation          完整流程：BLEU、束搜索、保存/加载、翻译你输入的句子");
+      "05_vanishing_gradients  遗忘：每个时间步的梯度范数，梯度消失与梯度爆炸\n"
+      "06_attention            上下文向量 c_t、和为 1 的注意力权重 a_t,i、热力图\n"
+      "07_score_functions      打分函数：点积、缩放点积、一般式、加性、位置、余弦、位置感知；\n"
+      "                        对齐错误率 (AER)\n"
+      "08_attention_variations 上下文向量放在哪里；局部注意力（讲义中的“引导注意”）\n"
+      "09_key_value_attention  解码器自注意力；打分用的键与求平均用的值\n"
+      "10_translation          完整流程：BLEU、束搜索、保存/加载、翻译你输入的句子\n"
+      "11_pronunciation        真实数据上的注意力：英语拼写 -> 读音");
   return L.finish();
 }

@@ -51,7 +51,7 @@ struct RnnSetup {
 };
 
 // Runs a fresh RNN over random inputs x (B,S,E) ~ N(0,1), puts the loss on the
-// last step only, L = Σ_b r·h_S[b] with a fixed random r, and returns
+// last step only, L = Σ_b r·h_n[b] with a fixed random r, and returns
 // norms[d] = mean_b ‖∂L/∂h_{S-d}‖ for d = 0..S-1. The RNN's parameters keep
 // their gradients, for the clipping demo.
 std::vector<double> grad_by_distance(const SequenceRNN& rnn, int64_t S, Rng& rng) {
@@ -270,12 +270,12 @@ int main(int argc, char** argv) {
       fmt::format(
           "A fresh GRU sequence-to-sequence model copies {} random sentences of length {}; loss =\n"
           "the decoder's cross-entropy over all target steps. Without attention every gradient\n"
-          "enters the encoder through s_0 = h_S; with attention each context vector\n"
+          "enters the encoder through d_0 = h_n; with attention each context vector\n"
           "c_t = sum_i a_t,i h_i sends gradient straight to every h_i.",
           B, S),
       fmt::format(
           "一个刚初始化的 GRU 序列到序列模型复制 {} 个长度为 {} 的随机句子；损失为解码器在\n"
-          "所有目标步上的交叉熵。没有注意力时，所有梯度都只能经由 s_0 = h_S 进入编码器；\n"
+          "所有目标步上的交叉熵。没有注意力时，所有梯度都只能经由 d_0 = h_n 进入编码器；\n"
           "有了注意力机制，每个上下文向量 c_t = sum_i a_t,i h_i 都把梯度直接送到每个 h_i。",
           B, S));
   std::vector<double> bottleneck(S, 0), attention(S, 0);
@@ -307,10 +307,10 @@ int main(int argc, char** argv) {
                       gain));
   // Sweep: seeds 1-20 quick 0.70 / 0.74 / 0.84, seeds 1-5 full 0.66..0.70: no decay.
   L.claim("attention_flat", flat, Cmp::gt, 0.2,
-          fmt::format("and it barely depends on the distance: ||dL/dh_1|| / ||dL/dh_S|| = {:.2f} "
+          fmt::format("and it barely depends on the distance: ||dL/dh_1|| / ||dL/dh_n|| = {:.2f} "
                       "(> 0.2)",
                       flat),
-          fmt::format("而且几乎与距离无关：||dL/dh_1|| / ||dL/dh_S|| = {:.2f}（> 0.2）", flat));
+          fmt::format("而且几乎与距离无关：||dL/dh_1|| / ||dL/dh_n|| = {:.2f}（> 0.2）", flat));
 
   // Figures (log y): the norm against distance, and against the encoder position.
   std::vector<Series> curves;
