@@ -136,8 +136,10 @@ int main(int argc, char** argv) {
   // tests/claims/sweep.sh, 2026-11-30: seeds 1-20 quick min 0.975, median 0.997, max 1;
   // seeds 1-5 full 0.994-1; seed 42 quick 0.978. 90% leaves room for other platforms.
   L.claim("test_accuracy", acc, tutorial::Cmp::ge, 0.90,
-          "the final state alone classifies >= 90% of new sequences correctly",
-          "仅凭最终状态即可正确分类 >= 90% 的新序列");
+          fmt::format("the final state alone classifies {:.1f}% of new sequences correctly",
+                      100 * acc),
+          fmt::format("仅凭最终状态就能正确分类 {:.1f}% 的新序列", 100 * acc),
+          tutorial::Lesson::Shown::percent);
 
   L.heading("How far back does the gradient reach?", "梯度能传回多远？");
   L.say(

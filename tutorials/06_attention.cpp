@@ -96,8 +96,12 @@ std::string step_figure_svg(const StepFigure& f) {
   const int row = 26, bar_w = 150, cell = 16;
   double tok_w = 20;
   for (const auto& tk : f.tokens) tok_w = std::max(tok_w, text_width_px(tk));
-  const double x_tok = 8, x_e = x_tok + tok_w + 16, x_a = x_e + bar_w + 30,
-               x_h = x_a + bar_w + 30, top = 64;
+  // Each column is as wide as its bar or its (bold, so a little wider) header.
+  auto col_w = [&](const std::string& header) {
+    return std::max<double>(bar_w, 1.1 * text_width_px(header));
+  };
+  const double x_tok = 8, x_e = x_tok + tok_w + 16, x_a = x_e + col_w(f.col_e) + 30,
+               x_h = x_a + col_w(f.col_a) + 30, top = 64;
   const double grid_w = static_cast<double>(k) * cell;
   double e_max = 1e-9, v_max = 1e-9;  // bar and colour scales
   for (double v : f.e) e_max = std::max(e_max, std::abs(v));
@@ -105,7 +109,7 @@ std::string step_figure_svg(const StepFigure& f) {
     for (double v : r) v_max = std::max(v_max, std::abs(v));
   for (double v : f.c) v_max = std::max(v_max, std::abs(v));
   const double width = std::max({x_h + grid_w + 16, text_width_px(f.title, 15) + 16,
-                                 x_h + text_width_px(f.col_ah) + 8,
+                                 x_h + 1.1 * text_width_px(f.col_ah) + 8,
                                  x_h + text_width_px(f.cell_note) + 8});
   const double y_sum = top + static_cast<double>(n) * row + 14;
   const double height = y_sum + row + 54;
@@ -418,12 +422,22 @@ int main(int argc, char** argv) {
   const std::string prev = pick.t == 0 ? "<sos>" : ex.tgt[static_cast<size_t>(pick.t - 1)];
   const std::string next =
       pick.t < static_cast<int64_t>(ex.tgt.size()) ? ex.tgt[static_cast<size_t>(pick.t)] : "<eos>";
+  const int64_t H = attn->config().hidden;
   L.say(fmt::format("  step t = {}: last token {}, the gold next token is {}; S = {} ({} words "
-                    "+ {} padding), h_i has {} numbers",
-                    pick.t + 1, L.quote(prev), L.quote(next), S, len, S - len, He),
+                    "+ {} padding)",
+                    pick.t + 1, L.quote(prev), L.quote(next), S, len, S - len),
         fmt::format("  第 t = {} 步：上一个词元{}，标准答案的下一个词元是{}；S = {}（{} 个词 + {} "
-                    "个填充），每个 h_i 有 {} 个数",
-                    pick.t + 1, L.quote(prev), L.quote(next), S, len, S - len, He));
+                    "个填充）",
+                    pick.t + 1, L.quote(prev), L.quote(next), S, len, S - len));
+  if (He == 2 * H)
+    L.say(fmt::format("  h_i has {} = 2 x {} numbers: the bidirectional encoder joins a forward "
+                      "and a backward state of H = {}",
+                      He, H, H),
+          fmt::format("  每个 h_i 有 {} = 2 x {} 个数：双向编码器把正向和反向两个 H = {} 维的状态"
+                      "拼在一起",
+                      He, H, H));
+  else
+    L.say(fmt::format("  h_i has {} numbers", He), fmt::format("  每个 h_i 有 {} 个数", He));
   if (asks_before)
     L.say(
         "  the query is d_{t-1}, the decoder state before this step; c_t then goes into the\n"
@@ -644,15 +658,16 @@ int main(int argc, char** argv) {
   L.claim("swaps_found", swaps, Cmp::ge, 50,
           fmt::format("the model translates {} test sentences with an adjective-noun swap exactly",
                       swaps),
-          fmt::format("模型完全正确地翻译了 {} 个含形容词-名词交换的测试句", swaps));
+          fmt::format("有 {} 个含形容词-名词换序的测试句被模型完全译对", swaps));
   // Seeds 1-20 quick: min 96.6%, median 99.2%, max 100% (2026-11-30).
   L.claim("noun_skips_ahead", 100 * noun_frac, Cmp::ge, 85,
           fmt::format("reordering: in {:.0f}% of them ({}/{}) the Spanish noun's argmax skips "
                       "ahead to the English noun",
                       100 * noun_frac, noun_right, swaps),
-          fmt::format("重新排序：其中 {:.0f}% 的句子（{}/{}）里，西班牙语名词一行的 argmax "
-                      "越过形容词，指向英语名词",
-                      100 * noun_frac, noun_right, swaps));
+          fmt::format("语序调整：其中 {:.0f}% 的句子（{}/{}）里，西班牙语名词那一行的 argmax "
+                      "越过形容词，落在英语名词上",
+                      100 * noun_frac, noun_right, swaps),
+          tutorial::Lesson::Shown::in_percent);
 
   // --- 4. Accuracy by length --------------------------------------------------------
   L.heading("Accuracy by sentence length", "按句子长度统计的准确率");
@@ -696,9 +711,13 @@ int main(int argc, char** argv) {
   table.print();
   // AER of run 0 (0 = the argmax of every row on a gold link, 1 = none).
   // Seeds 1-20 quick: min 0.033, median 0.055, max 0.152 (2026-11-30).
+  L.say("AER, the alignment error rate: link each output word to the source word it attends\n"
+        "most, compare with the gold links; 0 when every link is gold, 1 when none is (07).",
+        "AER 即对齐错误率：把每个输出词连到它注意力权重最大的源词，再与标准对齐比较；全部连对为\n"
+        "0，全部连错为 1（详见 07）。");
   L.claim("aer", ra.aer, Cmp::lt, 0.25,
           fmt::format("the argmax of attention matches the gold alignment: AER {:.3f}", ra.aer),
-          fmt::format("注意力的 argmax 与标准对齐吻合：对齐错误率 (AER) 为 {:.3f}", ra.aer));
+          fmt::format("注意力的 argmax 与标准对齐吻合：AER 为 {:.3f}", ra.aer));
   // Shortest against longest bucket, for each attention run and the bottleneck.
   const BucketScores &b_short = rbs[0].buckets.front(), &b_long = rbs[0].buckets.back();
   const double drop_b = 100 * (b_short.token_acc - b_long.token_acc);
@@ -718,13 +737,13 @@ int main(int argc, char** argv) {
   const tutorial::Spread keep = tutorial::spread(keep_a), keep_tok = tutorial::spread(keep_tok_a),
                          bleu = tutorial::spread(long_bleu), gap = tutorial::spread(long_gap),
                          drop = tutorial::spread(drop_a);
-  // "3 runs: mean 93.2, range 92.1-94.0"
+  // "mean of 3 runs, range 92.1-94.0"
   auto runs = [&](const tutorial::Spread& v, int dec) {
-    return L.tr(fmt::format("{} runs: mean {:.{}f}, range {:.{}f}-{:.{}f}", n_runs, v.mean, dec,
-                            v.min, dec, v.max, dec),
-                fmt::format("{} 次训练：平均 {:.{}f}，范围 {:.{}f}-{:.{}f}", n_runs, v.mean, dec,
-                            v.min, dec, v.max, dec));
+    return L.tr(fmt::format("mean of {} runs, range {:.{}f}-{:.{}f}", n_runs, v.min, dec, v.max,
+                            dec),
+                fmt::format("{} 次训练的平均，范围 {:.{}f}-{:.{}f}", n_runs, v.min, dec, v.max, dec));
   };
+  const auto pct_shown = tutorial::Lesson::Shown::in_percent;
   L.say("BLEU (Papineni et al. 2002) scores a translation by the 1- to 4-word sequences it\n"
         "shares with the reference, from 0 to 1 (1: the reference exactly); the table writes\n"
         "it as is, the figure and the lines below as BLEU×100 (0 to 100).",
@@ -734,38 +753,39 @@ int main(int argc, char** argv) {
   // The bottleneck's slope relative to its own short-sentence accuracy, against attention's.
   L.claim("relative_slope_gap", keep_tok.mean - keep_tok_b, Cmp::ge, 20,
           fmt::format("relative to its own accuracy on the shortest sentences, the bottleneck "
-                      "keeps {:.1f}% of its token accuracy on the longest, attention {:.1f}% "
-                      "({}): {:.1f} points more",
+                      "keeps {:.1f}% of its token accuracy on the longest, attention {:.1f}%, "
+                      "{}: {:.1f} points more",
                       keep_tok_b, keep_tok.mean, runs(keep_tok, 1), keep_tok.mean - keep_tok_b),
           fmt::format("与各自在最短句子上的词元准确率相比，瓶颈模型在最长句子上只保住 {:.1f}%，"
-                      "注意力模型保住 {:.1f}%（{}），多出 {:.1f} 个百分点",
+                      "注意力模型保住 {:.1f}%，{}，多出 {:.1f} 个百分点",
                       keep_tok_b, keep_tok.mean, runs(keep_tok, 1), keep_tok.mean - keep_tok_b));
   // Token accuracy lost from the shortest to the longest bucket, attention vs bottleneck.
   L.claim("drop_ratio", drop.mean / drop_b, Cmp::lt, 0.6,
           fmt::format("in points of token accuracy, attention loses {:.1f} from the shortest to "
-                      "the longest sentences ({}), the bottleneck {:.1f}: a ratio of {:.2f}",
+                      "the longest sentences, {}; the bottleneck {:.1f}: a ratio of {:.2f}",
                       drop.mean, runs(drop, 1), drop_b, drop.mean / drop_b),
-          fmt::format("从最短到最长的句子，注意力模型的词元准确率下降 {:.1f} 个百分点（{}），"
+          fmt::format("从最短到最长的句子，注意力模型的词元准确率下降 {:.1f} 个百分点，{}；"
                       "瓶颈模型下降 {:.1f} 个，前者只有后者的 {:.2f} 倍",
                       drop.mean, runs(drop, 1), drop_b, drop.mean / drop_b));
   L.claim("bleu_kept_attention", keep.mean, Cmp::gt, 75,
           fmt::format("with attention, BLEU on the longest sentences is {:.0f}% of the shortest "
-                      "sentences' BLEU ({})",
+                      "sentences' BLEU, {}",
                       keep.mean, runs(keep, 0)),
-          fmt::format("有注意力时，最长句子的 BLEU 是最短句子的 {:.0f}%（{}）", keep.mean,
-                      runs(keep, 0)));
+          fmt::format("有注意力时，最长句子的 BLEU 是最短句子的 {:.0f}%，{}", keep.mean,
+                      runs(keep, 0)),
+          pct_shown);
   L.claim("long_bleu_gap", bleu.mean - 100 * b_long.bleu, Cmp::ge, 50,
           fmt::format("on the longest sentences the bottleneck's BLEU×100 is only {:.1f}, "
-                      "attention's {:.1f} ({}): {:.1f} points more",
+                      "attention's {:.1f}, {}: {:.1f} points more",
                       100 * b_long.bleu, bleu.mean, runs(bleu, 1), bleu.mean - 100 * b_long.bleu),
-          fmt::format("在最长的句子上，瓶颈模型的 BLEU×100 仅 {:.1f}，注意力模型为 {:.1f}（{}），"
+          fmt::format("在最长的句子上，瓶颈模型的 BLEU×100 仅 {:.1f}，注意力模型为 {:.1f}，{}，"
                       "高出 {:.1f} 分",
                       100 * b_long.bleu, bleu.mean, runs(bleu, 1), bleu.mean - 100 * b_long.bleu));
   L.claim("long_token_gap", gap.mean, Cmp::ge, 40,
           fmt::format("on the longest sentences attention's token accuracy is {:.1f} points above "
-                      "the bottleneck's ({})",
+                      "the bottleneck's, {}",
                       gap.mean, runs(gap, 1)),
-          fmt::format("在最长的句子上，注意力模型的词元准确率比瓶颈模型高 {:.1f} 个百分点（{}）",
+          fmt::format("在最长的句子上，注意力模型的词元准确率比瓶颈模型高 {:.1f} 个百分点，{}",
                       gap.mean, runs(gap, 1)));
   if (!args.quick)  // the full budget: the curve is flat (Bahdanau et al. 2015, Fig. 2)
     L.claim("flat_full_budget", drop.mean, Cmp::le, 6,

@@ -250,7 +250,7 @@ int main(int argc, char** argv) {
       "attention before the RNN step; self-attention grows with t.",
       "允许右移的 AER 把连到 h_{i+1} 的线也算作连到 h_i：从左到右的编码器的 h_{i+1} 仍带着\n"
       "x_i（见 07_score_functions）。毫秒/步是第一次训练中每次更新的墙钟时间（机器繁忙时有\n"
-      "波动）。输入端放置和 both 需要在 RNN 前先算注意力；自注意力的代价随步数 t 增长。");
+      "波动）。input 和 both 要在 RNN 这一步之前先算注意力；自注意力的开销随步数 t 增长。");
 
   const Row &out_rev = rows[0], &in_rev = rows[1], &glob_rev = rows[8], &lm_rev = rows[9];
   auto mean = [](const std::vector<double>& v) { return spread(v).mean; };
@@ -262,23 +262,26 @@ int main(int argc, char** argv) {
   L.claim(
       "input_beats_output", in_gain, Cmp::ge, quick ? 0.08 : 0.04,
       fmt::format("on reverse, the lecture's scheme (input) learns faster than Luong's output "
-                  "placement: exact match {} vs {}",
-                  format_spread(spread(in_rev.exact), 100, 1),
+                  "placement: exact match {:.1f} points higher, {} vs {}",
+                  100 * in_gain, format_spread(spread(in_rev.exact), 100, 1),
                   format_spread(spread(out_rev.exact), 100, 1)),
-      fmt::format("在倒序任务上，讲义的方案（input）比 Luong 的 output 放置学得更快：完全匹配率 "
-                  "{}，对比 {}",
-                  format_spread(spread(in_rev.exact), 100, 1),
-                  format_spread(spread(out_rev.exact), 100, 1)));
+      fmt::format("在倒序任务上，讲义的方案（input）比 Luong 的 output 学得更快：完全匹配率高出 "
+                  "{:.1f} 个百分点，{} 对 {}",
+                  100 * in_gain, format_spread(spread(in_rev.exact), 100, 1),
+                  format_spread(spread(out_rev.exact), 100, 1)),
+      tutorial::Lesson::Shown::percent);
   L.say(
       "This is measured, not derived. One reading: the input placement's query d_{t-1} was\n"
       "computed from the previous context, so the decoder knows where it looked last and only\n"
       "has to step one position left. But input_feeding also passes the previous context on\n"
       "and does no better than output here: try more updates (full mode) or --cell lstm.\n"
-      "Note too that input settles on the shifted alignment (compare its two AER columns).",
-      "这是测出来的，不是推导出来的。一种解释：input 放置的查询 d_{t-1} 由上一步的上下文向量\n"
+      "Compare input's two AER columns too: when the one allowing the shift is much lower, the\n"
+      "run settled on the shifted alignment.",
+      "这是测出来的，不是推导出来的。一种解释：input 方案的查询 d_{t-1} 由上一步的上下文向量\n"
       "算出，解码器知道自己上一步看了哪里，只需向左移一格。但 input_feeding 同样把上一步的\n"
       "上下文向量传下去，在这里却不比 output 好：可以试试更多的更新次数（完整模式）或\n"
-      "--cell lstm。还要注意 input 落在右移的对齐上（比较它的两列 AER）。");
+      "--cell lstm。也请比较 input 的两列 AER：如果允许右移的那一列低得多，说明这次训练停在了\n"
+      "右移的对齐上。");
   // On copy: global, local-m and self-attention (rows 4, 5, 7); local-p (row 6) apart,
   // since it must learn where to put its window.
   double copy_worst_either = 0, copy_worst_exact = 1;
@@ -299,7 +302,8 @@ int main(int argc, char** argv) {
   L.claim(
       "copy_worst_exact", copy_worst_exact, Cmp::ge, 0.55,
       fmt::format("... and learn to copy: lowest mean exact match {:.1f}%", 100 * copy_worst_exact),
-      fmt::format("……并且学会了复制：最低的平均完全匹配率为 {:.1f}%", 100 * copy_worst_exact));
+      fmt::format("……并且学会了复制：最低的平均完全匹配率为 {:.1f}%", 100 * copy_worst_exact),
+      tutorial::Lesson::Shown::percent);
   // q seeds 1-20: min 0.044, median 0.074, max 0.144; f seeds 1-5: min 0.075, median 0.122,
   // max 0.249.
   L.claim(
@@ -323,12 +327,12 @@ int main(int argc, char** argv) {
   L.claim(
       "local_m_reverse_gap", lm_gap, Cmp::ge, 0.2,
       fmt::format("on reverse, local-m's window p_t = t is in the wrong place: AER (allowing the "
-                  "shift) {} vs global {}",
-                  format_spread(spread(lm_rev.either), 1, 3),
+                  "shift) {:.3f} higher, {} vs global {}",
+                  lm_gap, format_spread(spread(lm_rev.either), 1, 3),
                   format_spread(spread(glob_rev.either), 1, 3)),
-      fmt::format("在倒序任务上，local-m 的窗口 p_t = t 放错了位置：AER（允许右移）为 {}，而全局"
-                  "注意力为 {}",
-                  format_spread(spread(lm_rev.either), 1, 3),
+      fmt::format("在倒序任务上，local-m 的窗口 p_t = t 放错了位置：AER（允许右移）高出 {:.3f}，"
+                  "为 {}，全局注意力为 {}",
+                  lm_gap, format_spread(spread(lm_rev.either), 1, 3),
                   format_spread(spread(glob_rev.either), 1, 3)));
 
   L.heading("A supervised alignment loss (not guided attention)", "对齐监督损失（不是引导注意力）");
@@ -397,14 +401,14 @@ int main(int argc, char** argv) {
   const double al_gain = spread(final_aer[0]).mean - spread(final_aer[1]).mean;
   // q seeds 1-20: min 0.241, median 0.332, max 0.415; f seeds 1-5: min 0.352, max 0.481.
   L.claim("alignment_loss_gain", al_gain, Cmp::ge, 0.1,
-          fmt::format("the supervised alignment loss pins the attention to gold: AER after {} "
-                      "updates {} with it vs {} without",
-                      loss_steps, format_spread(spread(final_aer[1]), 1, 3),
+          fmt::format("the supervised alignment loss pins the attention to gold: after {} updates "
+                      "the AER is {:.3f} lower, {} with it vs {} without",
+                      loss_steps, al_gain, format_spread(spread(final_aer[1]), 1, 3),
                       format_spread(spread(final_aer[0]), 1, 3)),
-          fmt::format(
-              "对齐监督损失把注意力固定到标准对齐上：{} 次更新后的 AER，有它时为 {}，没有时为 {}",
-              loss_steps, format_spread(spread(final_aer[1]), 1, 3),
-              format_spread(spread(final_aer[0]), 1, 3)));
+          fmt::format("对齐监督损失把注意力固定到标准对齐上：{} 次更新后 AER 降低 {:.3f}，有它时为 "
+                      "{}，没有时为 {}",
+                      loss_steps, al_gain, format_spread(spread(final_aer[1]), 1, 3),
+                      format_spread(spread(final_aer[0]), 1, 3)));
   // q seeds 1-20: min 0.207, median 0.267, max 0.383; f seeds 1-5: min 0.335, max 0.406.
   L.claim("alignment_loss_aer", spread(final_aer[1]).mean, Cmp::le, 0.55,
           fmt::format("with the loss, mean AER against gold {:.3f}", spread(final_aer[1]).mean),

@@ -292,20 +292,20 @@ class Lesson {
   // requirement in one bracket:
   //   [PASS] with attention BLEU keeps 95% of ... (required > 75%)
   //   [通过] 有注意力时，…保持为 95%（要求 > 75%）
-  // `shown` says how the value is written in the text: as it is, or as a
-  // percentage (value 0.697 written "69.7%"; the requirement is then written in %
-  // too). out/<tutorial>/claims.tsv records the value as measured, so
+  // `shown` says how the value is written in the text: as it is, as a fraction
+  // written in per cent (0.697 written "69.7%"), or already in per cent (69.7); in
+  // the last two the requirement is written in % too. out/<tutorial>/claims.tsv records the value as measured, so
   // tests/claims/sweep.sh can collect it over many seeds; tests/tutorials/
   // measured_lines.sh checks that each claim line prints its value and threshold.
   // Thresholds come from such a sweep, with margin (docs/notes keep the history).
   // `id` is short and stable (a-z, 0-9, _), unique within the tutorial.
-  enum class Shown { plain, percent };
+  enum class Shown { plain, percent, in_percent };
   bool claim(const std::string& id, double value, Cmp op, double threshold, const std::string& en,
              const std::string& zh_text, Shown shown = Shown::plain) {
     const bool ok = holds(value, op, threshold);
-    const bool pct = shown == Shown::percent;
-    const std::string req =
-        fmt::format("{} {:g}{}", cmp_sign(op), pct ? 100 * threshold : threshold, pct ? "%" : "");
+    const double scale = shown == Shown::percent ? 100 : 1;
+    const std::string req = fmt::format("{} {:g}{}", cmp_sign(op), scale * threshold,
+                                        shown == Shown::plain ? "" : "%");
     if (zh())
       fmt::print("  [{}] {}（要求 {}）\n", ok ? "通过" : "未通过", zh_text, req);
     else

@@ -70,7 +70,7 @@ sub numbers {
 sub shows {
   my ($n, $v) = @_;
   my $tol = 0.5 * 10 ** (-$n->[1]) + 1e-9;
-  $tol = 0.5 * abs($n->[0]) * 1e-5 + 1e-12 if $n->[0] =~ /e/i;
+  $tol = 0.5 * 10 ** ($1 - $n->[1]) * (1 + 1e-9) if $n->[0] =~ /e([-+]?\d+)$/i;  # 3.2e-05
   for my $x (abs($v), abs(100 * $v)) { return 1 if abs($n->[0] - $x) <= $tol; }
   0;
 }
@@ -86,9 +86,10 @@ for my $line (@lines) {
     if ($rest =~ /^(.*) \(required (\S+) ([-\d.e+]+)(%?)\)$/ || $rest =~ /^(.*)（要求 (\S+) ([-\d.e+]+)(%?)）$/) {
       ($text, $s, $t, $pct) = ($1, $2, $3, $4);
     } else { problem("claim $id: no requirement bracket at the end", $line); next; }
-    my $shown_thr = $pct ? $t / 100 : $t;
+    # A threshold in % is the fraction x100 or already in per cent.
+    my $near = sub { abs($_[0] - $thr) <= 1e-6 * (abs($thr) > 1 ? abs($thr) : 1) };
     problem("claim $id: the bracket says $s $t$pct, the run checked $op $thr", $line)
-      if $s ne $sign{$op} || abs($shown_thr - $thr) > 1e-6 * (abs($thr) > 1 ? abs($thr) : 1);
+      if $s ne $sign{$op} || !($near->($t) && !$pct || $pct && ($near->($t / 100) || $near->($t)));
     problem("claim $id: the sentence does not show the measured value $value", $line)
       unless grep { shows($_, $value) } numbers($text);
     next;
