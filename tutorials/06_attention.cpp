@@ -236,7 +236,10 @@ int main(int argc, char** argv) {
       "  4. the context vector and the last token's embedding go into the next decoder\n"
       "     step: d_t = cell([emb(y_{t-1}); c_t], d_{t-1}).\n"
       "This is Bahdanau et al.'s decoder (--placement input). Luong et al. run the cell\n"
-      "first and put c_t at the output (--placement output); tutorial 08 compares them.",
+      "first and put c_t at the output (--placement output); tutorial 08 compares them.\n"
+      "Notation, the lecture's: d_t decoder state, h_i encoder outputs (h_n the last), e_t,i\n"
+      "scores, a_t,i weights, c_t context vector. The lecture's Chinese calls the score\n"
+      "function 分数函数; the Chinese narration says 打分函数.",
       "核心思路：不再强迫解码器从编码器最后的状态 h_n 中提取所需的信息，而是为当前这一步\n"
       "专门计算一个上下文向量 c_t。在解码器的第 t 步：\n"
       "  1. 用打分函数比较解码器状态 d_{t-1} 与每个编码器输出 h_i：\n"
@@ -247,7 +250,9 @@ int main(int argc, char** argv) {
       "  4. 把上下文向量和上一个词元的嵌入向量一起输入解码器的下一步：\n"
       "     d_t = cell([emb(y_{t-1}); c_t], d_{t-1})。\n"
       "这就是 Bahdanau 等人的解码器（--placement input）。Luong 等人先运行循环单元，\n"
-      "再在输出端加入 c_t（--placement output）；教程 08 比较这几种上下文位置。");
+      "再在输出端加入 c_t（--placement output）；教程 08 比较这几种上下文位置。\n"
+      "记号沿用讲义：d_t 为解码器状态，h_i 为编码器输出（h_n 为最后一个），e_t,i 为分数，\n"
+      "a_t,i 为权重，c_t 为上下文向量。讲义中的“分数函数”，本教程统一称为打分函数。");
 
   TaskConfig tc;
   tc.seed = args.seed;

@@ -88,12 +88,12 @@ double time_step(Seq2Seq& model, const Batch& b, int reps) {
 // a score registered later is listed by its formula-free name only.
 std::string help_zh(const std::string& name) {
   static const std::pair<const char*, const char*> kHelp[] = {
-      {"dot", "e_i = q·k_i（Luong 等 2015）"},
-      {"scaled_dot", "e_i = q·k_i / √Hk（Vaswani 等 2017）"},
-      {"general", "e_i = qᵀ W k_i（Luong 的 general）"},
-      {"additive", "e_i = v·tanh(W_q q + W_k k_i)（Bahdanau 等 2015，即 concat）"},
-      {"location", "e = W_a q，完全不看 k_i（Luong 的 location）"},
-      {"cosine", "e_i = cos(q, k_i) · 缩放系数（Graves 等 2014）"},
+      {"dot", "e_t,i = q·k_i（Luong 等 2015）"},
+      {"scaled_dot", "e_t,i = q·k_i / √Hk（Vaswani 等 2017）"},
+      {"general", "e_t,i = qᵀ W k_i（Luong 的 general）"},
+      {"additive", "e_t,i = v·tanh(W_q q + W_k k_i)（Bahdanau 等 2015，即 concat）"},
+      {"location", "e_t = W_a q，完全不看 k_i（Luong 的 location）"},
+      {"cosine", "e_t,i = cos(q, k_i) · 缩放系数（Graves 等 2014）"},
       {"location_aware", "additive 加上对上一步注意力权重的卷积（Chorowski 等 2015）"},
   };
   for (const auto& [n, h] : kHelp)

@@ -269,7 +269,7 @@ int main(int argc, char** argv) {
                   "{:.1f} 个百分点，{} 对 {}",
                   100 * in_gain, format_spread(spread(in_rev.exact), 100, 1),
                   format_spread(spread(out_rev.exact), 100, 1)),
-      tutorial::Lesson::Shown::percent);
+      tutorial::Lesson::Shown::points);
   L.say(
       "This is measured, not derived. One reading: the input placement's query d_{t-1} was\n"
       "computed from the previous context, so the decoder knows where it looked last and only\n"

@@ -157,6 +157,10 @@ int main(int argc, char** argv) {
 
   // ---------------------------------------------------------------- Part 1
   L.heading("Part 1: decoder self-attention", "第一部分：解码器自注意力");
+  L.say("The lecture's \"self attention on the decoder side\" (解码器侧的自我关注): the decoder\n"
+        "also attends to its own earlier states d_1..d_{t-1}, with d_t as the query.",
+        "讲义中的“解码器侧的自我关注”，这里叫解码器自注意力：解码器以 d_t 为查询，同时关注\n"
+        "它自己之前的状态 d_1..d_{t-1}。");
   TaskConfig rc;
   rc.seed = args.seed;
   rc.n_train = 3000;
@@ -302,6 +306,13 @@ int main(int argc, char** argv) {
 
   // ---------------------------------------------------------------- Part 2
   L.heading("Part 2: key-value attention", "第二部分：键值注意力");
+  L.say("The lecture's key-value attention (关键-价值 注意机制). Words: the query is the vector\n"
+        "that asks (d_t), a key is what it is compared with to give the score e_t,i, a value is\n"
+        "what gets averaged into c_t. Plain attention uses h_i as both key and value; here the\n"
+        "key is k_i = W_K h_i and the value v_i = W_V h_i.",
+        "讲义中的“关键-价值 注意机制”，这里叫键值注意力。术语：查询是提出问题的向量（d_t）；\n"
+        "键是与查询比较、得到分数 e_t,i 的向量；值是被加权平均进 c_t 的向量。普通注意力里\n"
+        "h_i 既是键也是值；这里键为 k_i = W_K h_i，值为 v_i = W_V h_i。");
   TaskConfig tc;
   tc.seed = args.seed;
   tc.n_train = 3000;
@@ -381,29 +392,27 @@ int main(int argc, char** argv) {
                       "{:.1f}%，高出 {:.1f} 个百分点",
                       args.model.score, 100 * ks.mean, 100 * kp.mean, kv_gain));
   // Recorded results of other scores, not measured by this run; the command and date
-  // are printed with them (docs/notes has the runs).
+  // are printed with them (docs/notes/issue-29-claims.md has the runs).
   L.say(
       "Why cosine: cos(d_t, h_i) compares the whole state, including the parts that carry the\n"
       "symbol to be read, and it has no matrix to pick the parts that say \"I am the position\n"
       "you want\"; cos(d_t, W_K h_i) has one. It depends on the score function (--score):\n"
-      "  general  W_K and W_V fold into W and W_c (the algebra is in the comment at the top\n"
-      "           of 09_key_value_attention.cpp): the same functions, so no gain.\n"
+      "  general  d_tᵀ W (W_K h_i) = d_tᵀ (W W_K) h_i, and W_V folds into W_c the same way:\n"
+      "           the same functions as plain attention, so no gain to expect.\n"
       "  dot      d_t·(W_K h_i) is exactly the general score.\n"
-      "Recorded on 2026-11-30, not measured by this run (exact match, plain vs key-value,\n"
-      "full mode, 3 seeds, 400 updates; recorded 2026-11-30 with\n"
-      "`09_key_value_attention --score general` and `--score dot`): general 86.8% vs 87.8%,\n"
-      "dot 91.2% vs 86.0% (recorded 2026-11-30). Run those commands to measure them here.\n"
+      "Recorded on 2026-12-06, not measured by this run: `09_key_value_attention --quick\n"
+      "--score general` and `--score dot` (seed 42; mean exact match of 3 training seeds,\n"
+      "plain vs key-value): general 84.2% vs 86.3%, dot 90.7% vs 86.5%. Run them to measure.\n"
       "The claims above are about cosine and may fail with the other scores.",
       "为什么是 cosine：cos(d_t, h_i) 比较的是整个状态，包括携带待读取符号的那部分，\n"
       "而且它没有矩阵去挑出表示「我就是你要找的位置」的那部分；cos(d_t, W_K h_i) 有。\n"
       "这取决于打分函数（--score）：\n"
-      "  general  W_K 和 W_V 会并入 W 和 W_c（推导见 09_key_value_attention.cpp 开头的\n"
-      "           注释）：函数族完全相同，所以没有增益。\n"
+      "  general  d_tᵀ W (W_K h_i) = d_tᵀ (W W_K) h_i，W_V 也以同样方式并入 W_c：\n"
+      "           与普通注意力是同一族函数，所以不应期待增益。\n"
       "  dot      d_t·(W_K h_i) 正好就是 general 打分函数。\n"
-      "以下是 2026-11-30 记录的结果，不是本次运行测得的（完全匹配率，普通注意力对键值注意力，\n"
-      "完整模式，3 个种子，400 次更新；2026-11-30 记录，命令为\n"
-      "09_key_value_attention --score general 和 --score dot）：general 为 86.8% 对 87.8%，\n"
-      "dot 为 91.2% 对 86.0%（2026-11-30 记录）。运行这两条命令即可在本机上测量。\n"
+      "以下结果记录于 2026-12-06，不是本次运行测得的：命令 09_key_value_attention --quick\n"
+      "--score general 和 --score dot（种子 42；3 个训练种子的平均完全匹配率，普通注意力对\n"
+      "键值注意力）：general 为 84.2% 对 86.3%，dot 为 90.7% 对 86.5%。运行这两条命令即可自己测量。\n"
       "上面的结论针对 cosine，换成其他打分函数时可能不成立。");
   L.say("Next: 10_translation — the whole pipeline on a toy English -> Spanish task.",
         "下一步：10_translation —— 在玩具英语 -> 西班牙语任务上走完整个流程。");

@@ -293,19 +293,22 @@ class Lesson {
   //   [PASS] with attention BLEU keeps 95% of ... (required > 75%)
   //   [通过] 有注意力时，…保持为 95%（要求 > 75%）
   // `shown` says how the value is written in the text: as it is, as a fraction
-  // written in per cent (0.697 written "69.7%"), or already in per cent (69.7); in
-  // the last two the requirement is written in % too. out/<tutorial>/claims.tsv records the value as measured, so
+  // written in per cent (0.697 written "69.7%"), already in per cent (69.7), or a
+  // difference of fractions written in percentage points (0.163: "16.3 points");
+  // the requirement is then written in the same unit. out/<tutorial>/claims.tsv records the value as measured, so
   // tests/claims/sweep.sh can collect it over many seeds; tests/tutorials/
   // measured_lines.sh checks that each claim line prints its value and threshold.
   // Thresholds come from such a sweep, with margin (docs/notes keep the history).
   // `id` is short and stable (a-z, 0-9, _), unique within the tutorial.
-  enum class Shown { plain, percent, in_percent };
+  enum class Shown { plain, percent, in_percent, points };
   bool claim(const std::string& id, double value, Cmp op, double threshold, const std::string& en,
              const std::string& zh_text, Shown shown = Shown::plain) {
     const bool ok = holds(value, op, threshold);
-    const double scale = shown == Shown::percent ? 100 : 1;
-    const std::string req = fmt::format("{} {:g}{}", cmp_sign(op), scale * threshold,
-                                        shown == Shown::plain ? "" : "%");
+    const double scale = shown == Shown::percent || shown == Shown::points ? 100 : 1;
+    const char* unit = shown == Shown::plain    ? ""
+                       : shown == Shown::points ? (zh() ? " 个百分点" : " points")
+                                                : "%";
+    const std::string req = fmt::format("{} {:g}{}", cmp_sign(op), scale * threshold, unit);
     if (zh())
       fmt::print("  [{}] {}（要求 {}）\n", ok ? "通过" : "未通过", zh_text, req);
     else

@@ -12,7 +12,8 @@
 #  2. invariant lines ([INVARIANT holds], [恒成立]): one per invariant, in order;
 #  3. any other line that says "measured", 「实测」 or 「测得」: each number on it is a
 #     value of values.tsv (to the printed precision);
-#  4. a line that says "recorded" or 「记录」 (a result from elsewhere) carries its date.
+#  4. a line that says "recorded" or 「记录于」/「记录的结果」 (a result from elsewhere)
+#     carries its date.
 # Exit code: 0 all good, 1 a line does not match the run (each is printed) or the
 # tutorial failed (exit code != 0), 2 misuse.
 set -u
@@ -56,10 +57,11 @@ my @invariants = grep { $_->[1] eq "invariant" } @checks;
 my $bad = 0;
 sub problem { print "measured_lines: $_[0]\n    $_[1]\n"; $bad = 1; }
 # Numbers as printed, with their decimals: "6.7" -> (6.7, 1). Digits inside a name
-# (h_1, 06_attention, W_K) and dates (2026-11-30) are not numbers of the run.
+# (h_1, d_{t-1}, 06_attention, W_K) and dates (2026-11-30) are not numbers of the run.
 sub numbers {
   my $t = shift;
   $t =~ s/\d{4}-\d\d-\d\d//g;
+  $t =~ s/\w*_\{[^}]*\}//g;  # subscripts in braces: d_{t-1}, h_{i+1}
   my @n;
   while ($t =~ /(?<![\w.])(\d+(?:\.(\d+))?(?:e[-+]?\d+)?)(?![\w])/g) {
     push @n, [$1, defined $2 ? length($2) : 0];
@@ -83,10 +85,10 @@ for my $line (@lines) {
     if (!$c) { problem("a claim line but claims.tsv has only " . scalar(@claims) . " claims", $line); next; }
     my ($id, $value, $op, $thr) = @$c[0, 2, 3, 4];
     my ($text, $s, $t, $pct);
-    if ($rest =~ /^(.*) \(required (\S+) ([-\d.e+]+)(%?)\)$/ || $rest =~ /^(.*)（要求 (\S+) ([-\d.e+]+)(%?)）$/) {
-      ($text, $s, $t, $pct) = ($1, $2, $3, $4);
+    if ($rest =~ /^(.*) \(required (\S+) ([-\d.e+]+)(%| points)?\)$/ || $rest =~ /^(.*)（要求 (\S+) ([-\d.e+]+)(%| 个百分点)?）$/) {
+      ($text, $s, $t, $pct) = ($1, $2, $3, $4 // "");
     } else { problem("claim $id: no requirement bracket at the end", $line); next; }
-    # A threshold in % is the fraction x100 or already in per cent.
+    # A threshold in % or points is the fraction x100 or already in per cent.
     my $near = sub { abs($_[0] - $thr) <= 1e-6 * (abs($thr) > 1 ? abs($thr) : 1) };
     problem("claim $id: the bracket says $s $t$pct, the run checked $op $thr", $line)
       if $s ne $sign{$op} || !($near->($t) && !$pct || $pct && ($near->($t / 100) || $near->($t)));
@@ -105,7 +107,7 @@ for my $line (@lines) {
       problem("\"$n->[0]\" is printed as measured but is not a value of this run (values.tsv)", $line);
     }
   }
-  if ($line =~ /\brecorded\b|记录/i && $line !~ /\d{4}-\d\d-\d\d/) {
+  if ($line =~ /\brecorded\b|记录于|记录的结果/i && $line !~ /\d{4}-\d\d-\d\d/) {
     problem("a recorded result without its date (YYYY-MM-DD) on the line", $line);
   }
 }
