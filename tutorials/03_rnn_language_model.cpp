@@ -253,8 +253,8 @@ int main(int argc, char** argv) {
           fmt::format("perplexity {:.2f}, below a quarter of the V = {} words", ppl, V),
           fmt::format("困惑度为 {:.2f}，低于词表大小 V = {} 的四分之一", ppl, V));
   L.claim("perplexity_over_best", ppl / best, Cmp::lt, 1.15,
-          fmt::format("and {:.3f} times the generator's own perplexity {:.2f}", ppl / best, best),
-          fmt::format("是生成器自身困惑度 {:.2f} 的 {:.3f} 倍", best, ppl / best));
+          fmt::format("and {:.3f} times the generator's own perplexity, {:.2f}", ppl / best, best),
+          fmt::format("模型的困惑度是生成器自身困惑度 {:.2f} 的 {:.3f} 倍", best, ppl / best));
 
   L.heading("The model speaks", "模型开口说话");
   L.say(
