@@ -298,7 +298,7 @@ int main(int argc, char** argv) {
     L.say(fmt::format("  run {} (seed {}): {} updates, best validation loss {:.3f} ({:.1f} s)",
                       run + 1, seed, r.epochs.back().steps, r.best_valid_loss,
                       r.epochs.back().seconds),
-          fmt::format("  第 {} 次（种子 {}）：{} 次更新，最佳验证损失 {:.3f}（{:.1f} 秒）", run + 1,
+          fmt::format("  第 {} 次训练（种子 {}）：{} 次更新，最佳验证损失 {:.3f}（{:.1f} 秒）", run + 1,
                       seed, r.epochs.back().steps, r.best_valid_loss, r.epochs.back().seconds));
     return r;
   };
@@ -488,9 +488,9 @@ int main(int argc, char** argv) {
   double diff = 0;
   for (int64_t k = 0; k < He; ++k)
     diff = std::max(diff, std::abs(c[static_cast<size_t>(k)] - ao.context.value()[k]));
-  fmt::print("  c_t[0..3] {}: {:+.4f} {:+.4f} {:+.4f} {:+.4f}\n", L.tr("by hand", "手算"), c[0],
+  fmt::print("  c_t[0..3] {} {:+.4f} {:+.4f} {:+.4f} {:+.4f}\n", L.tr("by hand:", "手算："), c[0],
              c[1], c[2], c[3]);
-  fmt::print("  c_t[0..3] {}: {:+.4f} {:+.4f} {:+.4f} {:+.4f}\n", L.tr("module ", "模块"),
+  fmt::print("  c_t[0..3] {} {:+.4f} {:+.4f} {:+.4f} {:+.4f}\n", L.tr("module: ", "模块："),
              ao.context.value()[0], ao.context.value()[1], ao.context.value()[2],
              ao.context.value()[3]);
   L.invariant(
