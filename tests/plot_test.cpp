@@ -224,3 +224,39 @@ TEST_CASE("plot: the legend fits inside the image, x ticks can be labels") {
   CHECK(svg.find(">11-15<") != std::string::npos);
   CHECK(svg.find("&apos;Noto Sans CJK SC&apos;") != std::string::npos);
 }
+
+TEST_CASE("plot: a long title is never cut, the y axis can start at 0") {
+  Series a{"a", {1, 2, 3}, {40, 60, 80}};
+  LinePlotOptions o;
+  o.title = std::string(150, 'x');  // wider than the default 720 px at 15 px per 0.6 column
+  o.y_from_zero = true;
+  std::string svg = line_plot_svg({a}, o);
+  CHECK(xml_problem(svg) == "");
+  const double width = std::stod(svg.substr(svg.find("width=\"") + 7));
+  const size_t at = svg.find(">" + o.title + "<");
+  REQUIRE(at != std::string::npos);
+  const double x = std::stod(svg.substr(svg.rfind("x=\"", at) + 3));  // text-anchor middle
+  const double w = text_width_px(o.title, 15);
+  CHECK(x - w / 2 >= 0);
+  CHECK(x + w / 2 <= width);
+  CHECK(svg.find(">0</text>") != std::string::npos);  // the y axis reaches 0
+  o.y_from_zero = false;
+  CHECK(line_plot_svg({a}, o).find(">0</text>") == std::string::npos);
+}
+
+TEST_CASE("plot: heatmap row highlight, colour-bar title, fonts for every platform") {
+  Tensor attn = Tensor::from({2, 2}, {0.9, 0.1, 0.3, 0.7});
+  HeatmapOptions o;
+  o.bar_title = "weight a_t,i (0 to 1, no unit)";
+  o.highlight_row = 1;
+  std::string svg = attention_svg(attn, {"the", "dog"}, {"el", "perro"}, o);
+  CHECK(xml_problem(svg) == "");
+  CHECK(occurrences(svg, "class=\"highlight\"") == 1);
+  CHECK(svg.find(">weight a_t,i (0 to 1, no unit)<") != std::string::npos);
+  o.highlight_row = 2;  // out of range: no outline
+  CHECK(occurrences(attention_svg(attn, {"the", "dog"}, {"el", "perro"}, o),
+                    "class=\"highlight\"") == 0);
+  const std::string fonts = font_family_for("zh");
+  CHECK(fonts.find("'PingFang SC'") != std::string::npos);
+  CHECK(fonts.find("'Microsoft YaHei'") != std::string::npos);
+}

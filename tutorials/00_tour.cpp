@@ -42,7 +42,7 @@ Scores train_and_test(const tutorial::Lesson& L, Seq2Seq& model, const Splits& d
   tutorial::print_model(L, model.config());
   TrainResult r = tutorial::train(L, model, data, sv, tv, tc, /*log=*/true);
   L.say(fmt::format("  {} updates in {:.1f} s", r.step_losses.size(), r.seconds),
-        fmt::format("  共 {} 次更新，用时 {:.1f} s", r.step_losses.size(), r.seconds));
+        fmt::format("  共 {} 次更新，用时 {:.1f} 秒", r.step_losses.size(), r.seconds));
   EvalOptions eo;
   eo.bucket_edges = edges;
   Scores sc{evaluate(model, data.test, sv, tv, eo), {}};
@@ -165,8 +165,13 @@ int main(int argc, char** argv) {
              pct(bb.exact), pct(ab.exact), "|", pct(bb.token_acc), pct(ab.token_acc)});
   table.print();
   L.say("  * longer than any training sentence", "  * 比任何训练句子都长");
-  L.say(fmt::format("  BLEU: {:.3f} (bottleneck) vs {:.3f} (attention)", eb.bleu, ea.bleu),
-        fmt::format("  BLEU：{:.3f}（瓶颈模型）对 {:.3f}（注意力模型）", eb.bleu, ea.bleu));
+  L.say(fmt::format("  BLEU: {:.3f} (bottleneck) vs {:.3f} (attention). BLEU scores a translation "
+                    "by the\n  1- to 4-word sequences it shares with the reference: 0 to 1, 1 "
+                    "when it is the reference.",
+                    eb.bleu, ea.bleu),
+        fmt::format("  BLEU：瓶颈模型 {:.3f}，注意力模型 {:.3f}。BLEU 按译文与参考译文共有的 1 到 4 "
+                    "个词的\n  片段给译文打分，取值 0 到 1，与参考译文完全相同时为 1。",
+                    eb.bleu, ea.bleu));
 
   using tutorial::Cmp;
   // One training run per model: over 20 seeds the margins below are wide, so no mean
@@ -184,33 +189,36 @@ int main(int argc, char** argv) {
   const double a_short = ea.buckets.front().token_acc, a_long = ea.buckets.back().token_acc;
   // quick max 0.513 (median 0.436); full max 0.406.
   L.claim("bottleneck_long_vs_short", b_long / b_short, Cmp::le, 0.65,
-          fmt::format("the bottleneck's token accuracy on the longest sentences is a fraction of "
-                      "the shortest's ({} vs {}; ratio)",
-                      pct(b_long), pct(b_short)),
-          fmt::format("瓶颈模型在最长句子上的词元准确率只有最短句子的一小部分（{} 对 {}；比值）",
-                      pct(b_long), pct(b_short)));
+          fmt::format("the bottleneck's token accuracy on the longest sentences is {:.2f} of the "
+                      "shortest's ({} vs {})",
+                      b_long / b_short, pct(b_long), pct(b_short)),
+          fmt::format("瓶颈模型在最长句子上的词元准确率只有最短句子的 {:.2f}（{} 对 {}）",
+                      b_long / b_short, pct(b_long), pct(b_short)));
   // quick max 0.387 (median 0.208); full max 0.115; ref max 0.403.
   L.claim(
       "attention_drop_ratio", (a_short - a_long) / (b_short - b_long), Cmp::le, 0.5,
       fmt::format("attention loses {:.1f} points from the shortest to the longest sentences, "
-                  "the bottleneck {:.1f} (ratio of the drops)",
-                  100 * (a_short - a_long), 100 * (b_short - b_long)),
+                  "the bottleneck {:.1f}: {:.2f} times as much",
+                  100 * (a_short - a_long), 100 * (b_short - b_long),
+                  (a_short - a_long) / (b_short - b_long)),
       fmt::format("从最短到最长的句子，注意力模型的词元准确率下降 {:.1f} 个百分点，瓶颈模型下降 "
-                  "{:.1f} 个（两者下降幅度之比）",
-                  100 * (a_short - a_long), 100 * (b_short - b_long)));
+                  "{:.1f} 个，前者是后者的 {:.2f} 倍",
+                  100 * (a_short - a_long), 100 * (b_short - b_long),
+                  (a_short - a_long) / (b_short - b_long)));
 
   L.heading("Beyond the training lengths", "超出训练长度");
   const double keep_b = bb.token_acc / eb.token_acc, keep_a = ab.token_acc / ea.token_acc;
   L.say(fmt::format("On sentences longer than any in training, the bottleneck keeps {:.0f}% of its "
                     "token accuracy, attention {:.0f}%.\nOne vector of H numbers has never had to "
                     "hold so much; attention still builds a new context vector for\nevery word, "
-                    "though its alignments get worse too (alignment error rate {:.3f} on the "
-                    "training\nlengths, {:.3f} beyond).",
+                    "though its alignments get worse too (alignment error rate, AER: 0 when each "
+                    "word's\nmost-attended source word is the gold one; {:.3f} on the training "
+                    "lengths, {:.3f} beyond).",
                     100 * keep_b, 100 * keep_a, ea.aer, ab.aer),
-        fmt::format("在比任何训练句子都长的句子上，瓶颈模型保留了其词元准确率的 {:.0f}%，注意力模型"
-                    "保留了 {:.0f}%。\nH 个数的单个向量从未需要装下这么多内容；注意力模型仍为每个"
-                    "词重新构造上下文向量，\n不过它的对齐也变差了（对齐错误率：训练长度上 {:.3f}，"
-                    "超出训练长度 {:.3f}）。",
+        fmt::format("在比任何训练句子都长的句子上，瓶颈模型保住了自身词元准确率的 {:.0f}%，注意力模型"
+                    "保住了 {:.0f}%。\nH 个数的单个向量从未需要装下这么多内容；注意力模型仍为每个"
+                    "词重新构造上下文向量，\n不过它的对齐也变差了（对齐错误率 AER：每个词注意力"
+                    "最大的源词\n都是标准对齐时为 0；训练长度上为 {:.3f}，超出训练长度为 {:.3f}）。",
                     100 * keep_b, 100 * keep_a, ea.aer, ab.aer));
   // quick min 37.0, median 47.3, max 54.1 points; full min 56.6, median 59.8, max 65.2.
   L.claim("beyond_attention_gain", 100 * (ab.token_acc - bb.token_acc), Cmp::ge, 25,
@@ -221,9 +229,11 @@ int main(int argc, char** argv) {
                       100 * (ab.token_acc - bb.token_acc)));
   // quick min 0.106, median 0.203, max 0.292; full min 0.239, median 0.289, max 0.360.
   L.claim("beyond_keep_gap", keep_a - keep_b, Cmp::ge, 0.05,
-          "attention keeps a larger share of its accuracy than the bottleneck does (difference "
-          "of the shares kept)",
-          "注意力模型保留的准确率比例高于瓶颈模型（两者保留比例之差）");
+          fmt::format("attention keeps a larger share of its accuracy than the bottleneck does: "
+                      "{:.0f}% against {:.0f}%, {:.2f} more",
+                      100 * keep_a, 100 * keep_b, keep_a - keep_b),
+          fmt::format("注意力模型保住的准确率比例高于瓶颈模型：{:.0f}% 对 {:.0f}%，高出 {:.2f}",
+                      100 * keep_a, 100 * keep_b, keep_a - keep_b));
   // quick min 20.1, median 29.1, max 38.5 points; full min 37.2, median 41.5, max 45.8.
   L.claim("beyond_vs_bottleneck_seen", 100 * (ab.token_acc - eb.token_acc), Cmp::ge, 10,
           fmt::format("attention on lengths it never saw beats even the bottleneck on the lengths "
@@ -280,28 +290,32 @@ int main(int argc, char** argv) {
 
   L.heading("Where to go next", "接下来");
   L.say(
-      "01_autograd             how gradients are computed (the engine under everything)\n"
-      "02_rnn_encoder          an RNN reads a sequence into one state\n"
+      "01_autograd             optional: how gradients are computed (not in the lecture)\n"
+      "02_rnn_encoder          an RNN reads a sequence into one state h_n\n"
       "03_rnn_language_model   an RNN generates, feeding back its own output\n"
       "04_encoder_decoder      the bottleneck, measured; output length via <eos>; reversing "
       "the source\n"
-      "05_vanishing_gradients  why long sentences are hard: gradient norms per time step\n"
-      "06_attention            context vectors, weights that sum to 1, heatmaps\n"
-      "07_score_functions      dot, scaled dot, general, additive, location, cosine, "
-      "location-aware\n"
-      "08_attention_variations where the context enters; local (guided) attention; self-attention\n"
-      "09_key_value_attention  keys that score vs values that are averaged\n"
-      "10_translation          the full pipeline: BLEU, beam search, save/load, your sentences",
-      "01_autograd             梯度如何计算（一切背后的引擎）\n"
-      "02_rnn_encoder          RNN 把一个序列读成一个状态\n"
+      "05_vanishing_gradients  forgetting: gradient norms per time step, vanishing and exploding\n"
+      "06_attention            context vectors c_t, weights a_t,i that sum to 1, heatmaps\n"
+      "07_score_functions      score functions: dot, scaled dot, general, additive, location,\n"
+      "                        cosine, location-aware; alignment error rate (AER)\n"
+      "08_attention_variations where the context enters; local (guided) attention\n"
+      "09_key_value_attention  decoder self-attention; keys that score vs values that are "
+      "averaged\n"
+      "10_translation          the full pipeline: BLEU, beam search, save/load, your sentences\n"
+      "11_pronunciation        attention on real data: English spelling -> pronunciation",
+      "01_autograd             选读：梯度如何计算（讲义中没有这一节）\n"
+      "02_rnn_encoder          RNN 把一个序列读成一个状态 h_n\n"
       "03_rnn_language_model   RNN 生成文本，把自己的输出当作下一步输入\n"
       "04_encoder_decoder      序列到序列的编码器-解码器：测量瓶颈；用 <eos> 决定输出长度；"
       "把源句倒过来读\n"
-      "05_vanishing_gradients  长句为什么难：每个时间步的梯度范数（梯度消失/梯度爆炸）\n"
-      "06_attention            上下文向量、和为 1 的注意力权重、热力图\n"
-      "07_score_functions      打分函数：点积、缩放点积、一般式、加性、位置、余弦、位置感知\n"
-      "08_attention_variations 上下文向量放在哪里；局部注意力（引导注意力）；自注意力\n"
-      "09_key_value_attention  键值注意力：打分用的键与求平均用的值\n"
-      "10_translation          完整流程：BLEU、束搜索、保存/加载、翻译你输入的句子");
+      "05_vanishing_gradients  遗忘：每个时间步的梯度范数，梯度消失与梯度爆炸\n"
+      "06_attention            上下文向量 c_t、和为 1 的注意力权重 a_t,i、热力图\n"
+      "07_score_functions      打分函数：点积、缩放点积、一般式、加性、位置、余弦、位置感知；\n"
+      "                        对齐错误率 (AER)\n"
+      "08_attention_variations 上下文向量放在哪里；局部注意力（讲义中的“引导注意”）\n"
+      "09_key_value_attention  解码器自注意力；打分用的键与求平均用的值\n"
+      "10_translation          完整流程：BLEU、束搜索、保存/加载、翻译你输入的句子\n"
+      "11_pronunciation        真实数据上的注意力：英语拼写 -> 读音");
   return L.finish();
 }

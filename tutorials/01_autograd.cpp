@@ -1,4 +1,5 @@
 // 01_autograd — tensors, the computation graph, backward, and a gradient check.
+// Optional reading: the lecture does not cover it; the other tutorials do not need it.
 //
 // A single neuron y = tanh(w·x + b): we compute it, ask the engine for dy/dw,
 // dy/dx, dy/db, check them against finite differences, and write the graph
@@ -32,6 +33,10 @@ int main(int argc, char** argv) {
   auto args = tutorial::parse_args(argc, argv, "01_autograd",
                                    "tensors, graph, backward, gradient check, DOT");
   tutorial::Lesson L(args);
+  L.say("Optional reading: this tutorial is not part of the lecture. It shows the engine that\n"
+        "computes the gradients for every other tutorial; skip to 02 if you only follow the lecture.",
+        "选读：本教程不属于讲义内容。它展示为其他所有教程计算梯度的引擎；只跟讲义学习的话，\n"
+        "可以直接跳到 02。");
   L.heading("A neuron, forward", "一个神经元：前向计算");
   L.say(
       "We build y = tanh(w·x + b). Every op records a node: its inputs and how to send\n"

@@ -96,9 +96,9 @@ int main(int argc, char** argv) {
   L.heading("The task", "任务");
   L.say(
       "Read a string of a, b and c; answer: are there more a's than b's? No single position\n"
-      "decides it, so the encoder must count as it reads, and hand over only its last state h_S.",
+      "decides it, so the encoder must count as it reads, and hand over only its last state h_n.",
       "读入由 a、b、c 组成的字符串，回答：a 是否比 b 多？没有哪一个位置能单独决定答案，\n"
-      "所以编码器必须边读边计数，最后只交出它的最终状态 h_S。");
+      "所以编码器必须边读边计数，最后只交出它的最终状态 h_n。");
   Batch show = make_batch(4, 4, 10, rng);
   for (int64_t b = 0; b < show.B; ++b) {
     std::string s;
@@ -136,15 +136,17 @@ int main(int argc, char** argv) {
   // tests/claims/sweep.sh, 2026-11-30: seeds 1-20 quick min 0.975, median 0.997, max 1;
   // seeds 1-5 full 0.994-1; seed 42 quick 0.978. 90% leaves room for other platforms.
   L.claim("test_accuracy", acc, tutorial::Cmp::ge, 0.90,
-          "the final state alone classifies >= 90% of new sequences correctly",
-          "仅凭最终状态即可正确分类 >= 90% 的新序列");
+          fmt::format("the final state alone classifies {:.1f}% of new sequences correctly",
+                      100 * acc),
+          fmt::format("仅凭最终状态就能正确分类 {:.1f}% 的新序列", 100 * acc),
+          tutorial::Lesson::Shown::percent);
 
   L.heading("How far back does the gradient reach?", "梯度能传回多远？");
   L.say(
-      "We backpropagate one example's loss and print |dL/dh_t| for every step t. In a plain\n"
+      "We backpropagate one example's loss and print ||dL/dh_t|| for every step t. In a plain\n"
       "RNN these norms shrink geometrically going back (vanishing gradients); the GRU's\n"
       "update gate z lets some of it pass through unchanged.",
-      "对一个样本的损失做反向传播，打印每一步的 |dL/dh_t|。在普通 RNN 中，这些范数\n"
+      "对一个样本的损失做反向传播，打印每一步的 ||dL/dh_t||。在普通 RNN 中，这些范数\n"
       "越往前越呈几何级数衰减（梯度消失）；GRU 的更新门 z 让一部分梯度原样通过。");
   Batch one = make_batch(1, max_len, max_len, rng);
   auto [logits, enc] = model.forward(one);
@@ -152,6 +154,6 @@ int main(int argc, char** argv) {
   cross_entropy_loss(logits, one.labels).backward();
   std::string line;
   for (auto& h : enc.step_states) line += fmt::format("{:.1e} ", norm(h.grad()));
-  fmt::print("  |dL/dh_t|, t = 1..{}: {}\n", one.S, line);
+  fmt::print("  ||dL/dh_t||, t = 1..{}: {}\n", one.S, line);
   return L.finish();
 }

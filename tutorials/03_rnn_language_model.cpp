@@ -250,11 +250,11 @@ int main(int argc, char** argv) {
   // quick 1.018 / 1.023 / 1.038, full 1.008-1.021. V/4 = 5.25 and 1.15 fail only a model that
   // did not learn the grammar.
   L.claim("perplexity", ppl, Cmp::lt, V / 4.0,
-          fmt::format("perplexity {:.2f} is below V/4 = {:.2f}", ppl, V / 4.0),
-          fmt::format("困惑度 {:.2f} 低于 V/4 = {:.2f}", ppl, V / 4.0));
+          fmt::format("perplexity {:.2f}, below a quarter of the V = {} words", ppl, V),
+          fmt::format("困惑度为 {:.2f}，低于词表大小 V = {} 的四分之一", ppl, V));
   L.claim("perplexity_over_best", ppl / best, Cmp::lt, 1.15,
-          "and within 15% of the generator's own perplexity (their ratio < 1.15)",
-          "并且与生成器自身的困惑度相差不到 15%（二者之比 < 1.15）");
+          fmt::format("and {:.3f} times the generator's own perplexity, {:.2f}", ppl / best, best),
+          fmt::format("模型的困惑度是生成器自身困惑度 {:.2f} 的 {:.3f} 倍", best, ppl / best));
 
   L.heading("The model speaks", "模型开口说话");
   L.say(
@@ -276,7 +276,8 @@ int main(int argc, char** argv) {
   fmt::print("  {}: {}/{} ({:.0f}%)\n", L.tr("grammatical", "符合语法"), good, n_samples,
              100 * frac);
   // Sweep 2026-11-30: seeds 1-20 quick 95.5% / 97.5% / 99%, seeds 1-5 full 97.5-100%.
-  L.claim("grammatical", frac, Cmp::ge, 0.8, "at least 80% of sampled sentences are grammatical",
-          "至少 80% 的采样句子符合语法");
+  L.claim("grammatical", frac, Cmp::ge, 0.8,
+          fmt::format("{:.0f}% of the sampled sentences are grammatical", 100 * frac),
+          fmt::format("采样句子中有 {:.0f}% 符合语法", 100 * frac), tutorial::Lesson::Shown::percent);
   return L.finish();
 }

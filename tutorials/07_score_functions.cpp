@@ -2,12 +2,12 @@
 // match the decoder's state?", trained side by side on one task. The list is
 // score_registry() (attention/score_registry.cpp); today it holds
 //
-//   dot          e_i = s·h_i                      (Luong et al. 2015)
-//   scaled_dot   e_i = s·h_i / sqrt(H)            (Vaswani et al. 2017)
-//   general      e_i = s·W h_i                    (Luong: "general")
-//   additive     e_i = v·tanh(W_q s + W_k h_i)     (Bahdanau et al. 2015: "concat")
-//   location     e   = W_a s  (no look at h_i!)   (Luong: "location")
-//   cosine       e_i = cos(s, h_i) · scale         (Graves et al. 2014, content addressing)
+//   dot          e_t,i = d_t·h_i                  (Luong et al. 2015)
+//   scaled_dot   e_t,i = d_t·h_i / sqrt(H)        (Vaswani et al. 2017)
+//   general      e_t,i = d_t·W h_i                (Luong: "general")
+//   additive     e_t,i = v·tanh(W_q d_t + W_k h_i) (Bahdanau et al. 2015: "concat")
+//   location     e_t = W_a d_t  (no look at h_i!) (Luong: "location")
+//   cosine       e_t,i = cos(d_t, h_i) · scale    (Graves et al. 2014, content addressing)
 //   location_aware  additive + a convolution of the previous weights (Chorowski et al. 2015)
 //
 // Task: reverse a sequence of symbols ("c a f" -> "f a c"). Which source
@@ -88,12 +88,12 @@ double time_step(Seq2Seq& model, const Batch& b, int reps) {
 // a score registered later is listed by its formula-free name only.
 std::string help_zh(const std::string& name) {
   static const std::pair<const char*, const char*> kHelp[] = {
-      {"dot", "e_i = q·k_i（Luong 等 2015）"},
-      {"scaled_dot", "e_i = q·k_i / √Hk（Vaswani 等 2017）"},
-      {"general", "e_i = qᵀ W k_i（Luong 的 general）"},
-      {"additive", "e_i = v·tanh(W_q q + W_k k_i)（Bahdanau 等 2015，即 concat）"},
-      {"location", "e = W_a q，完全不看 k_i（Luong 的 location）"},
-      {"cosine", "e_i = cos(q, k_i) · 缩放系数（Graves 等 2014）"},
+      {"dot", "e_t,i = q·k_i（Luong 等 2015）"},
+      {"scaled_dot", "e_t,i = q·k_i / √Hk（Vaswani 等 2017）"},
+      {"general", "e_t,i = qᵀ W k_i（Luong 的 general）"},
+      {"additive", "e_t,i = v·tanh(W_q q + W_k k_i)（Bahdanau 等 2015，即 concat）"},
+      {"location", "e_t = W_a q，完全不看 k_i（Luong 的 location）"},
+      {"cosine", "e_t,i = cos(q, k_i) · 缩放系数（Graves 等 2014）"},
       {"location_aware", "additive 加上对上一步注意力权重的卷积（Chorowski 等 2015）"},
   };
   for (const auto& [n, h] : kHelp)
@@ -111,6 +111,13 @@ int main(int argc, char** argv) {
   const bool quick = args.quick;
 
   L.heading("The task and the rules of the race", "任务与比赛规则");
+  L.say("Words first. The lecture's score function (in its Chinese, 分数函数; here 打分函数)\n"
+        "compares a query, the vector that asks (here the decoder state d_t), with each key,\n"
+        "the vector it is compared with (here the encoder output h_i), giving e_t,i. In this\n"
+        "tutorial the keys are also the values that get averaged; 09 separates them.",
+        "先说术语。讲义中的“分数函数”，这里统一叫打分函数：它把查询（提出问题的向量，这里是\n"
+        "解码器状态 d_t）与每个键（被比较的向量，这里是编码器输出 h_i）相比较，得到 e_t,i。\n"
+        "本教程里键同时也是被加权平均的值；09 再把键和值分开。");
   TaskConfig tc;
   tc.seed = args.seed;
   tc.n_train = 3000;
@@ -125,7 +132,7 @@ int main(int argc, char** argv) {
   L.say(
       fmt::format(
           "Reverse sequences of {}..{} symbols. Encoder and decoder: {} (--cell), E=32, H=64;\n"
-          "the encoder is unidirectional so that keys (h_i) and queries (s_t) have the same size,\n"
+          "the encoder is unidirectional so that keys (h_i) and queries (d_t) have the same size,\n"
           "which dot and scaled_dot need. Context placement: {} (--placement). Adam lr 3e-3,\n"
           "batch 32, {} updates. Every score is trained {} times (seeds {}..{}): same data,\n"
           "same seeds for everyone, only the score function changes.",
@@ -133,7 +140,7 @@ int main(int argc, char** argv) {
           tutorial::run_seed(args.seed, 0), tutorial::run_seed(args.seed, kRuns - 1)),
       fmt::format(
           "把由 {}..{} 个符号组成的序列倒过来。编码器和解码器：{}（--cell），E=32，H=64；\n"
-          "编码器是单向的，这样键 (h_i) 与查询 (s_t) 维度相同——dot 和 scaled_dot 需要这一点。\n"
+          "编码器是单向的，这样键 (h_i) 与查询 (d_t) 维度相同——dot 和 scaled_dot 需要这一点。\n"
           "上下文向量的位置：{}（--placement）。Adam 学习率 3e-3，批大小 32，共 {} 次更新。\n"
           "每个打分函数训练 {} 次（随机种子 {}..{}）：数据相同，所有模型用同一组种子，\n"
           "唯一的区别是打分函数。",
@@ -312,13 +319,12 @@ int main(int argc, char** argv) {
   const double dot_gen = std::abs(dot.of(&Run::aer_either).mean - gen.of(&Run::aer_either).mean);
   // q: max 0.043 (dot - general: -0.043 .. 0.013); f: min 0.002, median 0.011, max 0.045.
   L.claim("dot_vs_general", dot_gen, Cmp::le, 0.1,
-          fmt::format("as Luong et al. found for global attention, dot (no parameters) aligns as "
-                      "well as general: AER allowing the shift {:.3f} vs {:.3f}",
-                      dot.of(&Run::aer_either).mean, gen.of(&Run::aer_either).mean),
-          fmt::format(
-              "与 Luong 等人在全局注意力上的发现一致，没有参数的 dot 与 general 对齐得一样好：允许"
-              "右移的 AER 为 {:.3f} 对 {:.3f}",
-              dot.of(&Run::aer_either).mean, gen.of(&Run::aer_either).mean));
+          fmt::format("dot (no parameters) aligns as well as general here: AER allowing the "
+                      "shift {:.3f} vs {:.3f}, {:.3f} apart",
+                      dot.of(&Run::aer_either).mean, gen.of(&Run::aer_either).mean, dot_gen),
+          fmt::format("没有参数的 dot 在这里与 general 对齐得一样好：允许右移的 AER 为 {:.3f}，"
+                      "general 为 {:.3f}，只差 {:.3f}",
+                      dot.of(&Run::aer_either).mean, gen.of(&Run::aer_either).mean, dot_gen));
   const double loc_exact = 100 * loc.of(&Run::exact).mean;
   L.say(fmt::format(
             "Exact match and alignment are different questions. location reaches {:.0f}% exact\n"
@@ -353,18 +359,21 @@ int main(int argc, char** argv) {
       "每个目标词连到注意力权重最大的源词）是：全局 location 0.39，局部 local-m general 0.34。");
   L.say(
       fmt::format(
-          "Here, mean over runs: dot {:.2f} vs general {:.2f} AER allowing the shift, the same\n"
-          "as they found. location's AER against gold is {:.2f}, far above their 0.39: in\n"
-          "translation the alignment is roughly diagonal, so a position guessed from the decoder\n"
-          "state is often right; reversal puts the gold position where only the content can find\n"
-          "it. And additive, their weak concat, reaches {:.0f}% exact match here (dot {:.0f}%),\n"
-          "on the shifted alignment.",
+          "Here, mean over runs: dot {:.2f} vs general {:.2f} AER allowing the shift. They\n"
+          "compared dot and general by perplexity (6.1 each), not by AER, and their AER table\n"
+          "has no global dot or general rows: our close AERs agree in spirit with their equal\n"
+          "perplexities, nothing more. location's AER against gold is {:.2f}, far above their\n"
+          "0.39: in translation the alignment is roughly diagonal, so a position guessed from\n"
+          "the decoder state is often right; reversal puts the gold position where only the\n"
+          "content can find it. And additive, their weak concat, reaches {:.0f}% exact match\n"
+          "here (dot {:.0f}%), on the shifted alignment.",
           dot.of(&Run::aer_either).mean, gen.of(&Run::aer_either).mean, loc.of(&Run::aer_gold).mean,
           100 * add.of(&Run::exact).mean, 100 * dot.of(&Run::exact).mean),
       fmt::format(
-          "这里（各次训练的平均）：允许右移的 AER，dot 为 {:.2f}，general 为 {:.2f}，与他们的发现\n"
-          "一致。location 对照标准对齐的 AER 为 {:.2f}，远高于他们的 "
-          "0.39：翻译中的对齐大致沿对角线，\n"
+          "这里（各次训练的平均）：允许右移的 AER，dot 为 {:.2f}，general 为 {:.2f}。他们比较 dot\n"
+          "和 general 用的是困惑度（两者都是 6.1），不是 AER，他们的 AER 表里也没有全局 dot 或\n"
+          "general 这两行：这里两者的 AER 接近，只是与他们困惑度相同的结果方向一致，仅此而已。\n"
+          "location 对照标准对齐的 AER 为 {:.2f}，远高于他们的 0.39：翻译中的对齐大致沿对角线，\n"
           "仅凭解码器状态猜的位置常常是对的；而倒序任务的标准位置只能靠内容找到。他们效果不好的\n"
           "concat（即 additive）在这里达到 {:.0f}% 的完全匹配率（dot 为 {:.0f}%），只是落在右移的\n"
           "对齐上。",

@@ -1,15 +1,15 @@
 // 08_attention_variations — the same attention, wired in different ways.
 //
 //   where the context enters the decoder (AttentionConfig::placement):
-//     input          Bahdanau: s_{t-1} asks, c_t joins the RNN input
-//     output         Luong: s_t asks, c_t joins the output layer  h̃_t = tanh(W_c [c_t; s_t])
+//     input          Bahdanau: d_{t-1} asks, c_t joins the RNN input
+//     output         Luong: d_t asks, c_t joins the output layer  h̃_t = tanh(W_c [c_t; d_t])
 //     both           one attention at the input and one at the output
 //     input_feeding  Luong's output, plus h̃_{t-1} fed into the next RNN input
 //   which positions are looked at (AttentionConfig::variant) — the lecture's
 //   "guided attention": attend to a part of the encoder only (local attention):
 //     local-m        window [t-D, t+D]: assumes the alignment is monotonic (p_t = t)
 //     local-p        window around a predicted centre p_t, Gaussian favouring p_t
-//   decoder self-attention: a second context over the decoder's own s_1..s_{t-1}
+//   decoder self-attention: a second context over the decoder's own d_1..d_{t-1}
 //
 // The placements are compared on the reverse task, where they differ; local
 // attention and self-attention learn the copy task (a monotonic alignment). Then
@@ -53,6 +53,7 @@ struct Row {
   int64_t params = 0;
   double ms_per_step = 0;                  // first run
   std::vector<double> exact, aer, either;  // one per run
+  bool repeat = false;                     // the same model as an earlier row: not printed again
 };
 
 // AER of a test set, against gold and allowing the shift (model_lesson.hpp).
@@ -117,7 +118,7 @@ int main(int argc, char** argv) {
   Splits reverse = make_task("reverse", tc);
   auto [sv, tv] = build_vocabs(copy.train);  // same symbols in both tasks
 
-  L.heading("Ten rows, one budget", "十行结果，同样的训练预算");
+  L.heading("The variations, one budget", "各种变体，同样的训练预算");
   L.say(fmt::format(
             "Tasks: copy or reverse {}..{} symbols. Cell {} (--cell), E=32, H=64, score function\n"
             "{} (--score), Adam lr 3e-3, batch 32, {} updates. Every model is trained {} times\n"
@@ -135,15 +136,31 @@ int main(int argc, char** argv) {
             tutorial::run_seed(args.seed, 0), tutorial::run_seed(args.seed, kRuns - 1),
             args.model.placement));
   L.say(
-      "input is the lecture's scheme: the context c_t joins the previous token's embedding as\n"
-      "the next decoder step's input. Rows local-m and local-p are the lecture's guided\n"
-      "attention: the decoder attends to a part of the encoder only, a window of 2D+1 = 5\n"
-      "positions (local attention, Luong et al. 2015). They run on copy, whose gold alignment\n"
-      "is the diagonal, and local-m once more on reverse.",
-      "input 就是讲义中的方案：上下文向量 c_t 与上一个词元的嵌入向量一起作为解码器下一步的\n"
-      "输入。local-m 和 local-p 两行就是讲义中的引导注意力：解码器只关注编码器的一部分，即\n"
-      "一个 2D+1 = 5 个位置的窗口（局部注意力，Luong 等 2015）。它们在复制任务上训练（标准\n"
-      "对齐是对角线），local-m 再在倒序任务上训练一次。");
+      "What the rows mean. A placement says where the context vector c_t enters the decoder:\n"
+      "  input          the lecture's scheme (Bahdanau): the query is d_{t-1}, and c_t joins the\n"
+      "                 previous token's embedding as the next decoder step's input;\n"
+      "  output         Luong's: the cell runs first, the query is d_t, and c_t joins d_t only\n"
+      "                 at the output layer;\n"
+      "  both           one attention at the input and another at the output;\n"
+      "  input_feeding  Luong's output placement, plus last step's attentional output fed into\n"
+      "                 the next step's input.\n"
+      "local-m and local-p are the lecture's guided attention (引导注意): the decoder attends to\n"
+      "a part of the encoder only, a window of half-width D around a centre p_t, so 2D+1 = 5\n"
+      "positions for D = 2 (local attention, Luong et al. 2015). local-m puts p_t = t; local-p\n"
+      "learns p_t. They run on copy, whose gold alignment is the diagonal, and local-m once\n"
+      "more on reverse. Self-attention (the lecture's 自我关注) lets the decoder also attend to\n"
+      "its own earlier states d_1..d_{t-1}; 09 looks at it closely.",
+      "各行的含义。上下文位置指上下文向量 c_t 从哪里进入解码器：\n"
+      "  input          讲义中的方案（Bahdanau）：查询是 d_{t-1}，c_t 与上一个词元的嵌入向量\n"
+      "                 一起作为解码器下一步的输入；\n"
+      "  output         Luong 的方案：先运行循环单元，查询是 d_t，c_t 只在输出层与 d_t 合并；\n"
+      "  both           输入端一个注意力，输出端再一个；\n"
+      "  input_feeding  Luong 的 output 方案，再把上一步的注意力输出送入下一步的输入。\n"
+      "local-m 和 local-p 就是讲义中的“引导注意”（这里叫局部注意力）：解码器只关注编码器的\n"
+      "一部分，即以 p_t 为中心、半宽为 D 的窗口；D = 2 时窗口有 2D+1 = 5 个位置（Luong 等\n"
+      "2015）。local-m 取 p_t = t，local-p 则学习 p_t。它们在复制任务上训练（标准对齐是\n"
+      "对角线），local-m 再在倒序任务上训练一次。自注意力（讲义中的“自我关注”）让解码器\n"
+      "同时关注它自己之前的状态 d_1..d_{t-1}；09 会细看它。");
   const Placement knob = placement_from_name(args.model.placement);
   const std::vector<Variation> variations = {
       {"output (Luong)", "output（Luong）", "reverse", Placement::output, AttentionVariant::global,
@@ -173,6 +190,9 @@ int main(int argc, char** argv) {
     if (same != rows.end()) {
       row = *same;
       row.v = v;
+      row.repeat = true;
+      same->v.label += " = " + v.label;
+      same->v.label_zh += " = " + v.label_zh;
     }
     for (int k = static_cast<int>(row.exact.size()); k < kRuns; ++k) {
       const uint64_t seed = tutorial::run_seed(args.seed, k);
@@ -197,7 +217,13 @@ int main(int argc, char** argv) {
         row.ms_per_step = 1000 * tr.seconds / static_cast<double>(tr.step_losses.size());
       }
     }
-    fmt::print("  {} {} {} {}  AER {}\n", tutorial::pad(task_name(v.task), 8, Align::left),
+    if (row.repeat)
+      L.say(fmt::format("  {} {}: {}", task_name(v.task), v.label,
+                        "the same model as a row above (same seeds): shown once"),
+            fmt::format("  {} {}：{}", task_name(v.task), v.label_zh,
+                        "与上面某一行是同一个模型（同样的种子），只列一次"));
+    else
+      fmt::print("  {} {} {} {}  AER {}\n", tutorial::pad(task_name(v.task), 8, Align::left),
                tutorial::pad(L.tr(v.label, v.label_zh), 26, Align::left),
                L.tr(tutorial::term::exact_match), format_spread(spread(row.exact), 100, 1),
                format_spread(spread(row.aer), 1, 3));
@@ -214,7 +240,8 @@ int main(int argc, char** argv) {
              L.tr("exact match %", "完全匹配率 %"), L.tr("gold", "标准对齐"),
              L.tr("allowing shift", "允许右移"), L.tr("ms/step", "毫秒/步")});
   for (const Row& r : rows)
-    table.row({task_name(r.v.task), L.tr(r.v.label, r.v.label_zh), std::to_string(r.params),
+    if (!r.repeat)
+      table.row({task_name(r.v.task), L.tr(r.v.label, r.v.label_zh), std::to_string(r.params),
                format_spread(spread(r.exact), 100, 1), fmt::format("{:.3f}", spread(r.aer).mean),
                format_spread(spread(r.either), 1, 3), fmt::format("{:.2f}", r.ms_per_step)});
   table.print();
@@ -225,7 +252,7 @@ int main(int argc, char** argv) {
       "attention before the RNN step; self-attention grows with t.",
       "允许右移的 AER 把连到 h_{i+1} 的线也算作连到 h_i：从左到右的编码器的 h_{i+1} 仍带着\n"
       "x_i（见 07_score_functions）。毫秒/步是第一次训练中每次更新的墙钟时间（机器繁忙时有\n"
-      "波动）。输入端放置和 both 需要在 RNN 前先算注意力；自注意力的代价随步数 t 增长。");
+      "波动）。input 和 both 要在 RNN 这一步之前先算注意力；自注意力的开销随步数 t 增长。");
 
   const Row &out_rev = rows[0], &in_rev = rows[1], &glob_rev = rows[8], &lm_rev = rows[9];
   auto mean = [](const std::vector<double>& v) { return spread(v).mean; };
@@ -237,23 +264,26 @@ int main(int argc, char** argv) {
   L.claim(
       "input_beats_output", in_gain, Cmp::ge, quick ? 0.08 : 0.04,
       fmt::format("on reverse, the lecture's scheme (input) learns faster than Luong's output "
-                  "placement: exact match {} vs {}",
-                  format_spread(spread(in_rev.exact), 100, 1),
+                  "placement: exact match {:.1f} points higher, {} vs {}",
+                  100 * in_gain, format_spread(spread(in_rev.exact), 100, 1),
                   format_spread(spread(out_rev.exact), 100, 1)),
-      fmt::format("在倒序任务上，讲义的方案（input）比 Luong 的 output 放置学得更快：完全匹配率 "
-                  "{}，对比 {}",
-                  format_spread(spread(in_rev.exact), 100, 1),
-                  format_spread(spread(out_rev.exact), 100, 1)));
+      fmt::format("在倒序任务上，讲义的方案（input）比 Luong 的 output 学得更快：完全匹配率高出 "
+                  "{:.1f} 个百分点，{} 对 {}",
+                  100 * in_gain, format_spread(spread(in_rev.exact), 100, 1),
+                  format_spread(spread(out_rev.exact), 100, 1)),
+      tutorial::Lesson::Shown::points);
   L.say(
-      "This is measured, not derived. One reading: the input placement's query s_{t-1} was\n"
+      "This is measured, not derived. One reading: the input placement's query d_{t-1} was\n"
       "computed from the previous context, so the decoder knows where it looked last and only\n"
       "has to step one position left. But input_feeding also passes the previous context on\n"
       "and does no better than output here: try more updates (full mode) or --cell lstm.\n"
-      "Note too that input settles on the shifted alignment (compare its two AER columns).",
-      "这是测出来的，不是推导出来的。一种解释：input 放置的查询 s_{t-1} 由上一步的上下文向量\n"
+      "Compare input's two AER columns too: when the one allowing the shift is much lower, the\n"
+      "run settled on the shifted alignment.",
+      "这是测出来的，不是推导出来的。一种解释：input 方案的查询 d_{t-1} 由上一步的上下文向量\n"
       "算出，解码器知道自己上一步看了哪里，只需向左移一格。但 input_feeding 同样把上一步的\n"
       "上下文向量传下去，在这里却不比 output 好：可以试试更多的更新次数（完整模式）或\n"
-      "--cell lstm。还要注意 input 落在右移的对齐上（比较它的两列 AER）。");
+      "--cell lstm。也请比较 input 的两列 AER：如果允许右移的那一列低得多，说明这次训练停在了\n"
+      "右移的对齐上。");
   // On copy: global, local-m and self-attention (rows 4, 5, 7); local-p (row 6) apart,
   // since it must learn where to put its window.
   double copy_worst_either = 0, copy_worst_exact = 1;
@@ -274,7 +304,8 @@ int main(int argc, char** argv) {
   L.claim(
       "copy_worst_exact", copy_worst_exact, Cmp::ge, 0.55,
       fmt::format("... and learn to copy: lowest mean exact match {:.1f}%", 100 * copy_worst_exact),
-      fmt::format("……并且学会了复制：最低的平均完全匹配率为 {:.1f}%", 100 * copy_worst_exact));
+      fmt::format("……并且学会了复制：最低的平均完全匹配率为 {:.1f}%", 100 * copy_worst_exact),
+      tutorial::Lesson::Shown::percent);
   // q seeds 1-20: min 0.044, median 0.074, max 0.144; f seeds 1-5: min 0.075, median 0.122,
   // max 0.249.
   L.claim(
@@ -287,10 +318,10 @@ int main(int argc, char** argv) {
                   format_spread(spread(lp_copy.either), 1, 3),
                   format_spread(spread(lp_copy.exact), 100, 1)));
   L.say(
-      "local-p predicts p_t = (L-1)·sigmoid(v·tanh(W s_t)) and learns it only through the\n"
+      "local-p predicts p_t = (L-1)·sigmoid(v·tanh(W d_t)) and learns it only through the\n"
       "Gaussian around p_t; in Luong et al. (2015) it was the best model (local-p with\n"
       "general), after far more training than the few hundred updates here.",
-      "local-p 预测 p_t = (L-1)·sigmoid(v·tanh(W s_t))，只能通过 p_t 周围的高斯权重学习它；在\n"
+      "local-p 预测 p_t = (L-1)·sigmoid(v·tanh(W d_t))，只能通过 p_t 周围的高斯权重学习它；在\n"
       "Luong 等人（2015）的实验中它是最好的模型（local-p 配 general），但训练量远多于这里的\n"
       "几百次更新。");
   const double lm_gap = mean(lm_rev.either) - mean(glob_rev.either);
@@ -298,12 +329,12 @@ int main(int argc, char** argv) {
   L.claim(
       "local_m_reverse_gap", lm_gap, Cmp::ge, 0.2,
       fmt::format("on reverse, local-m's window p_t = t is in the wrong place: AER (allowing the "
-                  "shift) {} vs global {}",
-                  format_spread(spread(lm_rev.either), 1, 3),
+                  "shift) {:.3f} higher, {} vs global {}",
+                  lm_gap, format_spread(spread(lm_rev.either), 1, 3),
                   format_spread(spread(glob_rev.either), 1, 3)),
-      fmt::format("在倒序任务上，local-m 的窗口 p_t = t 放错了位置：AER（允许右移）为 {}，而全局"
-                  "注意力为 {}",
-                  format_spread(spread(lm_rev.either), 1, 3),
+      fmt::format("在倒序任务上，local-m 的窗口 p_t = t 放错了位置：AER（允许右移）高出 {:.3f}，"
+                  "为 {}，全局注意力为 {}",
+                  lm_gap, format_spread(spread(lm_rev.either), 1, 3),
                   format_spread(spread(glob_rev.either), 1, 3)));
 
   L.heading("A supervised alignment loss (not guided attention)", "对齐监督损失（不是引导注意力）");
@@ -313,12 +344,17 @@ int main(int argc, char** argv) {
       "the cross-entropy between the gold row g_t and the attention weights a_t. We train the\n"
       "reverse model with λ = 0 and λ = 1 from the same starts (one per seed) and measure the\n"
       "test AER against gold. Unlike guided (local) attention above, every source position\n"
-      "stays visible: the loss only teaches the weights where to look.",
+      "stays visible: the loss only teaches the weights where to look. In the literature this\n"
+      "kind of loss is called a \"guided attention loss\" (Tachibana et al. 2017, for\n"
+      "text-to-speech, pull the weights towards the diagonal): it is this loss, not the\n"
+      "lecture's guided attention, which is local attention.",
       "当标准对齐已知时（这里：倒序任务中目标 t <-> 源 n-1-t），加上\n"
       "  损失 = CE + λ · mean_t ( -Σ_s g_ts log a_ts )\n"
       "即标准对齐行 g_t 与注意力权重 a_t 之间的交叉熵。我们从同样的起点（每个随机种子一个）\n"
       "用 λ = 0 和 λ = 1 训练倒序模型，并测量测试集上对照标准对齐的 AER。与上面的引导注意力\n"
-      "（局部注意力）不同，所有源位置都仍然可见：这个损失只教注意力权重该看哪里。");
+      "（局部注意力）不同，所有源位置都仍然可见：这个损失只教注意力权重该看哪里。文献中的\n"
+      "“引导注意力损失”（Tachibana 等 2017，用于语音合成，把权重拉向对角线）就是这种损失，\n"
+      "而不是讲义中的“引导注意”——后者指局部注意力。");
   const int64_t loss_steps = quick ? 120 : 240, every = quick ? 40 : 60;
   std::vector<Example> probe(reverse.test.begin(),
                              reverse.test.begin() + std::min<size_t>(100, reverse.test.size()));
@@ -367,14 +403,14 @@ int main(int argc, char** argv) {
   const double al_gain = spread(final_aer[0]).mean - spread(final_aer[1]).mean;
   // q seeds 1-20: min 0.241, median 0.332, max 0.415; f seeds 1-5: min 0.352, max 0.481.
   L.claim("alignment_loss_gain", al_gain, Cmp::ge, 0.1,
-          fmt::format("the supervised alignment loss pins the attention to gold: AER after {} "
-                      "updates {} with it vs {} without",
-                      loss_steps, format_spread(spread(final_aer[1]), 1, 3),
+          fmt::format("the supervised alignment loss pins the attention to gold: after {} updates "
+                      "the AER is {:.3f} lower, {} with it vs {} without",
+                      loss_steps, al_gain, format_spread(spread(final_aer[1]), 1, 3),
                       format_spread(spread(final_aer[0]), 1, 3)),
-          fmt::format(
-              "对齐监督损失把注意力固定到标准对齐上：{} 次更新后的 AER，有它时为 {}，没有时为 {}",
-              loss_steps, format_spread(spread(final_aer[1]), 1, 3),
-              format_spread(spread(final_aer[0]), 1, 3)));
+          fmt::format("对齐监督损失把注意力固定到标准对齐上：{} 次更新后 AER 降低 {:.3f}，有它时为 "
+                      "{}，没有时为 {}",
+                      loss_steps, al_gain, format_spread(spread(final_aer[1]), 1, 3),
+                      format_spread(spread(final_aer[0]), 1, 3)));
   // q seeds 1-20: min 0.207, median 0.267, max 0.383; f seeds 1-5: min 0.335, max 0.406.
   L.claim("alignment_loss_aer", spread(final_aer[1]).mean, Cmp::le, 0.55,
           fmt::format("with the loss, mean AER against gold {:.3f}", spread(final_aer[1]).mean),
@@ -392,6 +428,7 @@ int main(int argc, char** argv) {
                   fmt::format("倒序任务：有无对齐监督损失时的测试 AER（{} 次训练的平均）", kRuns));
   lo.x_label = L.tr("update", "更新次数");
   lo.y_label = "AER";
+  lo.y_from_zero = true;
   lo.font_family = L.font();
   write_file(L.path("alignment_loss_aer.svg"), line_plot_svg(curves, lo));
   fmt::print("  {}\n", L.path("alignment_loss_aer.svg"));

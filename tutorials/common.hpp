@@ -206,6 +206,20 @@ inline const char* cmp_symbol(Cmp op) {
   }
   return "?";
 }
+// The sign as a reader writes it: ≥ ≤ > <.
+inline const char* cmp_sign(Cmp op) {
+  switch (op) {
+    case Cmp::gt:
+      return ">";
+    case Cmp::ge:
+      return "≥";
+    case Cmp::lt:
+      return "<";
+    case Cmp::le:
+      return "≤";
+  }
+  return "?";
+}
 inline bool holds(double value, Cmp op, double threshold) {
   switch (op) {
     case Cmp::gt:
@@ -249,7 +263,8 @@ inline uint64_t run_seed(uint64_t seed, int k) { return seed * 1000 + static_cas
 class Lesson {
  public:
   explicit Lesson(const Args& args) : args_(args), start_(std::chrono::steady_clock::now()) {
-    if (std::FILE* f = std::fopen(path("claims.tsv").c_str(), "w")) std::fclose(f);
+    for (const char* file : {"claims.tsv", "values.tsv"})
+      if (std::FILE* f = std::fopen(path(file).c_str(), "w")) std::fclose(f);
   }
 
   bool zh() const { return args_.lang == "zh"; }
@@ -283,21 +298,33 @@ class Lesson {
     page_text(tr(en, zh_text));
   }
   // A claim of the lecture, measured: `value op threshold`, e.g. BLEU >= 0.45.
-  // A failed claim fails the run (exit code 1). The line shows the measured
-  // value against its threshold, and out/<tutorial>/claims.tsv records it, so
-  // tests/claims/sweep.sh can collect it over many seeds. Thresholds come from
-  // such a sweep, with margin (write the distribution in a comment beside it).
+  // A failed claim fails the run (exit code 1). The sentence states the measured
+  // value first (the text must contain it, as printed); the line ends with the
+  // requirement in one bracket:
+  //   [PASS] with attention BLEU keeps 95% of ... (required > 75%)
+  //   [通过] 有注意力时，…保持为 95%（要求 > 75%）
+  // `shown` says how the value is written in the text: as it is, as a fraction
+  // written in per cent (0.697 written "69.7%"), already in per cent (69.7), or a
+  // difference of fractions written in percentage points (0.163: "16.3 points");
+  // the requirement is then written in the same unit. out/<tutorial>/claims.tsv records the value as measured, so
+  // tests/claims/sweep.sh can collect it over many seeds; tests/tutorials/
+  // measured_lines.sh checks that each claim line prints its value and threshold.
+  // Thresholds come from such a sweep, with margin (docs/notes keep the history).
   // `id` is short and stable (a-z, 0-9, _), unique within the tutorial.
+  enum class Shown { plain, percent, in_percent, points };
   bool claim(const std::string& id, double value, Cmp op, double threshold, const std::string& en,
-             const std::string& zh_text) {
+             const std::string& zh_text, Shown shown = Shown::plain) {
     page_claim_text(tr(en, zh_text));
     const bool ok = holds(value, op, threshold);
-    fmt::print("  [{}] {}{}\n", zh() ? (ok ? "通过" : "未通过") : (ok ? "PASS" : "FAIL"),
-               tr(en, zh_text),
-               zh() ? fmt::format("（{} {:.4g} {} {:.4g}）", term::measured.zh, value,
-                                  cmp_symbol(op), threshold)
-                    : fmt::format("  ({} {:.4g} {} {:.4g})", term::measured.en, value,
-                                  cmp_symbol(op), threshold));
+    const double scale = shown == Shown::percent || shown == Shown::points ? 100 : 1;
+    const char* unit = shown == Shown::plain    ? ""
+                       : shown == Shown::points ? (zh() ? " 个百分点" : " points")
+                                                : "%";
+    const std::string req = fmt::format("{} {:g}{}", cmp_sign(op), scale * threshold, unit);
+    if (zh())
+      fmt::print("  [{}] {}（要求 {}）\n", ok ? "通过" : "未通过", zh_text, req);
+    else
+      fmt::print("  [{}] {} (required {})\n", ok ? "PASS" : "FAIL", en, req);
     record(id, "claim", value, op, threshold, ok);
     return ok;
   }
@@ -308,25 +335,35 @@ class Lesson {
                  const std::string& zh_text) {
     page_claim_text(tr(en, zh_text));
     fmt::print("  [{}] {}\n",
-               zh() ? fmt::format("{} {}", term::invariant.zh, ok ? "成立" : "不成立")
-                    : std::string(ok ? "INVARIANT ok" : "INVARIANT BROKEN"),
+               zh() ? (ok ? "恒成立" : "不变量被破坏") : (ok ? "INVARIANT holds" : "INVARIANT BROKEN"),
                tr(en, zh_text));
     record(id, "invariant", ok ? 1 : 0, Cmp::ge, 1, ok);
     return ok;
+  }
+  // A value this run measured and prints outside a claim, in a line that says so
+  // ("measured in this run" / 「本次实测」): recorded in <out>/values.tsv (id, value)
+  // so that tests/tutorials/measured_lines.sh can check the line against it.
+  // Returns the value, for formatting.
+  double measured(const std::string& id, double value) const {
+    if (std::FILE* f = std::fopen(path("values.tsv").c_str(), "a")) {
+      fmt::print(f, "{}\t{:.6g}\n", id, value);
+      std::fclose(f);
+    }
+    return value;
   }
   std::string path(const std::string& file) const { return args_.out_dir + "/" + file; }
   double seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   }
-  // Summary line and exit code: non-zero when a claim failed (every mode).
+  // Summary line and exit code: non-zero when a check failed (every mode).
   int finish() const {
     write_lesson_page(args_.out_dir, args_.lang, args_.name, zh() ? "" : args_.summary,
                       total_ - failed_, total_, seconds());
     if (zh())
-      fmt::print("\n结论：{}/{} 成立（{:.1f} s，引擎 {}）\n", total_ - failed_, total_, seconds(),
-                 s2s::engine_name(s2s::engine()));
+      fmt::print("\n检验：{}/{} 项通过（用时 {:.1f} 秒，引擎 {}）\n", total_ - failed_, total_,
+                 seconds(), s2s::engine_name(s2s::engine()));
     else
-      fmt::print("\nclaims: {}/{} hold ({:.1f} s, engine {})\n", total_ - failed_, total_,
+      fmt::print("\nchecks: {}/{} passed ({:.1f} s, engine {})\n", total_ - failed_, total_,
                  seconds(), s2s::engine_name(s2s::engine()));
     return failed_ == 0 ? 0 : 1;
   }

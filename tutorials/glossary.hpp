@@ -42,7 +42,12 @@ inline constexpr Term value{"value", "值"};
 inline constexpr Term query{"query", "查询"};
 inline constexpr Term alignment{"alignment", "对齐"};
 inline constexpr Term gold_alignment{"gold alignment", "标准对齐"};
+// AER = 1 - 2|A∩G|/(|A|+|G|): 0 when every predicted link is a gold link.
 inline constexpr Term aer{"alignment error rate (AER)", "对齐错误率 (AER)"};
+// BLEU: n-gram overlap (n = 1..4) with the reference, 0 to 1 (1: the reference).
+inline constexpr Term bleu{"BLEU", "BLEU"};
+// The lecture's "forgetting" (04: accuracy falls with length; 05: gradients vanish).
+inline constexpr Term forgetting{"forgetting", "遗忘"};
 inline constexpr Term heatmap{"heatmap", "热力图"};
 // Training.
 inline constexpr Term training_pairs{"training pairs", "训练句对"};
@@ -65,10 +70,13 @@ inline constexpr Term exact_match{"exact match", "完全匹配率"};
 inline constexpr Term source_length{"source length", "源句长度"};
 inline constexpr Term parameters{"parameters", "参数量"};
 // The tutorials' checks (common.hpp): a claim is measured against a threshold
-// and could fail; an invariant holds short of a bug.
+// and could fail; an invariant holds short of a bug ([恒成立] when it does); the
+// summary counts both as checks (检验).
 inline constexpr Term claim{"claim", "结论"};
 inline constexpr Term invariant{"invariant", "不变量"};
-inline constexpr Term measured{"measured", "测得"};
+inline constexpr Term check{"check", "检验"};
+inline constexpr Term measured{"measured", "实测"};
+inline constexpr Term recorded{"recorded result", "记录的结果"};
 }  // namespace term
 
 }  // namespace tutorial

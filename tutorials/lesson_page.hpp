@@ -134,12 +134,12 @@ inline void write_lesson_page(const std::string& out_dir, const std::string& lan
     std::string body = "<h1>" + s2s::html_escape(title) + "</h1>\n<p>" +
                        s2s::html_escape(summary) + "</p>\n" + p.html;
     body += fmt::format("<h2>{}</h2>\n<p>{}</p>\n", zh ? "结论与不变量" : "Claims and invariants",
-                        zh ? fmt::format("{}/{} 成立（{:.1f} s）", held, total, seconds)
-                           : fmt::format("{}/{} hold ({:.1f} s)", held, total, seconds));
+                        zh ? fmt::format("检验：{}/{} 项通过（用时 {:.1f} 秒）", held, total, seconds)
+                           : fmt::format("checks: {}/{} passed ({:.1f} s)", held, total, seconds));
     body += zh ? "<table class=\"claims\"><tr><th>类型</th><th>编号</th><th>内容</th><th>测得</th>"
-                 "<th>阈值</th><th>成立</th></tr>\n"
+                 "<th>要求</th><th>通过</th></tr>\n"
                : "<table class=\"claims\"><tr><th>kind</th><th>id</th><th>statement</th>"
-                 "<th>measured</th><th>threshold</th><th>held</th></tr>\n";
+                 "<th>measured</th><th>required</th><th>passed</th></tr>\n";
     for (const PageClaim& c : p.claims) {
       const bool inv = c.kind == "invariant";
       body += fmt::format(

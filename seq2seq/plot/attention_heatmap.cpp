@@ -59,12 +59,17 @@ std::string attention_svg(const Tensor& attn, const std::vector<std::string>& sr
   const int top = title_h + x_title_h + 12 + static_cast<int>(0.72 * longest(src));
   const int grid_w = S * c, grid_h = T * c;
   const int bar_x = left + grid_w + 16, bar_h = std::max(grid_h, 60);
+  // The bar's title runs up beside it, rotated: as long as the bar at most.
+  const int bar_title_w = opt.bar_title.empty() ? 0 : 18;
   const int width =
-      std::max({bar_x + 12 + 30, left + grid_w + static_cast<int>(0.72 * longest(src)),
+      std::max({bar_x + 12 + 30 + bar_title_w, left + grid_w + static_cast<int>(0.72 * longest(src)),
                 8 + static_cast<int>(text_width_px(opt.title, 14)) + 8});
   // A y-axis title longer than the grid is tall hangs below it: make room.
   const int y_title_len = static_cast<int>(text_width_px(opt.y_title));
-  const int height = std::max({top + grid_h, top + bar_h, top + (grid_h + y_title_len) / 2}) + 12;
+  const int bar_title_len = static_cast<int>(text_width_px(opt.bar_title));
+  const int height = std::max({top + grid_h, top + bar_h, top + (grid_h + y_title_len) / 2,
+                               top + (bar_h + bar_title_len) / 2}) +
+                     12;
 
   std::string s = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" "
@@ -107,6 +112,13 @@ std::string attention_svg(const Tensor& attn, const std::vector<std::string>& sr
       bar_x, top, bar_h);
   s += fmt::format("<text x=\"{}\" y=\"{}\">1</text>\n", bar_x + 16, top + 10);
   s += fmt::format("<text x=\"{}\" y=\"{}\">0</text>\n", bar_x + 16, top + bar_h);
+  if (!opt.bar_title.empty()) {
+    const int x = bar_x + 12 + 30 + 6, y = top + bar_h / 2;
+    s += fmt::format(
+        "<text class=\"bar-title\" x=\"{0}\" y=\"{1}\" text-anchor=\"middle\" "
+        "transform=\"rotate(-90 {0} {1})\">{2}</text>\n",
+        x, y, xml_escape(opt.bar_title));
+  }
   for (int i = 0; i < T; ++i) {
     for (int j = 0; j < S; ++j) {
       double v = attn[static_cast<int64_t>(i) * S + j];
@@ -117,6 +129,11 @@ std::string attention_svg(const Tensor& attn, const std::vector<std::string>& sr
           xml_escape(tgt[static_cast<size_t>(i)]), v);
     }
   }
+  if (opt.highlight_row >= 0 && opt.highlight_row < T)
+    s += fmt::format(
+        "<rect class=\"highlight\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" "
+        "stroke=\"#d62728\" stroke-width=\"3\"/>\n",
+        left - 1, top + opt.highlight_row * c - 1, grid_w + 2, c + 2);
   s += "</svg>\n";
   return s;
 }

@@ -15,11 +15,15 @@ struct HeatmapOptions {
   // Axis titles: over the source tokens (top) and beside the target tokens (left).
   std::string x_title = "source tokens", y_title = "target tokens";
   std::string font_family = "sans-serif";  // font_family_for("zh") for Chinese labels
+  // What the colour bar measures, written beside it (its unit), e.g. "weight a_t,i".
+  std::string bar_title = "weight";
+  int highlight_row = -1;  // a row outlined in red (e.g. the step computed by hand); -1: none
 };
 
 // An SVG image: source tokens along the top (x), target tokens down the left
 // (y), each axis with its title, one square per weight on a white -> blue
-// scale, a colour bar on the right (0 at the bottom, 1 at the top), and a
+// scale, a colour bar on the right (0 at the bottom, 1 at the top) with its
+// title, an optional outlined row, and a
 // tooltip (<title>) on each cell with "source -> target: weight". Throws if
 // attn is not (tgt.size(), src.size()).
 std::string attention_svg(const Tensor& attn, const std::vector<std::string>& src,

@@ -66,6 +66,7 @@ std::string line_plot_svg(const std::vector<Series>& series, const LinePlotOptio
   }
   S2S_CHECK(std::isfinite(x0), "line_plot_svg: no finite point to plot in {} series",
             series.size());
+  if (opt.y_from_zero && !opt.log_y) y0 = std::min(y0, 0.0), y1 = std::max(y1, 0.0);
   // Widen degenerate ranges (a single point, a flat line).
   if (x1 - x0 < 1e-12) x0 -= 1, x1 += 1;
   if (y1 - y0 < 1e-12)
@@ -101,7 +102,9 @@ std::string line_plot_svg(const std::vector<Series>& series, const LinePlotOptio
   for (const Series& se : series) legend_w = std::max(legend_w, text_width_px(se.name));
   legend_w += 12 + 26 + 12;
   const double L = 70, Tp = opt.title.empty() ? 20 : 40, Bt = opt.height - 50.0;
-  const int width = std::max(opt.width, static_cast<int>(std::ceil(L + 300 + legend_w)));
+  const double title_w = text_width_px(opt.title, 15);
+  const int width = std::max({opt.width, static_cast<int>(std::ceil(L + 300 + legend_w)),
+                              static_cast<int>(std::ceil(title_w + 16))});
   const double R = width - legend_w;
   auto px = [&](double x) { return L + (x - x0) / (x1 - x0) * (R - L); };
   auto py = [&](double y) { return Bt - (y - y0) / (y1 - y0) * (Bt - Tp); };
@@ -113,7 +116,8 @@ std::string line_plot_svg(const std::vector<Series>& series, const LinePlotOptio
       width, opt.height, width, opt.height, xml_escape(opt.font_family));
   if (!opt.title.empty())
     s += fmt::format("<text x=\"{}\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">{}</text>\n",
-                     (L + R) / 2, xml_escape(opt.title));
+                     std::clamp((L + R) / 2, 8 + title_w / 2, width - 8 - title_w / 2),
+                     xml_escape(opt.title));
   // Grid lines and tick labels.
   for (size_t i = 0; i < xt.size(); ++i) {
     s += fmt::format(

@@ -19,10 +19,14 @@ size_t display_width(const std::string& text);
 double text_width_px(const std::string& text, double font_size = 12);
 
 // The font-family of the figures: the default, or one that names CJK fonts
-// first (for Chinese labels; the SVG viewer picks the first one installed).
+// first (for Chinese labels; the SVG viewer picks the first one installed):
+// Noto Sans CJK SC (Debian/Ubuntu: apt-get install fonts-noto-cjk), WenQuanYi Zen
+// Hei (fonts-wqy-zenhei), Source Han Sans SC, PingFang SC (macOS), Microsoft YaHei
+// (Windows).
 inline constexpr const char* kFontFamily = "sans-serif";
 inline constexpr const char* kCjkFontFamily =
-    "'Noto Sans CJK SC', 'WenQuanYi Zen Hei', 'Source Han Sans SC', sans-serif";
+    "'Noto Sans CJK SC', 'WenQuanYi Zen Hei', 'Source Han Sans SC', 'PingFang SC', "
+    "'Microsoft YaHei', sans-serif";
 // kCjkFontFamily when lang is "zh", else kFontFamily.
 const char* font_family_for(const std::string& lang);
 

@@ -46,7 +46,7 @@ dx dy dz dw db dL eps wn Var DOT dot He Hk Hq
 Graphviz Transformer Transformers PyTorch OpenBLAS BLAS CPU SVG PNG UTF
 fast reference copy reverse toy_en_es
 Bahdanau Luong Sutskever Cho Vaswani Graves Chorowski Daniluk Hochreiter Schmidhuber Pascanu
-Bengio Mikolov Elman Jordan al et
+Bengio Mikolov Elman Jordan Papineni Tachibana Cheng Paulus al et
 Ctrl
 '
 # Tutorial names (00_tour, 06_attention, ...) are code names too.
