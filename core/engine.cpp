@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "core/error.hpp"
+#include "core/exercise.hpp"
 
 namespace s2s {
 

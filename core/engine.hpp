@@ -18,10 +18,7 @@ namespace s2s {
 
 enum class Engine { reference, fast };
 
-Engine engine();  // the current engine (S2S_ENGINE at first use, else the default)
-// fast; reference in a student edition (tutorials/exercises/), where the student's code
-// must run: the fast engine bypasses some exercises with fused ops.
-Engine default_engine();
+Engine engine();  // the current engine (S2S_ENGINE at first use, else fast)
 void set_engine(Engine e);
 inline bool fast_engine() { return engine() == Engine::fast; }
 

@@ -12,19 +12,6 @@ struct Error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Thrown by an exercise's stub in a student edition (tutorials/exercises/): "exercise
-// <id> not done yet", what to implement where, and the command that grades it in this
-// build. The tutorials' needs check and the graders catch this type, and only this
-// type, so "not done yet" is never confused with a wrong answer or a bad input.
-struct ExerciseNotDone : Error {
-  ExerciseNotDone(const std::string& id, const std::string& file, const std::string& function);
-  std::string id, file;
-};
-
-// The build folder that compiled the library (CMAKE_BINARY_DIR; core/exercise.cpp), so
-// messages can name the real folder: "ctest --test-dir <it> ...".
-std::string build_dir();
-
 // S2S_CHECK(cond, "fmt {}", args...) throws s2s::Error with a formatted message.
 #define S2S_CHECK(cond, ...)                                   \
   do {                                                         \

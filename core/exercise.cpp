@@ -3,7 +3,7 @@
 // file stays the same in every copy of the tree and ccache can share it.
 #include <fmt/format.h>
 
-#include "core/error.hpp"
+#include "core/exercise.hpp"
 
 namespace s2s {
 

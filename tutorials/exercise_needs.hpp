@@ -34,7 +34,7 @@
 #include "attention/local.hpp"
 #include "attention/location.hpp"
 #include "core/engine.hpp"
-#include "core/error.hpp"
+#include "core/exercise.hpp"
 #include "core/ops.hpp"
 #include "nn/gru_cell.hpp"
 #include "nn/lstm_cell.hpp"
@@ -212,23 +212,41 @@ inline std::vector<std::string> knob_exercises(const std::string& knob) {
   return out;
 }
 
-// The exercises a run of `tutorial` needs: its row of tutorials.tsv (the default
-// run), where each knob changed from its default ({"cell=gru", "cell=lstm"}) swaps
-// the default value's exercise for the chosen one's. In the registry's order.
-inline std::vector<std::string> needs(
-    const std::string& tutorial,
-    const std::vector<std::pair<std::string, std::string>>& changed = {}) {
+// The exercises of a run of `tutorial`: `column` of its row of tutorials.tsv (the
+// default run), where each knob changed from its default ({"cell=gru", "cell=lstm"})
+// swaps the default value's exercise for the chosen one's (if `keep` says it
+// belongs: for the fast engine's list, only exercises it bypasses). Registry order.
+inline std::vector<std::string> run_list(
+    const char* TutorialInfo::*column, const std::string& tutorial,
+    const std::vector<std::pair<std::string, std::string>>& changed,
+    bool (*keep)(const ExerciseInfo&)) {
   std::set<std::string> want;
   if (const TutorialInfo* t = find_tutorial(tutorial))
-    for (const std::string& id : split_list(t->needs)) want.insert(id);
+    for (const std::string& id : split_list(t->*column)) want.insert(id);
   for (const auto& [from, to] : changed) {
     for (const std::string& id : knob_exercises(from)) want.erase(id);
-    for (const std::string& id : knob_exercises(to)) want.insert(id);
+    for (const std::string& id : knob_exercises(to))
+      if (keep(*find_exercise(id))) want.insert(id);
   }
   std::vector<std::string> out;
   for (const ExerciseInfo& e : kExercises)
     if (want.count(e.id)) out.push_back(e.id);
   return out;
+}
+
+// The exercises a run needs (tutorials.tsv "needs", knobs swapped).
+inline std::vector<std::string> needs(
+    const std::string& tutorial,
+    const std::vector<std::pair<std::string, std::string>>& changed = {}) {
+  return run_list(&TutorialInfo::needs, tutorial, changed, [](const ExerciseInfo&) { return true; });
+}
+
+// Those of them --engine fast does not run (tutorials.tsv "fast_bypasses", knobs swapped).
+inline std::vector<std::string> fast_bypasses(
+    const std::string& tutorial,
+    const std::vector<std::pair<std::string, std::string>>& changed = {}) {
+  return run_list(&TutorialInfo::fast_bypasses, tutorial, changed,
+                  [](const ExerciseInfo& e) { return e.fast_bypasses; });
 }
 
 }  // namespace s2s::course
@@ -253,11 +271,10 @@ void check_exercise_needs(const std::string& name, const std::string& lang, cons
   knob("score", defaults.score, chosen.score);
   knob("placement", defaults.placement, chosen.placement);
   const std::vector<std::string> need = needs(name, changed);
-  std::vector<std::string> missing, bypassed;
-  for (const std::string& id : need) {
+  std::vector<std::string> missing;
+  for (const std::string& id : need)
     if (not_done(id)) missing.push_back(id);
-    if (find_exercise(id)->fast_bypasses) bypassed.push_back(id);
-  }
+  const std::vector<std::string> bypassed = fast_bypasses(name, changed);
   auto listed = [&](const std::vector<std::string>& ids) {
     std::string s;
     for (const std::string& id : ids)

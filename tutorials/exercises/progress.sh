@@ -49,7 +49,7 @@ rel=${build#$root/}
 # pass yet. A tutorial refuses to start while one of them is still a stub.
 echo
 echo "tutorials (each waits for its exercises; 每个教程等待的练习):"
-while IFS=$'\t' read -r tut tneeds assignment; do
+while IFS=$'\t' read -r tut tneeds assignment fastb; do
   case "$tut" in "#"* | tutorial | "") continue ;; esac
   waits=""
   for n in ${tneeds//,/ }; do

@@ -27,7 +27,7 @@ def main():
     tutorials = load_registry(os.path.join(kit, "tutorials.tsv"))
     ids = [e["id"] for e in exercises]
     for t in tutorials:
-        for col in ("needs", "assignment"):
+        for col in ("needs", "assignment", "fast_bypasses"):
             for i in filter(lambda x: x != "-", t[col].split(",")):
                 if i not in ids:
                     sys.exit(f"tutorials.tsv: {t['tutorial']}: {col}: no exercise '{i}' in exercises.tsv")
@@ -58,11 +58,12 @@ def main():
         "  const char* name;",
         "  const char* needs;       // its default run's exercises, comma-separated",
         "  const char* assignment;  // the suggested assignment of its block",
+        "  const char* fast_bypasses;  // needs that --engine fast does not run (fused ops)",
         "};",
         "inline constexpr TutorialInfo kTutorials[] = {",
     ]
     for t in tutorials:
-        lines.append("    {" + ", ".join(c_str(t[c]) for c in ("tutorial", "needs", "assignment")) + "},")
+        lines.append("    {" + ", ".join(c_str(t[c]) for c in ("tutorial", "needs", "assignment", "fast_bypasses")) + "},")
     lines += ["};", "}  // namespace s2s::course", ""]
     text = "\n".join(lines)
     if os.path.isfile(out) and open(out, encoding="utf-8").read() == text:

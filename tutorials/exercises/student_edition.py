@@ -57,10 +57,19 @@ def stub(ex, indent):
     for name in filter(None, ex["unused"].split(",")):
         out.append(f"{i}(void){name};  // used by the solution")
     out += [
-        f'{i}throw s2s::ExerciseNotDone("{ex["id"]}", "{ex["file"]}", "{ex["function"]}");',
+        *throw_line(ex, i),
         f"{i}// END EXERCISE",
     ]
     return out
+
+
+def throw_line(ex, i):
+    """The stub's throw, on two lines when one would pass 100 columns."""
+    line = f'{i}throw s2s::ExerciseNotDone("{ex["id"]}", "{ex["file"]}", "{ex["function"]}");'
+    if len(line) <= 100:
+        return [line]
+    return [f'{i}throw s2s::ExerciseNotDone("{ex["id"]}", "{ex["file"]}",',
+            f'{i}                           "{ex["function"]}");']
 
 
 def choose(args, registry, tutorials):
@@ -182,6 +191,10 @@ def main():
                 result.append(line)
         if current:
             sys.exit(f"{rel}: exercise {current['id']} has no END EXERCISE")
+        if any(l.lstrip().startswith("throw s2s::ExerciseNotDone(") for l in result):
+            # the stubs' type (core/exercise.hpp), after the file's last #include
+            last = max(n for n, l in enumerate(result) if l.startswith("#include"))
+            result.insert(last + 1, '#include "core/exercise.hpp"  // the stubs\' ExerciseNotDone')
         with open(dst, "w", encoding="utf-8") as f:
             f.write("\n".join(result))
         shutil.copymode(src, dst)
