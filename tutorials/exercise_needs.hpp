@@ -17,34 +17,13 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <functional>
-#include <map>
-#include <memory>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "attention/additive.hpp"
-#include "attention/attention.hpp"
-#include "attention/cosine.hpp"
-#include "attention/dot.hpp"
-#include "attention/general.hpp"
-#include "attention/key_value.hpp"
-#include "attention/local.hpp"
-#include "attention/location.hpp"
-#include "core/engine.hpp"
 #include "core/exercise.hpp"
-#include "core/ops.hpp"
-#include "nn/gru_cell.hpp"
-#include "nn/lstm_cell.hpp"
-#include "nn/rnn_cell.hpp"
 #include "s2s_course_registry.hpp"
-#include "seq2seq/decoding/greedy.hpp"
-#include "seq2seq/metrics/bleu.hpp"
-#include "seq2seq/model/attention_decoder.hpp"
-#include "seq2seq/model/bottleneck_decoder.hpp"
-#include "seq2seq/model/seq2seq.hpp"
 
 namespace s2s::course {
 
@@ -73,135 +52,15 @@ inline const TutorialInfo* find_tutorial(const std::string& name) {
   return nullptr;
 }
 
-// One probe per exercise: a tiny call that reaches the exercise's code first (its
-// stub throws before any other exercise runs). The reference engine, because the
-// fast engine bypasses some of them (the fast column of exercises.tsv).
-inline const std::map<std::string, std::function<void()>>& probes() {
-  static const std::map<std::string, std::function<void()>> p{
-      {"tanh-backward", [] { sum(tanh(Var(Tensor::from({2}, {0.5, -1}), true))).backward(); }},
-      {"sigmoid-backward",
-       [] { sum(sigmoid(Var(Tensor::from({2}, {0.5, -1}), true))).backward(); }},
-      {"matmul-backward",
-       [] {
-         Var a(Tensor::ones({1, 2}), true), b(Tensor::ones({2, 1}), true);
-         sum(matmul(a, b)).backward();
-       }},
-      {"softmax-backward",
-       [] { sum(softmax(Var(Tensor::from({1, 2}, {0.5, -1}), true), 1)).backward(); }},
-      {"cross-entropy-backward",
-       [] { cross_entropy(Var(Tensor::from({1, 2}, {0.5, -1}), true), Ids{0}).backward(); }},
-      {"rnn-cell-step",
-       [] {
-         Rng rng(1);
-         RNNCell(1, 1, rng).step(Var(Tensor::ones({1, 1})), {Var(Tensor::zeros({1, 1})), Var()});
-       }},
-      {"lstm-cell-step",
-       [] {
-         Rng rng(1);
-         Var z(Tensor::zeros({1, 1}));
-         LSTMCell(1, 1, rng).step(Var(Tensor::ones({1, 1})), {z, z});
-       }},
-      {"gru-cell-step",
-       [] {
-         Rng rng(1);
-         GRUCell(1, 1, rng).step(Var(Tensor::ones({1, 1})), {Var(Tensor::zeros({1, 1})), Var()});
-       }},
-      {"bottleneck-decoder-step",
-       [] {
-         Rng rng(1);
-         BottleneckConfig c;
-         c.vocab = 4, c.embed = 1, c.hidden = 1;
-         BottleneckDecoder dec(c, rng);
-         EncoderOutput enc;
-         enc.final.h = Var(Tensor::zeros({1, 1}));
-         DecoderState s = dec.start(enc);
-         dec.step(Ids{1}, s, enc);
-       }},
-      {"greedy-decode",
-       [] {
-         ModelConfig cfg;
-         cfg.src_vocab = 5, cfg.tgt_vocab = 5, cfg.embed = 1, cfg.hidden = 1;
-         cfg.attention = false;
-         Seq2Seq model(cfg);
-         Batch b;
-         b.B = 1, b.S = 1, b.src = {3}, b.src_len = {1}, b.src_mask = Tensor::ones({1, 1});
-         greedy_decode(model, b, 1);
-       }},
-      {"masked-softmax",
-       [] { masked_softmax(Var(Tensor::zeros({1, 2})), Tensor::ones({1, 2})); }},
-      {"context-vector",
-       [] { weighted_sum(Var(Tensor::ones({1, 1})), Var(Tensor::ones({1, 1, 1}))); }},
-      {"additive-score",
-       [] {
-         additive_energy(Var(Tensor::zeros({1, 1, 1})), Var(Tensor::zeros({1, 1})),
-                         Var(Tensor::ones({1})));
-       }},
-      {"context-input",
-       [] {
-         Rng rng(1);
-         AttentionDecoderConfig c;
-         c.vocab = 4, c.embed = 1, c.hidden = 1, c.enc_size = 1;
-         c.attn.score = "cosine";  // not an exercise
-         c.attn.placement = Placement::input;
-         AttentionDecoder dec(c, rng);
-         EncoderOutput enc;
-         enc.outputs = Var(Tensor::ones({1, 1, 1}));
-         enc.mask = Tensor::ones({1, 1});
-         enc.lengths = {1};
-         enc.final.h = Var(Tensor::zeros({1, 1}));
-         DecoderState s = dec.start(enc);
-         dec.step(Ids{1}, s, enc);
-       }},
-      {"dot-score",
-       [] { DotScore(1, 1, false).score(Var(Tensor::ones({1, 1})), Var(Tensor::ones({1, 1, 1})), {}); }},
-      {"general-score",
-       [] {
-         Rng rng(1);
-         GeneralScore(1, 1, rng).score(Var(Tensor::ones({1, 1})), Var(Tensor::ones({1, 1, 1})), {});
-       }},
-      {"location-score",
-       [] {
-         Rng rng(1);
-         LocationScore(1, 1, 2, rng).score(Var(Tensor::ones({1, 1})), Var(Tensor::ones({1, 1, 1})),
-                                           {});
-       }},
-      {"local-p-window",
-       [] {
-         Rng rng(1);
-         LocalAttention local(std::make_unique<CosineScore>(1, 1, rng), LocalMode::predictive, 1,
-                              rng, 1);
-         Var k(Tensor::ones({1, 2, 1}));
-         local.forward(Var(Tensor::ones({1, 1})), k, k, Tensor::ones({1, 2}), {});
-       }},
-      {"key-value-split",
-       [] {
-         Rng rng(1);
-         KeyValueAttention(KeyValueMode::split, "cosine", 1, 2, 1, 1, 1, 2, rng)
-             .keys_values(Var(Tensor::ones({1, 1, 2})));
-       }},
-      {"bleu",
-       [] {
-         corpus_bleu(std::vector<std::vector<std::string>>{{"a"}},
-                     std::vector<std::vector<std::string>>{{"a"}}, 1);
-       }},
-  };
-  return p;
-}
+// One probe per exercise (tutorials/exercise_probes.cpp, its own file so that the
+// tutorials do not see the headers it needs): a tiny call that reaches the
+// exercise's code first, in the reference engine.
+void run_probe(const std::string& id);  // throws Error for an unknown id
+std::vector<std::string> probe_ids();
 
 // True while exercise `id` is still a stub. Only the exercise's own ExerciseNotDone
 // counts: another exercise's stub, or any other error, means this one was written.
-inline bool not_done(const std::string& id) {
-  auto it = probes().find(id);
-  if (it == probes().end()) throw Error(fmt::format("no probe for exercise '{}'", id));
-  EngineGuard reference(Engine::reference);
-  try {
-    it->second();
-  } catch (const ExerciseNotDone& e) {
-    return e.id == id;
-  } catch (const std::exception&) {
-  }
-  return false;
-}
+bool not_done(const std::string& id);
 
 // The exercises selected by a knob value ("cell=gru" -> gru-cell-step).
 inline std::vector<std::string> knob_exercises(const std::string& knob) {
@@ -293,9 +152,9 @@ void check_exercise_needs(const std::string& name, const std::string& lang, cons
     std::exit(1);
   }
   if (s2s::fast_engine() && s2s::default_engine() == s2s::Engine::reference && !bypassed.empty())
-    fmt::print(zh ? "注意:fast 引擎绕过了本次运行中你的这些练习代码:{}(用 --engine reference 运行你的代码)\n"
+    fmt::print(fmt::runtime(zh ? "注意:fast 引擎绕过了本次运行中你的这些练习代码:{}(用 --engine reference 运行你的代码)\n"
                   : "note: the fast engine bypasses your code for {} in this run (--engine "
-                    "reference runs it)\n",
+                    "reference runs it)\n"),
                fmt::join(bypassed, ", "));
 }
 

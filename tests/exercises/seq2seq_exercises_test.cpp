@@ -15,6 +15,7 @@
 
 using namespace s2s;
 using namespace s2s::exercise;
+using V = const std::vector<Var>&;
 
 namespace {
 // The output layer shared by the two decoder tests: V = 4 logits from H = 1.
