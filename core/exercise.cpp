@@ -1,9 +1,9 @@
 // The message of an exercise's stub (core/error.hpp). Only this file is compiled
 // with the build folder (S2S_BUILD_DIR, set by CMakeLists.txt), so every other object
 // file stays the same in every copy of the tree and ccache can share it.
-#include <fmt/format.h>
-
 #include "core/exercise.hpp"
+
+#include <fmt/format.h>
 
 namespace s2s {
 

@@ -33,18 +33,27 @@ namespace {
 // exercises.tsv). Inputs of size 1 or 2: a probe only has to reach the code.
 const std::map<std::string, std::function<void()>>& probes() {
   static const std::map<std::string, std::function<void()>> p{
-      {"tanh-backward", [] { sum(tanh(Var(Tensor::from({2}, {0.5, -1}), true))).backward(); }},
+      {"tanh-backward",
+       [] {
+         sum(tanh(Var(Tensor::from({2}, {0.5, -1}), true))).backward();
+       }},
       {"sigmoid-backward",
-       [] { sum(sigmoid(Var(Tensor::from({2}, {0.5, -1}), true))).backward(); }},
+       [] {
+         sum(sigmoid(Var(Tensor::from({2}, {0.5, -1}), true))).backward();
+       }},
       {"matmul-backward",
        [] {
          Var a(Tensor::ones({1, 2}), true), b(Tensor::ones({2, 1}), true);
          sum(matmul(a, b)).backward();
        }},
       {"softmax-backward",
-       [] { sum(softmax(Var(Tensor::from({1, 2}, {0.5, -1}), true), 1)).backward(); }},
+       [] {
+         sum(softmax(Var(Tensor::from({1, 2}, {0.5, -1}), true), 1)).backward();
+       }},
       {"cross-entropy-backward",
-       [] { cross_entropy(Var(Tensor::from({1, 2}, {0.5, -1}), true), Ids{0}).backward(); }},
+       [] {
+         cross_entropy(Var(Tensor::from({1, 2}, {0.5, -1}), true), Ids{0}).backward();
+       }},
       {"rnn-cell-step",
        [] {
          Rng rng(1);
@@ -83,9 +92,13 @@ const std::map<std::string, std::function<void()>>& probes() {
          greedy_decode(model, b, 1);
        }},
       {"masked-softmax",
-       [] { masked_softmax(Var(Tensor::zeros({1, 2})), Tensor::ones({1, 2})); }},
+       [] {
+         masked_softmax(Var(Tensor::zeros({1, 2})), Tensor::ones({1, 2}));
+       }},
       {"context-vector",
-       [] { weighted_sum(Var(Tensor::ones({1, 1})), Var(Tensor::ones({1, 1, 1}))); }},
+       [] {
+         weighted_sum(Var(Tensor::ones({1, 1})), Var(Tensor::ones({1, 1, 1})));
+       }},
       {"additive-score",
        [] {
          additive_energy(Var(Tensor::zeros({1, 1, 1})), Var(Tensor::zeros({1, 1})),
@@ -108,7 +121,9 @@ const std::map<std::string, std::function<void()>>& probes() {
          dec.step(Ids{1}, s, enc);
        }},
       {"dot-score",
-       [] { DotScore(1, 1, false).score(Var(Tensor::ones({1, 1})), Var(Tensor::ones({1, 1, 1})), {}); }},
+       [] {
+         DotScore(1, 1, false).score(Var(Tensor::ones({1, 1})), Var(Tensor::ones({1, 1, 1})), {});
+       }},
       {"general-score",
        [] {
          Rng rng(1);
@@ -117,8 +132,8 @@ const std::map<std::string, std::function<void()>>& probes() {
       {"location-score",
        [] {
          Rng rng(1);
-         LocationScore(1, 1, 2, rng).score(Var(Tensor::ones({1, 1})), Var(Tensor::ones({1, 1, 1})),
-                                           {});
+         LocationScore(1, 1, 2, rng)
+             .score(Var(Tensor::ones({1, 1})), Var(Tensor::ones({1, 1, 1})), {});
        }},
       {"local-p-window",
        [] {

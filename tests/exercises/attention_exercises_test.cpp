@@ -25,8 +25,8 @@ namespace {
 const std::vector<std::string> kBatchPos{"batch", "position"};
 // query (B,H) = (2,4) and keys (B,S,H) = (2,3,4) of the dot and general tests
 const Tensor kQ = Tensor::from({2, 4}, {1, 2, -1, 0.5, -1, 0.5, 2, 1});
-const Tensor kK = Tensor::from({2, 3, 4}, {1, 0, 0, 1, 2, -1, 0.5, 0, 0, 1, 1, -1,  //
-                                           3, 1, -2, 0, 0.5, 0.5, 1, 1, -1, 0, 2, 2});
+const Tensor kK = Tensor::from({2, 3, 4}, {1, 0, 0,  1, 2,   -1,  0.5, 0, 0,  1, 1, -1,  //
+                                           3, 1, -2, 0, 0.5, 0.5, 1,   1, -1, 0, 2, 2});
 }  // namespace
 
 TEST_CASE("masked-softmax values and gradcheck") {
@@ -51,13 +51,15 @@ TEST_CASE("context-vector values and gradcheck") {
   EngineGuard reference(Engine::reference);
   grade("context-vector", [] {
     const Tensor w = Tensor::from({2, 3}, {0.2, 0.3, 0.5, 0.6, 0.4, 0});  // (B,S)
-    const Tensor v = Tensor::from({2, 3, 4}, {1, 2, 0, -1, 3, -1, 2, 0.5, 0, 4, -2, 1,  //
-                                              -2, 1, 1, 0, 0.5, 0.5, -1, 2, 9, 9, 9, 9});
+    const Tensor v = Tensor::from({2, 3, 4}, {1,  2, 0, -1, 3,   -1,  2,  0.5, 0, 4, -2, 1,  //
+                                              -2, 1, 1, 0,  0.5, 0.5, -1, 2,   9, 9, 9,  9});
     Var c = weighted_sum(Var(w), Var(v));
-    check_values({"c", {"batch", "feature"},
-                  "  c[0] = 0.2 (1,2,0,-1) + 0.3 (3,-1,2,0.5) + 0.5 (0,4,-2,1) = (1.1, 2.1, -0.4, 0.45)\n"
-                  "  c[1] = 0.6 (-2,1,1,0) + 0.4 (0.5,0.5,-1,2) + 0 (9,9,9,9)  = (-1, 0.8, 0.2, 0.8)\n"},
-                 c.value(), {2, 4}, {1.1, 2.1, -0.4, 0.45, -1.0, 0.8, 0.2, 0.8});
+    check_values(
+        {"c",
+         {"batch", "feature"},
+         "  c[0] = 0.2 (1,2,0,-1) + 0.3 (3,-1,2,0.5) + 0.5 (0,4,-2,1) = (1.1, 2.1, -0.4, 0.45)\n"
+         "  c[1] = 0.6 (-2,1,1,0) + 0.4 (0.5,0.5,-1,2) + 0 (9,9,9,9)  = (-1, 0.8, 0.2, 0.8)\n"},
+        c.value(), {2, 4}, {1.1, 2.1, -0.4, 0.45, -1.0, 0.8, 0.2, 0.8});
     check_gradients("weighted_sum", [](V x) { return weighted_sum(x[0], x[1]); }, {w, v});
   });
 }
@@ -71,11 +73,11 @@ TEST_CASE("dot-score values and gradcheck") {
                   "  row 0: q = (1,2,-1,0.5): 1, 2-2-0.5 = -0.5, 2-1-0.5 = 0.5\n"
                   "  row 1: q = (-1,0.5,2,1): -3+0.5-4 = -6.5, -0.5+0.25+2+1 = 2.75, 1+4+2 = 7\n"},
                  dot.score(Var(kQ), Var(kK), {}).value(), {2, 3}, {1, -0.5, 0.5, -6.5, 2.75, 7});
-    check_values({"e (scaled_dot)", kBatchPos, "  e[b,i] = q[b] . k[b,i] / sqrt(Hk), sqrt(4) = 2\n"},
-                 scaled.score(Var(kQ), Var(kK), {}).value(), {2, 3},
-                 {0.5, -0.25, 0.25, -3.25, 1.375, 3.5});
-    check_gradients("DotScore::score (scaled)",
-                    [&](V x) { return scaled.score(x[0], x[1], {}); }, {kQ, kK});
+    check_values(
+        {"e (scaled_dot)", kBatchPos, "  e[b,i] = q[b] . k[b,i] / sqrt(Hk), sqrt(4) = 2\n"},
+        scaled.score(Var(kQ), Var(kK), {}).value(), {2, 3}, {0.5, -0.25, 0.25, -3.25, 1.375, 3.5});
+    check_gradients("DotScore::score (scaled)", [&](V x) { return scaled.score(x[0], x[1], {}); },
+                    {kQ, kK});
   });
 }
 
@@ -84,11 +86,11 @@ TEST_CASE("general-score values and gradcheck") {
   grade("general-score", [] {
     Rng rng(1);
     GeneralScore general(4, 5, rng);  // Hq = 4, Hk = 5
-    set_param(general, "W",
-              Tensor::from({4, 5}, {1, 0, 2, 0.5, -1, 0, 0.5, -1, 1, 0.25,  //
-                                    -0.5, 1, 0, 0, 2, 1, 0, 1, -1, 0}));
-    const Tensor k = Tensor::from({2, 3, 5}, {1, 2, 3, 0, -1, -1, 0, 0.5, 1, 1, 2, -1, 0, 0, 1,  //
-                                              0.5, 0.5, -1, 2, 0, 1, 0, 0, -2, 1, -1, 1, 1, 0.5, 0});
+    set_param(general, "W", Tensor::from({4, 5}, {1,    0, 2, 0.5, -1, 0, 0.5, -1, 1,  0.25,  //
+                                                  -0.5, 1, 0, 0,   2,  1, 0,   1,  -1, 0}));
+    const Tensor k =
+        Tensor::from({2, 3, 5}, {1,   2,   3,  0, -1, -1, 0, 0.5, 1,  1, 2,  -1, 0, 0,   1,  //
+                                 0.5, 0.5, -1, 2, 0,  1,  0, 0,   -2, 1, -1, 1,  1, 0.5, 0});
     check_values({"e", kBatchPos,
                   "  u[b] = q[b]^T W (5), e[b,i] = u[b] . k[b,i]\n"
                   "  u[0] = (2, 0, 0.5, 2, -2.5): e = (6, -2.25, 1.5)\n"
@@ -105,9 +107,9 @@ TEST_CASE("additive-score values and gradcheck") {
   grade("additive-score", [] {
     // kp = W_k k_i (B,S,A) = (2,3,4), qp = W_q q (B,A) = (2,4), v (A) = (4): B != S, so
     // tanh(kp + qp) without reshaping qp to (B,1,A) cannot even broadcast.
-    const Tensor kp = Tensor::from({2, 3, 4}, {0.4, -0.3, 0.1, 0.8, 0.0, 0.6, -0.5, 0.2,  //
-                                               -0.7, 0.3, 0.9, -0.1, 0.5, 0.5, -0.2, 0.0,  //
-                                               -0.4, 0.1, 0.3, 0.6, 1.0, -0.8, 0.0, 0.2});
+    const Tensor kp = Tensor::from({2, 3, 4}, {0.4,  -0.3, 0.1, 0.8,  0.0, 0.6,  -0.5, 0.2,  //
+                                               -0.7, 0.3,  0.9, -0.1, 0.5, 0.5,  -0.2, 0.0,  //
+                                               -0.4, 0.1,  0.3, 0.6,  1.0, -0.8, 0.0,  0.2});
     const Tensor qp = Tensor::from({2, 4}, {0.3, -0.1, 0.2, -0.4, -0.6, 0.2, 0.5, 0.1});
     const Tensor v = Tensor::from({4}, {1, -2, 0.5, 1.5});
     check_values({"e", kBatchPos,
@@ -127,8 +129,8 @@ TEST_CASE("location-score values and gradcheck") {
   grade("location-score", [] {
     Rng rng(1);
     LocationScore location(4, 4, 5, rng);  // Hq = 4, max_src_len 5
-    set_param(location, "W_a", Tensor::from({5, 4}, {1, 2, 0, -1, 0.5, -1, 1, 0, -2, 0.25,  //
-                                                     0, 1, 3, 3, -1, 0.5, 0, 0, 1, 1}));
+    set_param(location, "W_a", Tensor::from({5, 4}, {1, 2, 0, -1, 0.5, -1,  1, 0, -2, 0.25,  //
+                                                     0, 1, 3, 3,  -1,  0.5, 0, 0, 1,  1}));
     const Tensor k = Tensor::zeros({2, 3, 4});  // only S = 3 matters
     check_values({"e", kBatchPos,
                   "  e[b] = the first S = 3 of W_a q[b] (max_src_len 5)\n"
@@ -151,8 +153,8 @@ TEST_CASE("local-p-window position and weights") {
     set_param(local, "W_p", Tensor::from({1, 2}, {0.8, -0.4}));
     set_param(local, "v_p", Tensor::from({1}, {1.5}));
     const Tensor q = Tensor::from({2, 2}, {0.5, 0.25, -0.3, 0.8});
-    const Tensor k = Tensor::from({2, 5, 2}, {1, 0, 0, 1, 1, 1, -1, 0.5, 0.3, -0.2,  //
-                                              0.2, 0.9, -1, -1, 0.5, 0, 1, 0.4, 7, 7});
+    const Tensor k = Tensor::from({2, 5, 2}, {1,   0,   0,  1,  1,   1, -1, 0.5, 0.3, -0.2,  //
+                                              0.2, 0.9, -1, -1, 0.5, 0, 1,  0.4, 7,   7});
     const Tensor mask = Tensor::from({2, 5}, {1, 1, 1, 1, 1, 1, 1, 1, 1, 0});
     AttentionOutput out = local.forward(Var(q), Var(k), Var(k), mask, {});
     const char* how =
@@ -160,14 +162,15 @@ TEST_CASE("local-p-window position and weights") {
         "         3 sigma(1.5 tanh(-0.56)) = 0.95466\n"
         "  a[b] = softmax over the window |s - p[b]| <= D (real tokens only) of\n"
         "         cos(q[b], k[b,s]) - (s - p[b])^2 / (2 sigma^2), sigma = D/2 = 1\n"
-        "  a[0] = (0, 0.14563, 0.60954, 0.12080, 0.12402), a[1] = (0.57843, 0.26069, 0.16088, 0, 0)\n";
+        "  a[0] = (0, 0.14563, 0.60954, 0.12080, 0.12402), a[1] = (0.57843, 0.26069, 0.16088, 0, "
+        "0)\n";
     check_values({"p", {"batch"}, how}, out.position.value(), {2},
                  {2.43014619287627, 0.9546586386001726}, 1e-6);
-    check_values({"a", kBatchPos, how}, out.weights.value(), {2, 5},
-                 {0, 0.14563316093802922, 0.6095413266421326, 0.12080403353938532,
-                  0.12402147888045294, 0.5784342522666522, 0.2606862400177518, 0.1608795077155959,
-                  0, 0},
-                 1e-6);
+    check_values(
+        {"a", kBatchPos, how}, out.weights.value(), {2, 5},
+        {0, 0.14563316093802922, 0.6095413266421326, 0.12080403353938532, 0.12402147888045294,
+         0.5784342522666522, 0.2606862400177518, 0.1608795077155959, 0, 0},
+        1e-6);
     check_gradients("LocalAttention::forward (local-p) context",
                     [&](V x) { return local.forward(x[0], Var(k), Var(k), mask, {}).context; },
                     {q});
@@ -183,7 +186,8 @@ TEST_CASE("key-value-split keys and values") {
     Tensor states({2, 3, 5});
     for (int64_t i = 0; i < 30; ++i) states[i] = static_cast<real>(i + 1);  // 1, 2, ..., 30
     auto [keys, values] = kv.keys_values(Var(states));
-    const char* how = "  h[b,i] = (1..5) + 15 b + 5 i: key = its first 2 features, value the next 3\n";
+    const char* how =
+        "  h[b,i] = (1..5) + 15 b + 5 i: key = its first 2 features, value the next 3\n";
     check_values({"key", {"batch", "position", "feature"}, how}, keys.value(), {2, 3, 2},
                  {1, 2, 6, 7, 11, 12, 16, 17, 21, 22, 26, 27});
     check_values({"value", {"batch", "position", "feature"}, how}, values.value(), {2, 3, 3},

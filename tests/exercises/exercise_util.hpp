@@ -80,8 +80,7 @@ inline void check_values(const Quantity& q, const Tensor& got, const Shape& shap
                          const std::vector<double>& want, double tol = 1e-9) {
   if (dry_run()) return;
   if (got.shape() != shape) {
-    FAIL_CHECK(q.name << " has shape " << shape_str(got.shape()) << ", want "
-                      << shape_str(shape));
+    FAIL_CHECK(q.name << " has shape " << shape_str(got.shape()) << ", want " << shape_str(shape));
     return;
   }
   REQUIRE(got.numel() == static_cast<int64_t>(want.size()));
@@ -93,7 +92,8 @@ inline void check_values(const Quantity& q, const Tensor& got, const Shape& shap
                            entry_name(shape, q.axes, static_cast<int64_t>(i)), g, w);
   }
   if (!wrong.empty())
-    FAIL_CHECK(q.name << " is wrong:\n" << wrong << "checked against the hand computation:\n"
+    FAIL_CHECK(q.name << " is wrong:\n"
+                      << wrong << "checked against the hand computation:\n"
                       << q.how);
 }
 
@@ -130,7 +130,7 @@ inline void grade(const std::string& id, const std::function<void()>& body) {
     try {
       course::run_probe(id);
     } catch (const ExerciseNotDone& e) {
-      FAIL(e.what());
+      FAIL(std::string(e.what()));
     }
   }
   for (const std::string& need : course::split_list(ex->needs))
@@ -141,7 +141,7 @@ inline void grade(const std::string& id, const std::function<void()>& body) {
     dry_run() = false;
   } catch (const ExerciseNotDone& e) {
     dry_run() = false;
-    if (e.id == id) FAIL(e.what());
+    if (e.id == id) FAIL(std::string(e.what()));
     FAIL(waits_for(e.id));
   } catch (...) {
     dry_run() = false;  // a wrong answer that throws: the second pass reports it

@@ -16,21 +16,22 @@ TEST_CASE("course kit registry: every exercise has a probe, and every probe an e
   for (const ExerciseInfo& e : kExercises) {
     ids.insert(e.id);
     CHECK_MESSAGE(std::count(probed.begin(), probed.end(), e.id) == 1,
-                  "no probe for exercise " << std::string(e.id));
+                  ("no probe for exercise " + std::string(e.id)));
   }
   for (const std::string& id : probed)
-    CHECK_MESSAGE(ids.count(id) == 1, "probe for " << id << ", which is not in exercises.tsv");
+    CHECK_MESSAGE(ids.count(id) == 1, ("probe for " + id + ", which is not in exercises.tsv"));
 }
 
 TEST_CASE("course kit registry: each exercise's \"then run\" tutorial runs its code") {
   for (const ExerciseInfo& e : kExercises) {
     const TutorialInfo* t = find_tutorial(e.tutorial);
-    CHECK_MESSAGE(t != nullptr, std::string(e.id) + ": then run " + e.tutorial + ", not in tutorials.tsv");
+    CHECK_MESSAGE(t != nullptr,
+                  (std::string(e.id) + ": then run " + e.tutorial + ", not in tutorials.tsv"));
     if (!t) continue;
     const std::vector<std::string> need = split_list(t->needs);
     CHECK_MESSAGE(std::find(need.begin(), need.end(), e.id) != need.end(),
-                  std::string(e.id) + ": then run " + e.tutorial + ", whose needs (tutorials.tsv) are " +
-                      t->needs + ": it never runs " + e.id);
+                  (std::string(e.id) + ": then run " + e.tutorial +
+                   ", whose needs (tutorials.tsv) are " + t->needs + ": it never runs " + e.id));
   }
 }
 
@@ -43,13 +44,13 @@ TEST_CASE("course kit registry: assignments cover each exercise once, before it 
       so_far.insert(id);
     }
     for (const std::string& id : split_list(t.needs))
-      CHECK_MESSAGE(so_far.count(id) == 1,
-                    std::string(t.name) + " needs " + id + ", assigned only after it (tutorials.tsv)");
+      CHECK_MESSAGE(so_far.count(id) == 1, (std::string(t.name) + " needs " + id +
+                                            ", assigned only after it (tutorials.tsv)"));
   }
   for (const ExerciseInfo& e : kExercises)
-    CHECK_MESSAGE(assigned[e.id] == 1, std::string(e.id) + " is in " +
-                                           std::to_string(assigned[e.id]) +
-                                           " assignments of tutorials.tsv, want 1");
+    CHECK_MESSAGE(assigned[e.id] == 1,
+                  (std::string(e.id) + " is in " + std::to_string(assigned[e.id]) +
+                   " assignments of tutorials.tsv, want 1"));
 }
 
 TEST_CASE("course kit registry: a tutorial's fast bypasses are among its needs") {
@@ -57,7 +58,7 @@ TEST_CASE("course kit registry: a tutorial's fast bypasses are among its needs")
     const std::vector<std::string> need = split_list(t.needs);
     for (const std::string& id : split_list(t.fast_bypasses))
       CHECK_MESSAGE(std::find(need.begin(), need.end(), id) != need.end(),
-                    std::string(t.name) + ": fast_bypasses " + id + " is not among its needs");
+                    (std::string(t.name) + ": fast_bypasses " + id + " is not among its needs"));
   }
 }
 
@@ -65,5 +66,5 @@ TEST_CASE("course kit registry: an exercise's needs are exercises of the registr
   for (const ExerciseInfo& e : kExercises)
     for (const std::string& need : split_list(e.needs))
       CHECK_MESSAGE(find_exercise(need) != nullptr,
-                    std::string(e.id) + " needs unknown exercise " + need);
+                    (std::string(e.id) + " needs unknown exercise " + need));
 }

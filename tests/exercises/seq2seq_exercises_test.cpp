@@ -51,19 +51,19 @@ TEST_CASE("bottleneck-decoder-step two steps and gradcheck") {
     StepOutput o1 = dec.step(Ids{2, 1}, s, enc);
     check_values({"s_1", {"batch", "unit"}, how}, s.rnn.h.value(), {2, 1},
                  {0.08975778474716012, 0.11942729853438591});
-    check_values({"logits_1", {"batch", "token"}, how}, o1.logits.value(), {2, 4},
-                 {0.08975778474716012, 0.010242215252839887, 0.24487889237358007,
-                  0.4795155694943202, 0.11942729853438591, -0.019427298534385906,
-                  0.259713649267193, 0.5388545970687718});
+    check_values(
+        {"logits_1", {"batch", "token"}, how}, o1.logits.value(), {2, 4},
+        {0.08975778474716012, 0.010242215252839887, 0.24487889237358007, 0.4795155694943202,
+         0.11942729853438591, -0.019427298534385906, 0.259713649267193, 0.5388545970687718});
     expect(s.t == 1, "s.t counts the steps: 1 after the first");
     expect(!o1.weights.defined(), "the bottleneck decoder has no attention weights");
     StepOutput o2 = dec.step(Ids{3, 0}, s, enc);
     check_values({"s_2", {"batch", "unit"}, how}, s.rnn.h.value(), {2, 1},
                  {-0.013071919944336936, 0.16432468946675483});
-    check_values({"logits_2", {"batch", "token"}, how}, o2.logits.value(), {2, 4},
-                 {-0.013071919944336936, 0.11307191994433693, 0.19346404002783155,
-                  0.27385616011132613, 0.16432468946675483, -0.06432468946675482,
-                  0.2821623447333774, 0.6286493789335097});
+    check_values(
+        {"logits_2", {"batch", "token"}, how}, o2.logits.value(), {2, 4},
+        {-0.013071919944336936, 0.11307191994433693, 0.19346404002783155, 0.27385616011132613,
+         0.16432468946675483, -0.06432468946675482, 0.2821623447333774, 0.6286493789335097});
     expect(s.t == 2, "s.t counts the steps: 2 after the second");
     check_gradients("BottleneckDecoder::step (two steps)",
                     [&](V x) {
@@ -122,19 +122,21 @@ TEST_CASE("greedy-decode tokens, log-probabilities and <eos>") {
     model.decoder = std::make_unique<TableDecoder>();
     const Batch b = two_sentences();
     const char* how =
-        "  row 0: <sos> -> 3 -> 4 -> <eos>; row 1: <sos> -> 4 -> <eos> (argmax of each table row);\n"
+        "  row 0: <sos> -> 3 -> 4 -> <eos>; row 1: <sos> -> 4 -> <eos> (argmax of each table "
+        "row);\n"
         "  log p = sum_t log softmax(table row)[chosen], <eos> included:\n"
-        "  row 0: (2 - lse(0,0,0.5,2,1)) + (1.5 - lse(0,0,0.2,0.1,1.5)) + (3 - lse(0,0,3,0.5,0.2))\n"
+        "  row 0: (2 - lse(0,0,0.5,2,1)) + (1.5 - lse(0,0,0.2,0.1,1.5)) + (3 - "
+        "lse(0,0,3,0.5,0.2))\n"
         "         = -1.5142703137; row 1: -1.3443264777\n";
     std::vector<Hypothesis> h = greedy_decode(model, b, 10);
     expect(h.size() == 2, "one hypothesis per row of the batch (2)");
     if (h.size() != 2) return;
-    expect(h[0].tokens == std::vector<int64_t>{3, 4}, "tokens [batch 0] must be 3 4 (<eos> not added)");
+    expect(h[0].tokens == std::vector<int64_t>{3, 4},
+           "tokens [batch 0] must be 3 4 (<eos> not added)");
     expect(h[1].tokens == std::vector<int64_t>{4}, "tokens [batch 1] must be 4 (<eos> not added)");
     expect(h[0].finished && h[1].finished, "both rows reach <eos>: finished");
-    check_values({"log_prob", {"batch"}, how},
-                 Tensor::from({2}, {h[0].log_prob, h[1].log_prob}), {2},
-                 {-1.514270313747717, -1.344326477744678});
+    check_values({"log_prob", {"batch"}, how}, Tensor::from({2}, {h[0].log_prob, h[1].log_prob}),
+                 {2}, {-1.514270313747717, -1.344326477744678});
     check_values({"score", {"batch"}, "  score = log_prob\n"},
                  Tensor::from({2}, {h[0].score, h[1].score}), {2},
                  {-1.514270313747717, -1.344326477744678});
@@ -183,17 +185,19 @@ TEST_CASE("context-input one decoder step, placement input") {
     const char* how =
         "  s_0 asks: a[b] = softmax over real tokens of s_0[b] h[b,i]; c[b] = sum_i a[b,i] h[b,i]\n"
         "  s_1[b] = tanh(0.5 emb(y[b]) - 0.4 c[b] + 0.1 + 0.3 s_0[b] - 0.05), y = (3, 1)\n"
-        "  h~[b] = tanh(0.7 c[b] - 0.6 s_1[b] + 0.05); logits = (1, -1, 0.5, 2) h~ + (0, .1, .2, .3)\n"
-        "  a[0] = softmax(0.2, -0.4, 0.8) = (0.29665, 0.16281, 0.54054); a[1] = (0.44399, 0.55601, 0)\n";
+        "  h~[b] = tanh(0.7 c[b] - 0.6 s_1[b] + 0.05); logits = (1, -1, 0.5, 2) h~ + (0, .1, .2, "
+        ".3)\n"
+        "  a[0] = softmax(0.2, -0.4, 0.8) = (0.29665, 0.16281, 0.54054); a[1] = (0.44399, 0.55601, "
+        "0)\n";
     check_values({"a", {"batch", "position"}, how}, o.weights.value(), {2, 3},
-                 {0.29665400068085546, 0.16280716746749874, 0.5405388318516456,
-                  0.4439861094553801, 0.5560138905446199, 0.0});
+                 {0.29665400068085546, 0.16280716746749874, 0.5405388318516456, 0.4439861094553801,
+                  0.5560138905446199, 0.0});
     check_values({"s_1", {"batch", "unit"}, how}, s.rnn.h.value(), {2, 1},
                  {-0.10623660044955163, -0.21956195685649801});
-    check_values({"logits", {"batch", "token"}, how}, o.logits.value(), {2, 4},
-                 {0.6964432143378992, -0.5964432143378993, 0.5482216071689496,
-                  1.6928864286757985, 0.5297732455183328, -0.42977324551833285,
-                  0.4648866227591664, 1.3595464910366657});
+    check_values(
+        {"logits", {"batch", "token"}, how}, o.logits.value(), {2, 4},
+        {0.6964432143378992, -0.5964432143378993, 0.5482216071689496, 1.6928864286757985,
+         0.5297732455183328, -0.42977324551833285, 0.4648866227591664, 1.3595464910366657});
     check_gradients("AttentionDecoder::step (placement input)",
                     [&](V x) {
                       const EncoderOutput e = encoder(x[0], x[1]);
@@ -210,32 +214,32 @@ using Sentences = std::vector<std::vector<std::string>>;
 
 TEST_CASE("bleu hand-worked sentences") {
   grade("bleu", [] {
-  // identical: every p_n = 1, BP = 1
-  BleuScore same = corpus_bleu(Sentences{{"the", "cat", "sat", "on", "the", "mat"}},
-                               Sentences{{"the", "cat", "sat", "on", "the", "mat"}});
-  check_scalar("same.bleu", same.bleu, 1.0);
-  check_scalar("same.brevity_penalty", same.brevity_penalty, 1.0);
-  // clipping: "the" counts once, p_1 = 1/4; c = r so BP = 1
-  BleuScore clipped = corpus_bleu(Sentences{{"the", "the", "the", "the"}},
-                                  Sentences{{"the", "cat", "is", "here"}}, 1);
-  check_scalar("clipped.precisions[0]", clipped.precisions[0], 0.25);
-  check_scalar("clipped.bleu", clipped.bleu, 0.25);
-  // brevity: c = 2 < r = 4, p_1 = p_2 = 1, BP = e^{1 - 4/2}
-  BleuScore short_hyp =
-      corpus_bleu(Sentences{{"the", "cat"}}, Sentences{{"the", "cat", "sat", "on"}}, 2);
-  check_scalar("short_hyp.brevity_penalty", short_hyp.brevity_penalty, std::exp(-1.0));
-  check_scalar("short_hyp.bleu", short_hyp.bleu, std::exp(-1.0));
-  // two sentences, N = 2: p_1 = (2 + 3)/(3 + 3), p_2 = (0 + 2)/(2 + 2), c = r = 6
-  BleuScore corpus = corpus_bleu(Sentences{{"a", "b", "c"}, {"x", "y", "z"}},
-                                 Sentences{{"a", "q", "c"}, {"x", "y", "z"}}, 2);
-  check_scalar("corpus.precisions[0]", corpus.precisions[0], 5.0 / 6);
-  check_scalar("corpus.precisions[1]", corpus.precisions[1], 0.5);
-  check_scalar("corpus.bleu", corpus.bleu, std::sqrt(5.0 / 6 * 0.5));
-  // a zero precision makes BLEU 0; an empty hypothesis has BP 0
-  BleuScore zero = corpus_bleu(Sentences{{"a", "b", "c"}}, Sentences{{"a", "x", "c"}}, 2);
-  check_scalar("zero.precisions[0]", zero.precisions[0], 2.0 / 3);
-  check_scalar("zero.bleu", zero.bleu, 0);
-  BleuScore empty = corpus_bleu(Sentences{{}}, Sentences{{"a"}}, 1);
-  check_scalar("empty.brevity_penalty", empty.brevity_penalty, 0);
+    // identical: every p_n = 1, BP = 1
+    BleuScore same = corpus_bleu(Sentences{{"the", "cat", "sat", "on", "the", "mat"}},
+                                 Sentences{{"the", "cat", "sat", "on", "the", "mat"}});
+    check_scalar("same.bleu", same.bleu, 1.0);
+    check_scalar("same.brevity_penalty", same.brevity_penalty, 1.0);
+    // clipping: "the" counts once, p_1 = 1/4; c = r so BP = 1
+    BleuScore clipped = corpus_bleu(Sentences{{"the", "the", "the", "the"}},
+                                    Sentences{{"the", "cat", "is", "here"}}, 1);
+    check_scalar("clipped.precisions[0]", clipped.precisions[0], 0.25);
+    check_scalar("clipped.bleu", clipped.bleu, 0.25);
+    // brevity: c = 2 < r = 4, p_1 = p_2 = 1, BP = e^{1 - 4/2}
+    BleuScore short_hyp =
+        corpus_bleu(Sentences{{"the", "cat"}}, Sentences{{"the", "cat", "sat", "on"}}, 2);
+    check_scalar("short_hyp.brevity_penalty", short_hyp.brevity_penalty, std::exp(-1.0));
+    check_scalar("short_hyp.bleu", short_hyp.bleu, std::exp(-1.0));
+    // two sentences, N = 2: p_1 = (2 + 3)/(3 + 3), p_2 = (0 + 2)/(2 + 2), c = r = 6
+    BleuScore corpus = corpus_bleu(Sentences{{"a", "b", "c"}, {"x", "y", "z"}},
+                                   Sentences{{"a", "q", "c"}, {"x", "y", "z"}}, 2);
+    check_scalar("corpus.precisions[0]", corpus.precisions[0], 5.0 / 6);
+    check_scalar("corpus.precisions[1]", corpus.precisions[1], 0.5);
+    check_scalar("corpus.bleu", corpus.bleu, std::sqrt(5.0 / 6 * 0.5));
+    // a zero precision makes BLEU 0; an empty hypothesis has BP 0
+    BleuScore zero = corpus_bleu(Sentences{{"a", "b", "c"}}, Sentences{{"a", "x", "c"}}, 2);
+    check_scalar("zero.precisions[0]", zero.precisions[0], 2.0 / 3);
+    check_scalar("zero.bleu", zero.bleu, 0);
+    BleuScore empty = corpus_bleu(Sentences{{}}, Sentences{{"a"}}, 1);
+    check_scalar("empty.brevity_penalty", empty.brevity_penalty, 0);
   });
 }
