@@ -143,7 +143,7 @@ const std::map<std::string, std::function<void()>>& probes() {
          Var k(Tensor::ones({1, 2, 1}));
          local.forward(Var(Tensor::ones({1, 1})), k, k, Tensor::ones({1, 2}), {});
        }},
-      {"key-value-split",
+      {"key-value",
        [] {
          Rng rng(1);
          KeyValueAttention(KeyValueMode::split, "cosine", 1, 2, 1, 1, 1, 2, rng)

@@ -70,12 +70,12 @@ TEST_CASE("dot-score values and gradcheck") {
     DotScore dot(4, 4, false), scaled(4, 4, true);
     check_values({"e (dot)", kBatchPos,
                   "  e[b,i] = q[b] . k[b,i]\n"
-                  "  row 0: q = (1,2,-1,0.5): 1, 2-2-0.5 = -0.5, 2-1-0.5 = 0.5\n"
+                  "  row 0: q = (1,2,-1,0.5): 1+0.5 = 1.5, 2-2-0.5 = -0.5, 2-1-0.5 = 0.5\n"
                   "  row 1: q = (-1,0.5,2,1): -3+0.5-4 = -6.5, -0.5+0.25+2+1 = 2.75, 1+4+2 = 7\n"},
-                 dot.score(Var(kQ), Var(kK), {}).value(), {2, 3}, {1, -0.5, 0.5, -6.5, 2.75, 7});
+                 dot.score(Var(kQ), Var(kK), {}).value(), {2, 3}, {1.5, -0.5, 0.5, -6.5, 2.75, 7});
     check_values(
         {"e (scaled_dot)", kBatchPos, "  e[b,i] = q[b] . k[b,i] / sqrt(Hk), sqrt(4) = 2\n"},
-        scaled.score(Var(kQ), Var(kK), {}).value(), {2, 3}, {0.5, -0.25, 0.25, -3.25, 1.375, 3.5});
+        scaled.score(Var(kQ), Var(kK), {}).value(), {2, 3}, {0.75, -0.25, 0.25, -3.25, 1.375, 3.5});
     check_gradients("DotScore::score (scaled)", [&](V x) { return scaled.score(x[0], x[1], {}); },
                     {kQ, kK});
   });
@@ -177,26 +177,42 @@ TEST_CASE("local-p-window position and weights") {
   });
 }
 
-TEST_CASE("key-value-split keys and values") {
+TEST_CASE("key-value keys and values, split and projected") {
   EngineGuard reference(Engine::reference);
-  grade("key-value-split", [] {
+  grade("key-value", [] {
     Rng rng(1);
-    // B = 2, S = 3, H = 5 split into key_size 2 + value_size 3
-    KeyValueAttention kv(KeyValueMode::split, "dot", 2, 5, 2, 3, 4, 8, rng);
+    // B = 2, S = 3, H = 5: h[b,i] = (1..5) + 5 i + 15 b, i.e. base + (1, 2, 3, 4, 5)
     Tensor states({2, 3, 5});
-    for (int64_t i = 0; i < 30; ++i) states[i] = static_cast<real>(i + 1);  // 1, 2, ..., 30
-    auto [keys, values] = kv.keys_values(Var(states));
-    const char* how =
-        "  h[b,i] = (1..5) + 15 b + 5 i: key = its first 2 features, value the next 3\n";
-    check_values({"key", {"batch", "position", "feature"}, how}, keys.value(), {2, 3, 2},
+    for (int64_t i = 0; i < 30; ++i) states[i] = static_cast<real>(i + 1);
+    const std::vector<std::string> axes{"batch", "position", "feature"};
+    // split: key_size 2 + value_size 3
+    KeyValueAttention split(KeyValueMode::split, "dot", 2, 5, 2, 3, 4, 8, rng);
+    auto [ks, vs] = split.keys_values(Var(states));
+    const char* how_split = "  split: key = the first 2 features of h[b,i], value the next 3\n";
+    check_values({"key (split)", axes, how_split}, ks.value(), {2, 3, 2},
                  {1, 2, 6, 7, 11, 12, 16, 17, 21, 22, 26, 27});
-    check_values({"value", {"batch", "position", "feature"}, how}, values.value(), {2, 3, 3},
+    check_values({"value (split)", axes, how_split}, vs.value(), {2, 3, 3},
                  {3, 4, 5, 8, 9, 10, 13, 14, 15, 18, 19, 20, 23, 24, 25, 28, 29, 30});
-    check_gradients("KeyValueAttention::keys_values",
-                    [&](V x) {
-                      auto [kk, vv] = kv.keys_values(x[0]);
-                      return sum(kk) * real(2) + sum(vv);
-                    },
-                    {states});
+    // project (what 09 trains): W_K (2,5), W_V (3,5) set by hand
+    KeyValueAttention proj(KeyValueMode::project, "dot", 2, 5, 2, 3, 4, 8, rng);
+    set_param(proj, "W_K", Tensor::from({2, 5}, {1, 0, 0, 0, 0, 0, 0.5, 0, 0, -1}));
+    set_param(proj, "W_V", Tensor::from({3, 5}, {0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 2}));
+    auto [kp, vp] = proj.keys_values(Var(states));
+    const char* how_proj =
+        "  project: key = W_K h = (h_1, 0.5 h_2 - h_5) = (base + 1, -0.5 base - 4),\n"
+        "           value = W_V h = (h_3, h_1 + h_2, 2 h_5) = (base + 3, 2 base + 3, 2 base + "
+        "10),\n"
+        "           base = 5 i + 15 b = 0, 5, 10 (b = 0) and 15, 20, 25 (b = 1)\n";
+    check_values({"key (project)", axes, how_proj}, kp.value(), {2, 3, 2},
+                 {1, -4, 6, -6.5, 11, -9, 16, -11.5, 21, -14, 26, -16.5});
+    check_values({"value (project)", axes, how_proj}, vp.value(), {2, 3, 3},
+                 {3, 3, 10, 8, 13, 20, 13, 23, 30, 18, 33, 40, 23, 43, 50, 28, 53, 60});
+    for (const KeyValueAttention* kv : {&split, &proj})
+      check_gradients("KeyValueAttention::keys_values",
+                      [&](V x) {
+                        auto [kk, vv] = kv->keys_values(x[0]);
+                        return sum(kk) * real(2) + sum(vv);
+                      },
+                      {states});
   });
 }
