@@ -156,6 +156,12 @@ for how in --tutorial --through; do
   build "${all_targets[@]}"
   grade "$w/build/exercises_f64" "$blanked"
   tutorials_in "$blanked"; stamp
+  if [ "$how" = --tutorial ]; then  # the fast engine says which exercises it bypasses
+    "$w/build/tutorials/02_rnn_encoder" --quick --engine fast --out "$tmp/out/fast" >"$tmp/run.log" 2>&1
+    if [ "$(grep -c "^note: the fast engine bypasses your code for .*gru-cell-step" "$tmp/run.log")" != 1 ]; then
+      echo "FAIL: 02_rnn_encoder --engine fast does not say once that it bypasses gru-cell-step"; fail=1
+    fi
+  fi
 done
 
 echo "=== the needs test: each tutorial with exactly its needs solved, --quick --engine reference --lang zh ==="
