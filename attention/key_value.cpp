@@ -30,13 +30,13 @@ std::pair<Var, Var> KeyValueAttention::keys_values(const Var& states) const {
   S2S_CHECK(states.rank() == 3 && states.size(2) == state_size,
             "KeyValueAttention: states must be (B,S,{}), got {}", state_size,
             shape_str(states.shape()));
+  // BEGIN EXERCISE key-value
   if (mode == KeyValueMode::split) {
-    // BEGIN EXERCISE key-value-split
     std::vector<Var> kv = split(states, {key_size, value_size}, 2);
     return {kv[0], kv[1]};
-    // END EXERCISE
   }
   return {linear(states, W_K, nullptr), linear(states, W_V, nullptr)};
+  // END EXERCISE
 }
 
 AttentionOutput KeyValueAttention::forward(const Var& query, const Var& states, const Tensor& mask,

@@ -35,6 +35,7 @@
 
 #include "attention/score_registry.hpp"
 #include "core/engine.hpp"
+#include "exercise_needs.hpp"
 #include "glossary.hpp"
 #include "lesson_page.hpp"
 #include "nn/recurrent_cell.hpp"
@@ -187,6 +188,8 @@ inline Args parse_args(int argc, char** argv, const std::string& name, const std
       std::exit(2);
     }
   }
+  // The course kit: stop here, listing them, if exercises this run needs are stubs.
+  check_exercise_needs(name, a.lang, knobs, a.model);
   std::filesystem::create_directories(a.out_dir);
   return a;
 }

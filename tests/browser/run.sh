@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The browser stage of CI (.ci/run): the attention explorer's pages in headless
 # Chromium. Uses the build in build/ and the tutorial pages ctest already wrote
-# (build/out/fast-seed1/<name>: English, build/out/reference/<name>: Chinese);
+# (build/out/fast-seed1/<name>: English, build/out/fast-seed2/<name>: Chinese);
 # trains one small model (a few seconds) for `s2s translate --html` and `s2s eval
 # --html`. Screenshots go to build/browser/shots/.
 #   tests/browser/run.sh [BUILD_DIR]
@@ -47,7 +47,7 @@ expect_error "has none" "$S2S" translate --model "$W/bottleneck" --html "$W/b.ht
 
 echo "--- the pages in Chromium"
 pages=("$W/translate.html" "$W/eval.html")
-for d in "$B"/out/fast-seed1 "$B"/out/reference; do
+for d in "$B"/out/fast-seed1 "$B"/out/fast-seed2; do
   [ -f "$d/index.html" ] && pages+=("$d/index.html")
   for p in "$d"/[0-9][0-9]_*/index.html; do [ -f "$p" ] && pages+=("$p"); done
 done

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # progress.sh [BUILD_DIR]   (default: build)
 # Rebuilds the graders, runs each exercise's test and prints what is done and
-# what comes next, in the lecture's order (tutorials/exercises/exercises.tsv).
-# 重新编译评分程序,逐个运行练习的测试,按讲义顺序显示已完成的练习和下一个练习。
+# what comes next, in the lecture's order (tutorials/exercises/exercises.tsv), then
+# for each tutorial the exercises it still waits for (tutorials/exercises/tutorials.tsv).
+# 重新编译评分程序,逐个运行练习的测试,按讲义顺序显示已完成的练习和下一个练习,
+# 再列出每个教程还在等待的练习。
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${1:-$root/build}"
@@ -18,9 +20,11 @@ if ! out=$(cmake --build "$build" -j2 --target exercises_f64 2>&1); then
 fi
 declare -A ok
 ids=() done_n=0 next=""
-while IFS=$'\t' read -r id file function needs tutorial unused tests en zh; do
+declare -A file_of
+while IFS=$'\t' read -r id file function needs tutorial unused tests fast knob en zh; do
   case "$id" in "#"* | id | "") continue ;; esac
   ids+=("$id")
+  file_of[$id]=$file
   log=$("$build/exercises_f64" "--test-case=$id *" 2>&1)
   rc=$?
   if [ $rc -eq 0 ] && echo "$log" | grep -qE "test cases: *[1-9][0-9]* \| *[1-9]"; then
@@ -29,8 +33,8 @@ while IFS=$'\t' read -r id file function needs tutorial unused tests en zh; do
     continue
   fi
   # Why it fails: this exercise's stub, another exercise's stub, or wrong numbers.
-  other=$(echo "$log" | grep -oE "exercise [a-z0-9-]+ not done yet" | head -1 | awk '{print $2}')
-  if [ "$other" = "$id" ]; then why="not started"
+  other=$(echo "$log" | grep -oE "waits for exercise [a-z0-9-]+" | head -1 | awk '{print $4}')
+  if echo "$log" | grep -q "exercise $id not done yet"; then why="not started"
   elif [ -n "$other" ]; then why="waits for $other"
   else why="started, test fails"; fi
   printf '  [ ] %-24s %-40s %s\n' "$id" "$file" "$why"
@@ -40,6 +44,23 @@ while IFS=$'\t' read -r id file function needs tutorial unused tests en zh; do
   fi
 done <"$registry"
 total=${#ids[@]}
+rel=${build#$root/}
+# Each tutorial: the exercises of its default run (tutorials.tsv) whose test does not
+# pass yet. A tutorial refuses to start while one of them is still a stub.
+echo
+echo "tutorials (each waits for its exercises; 每个教程等待的练习):"
+while IFS=$'\t' read -r tut tneeds assignment fastb; do
+  case "$tut" in "#"* | tutorial | "") continue ;; esac
+  waits=""
+  for n in ${tneeds//,/ }; do
+    [ "$n" = "-" ] || [ -n "${ok[$n]:-}" ] || waits+="${waits:+, }$n"
+  done
+  if [ -z "$waits" ]; then
+    printf '  %-24s ready: %s/tutorials/%s --quick\n' "$tut" "$rel" "$tut"
+  else
+    printf '  %-24s waits for %s\n' "$tut" "$waits"
+  fi
+done <"$root/tutorials/exercises/tutorials.tsv"
 if [ -z "$next" ]; then
   echo "done $total/$total: every exercise passes. 全部完成。"
   exit 0
@@ -53,5 +74,5 @@ echo "done $done_n/$total; next: $next ($next_file, $next_fn)${first:+; do first
 echo "  $next_en"
 echo "  $next_zh"
 echo "  graded by: $next_tests"
-echo "  test:  ctest --test-dir ${build#$root/} -L exercise -R $next --output-on-failure"
-echo "  then:  ${build#$root/}/tutorials/$next_tut --quick --engine reference"
+echo "  test:  ctest --test-dir $rel -L exercise -R $next --output-on-failure"
+echo "  then:  $rel/tutorials/$next_tut --quick"

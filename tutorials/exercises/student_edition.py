@@ -1,11 +1,21 @@
 #!/usr/bin/env python3
-"""Writes the student edition: a copy of the checkout's tracked files (no .git)
-in which every `// BEGIN EXERCISE <id>` ... `// END EXERCISE` region is replaced
-by a stub that throws an s2s::Error naming the exercise, its file and its test.
-Then checks that no line of any solution is left anywhere in the copy.
+"""Writes a student edition: a copy of the checkout's tracked files (no .git) in
+which the chosen `// BEGIN EXERCISE <id>` ... `// END EXERCISE` regions are replaced
+by a stub that throws s2s::ExerciseNotDone (core/error.hpp) naming the exercise, its
+file and its test. The other exercises stay solved, so the tutorials that need only
+those run. The edition's default engine is the reference one (core/engine.cpp), so
+the student's code runs. Then checks that no line of a blanked solution is left
+anywhere in the copy.
 
-    student_edition.py REPO_DIR OUT_DIR
+    student_edition.py REPO_DIR OUT_DIR [--only ID,...|--tutorial NAME|--through NAME|--solved ID,...]
+
+    (nothing)        every exercise is blanked
+    --only ID,...    exactly these
+    --tutorial NAME  the suggested assignment of tutorial NAME (tutorials.tsv)
+    --through NAME   the assignments of every tutorial up to and including NAME
+    --solved ID,...  every exercise but these (the needs test: CI, check_student_edition.sh)
 """
+import argparse
 import os
 import re
 import shutil
@@ -37,21 +47,64 @@ def load_registry(path):
 def stub(ex, indent):
     """The lines that replace a solution region (markers kept)."""
     i = indent
-    cmd = f"ctest --test-dir build -L exercise -R {ex['id']}"
+    cmd = f"ctest --test-dir <build> -L exercise -R {ex['id']} --output-on-failure"
     out = [f"{i}// BEGIN EXERCISE {ex['id']}"]
     out += [f"{i}// {t}" for t in textwrap.wrap(f"Exercise {ex['id']}: {ex['en']}", 96 - len(i))]
     out += [f"{i}// {t}" for t in textwrap.wrap(f"练习 {ex['id']}:{ex['zh']}", 50)]
-    out += [f"{i}// Test: {cmd}", f"{i}// Then: build/tutorials/{ex['tutorial']} --quick --engine reference"]
+    out += [f"{i}// Test: {cmd}", f"{i}// Then: <build>/tutorials/{ex['tutorial']} --quick",
+            f"{i}// (<build> is the folder where you ran cmake, the one with CMakeCache.txt; the",
+            f"{i}// stub's message names it.)"]
     for name in filter(None, ex["unused"].split(",")):
         out.append(f"{i}(void){name};  // used by the solution")
     out += [
-        f"{i}throw s2s::Error(",
-        f'{i}    "exercise {ex["id"]} not done yet: "',
-        f'{i}    "implement {ex["function"]} in {ex["file"]}; "',
-        f'{i}    "test it with: {cmd}");',
+        *throw_line(ex, i),
         f"{i}// END EXERCISE",
     ]
     return out
+
+
+def throw_line(ex, i):
+    """The stub's throw, on two lines when one would pass 100 columns."""
+    line = f'{i}throw s2s::ExerciseNotDone("{ex["id"]}", "{ex["file"]}", "{ex["function"]}");'
+    if len(line) <= 100:
+        return [line]
+    return [f'{i}throw s2s::ExerciseNotDone("{ex["id"]}", "{ex["file"]}",',
+            f'{i}                           "{ex["function"]}");']
+
+
+def choose(args, registry, tutorials):
+    """The ids to blank, from the command line."""
+    ids = [ex["id"] for ex in registry]
+    names = [t["tutorial"] for t in tutorials]
+
+    def listed(text):
+        chosen = [x for x in text.split(",") if x]
+        bad = [x for x in chosen if x not in ids]
+        if bad or not chosen:
+            sys.exit(f"make_student_edition: unknown exercise {', '.join(bad) or '(none)'}; "
+                     f"known: {', '.join(ids)}")
+        return set(chosen)
+
+    def tutorial(name):
+        if name not in names:
+            sys.exit(f"make_student_edition: unknown tutorial '{name}'; known: {', '.join(names)}")
+        return names.index(name)
+
+    def assignment(t):
+        return {x for x in t["assignment"].split(",") if x and x != "-"}
+
+    if args.only:
+        return listed(args.only)
+    if args.solved:
+        return set(ids) - listed(args.solved)
+    if args.tutorial:
+        return assignment(tutorials[tutorial(args.tutorial)])
+    if args.through:
+        out = set()
+        for t in tutorials[: tutorial(args.through) + 1]:
+            out |= assignment(t)
+        return out
+    return set(ids)
 
 
 def normalise(line):
@@ -60,10 +113,24 @@ def normalise(line):
     return re.sub(r"\s+", "", code)
 
 
+DEFAULT_ENGINE = "constexpr Engine kDefaultEngine = Engine::fast;  // STUDENT EDITION: reference"
+
+
 def main():
-    repo, out = sys.argv[1], sys.argv[2]
+    ap = argparse.ArgumentParser(prog="make_student_edition.sh")
+    ap.add_argument("repo")
+    ap.add_argument("out")
+    group = ap.add_mutually_exclusive_group()
+    group.add_argument("--only", metavar="ID,...")
+    group.add_argument("--tutorial", metavar="NAME")
+    group.add_argument("--through", metavar="NAME")
+    group.add_argument("--solved", metavar="ID,...")
+    args = ap.parse_args()
+    repo, out = args.repo, args.out
     registry = load_registry(os.path.join(repo, "tutorials/exercises/exercises.tsv"))
+    tutorials = load_registry(os.path.join(repo, "tutorials/exercises/tutorials.tsv"))
     by_id = {ex["id"]: ex for ex in registry}
+    blank = choose(args, registry, tutorials)
     files = subprocess.run(["git", "-C", repo, "ls-files", "-z"], check=True,
                            capture_output=True).stdout.decode().split("\0")
     files = [f for f in files if f and os.path.isfile(os.path.join(repo, f))]
@@ -71,7 +138,8 @@ def main():
     if os.listdir(out):
         sys.exit(f"make_student_edition: {out} is not empty")
 
-    solution = {}  # normalised solution line -> (id, file)
+    solution = {}  # normalised line of a blanked solution -> (id, file)
+    kept = set()   # normalised lines of the solutions left in place
     found = set()
     for rel in files:
         src, dst = os.path.join(repo, rel), os.path.join(out, rel)
@@ -80,6 +148,14 @@ def main():
         if not rel.endswith((".cpp", ".hpp")):
             continue
         text = open(src, encoding="utf-8").read()
+        if rel == "core/engine.cpp":  # the edition runs the student's code by default
+            if DEFAULT_ENGINE not in text:
+                sys.exit("make_student_edition: core/engine.cpp has no default-engine line: "
+                         + DEFAULT_ENGINE)
+            with open(dst, "w", encoding="utf-8") as f:
+                f.write(text.replace(DEFAULT_ENGINE, "constexpr Engine kDefaultEngine = "
+                                     "Engine::reference;  // the student edition's"))
+            continue
         if "// BEGIN EXERCISE" not in text:
             continue
         lines, result, current = text.split("\n"), [], None
@@ -94,19 +170,31 @@ def main():
                 if current["file"] != rel:
                     sys.exit(f"{rel}:{n}: exercise {current['id']} is registered in {current['file']}")
                 found.add(current["id"])
-                result += stub(current, m.group(1))
+                if current["id"] in blank:
+                    result += stub(current, m.group(1))
+                else:
+                    result.append(line)
             elif END.match(line):
                 if not current:
                     sys.exit(f"{rel}:{n}: END EXERCISE without BEGIN")
+                if current["id"] not in blank:
+                    result.append(line)
                 current = None
-            elif current:
+            elif current and current["id"] in blank:
                 key = normalise(line)
                 if len(key) >= 12:
                     solution[key] = (current["id"], rel)
+            elif current:
+                kept.add(normalise(line))
+                result.append(line)
             else:
                 result.append(line)
         if current:
             sys.exit(f"{rel}: exercise {current['id']} has no END EXERCISE")
+        if any(l.lstrip().startswith("throw s2s::ExerciseNotDone(") for l in result):
+            # the stubs' type (core/exercise.hpp), after the file's last #include
+            last = max(n for n, l in enumerate(result) if l.startswith("#include"))
+            result.insert(last + 1, '#include "core/exercise.hpp"  // the stubs\' ExerciseNotDone')
         with open(dst, "w", encoding="utf-8") as f:
             f.write("\n".join(result))
         shutil.copymode(src, dst)
@@ -115,10 +203,12 @@ def main():
     readme = os.path.join(out, "README.md")
     if os.path.isfile(readme):
         text = open(readme, encoding="utf-8").read()
-        note = ("> **Student edition.** The exercises are stubs: build with `cmake --preset release && "
-                "cmake --build build`, then run `tutorials/exercises/progress.sh` (see \"Exercises: "
-                "the course kit\" below). 学生版:练习处是桩代码,先编译,再运行 "
-                "`tutorials/exercises/progress.sh`。\n\n")
+        todo = ", ".join(ex["id"] for ex in registry if ex["id"] in blank)
+        note = ("> **Student edition.** These exercises are stubs: " + todo + ". Build with "
+                "`cmake --preset release && cmake --build build`, then run "
+                "`tutorials/exercises/progress.sh` (see docs/course-kit-first-hour.md). "
+                "学生版:上列练习是桩代码,先编译,再运行 `tutorials/exercises/progress.sh`"
+                "(见 docs/course-kit-first-hour.zh.md)。\n\n")
         title, rest = text.split("\n", 1)
         with open(readme, "w", encoding="utf-8") as f:
             f.write(title + "\n\n" + note + rest.lstrip("\n"))
@@ -131,7 +221,7 @@ def main():
     # except the reviewed boilerplate of common_lines.txt.
     with open(os.path.join(repo, "tutorials/exercises/common_lines.txt"), encoding="utf-8") as f:
         common = {normalise(l) for l in f if l.strip() and not l.startswith("#")}
-    for key in common:
+    for key in common | kept:
         solution.pop(key, None)
     leaks = []
     for rel in files:
@@ -146,8 +236,9 @@ def main():
     if leaks:
         sys.exit("make_student_edition: solution lines left in the student edition:\n"
                  + "\n".join(leaks))
-    print(f"student edition: {len(registry)} exercises, {len(solution)} distinct solution lines found nowhere else, "
-          f"{len(files)} files -> {out}")
+    print(f"student edition: {len(blank)} of {len(registry)} exercises blanked "
+          f"({', '.join(ex['id'] for ex in registry if ex['id'] in blank) or 'none'}); "
+          f"{len(solution)} distinct solution lines found nowhere else; {len(files)} files -> {out}")
 
 
 if __name__ == "__main__":
