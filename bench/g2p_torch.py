@@ -73,6 +73,7 @@ except ImportError:
 # The one safetensors reader of the Python side: python/attention_lab/safetensors.py.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 from attention_lab import safetensors as _safetensors  # noqa: E402
+from attention_lab.decoding import edit_distance  # noqa: E402
 
 PAD, SOS, EOS, UNK = 0, 1, 2, 3
 SPECIALS = ["<pad>", "<sos>", "<eos>", "<unk>"]
@@ -385,17 +386,6 @@ class G2P(nn.Module):
 
 
 # ----------------------------------------------------------------------------- evaluation
-
-def edit_distance(a, b):
-    d = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        diag, d[0] = d[0], i
-        for j in range(1, len(b) + 1):
-            up = d[j]
-            d[j] = min(up + 1, d[j - 1] + 1, diag + (a[i - 1] != b[j - 1]))
-            diag = up
-    return d[len(b)]
-
 
 def evaluate(model, pairs, max_seconds=0.0):
     """Teacher-forced loss per token, exact match and PER on pairs (encoded), in

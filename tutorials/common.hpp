@@ -6,7 +6,8 @@
 //   --engine reference|fast
 //                 reference: cells, scores and attention run as the readable
 //                 composed ops of nn/ and attention/ (edit them, see the change);
-//                 fast (default): fused ops and threads (core/engine.hpp)
+//                 fast: fused ops and threads (core/engine.hpp); the default is
+//                 fast, reference in a student edition
 //   --out DIR     where figures (SVG) and files go (default out/<tutorial>)
 //   --lang en|zh  narration in English (default) or Simplified Chinese
 //   --seed N      random seed (default 42)
@@ -119,11 +120,11 @@ inline Args parse_args(int argc, char** argv, const std::string& name, const std
         "[--seed N]{} [--help]\n"
         "  --quick       smaller run (used by CI); in every mode a failed claim gives exit code 1\n"
         "  --engine E    reference: the readable composed ops of nn/ and attention/ run (edit\n"
-        "                them and see the change); fast (default): fused ops and threads\n"
+        "                them and see the change); fast: fused ops and threads (default {})\n"
         "  --out DIR     folder for figures (default {})\n"
         "  --lang en|zh  narration language: English (default) or 简体中文\n"
         "  --seed N      random seed (default 42)\n{}{}",
-        name, summary, name, ex, a.out_dir, knob_help,
+        name, summary, name, ex, s2s::engine_name(s2s::default_engine()), a.out_dir, knob_help,
         knob_help.empty() ? ""
                           : "  The model's knobs: the tutorial prints the model it used (\"model: "
                             "cell=...\");\n  a claim may fail with other values: compare and "
