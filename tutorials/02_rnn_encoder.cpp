@@ -25,7 +25,7 @@ namespace {
 constexpr int64_t kPad = 0, kA = 1, kB = 2, kC = 3, kVocab = 4;
 const char* kLetters = "_abc";
 
-struct Batch {
+struct LabeledBatch {
   Ids tokens;  // (B,S) row-major, padded with kPad
   std::vector<int64_t> lengths;
   Ids labels;  // 1 when #a > #b
@@ -33,8 +33,8 @@ struct Batch {
 };
 
 // Random sequences with lengths in [min_len, max_len] and #a != #b.
-Batch make_batch(int64_t B, int64_t min_len, int64_t max_len, Rng& rng) {
-  Batch batch{{}, {}, {}, B, max_len};
+LabeledBatch make_batch(int64_t B, int64_t min_len, int64_t max_len, Rng& rng) {
+  LabeledBatch batch{{}, {}, {}, B, max_len};
   batch.tokens.assign(B * max_len, kPad);
   for (int64_t b = 0; b < B; ++b) {
     int64_t len, balance;
@@ -66,7 +66,7 @@ struct Classifier : Module {
     register_module("head", head);
   }
   // Returns logits (B,2) and the encoder run (for its per-step states).
-  std::pair<Var, SequenceOutput> forward(const Batch& b) const {
+  std::pair<Var, SequenceOutput> forward(const LabeledBatch& b) const {
     Var x = embed.forward(b.tokens, {b.B, b.S});         // (B,S,E)
     SequenceOutput enc = encoder.forward(x, b.lengths);  // final[0].h: (B,H)
     return {head(enc.final[0].h), std::move(enc)};
@@ -76,7 +76,7 @@ struct Classifier : Module {
   Linear head;
 };
 
-double accuracy(const Classifier& model, const Batch& b) {
+double accuracy(const Classifier& model, const LabeledBatch& b) {
   NoGradGuard no_grad;
   auto pred = argmax(model.forward(b).first.value(), 1);
   int64_t right = 0;
@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
       "decides it, so the encoder must count as it reads, and hand over only its last state h_n.",
       "读入由 a、b、c 组成的字符串，回答：a 是否比 b 多？没有哪一个位置能单独决定答案，\n"
       "所以编码器必须边读边计数，最后只交出它的最终状态 h_n。");
-  Batch show = make_batch(4, 4, 10, rng);
+  LabeledBatch show = make_batch(4, 4, 10, rng);
   for (int64_t b = 0; b < show.B; ++b) {
     std::string s;
     for (int64_t t = 0; t < show.lengths[b]; ++t) s += kLetters[show.tokens[b * show.S + t]];
@@ -117,7 +117,7 @@ int main(int argc, char** argv) {
   Classifier model(8, 16, rng);
   Adam opt(model.parameters(), real(0.01));
   for (int64_t step = 1; step <= steps; ++step) {
-    Batch b = make_batch(32, 2, max_len, rng);
+    LabeledBatch b = make_batch(32, 2, max_len, rng);
     Var loss = cross_entropy_loss(model.forward(b).first, b.labels);
     opt.zero_grad();
     loss.backward();
@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
   }
 
   L.heading("Does the last state know the answer?", "最终状态知道答案吗？");
-  Batch test = make_batch(1000, 2, max_len, rng);
+  LabeledBatch test = make_batch(1000, 2, max_len, rng);
   const double acc = accuracy(model, test);
   L.say(fmt::format("  test accuracy on 1000 new sequences: {:.1f}%  (chance: 50%)", 100 * acc),
         fmt::format("  在 1000 个新序列上的测试准确率：{:.1f}%（随机猜测：50%）", 100 * acc));
@@ -148,7 +148,7 @@ int main(int argc, char** argv) {
       "update gate z lets some of it pass through unchanged.",
       "对一个样本的损失做反向传播，打印每一步的 ||dL/dh_t||。在普通 RNN 中，这些范数\n"
       "越往前越呈几何级数衰减（梯度消失）；GRU 的更新门 z 让一部分梯度原样通过。");
-  Batch one = make_batch(1, max_len, max_len, rng);
+  LabeledBatch one = make_batch(1, max_len, max_len, rng);
   auto [logits, enc] = model.forward(one);
   for (auto& h : enc.step_states) h.retain_grad();
   cross_entropy_loss(logits, one.labels).backward();

@@ -28,7 +28,7 @@ namespace {
 const std::vector<std::string> kWords = {
     "<pad>", "<bos>", "<eos>", "the",   "a",    "some",   "big", "small", "red",    "cat",  "dog",
     "bird",  "cats",  "dogs",  "birds", "sees", "chases", "see", "chase", "sleeps", "sleep"};
-constexpr int64_t kPad = 0, kBos = 1, kEos = 2;
+constexpr int64_t kPadWord = 0, kBos = 1, kEos = 2;
 const int64_t V = static_cast<int64_t>(kWords.size());
 int64_t id(const std::string& w) {
   for (int64_t i = 0; i < V; ++i)
@@ -111,16 +111,16 @@ double generator_log_prob(const Ids& s) {
 }
 
 // Teacher-forcing batch: input <bos> w1..wn, target w1..wn <eos>, padded.
-struct Batch {
+struct SentenceBatch {
   Ids inputs, targets;  // (B,S) row-major
   std::vector<int64_t> lengths;
   int64_t B, S;
 };
-Batch make_batch(const std::vector<Ids>& sentences) {
-  Batch b{{}, {}, {}, static_cast<int64_t>(sentences.size()), 0};
+SentenceBatch make_batch(const std::vector<Ids>& sentences) {
+  SentenceBatch b{{}, {}, {}, static_cast<int64_t>(sentences.size()), 0};
   for (auto& s : sentences) b.S = std::max(b.S, static_cast<int64_t>(s.size()) + 1);
-  b.inputs.assign(b.B * b.S, kPad);
-  b.targets.assign(b.B * b.S, kPad);
+  b.inputs.assign(b.B * b.S, kPadWord);
+  b.targets.assign(b.B * b.S, kPadWord);
   for (int64_t r = 0; r < b.B; ++r) {
     const Ids& s = sentences[r];
     const int64_t n = static_cast<int64_t>(s.size());
@@ -137,12 +137,12 @@ Batch make_batch(const std::vector<Ids>& sentences) {
 
 struct LanguageModel : Module {
   LanguageModel(int64_t E, int64_t H, Rng& rng)
-      : embed(V, E, rng, kPad), rnn(E, H, rng, {CellKind::lstm, 1, false, 0, 1}), head(H, V, rng) {
+      : embed(V, E, rng, kPadWord), rnn(E, H, rng, {CellKind::lstm, 1, false, 0, 1}), head(H, V, rng) {
     register_module("embed", embed);
     register_module("rnn", rnn);
     register_module("head", head);
   }
-  Var logits(const Batch& b) const {  // (B,S,V)
+  Var logits(const SentenceBatch& b) const {  // (B,S,V)
     return head(rnn.forward(embed.forward(b.inputs, {b.B, b.S}), b.lengths).outputs);
   }
   Embedding embed;
@@ -212,8 +212,8 @@ int main(int argc, char** argv) {
   for (int64_t step = 1; step <= steps; ++step) {
     std::vector<Ids> sents;
     for (int i = 0; i < 32; ++i) sents.push_back(generate_sentence(rng));
-    Batch b = make_batch(sents);
-    Var loss = cross_entropy_loss(lm.logits(b), b.targets, kPad);
+    SentenceBatch b = make_batch(sents);
+    Var loss = cross_entropy_loss(lm.logits(b), b.targets, kPadWord);
     opt.zero_grad();
     loss.backward();
     clip_grad_norm(opt.params(), 5);
@@ -234,8 +234,8 @@ int main(int argc, char** argv) {
   const double best = std::exp(-total_lp / tokens);
   {
     NoGradGuard no_grad;
-    Batch b = make_batch(held_out);
-    ppl = std::exp(cross_entropy_loss(lm.logits(b), b.targets, kPad).item());
+    SentenceBatch b = make_batch(held_out);
+    ppl = std::exp(cross_entropy_loss(lm.logits(b), b.targets, kPadWord).item());
   }
   L.say(
       "Perplexity exp(mean -log P(w_t | w_<t)) is the number of words the model is 'choosing\n"
