@@ -129,8 +129,9 @@ def main():
         for page in args.pages:
             path = os.path.abspath(page)
             name = os.path.basename(os.path.dirname(path)) + "_" + os.path.basename(path)
-            if "/reference/" in path:
-                name = "zh_" + name
+            with open(path, encoding="utf-8") as f:  # the page says its language
+                if '<html lang="zh' in f.read(200):
+                    name = "zh_" + name
             print("%s: %.0f kB" % (page, os.path.getsize(path) / 1024))
             d.get_log("browser")  # drop the previous page's
             t0 = time.time()
