@@ -18,6 +18,8 @@ nlohmann::json ui_labels(bool zh) {
   auto t = [&](const char* en, const char* zh_text) { return zh ? zh_text : en; };
   return {
       {"colon", t(": ", "：")},
+      {"lp", t(" (", "（")},
+      {"rp", t(")", "）")},
       {"model", t("model", "模型")},
       {"sentence", t("sentence", "句子")},
       {"export_svg", t("export view as SVG", "导出当前视图（SVG）")},

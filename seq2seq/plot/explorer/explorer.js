@@ -239,7 +239,7 @@
     if (t < -1) t = -1;
     this.step = t;
     this.stepLabel.setAttribute('data-step', String(t));
-    this.stepLabel.textContent = t < 0 ? ui.all_steps + ' (' + n + ')' : ui.step + ' ' + (t + 1) + ' / ' + n;
+    this.stepLabel.textContent = t < 0 ? ui.all_steps + ui.lp + n + ui.rp : ui.step + ' ' + (t + 1) + ' / ' + n;
     this.mark();
     if (t < 0) {
       this.info.textContent = ui.step_hint;
@@ -278,11 +278,11 @@
     });
     nodes.forEach(function (n, i) {
       var p = pos[i];
-      out.push('<g class="bnode" data-status="' + n[5] + '"><title>' + esc(n[2] + ': log p ' + n[3] + ', ' + ui.score + ' ' + n[4] + ' (' + ui[n[5]] + ')') + '</title>' +
+      out.push('<g class="bnode" data-status="' + n[5] + '"><title>' + esc(n[2] + ': log p ' + n[3] + ', ' + ui.score + ' ' + n[4] + ui.lp + ui[n[5]] + ui.rp) + '</title>' +
                '<rect class="' + n[5] + (n[6] ? ' best' : '') + '" x="' + X(p[0]) + '" y="' + Y(p[1]) + '" width="84" height="20" rx="4"></rect>' +
                '<text x="' + (X(p[0]) + 4) + '" y="' + (Y(p[1]) + 14) + '">' + esc(n[2].slice(0, 8)) + ' ' + n[4].toFixed(2) + '</text></g>');
     });
-    this.beam.innerHTML = '<h4>' + esc(ui.beam_tree) + ' (' + esc(ui.beam_size) + ' ' + this.ex.beam + ')</h4>' +
+    this.beam.innerHTML = '<h4>' + esc(ui.beam_tree) + esc(ui.lp) + esc(ui.beam_size) + ' ' + this.ex.beam + esc(ui.rp) + '</h4>' +
       '<div class="legend">' + esc(ui.beam_legend) + '</div>' +
       '<div class="grid-wrap"><svg xmlns="http://www.w3.org/2000/svg" width="' + w + '" height="' + h + '">' + out.join('') + '</svg></div>';
   };
