@@ -71,14 +71,7 @@ bool parse_cmudict_line(const std::string& line, bool stress, std::string& word,
 }
 
 Splits load_cmudict(const std::string& path, const CmudictOptions& opt, CmudictStats* stats) {
-  const int max_len = opt.max_len > 0 ? opt.max_len : 1000;
-  TextLimits lim;
-  lim.max_bytes = kMaxDictBytes;
-  lim.max_line_bytes = static_cast<uint64_t>(line_limit_bytes(max_len));
-  lim.line_setting = fmt::format("{} bytes × --max-len {} + 1024: raise --max-len, or fix the file",
-                                 kLineBytesPerToken, max_len);
-  lim.timeout_seconds = opt.timeout_seconds;
-  lim.timeout_setting = "--seconds";
+  const TextLimits lim = sequence_file_limits(kMaxDictBytes, opt.max_len, opt.timeout_seconds);
   std::string text;
   try {
     text = read_text_file(path, fmt::format("the CMU dictionary '{}'", path), lim);

@@ -15,6 +15,18 @@
 
 namespace s2s {
 
+TextLimits sequence_file_limits(uint64_t max_bytes, int64_t max_len, double timeout_seconds) {
+  if (max_len <= 0) max_len = 1000;
+  TextLimits lim;
+  lim.max_bytes = max_bytes;
+  lim.max_line_bytes = static_cast<uint64_t>(line_limit_bytes(max_len));
+  lim.line_setting = fmt::format("{} bytes × --max-len {} + 1024: raise --max-len, or fix the file",
+                                 kLineBytesPerToken, max_len);
+  lim.timeout_seconds = timeout_seconds;
+  lim.timeout_setting = "--seconds";
+  return lim;
+}
+
 std::string size_text(uint64_t bytes) {
   const char* units[] = {"bytes", "KB", "MB", "GB", "TB", "PB", "EB"};
   double x = static_cast<double>(bytes);

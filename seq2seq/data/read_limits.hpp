@@ -33,6 +33,11 @@ struct TextLimits {
   std::string timeout_setting;  // e.g. "--seconds"
 };
 
+// The limits of a data file of sequences (--tsv, --dict): at most max_bytes, lines
+// of at most line_limit_bytes(max_len) (max_len <= 0: 1000 tokens), pipes waiting
+// at most timeout_seconds (--seconds).
+TextLimits sequence_file_limits(uint64_t max_bytes, int64_t max_len, double timeout_seconds);
+
 // The whole text of a file opened by path (a FIFO is opened without blocking).
 // Throws s2s::Error naming `what`, with strerror for system errors.
 std::string read_text_file(const std::string& path, const std::string& what,

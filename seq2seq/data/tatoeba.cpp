@@ -37,14 +37,7 @@ std::string TatoebaCounts::summary() const {
 }
 
 TatoebaData load_tatoeba(const std::string& path, const TatoebaOptions& opt) {
-  const int max_len = opt.max_len > 0 ? opt.max_len : 1000;
-  TextLimits lim;
-  lim.max_bytes = kMaxTsvBytes;
-  lim.max_line_bytes = static_cast<uint64_t>(line_limit_bytes(max_len));
-  lim.line_setting = fmt::format("{} bytes × --max-len {} + 1024: raise --max-len, or fix the file",
-                                 kLineBytesPerToken, max_len);
-  lim.timeout_seconds = opt.timeout_seconds;
-  lim.timeout_setting = "--seconds";
+  const TextLimits lim = sequence_file_limits(kMaxTsvBytes, opt.max_len, opt.timeout_seconds);
   std::string text = read_text_file(path, fmt::format("tatoeba '{}'", path), lim);
   if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);  // UTF-8 byte order mark
   std::vector<std::vector<std::string>> prefixes;                 // tokenised like the sentences
