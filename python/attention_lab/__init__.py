@@ -1,5 +1,5 @@
-"""attention_lab: the s2s model folders in PyTorch, and back (README "When you outgrow one
-machine", docs/pytorch.md). Needs only torch and numpy; run with PYTHONPATH=python.
+"""attention_lab: the s2s model folders in PyTorch, and back (docs/pytorch.md).
+Needs only torch and numpy; run with PYTHONPATH=python.
 
     import attention_lab as al
     model = al.load("runs/att")              # a torch.nn.Module equal to the C++ model
