@@ -13,20 +13,18 @@ namespace {
 std::string quoted(const std::string& s) { return "'" + printable(s, 60) + "'"; }
 
 // "" when a and b are the same tokens in the same order; else the first difference.
-std::string first_difference(const Vocab& a, const std::string& a_dir, const Vocab& b,
-                             const std::string& b_dir) {
+std::string first_difference(const Vocab& a, const Vocab& b) {
   const int64_t n = std::min(a.size(), b.size());
+  const std::string sizes =
+      a.size() == b.size()
+          ? fmt::format("{} tokens each", a.size())
+          : fmt::format("the first has {} tokens, the second {}", a.size(), b.size());
   for (int64_t i = 0; i < n; ++i)
     if (a.word(i) != b.word(i))
-      return fmt::format("{} has {} tokens and {} has {}; token {} is {} in {} and {} in {}",
-                         quoted(a_dir), a.size(), quoted(b_dir), b.size(), i, quoted(a.word(i)),
-                         quoted(a_dir), quoted(b.word(i)), quoted(b_dir));
+      return fmt::format("{}; token {} is {} in the first and {} in the second", sizes, i,
+                         quoted(a.word(i)), quoted(b.word(i)));
   if (a.size() == b.size()) return "";
-  const bool a_longer = a.size() > b.size();
-  return fmt::format("{} has {} tokens and {} has {}; the first {} are the same, then {} has {}",
-                     quoted(a_dir), a.size(), quoted(b_dir), b.size(), n,
-                     quoted(a_longer ? a_dir : b_dir),
-                     quoted(a_longer ? a.word(n) : b.word(n)));
+  return fmt::format("{}; the first {} are the same", sizes, n);
 }
 
 }  // namespace
@@ -43,9 +41,8 @@ void check_model_count(const std::vector<std::string>& dirs) {
 void check_same_vocabularies(const LoadedModel& a, const std::string& a_dir, const LoadedModel& b,
                              const std::string& b_dir) {
   for (const bool source : {true, false}) {
-    const std::string diff = source
-                                 ? first_difference(a.src_vocab, a_dir, b.src_vocab, b_dir)
-                                 : first_difference(a.tgt_vocab, a_dir, b.tgt_vocab, b_dir);
+    const std::string diff = source ? first_difference(a.src_vocab, b.src_vocab)
+                                    : first_difference(a.tgt_vocab, b.tgt_vocab);
     if (diff.empty()) continue;
     throw Error(fmt::format(
         "--model {} and --model {} cannot decode together: their {} vocabularies differ ({}). "
