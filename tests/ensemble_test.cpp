@@ -2,6 +2,8 @@
 // exactly as it does alone, two copies of one model decode exactly as that
 // model, the average of log-probabilities picks what a hand computation says,
 // and models of different architectures decode together.
+#include "seq2seq/decoding/ensemble.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -11,7 +13,6 @@
 #include "core/tensor_math.hpp"
 #include "seq2seq/data/task.hpp"
 #include "seq2seq/decoding/beam_search.hpp"
-#include "seq2seq/decoding/ensemble.hpp"
 #include "seq2seq/decoding/greedy.hpp"
 #include "seq2seq/train/evaluate.hpp"
 #include "seq2seq/train/trainer.hpp"
@@ -127,7 +128,8 @@ TEST_CASE("ensemble: two copies of one model decode exactly as the model alone")
     INFO(m.describe());
     const Ensemble two{&m, &m};  // (x + x) / 2 = x in floating point
     check_identical(greedy_decode(two, b, 12), greedy_decode(m, b, 12));
-    for (int64_t k : {2, 4}) check_identical(beam_search(two, b, {k, 12, 0.6}), beam_search(m, b, {k, 12, 0.6}));
+    for (int64_t k : {2, 4})
+      check_identical(beam_search(two, b, {k, 12, 0.6}), beam_search(m, b, {k, 12, 0.6}));
     // Two models built from the same seed: separate objects, the same numbers.
     Seq2Seq twin(c);
     twin.eval();
@@ -229,8 +231,9 @@ TEST_CASE("ensemble: the average of log-probabilities picks the token the models
   CHECK(step.weights.empty());  // neither model has attention
 }
 
-TEST_CASE("ensemble: models of different architectures decode together; log_prob is the mean "
-          "of the models' own scores of the output") {
+TEST_CASE(
+    "ensemble: models of different architectures decode together; log_prob is the mean "
+    "of the models' own scores of the output") {
   Data d;
   const std::vector<ModelConfig> cs = configs(d);
   std::vector<std::unique_ptr<Seq2Seq>> owned;

@@ -97,8 +97,8 @@ std::string heatmap_note(const std::vector<LoadedModel>& models,
   if (models.size() < 2) return "";
   const int64_t shown = attention_source(ensemble_of(models));
   if (shown < 0) return "";
-  return fmt::format("(attention of model {} of {}, {}, along the ensemble's output)\n",
-                     shown + 1, models.size(), quoted(dirs[static_cast<size_t>(shown)]));
+  return fmt::format("(attention of model {} of {}, {}, along the ensemble's output)\n", shown + 1,
+                     models.size(), quoted(dirs[static_cast<size_t>(shown)]));
 }
 
 }  // namespace s2s::cli

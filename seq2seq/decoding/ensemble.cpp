@@ -100,8 +100,8 @@ std::vector<Hypothesis> greedy_decode(const Ensemble& models, const Batch& b, in
   for (int64_t i = 0; i < b.B; ++i) {
     hyps[i].score = hyps[i].log_prob;
     if (!weights[i].empty())
-      hyps[i].weights = collect_weights(weights[i], 0, b.src_len[i],
-                                        models[shown]->config().reverse_source);
+      hyps[i].weights =
+          collect_weights(weights[i], 0, b.src_len[i], models[shown]->config().reverse_source);
   }
   return hyps;
 }

@@ -55,8 +55,7 @@ void ensemble_reorder(EnsembleState& s, const Ids& rows);
 
 // Greedy decoding with the ensemble's scores: the loop of greedy_decode
 // (greedy.hpp) with log p̄ in place of one model's log_softmax.
-std::vector<Hypothesis> greedy_decode(const Ensemble& models, const Batch& batch,
-                                      int64_t max_len);
+std::vector<Hypothesis> greedy_decode(const Ensemble& models, const Batch& batch, int64_t max_len);
 // Beam search with the ensemble's scores (beam_search.hpp: the same search, and
 // beam_search(model, ...) is this with an ensemble of one).
 std::vector<Hypothesis> beam_search(const Ensemble& models, const Batch& batch,

@@ -36,13 +36,14 @@ TEST_CASE("ensemble: --model A --model A translates and evaluates exactly as --m
                                    "--hidden", "16", "--n-train", "300", "--seed", "2"}))
               .code == 0);
   const std::string c = tmp.file("c");  // a bottleneck: no attention
-  REQUIRE(run_s2s(tmp, with_flags(tiny_train(c, "copy"), {"--attention", "none", "--n-train", "300"}))
-              .code == 0);
+  REQUIRE(
+      run_s2s(tmp, with_flags(tiny_train(c, "copy"), {"--attention", "none", "--n-train", "300"}))
+          .code == 0);
   const std::string lines = "a b c\nd e f g\nb b a\n\nc\n";
   // eval with these --model folders (with_flags would replace a repeated flag's value).
   auto eval = [](std::vector<std::string> models, const std::string& beam) {
-    std::vector<std::string> args = {"eval", "--task", "copy", "--n-test", "30", "--max-len", "6",
-                                     "--beam", beam};
+    std::vector<std::string> args = {"eval",      "--task", "copy",   "--n-test", "30",
+                                     "--max-len", "6",      "--beam", beam};
     for (const std::string& m : models) args.insert(args.end(), {"--model", m});
     return args;
   };
@@ -63,15 +64,16 @@ TEST_CASE("ensemble: --model A --model A translates and evaluates exactly as --m
     REQUIRE(e1.code == 0);
     REQUIRE(e2.code == 0);
     CHECK(e1.out.find("ensemble") == std::string::npos);
-    CHECK(e2.out.rfind("ensemble of 2 models (their log-probabilities averaged at each step):\n  1. " +
-                           a + ": ",
-                       0) == 0);
+    CHECK(e2.out.rfind(
+              "ensemble of 2 models (their log-probabilities averaged at each step):\n  1. " + a +
+                  ": ",
+              0) == 0);
     CHECK(e2.out.substr(e2.out.find("exact match")) == e1.out.substr(e1.out.find("exact match")));
 
     // Different models: one output line per input line; the heatmap is the first
     // attention model's (model 2 when model 1 is a bottleneck).
-    const Run mixed = run_s2s(
-        tmp, {"translate", "--model", a, "--model", b, "--beam", beam}, lines);
+    const Run mixed =
+        run_s2s(tmp, {"translate", "--model", a, "--model", b, "--beam", beam}, lines);
     CHECK(mixed.code == 0);
     CHECK(count_lines(mixed.out) == 5);
     const Run heat = run_s2s(
