@@ -14,6 +14,7 @@ from .folder import FolderError
 
 MAX_TRANSLATE_TOKENS = 250  # seq2seq/cli/validate.hpp kMaxTranslateTokens
 MAX_BEAM = 256
+MAX_MODELS = 16  # seq2seq/cli/ensemble_models.hpp kMaxModels
 
 
 class UsageError(Exception):
@@ -60,8 +61,15 @@ def parser():
     sub = p.add_subparsers(dest="cmd", parser_class=Parser)
     sub.required = True
 
-    def common(c):
-        c.add_argument("--model", required=True, help="folder written by `s2s train`")
+    def common(c, several=False):
+        if several:
+            c.add_argument("--model", required=True, action="append",
+                           help="folder written by `s2s train`; give it several times (at most "
+                                f"{MAX_MODELS}) to decode with an ensemble: the models' "
+                                "log-probabilities averaged at each step (their vocabularies "
+                                "must be the same)")
+        else:
+            c.add_argument("--model", required=True, help="folder written by `s2s train`")
         c.add_argument("--device", default="cpu", help="cpu (default), cuda or cuda:N")
 
     def data_flags(c):
@@ -74,11 +82,11 @@ def parser():
         c.add_argument("--stress", action="store_true", help="--task cmudict: keep stress")
 
     t = sub.add_parser("translate", help="translate a sentence (or each line of stdin)")
-    common(t)
+    common(t, several=True)
     t.add_argument("--beam", type=_positive_int(2**31 - 1), default=1)
     t.add_argument("sentence", nargs="?")
     e = sub.add_parser("eval", help="evaluate a model folder on a test set")
-    common(e)
+    common(e, several=True)
     data_flags(e)
     e.add_argument("--beam", type=_positive_int(2**31 - 1), default=1)
     r = sub.add_parser("train", help="continue training a model folder and save it")
@@ -141,13 +149,46 @@ def _device(a):
     return d
 
 
+def _first_difference(a, b):
+    """"" when vocabularies a and b are the same tokens in the same order."""
+    sizes = (f"{len(a)} tokens each" if len(a) == len(b)
+             else f"the first has {len(a)} tokens, the second {len(b)}")
+    for i, (x, y) in enumerate(zip(a.words, b.words)):
+        if x != y:
+            return f"{sizes}; token {i} is '{x}' in the first and '{y}' in the second"
+    return "" if len(a) == len(b) else f"{sizes}; the first {min(len(a), len(b))} are the same"
+
+
+def load_models(dirs, device):
+    """seq2seq/cli/ensemble_models.cpp load_models: each folder in order, each later one
+    checked against the first as soon as it is read."""
+    from .folder import load
+    if len(dirs) > MAX_MODELS:
+        raise UsageError(f"--model is given {len(dirs)} times, more than the limit of "
+                         f"{MAX_MODELS} (an ensemble holds every model in memory and runs each "
+                         f"one at every step)")
+    models = []
+    for d in dirs:
+        models.append(load(d, device))
+        for side in ("source", "target"):
+            first, last = models[0], models[-1]
+            diff = _first_difference(*((first.src_vocab, last.src_vocab) if side == "source"
+                                       else (first.tgt_vocab, last.tgt_vocab)))
+            if diff:
+                raise DataError(
+                    f"--model '{dirs[0]}' and --model '{d}' cannot decode together: their "
+                    f"{side} vocabularies differ ({diff}). An ensemble averages the models' "
+                    f"log-probabilities token by token, so all its models need the same source "
+                    f"and target vocabularies (train them on the same data)")
+    return models
+
+
 def cmd_translate(a):
     from .decoding import beam_search
-    from .folder import load
-    model = load(a.model, _device(a))
+    models = load_models(a.model, _device(a))
+    model = models[0]
     beam = cap_beam(a.beam, model.tgt_vocab)
     letters = reads_letters(model.src_vocab)
-    c = model.config
     failed, tokens, unknown = 0, 0, 0
 
     def line(text, n):
@@ -162,15 +203,17 @@ def cmd_translate(a):
             S = len(src)
             if S > MAX_TRANSLATE_TOKENS:
                 raise DataError(f"{S} tokens, more than the limit of {MAX_TRANSLATE_TOKENS}")
-            if c.attention and c.score == "location" and S > c.max_src_len:
-                raise DataError(f"{S} tokens, more than this model's limit of {c.max_src_len} "
-                                f"(its location score knows positions up to max_src_len only)")
+            for c in (m.config for m in models):
+                if c.attention and c.score == "location" and S > c.max_src_len:
+                    raise DataError(f"{S} tokens, more than this model's limit of "
+                                    f"{c.max_src_len} (its location score knows positions up "
+                                    f"to max_src_len only)")
             tokens += S
             unknown += sum(w not in model.src_vocab.ids for w in src)
             dev = next(model.parameters()).device
             s, lengths, _, _ = make_batch([(src, ["<unk>"])], model.src_vocab, model.tgt_vocab,
                                           dev)
-            out = beam_search(model, s, lengths, beam, 2 * S + 10, 0.6)[0]
+            out = beam_search(models, s, lengths, beam, 2 * S + 10, 0.6)[0]
             print(detokenize(model.tgt_vocab.decode(out)), flush=True)
         except (DataError, ValueError, RuntimeError) as e:
             failed += 1
@@ -202,15 +245,21 @@ def cmd_translate(a):
 
 def cmd_eval(a):
     from .decoding import evaluate
-    from .folder import load
     splits, phones = load_data(a)
-    model = load(a.model, _device(a))
+    models = load_models(a.model, _device(a))
+    model = models[0]
     test = splits["test"]
     if not test:
         raise DataError("the test split is empty")
     beam = cap_beam(a.beam, model.tgt_vocab)
     edges = (5, 8, 11) if phones else (5, 10, 15, 20, 30, 40)
-    r = evaluate(model, test, model.src_vocab, model.tgt_vocab, beam, bucket_edges=edges)
+    if len(models) > 1:
+        print(f"ensemble of {len(models)} models (their log-probabilities averaged at each "
+              f"step):")
+        for i, (d, m) in enumerate(zip(a.model, models), 1):
+            print(f"  {i}. {d}: {m.config.describe()} "
+                  f"({sum(p.numel() for p in m.parameters())} parameters)")
+    r = evaluate(models, test, model.src_vocab, model.tgt_vocab, beam, bucket_edges=edges)
     if phones:
         print(f"WER {100 * (1 - r['exact']):.1f}%  PER {100 * r['error_rate']:.1f}%  ", end="")
     print(f"exact match {100 * r['exact']:.1f}%  token accuracy {100 * r['token_acc']:.1f}%  "

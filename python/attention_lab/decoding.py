@@ -1,5 +1,7 @@
 """seq2seq/decoding/ (greedy, beam search) and seq2seq/train/evaluate.cpp, with the same
-rules: the maximum length, tie-breaking (the lower index wins), length normalisation."""
+rules: the maximum length, tie-breaking (the lower index wins), length normalisation.
+Each takes one model or a list of models decoding as one (an ensemble,
+seq2seq/decoding/ensemble.hpp): the step's log-probabilities are the models' mean."""
 import math
 from collections import Counter
 
@@ -9,10 +11,27 @@ from .data import make_batch
 from .model import SOS, EOS
 
 
+def _models(model):
+    """One model, or a list of models with the same vocabularies (an ensemble)."""
+    return list(model) if isinstance(model, (list, tuple)) else [model]
+
+
+def _log_probs(models, y, states):
+    """(B,V) log p̄ = (1/M) Σ_m log_softmax(logits_m) (seq2seq/decoding/ensemble.cpp):
+    each model steps its own state on the same previous tokens y."""
+    total = None
+    for m, s in zip(models, states):
+        logits, _ = m.decoder.step(y, s)
+        logp = torch.log_softmax(logits, 1)
+        total = logp if total is None else total + logp
+    return total if len(models) == 1 else total / len(models)
+
+
 @torch.no_grad()
 def greedy_decode(model, src, lengths, max_len):
     """seq2seq/decoding/greedy.cpp: one token list per row; the argmax of the first maximum."""
-    s = model.start(src, lengths)
+    models = _models(model)
+    states = [m.start(src, lengths) for m in models]
     B = src.shape[0]
     y = torch.full((B,), SOS, dtype=torch.long, device=src.device)
     hyps, finished = [[] for _ in range(B)], [False] * B
@@ -20,8 +39,7 @@ def greedy_decode(model, src, lengths, max_len):
     for _ in range(max_len):
         if alive == 0:
             break
-        logits, _ = model.decoder.step(y, s)
-        best = torch.argmax(torch.log_softmax(logits, 1), 1)
+        best = torch.argmax(_log_probs(models, y, states), 1)
         y = best
         for i, tok in enumerate(best.tolist()):
             if finished[i]:
@@ -45,17 +63,17 @@ def beam_search(model, src, lengths, beam_size, max_len, alpha=0.6):
     k hypotheses finished; rank finished ones by log_prob / length^alpha (length counts
     <eos>); unfinished ones compete only when none finished."""
     out = []
-    s_all = model.start(src, lengths)  # one encoder pass; each row is searched alone
+    models = _models(model)
+    s_all = [m.start(src, lengths) for m in models]  # one encoder pass; rows searched alone
     for row in range(src.shape[0]):
-        s = s_all.take(torch.tensor([row], device=src.device))
+        s = [x.take(torch.tensor([row], device=src.device)) for x in s_all]
         live = [([], 0.0)]
         done = []
         for _ in range(max_len):
             if not live:
                 break
             y = torch.tensor([b[0][-1] if b[0] else SOS for b in live], device=src.device)
-            logits, _ = model.decoder.step(y, s)
-            logp = torch.log_softmax(logits, 1).double().cpu()  # (n,V)
+            logp = _log_probs(models, y, s).double().cpu()  # (n,V)
             V = logp.shape[1]
             total = (torch.tensor([b[1] for b in live], dtype=torch.float64).unsqueeze(1)
                      + logp).reshape(-1)
@@ -74,7 +92,7 @@ def beam_search(model, src, lengths, beam_size, max_len, alpha=0.6):
                 break
             live = nxt
             if live:
-                s = s.take(torch.tensor(parents, device=src.device))
+                s = [x.take(torch.tensor(parents, device=src.device)) for x in s]
         finished = bool(done)
         pool = done if finished else live
         best = max(pool, key=lambda b: _normalised(b[1], len(b[0]) + finished, alpha))
@@ -115,25 +133,30 @@ def corpus_bleu(hyps, refs, max_n=4):
 @torch.no_grad()
 def evaluate(model, pairs, src_vocab, tgt_vocab, beam_size=1, batch_size=64, alpha=0.6,
              bucket_edges=(5, 10, 15, 20, 30, 40)):
-    """seq2seq/train/evaluate.cpp: batches of 64 in order, max_len = 2 T + 5 of the batch."""
-    model.eval()
-    device = next(model.parameters()).device
+    """seq2seq/train/evaluate.cpp: batches of 64 in order, max_len = 2 T + 5 of the batch.
+    With an ensemble the loss is the mean of the models' losses."""
+    models = _models(model)
+    for m in models:
+        m.eval()
+    device = next(models[0].parameters()).device
     hyps, refs = [], []
     nll, tokens = 0.0, 0
     for start in range(0, len(pairs), batch_size):
         chunk = pairs[start:start + batch_size]
         src, lengths, tgt_in, tgt_out = make_batch(chunk, src_vocab, tgt_vocab, device)
-        logits = model(src, lengths, tgt_in)
         n = int((tgt_out != 0).sum())
-        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]),
-                                                 tgt_out.reshape(-1), ignore_index=0)
-        nll += float(loss) * n
+        loss = 0.0
+        for m in models:
+            logits = m(src, lengths, tgt_in)
+            loss += float(torch.nn.functional.cross_entropy(
+                logits.reshape(-1, logits.shape[-1]), tgt_out.reshape(-1), ignore_index=0))
+        nll += loss / len(models) * n
         tokens += n
         max_len = 2 * tgt_in.shape[1] + 5
         if beam_size == 1:
-            hyps += greedy_decode(model, src, lengths, max_len)
+            hyps += greedy_decode(models, src, lengths, max_len)
         else:
-            hyps += beam_search(model, src, lengths, beam_size, max_len, alpha)
+            hyps += beam_search(models, src, lengths, beam_size, max_len, alpha)
         refs += [tgt_vocab.encode(t) for _, t in chunk]
     r = {"outputs": hyps}
     r["loss"] = nll / tokens if tokens else 0.0

@@ -110,6 +110,15 @@ def main():
         subprocess.run([s2s, "train", "--tsv", tsv, "--out", model, "--embed", "8", "--hidden",
                         "8", "--max-steps", "5", "--seconds", "300"], check=True,
                        capture_output=True)
+        # Issue 25: a model trained on other words (other vocabularies) for an ensemble.
+        tsv2 = os.path.join(tmp, "other.tsv")
+        with open(tsv2, "w") as f:
+            for i in range(60):
+                f.write(f"u{i % 9} z{i % 5}\tq{i % 7}\n")
+        other = os.path.join(tmp, "other")
+        subprocess.run([s2s, "train", "--tsv", tsv2, "--out", other, "--embed", "8", "--hidden",
+                        "8", "--max-steps", "5", "--seconds", "300"], check=True,
+                       capture_output=True)
         edit_meta(model, os.path.join(tmp, "badcell"), change={"cell": "transformer"})
         edit_meta(model, os.path.join(tmp, "nokey"), drop="hidden")
         edit_meta(model, os.path.join(tmp, "nan"), nan=True)
@@ -209,6 +218,18 @@ def main():
                                                              tsv], "", 0, ""),
             ("train --device nonsense", ["train", "--model", model, "--tsv", tsv, "--device",
                                          "tpu"], "", 2, "--device must be cpu"),
+            # Issue 25: --model several times (an ensemble).
+            ("ensemble: the vocabularies differ", ["translate", "--model", model, "--model",
+                                                   other, "w1"], "", 1,
+             f"--model '{model}' and --model '{other}' cannot decode together: their source "
+             f"vocabularies differ"),
+            ("ensemble: --model 17 times", ["translate"] + ["--model", model] * 17 + ["w1"], "",
+             2, "--model is given 17 times, more than the limit of 16"),
+            ("ensemble: a NaN in the second folder", ["eval", "--model", model, "--model",
+                                                      m("nan"), "--tsv", tsv], "", 1,
+             "non-finite value"),
+            ("ensemble beside leftovers", ["translate", "--model", lo, "--model", lo, "w1 x2"],
+             "", 0, ""),
         ]
         for what, args, stdin, code, frag in rows:
             got, out, err = run_main(args, stdin)
@@ -219,6 +240,22 @@ def main():
                   f"{(err.strip().splitlines() or [''])[0][:110]}")
             if not ok:
                 failures.append(what)
+        # Issue 25: two copies of one folder decode exactly as the folder alone.
+        lines = "w1 x2\nw3 x4 w5\nw0\n"
+        for beam in ("1", "3"):
+            one = run_main(["translate", "--model", model, "--beam", beam], lines)
+            two = run_main(["translate", "--model", model, "--model", model, "--beam", beam],
+                           lines)
+            e1 = run_main(["eval", "--model", model, "--tsv", tsv, "--beam", beam])
+            e2 = run_main(["eval", "--model", model, "--model", model, "--tsv", tsv, "--beam",
+                           beam])
+            ok = (one[0] == two[0] == e1[0] == e2[0] == 0 and one[1] == two[1]
+                  and e2[1].startswith("ensemble of 2 models") and e2[1].endswith(e1[1])
+                  and one[1].count("\n") == 3)
+            print(f"  {'ok  ' if ok else 'FAIL'} --model A --model A == --model A (translate "
+                  f"and eval, --beam {beam})")
+            if not ok:
+                failures.append(f"ensemble of two copies, beam {beam}")
         # Readers never write, and refused writers write nothing: every file and folder
         # under the work folder is as it was before the rows (translate and eval ran on
         # folders with leftovers beside them, and on a folder another process is writing).

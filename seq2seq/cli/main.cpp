@@ -3,6 +3,7 @@
 //   s2s train --task toy_en_es --out runs/att            (or --tsv pairs.tsv)
 //   s2s eval --model runs/att --task toy_en_es --beam 4
 //   s2s translate --model runs/att "the big dog sees the cat"
+//   s2s translate --model runs/a --model runs/b "the cat eats"   (an ensemble)
 //   echo "the cat eats" | s2s translate --model runs/att --heatmap
 //   s2s info --model runs/att                            (how it was trained)
 #include <fmt/format.h>
@@ -18,6 +19,7 @@
 
 #include "core/engine.hpp"
 #include "core/error.hpp"
+#include "seq2seq/cli/ensemble_models.hpp"
 #include "seq2seq/cli/html_report.hpp"
 #include "seq2seq/cli/validate.hpp"
 #include "seq2seq/cli_choices.hpp"
@@ -79,6 +81,27 @@ const std::vector<RecipeSetting> kCmudictRecipe = {{"--cell", "gru"},
                                                    {"--epochs", "100"},
                                                    {"--seconds", "1200"},
                                                    {"--beam", "4"}};
+
+// --model DIR, once, or several times for an ensemble (seq2seq/decoding/ensemble.hpp).
+void add_models_flag(CLI::App* app, std::vector<std::string>& dirs) {
+  app->add_option("--model", dirs,
+                  "folder written by `s2s train`; give it several times (at most " +
+                      std::to_string(kMaxModels) +
+                      ") to decode with an ensemble: the models' log-probabilities averaged at "
+                      "each step (their vocabularies must be the same)")
+      ->required()
+      ->allow_extra_args(false);
+}
+
+// --html draws one model's attention and search; an ensemble has neither.
+void check_html_models(const std::string& html, const std::vector<std::string>& dirs) {
+  if (!html.empty() && dirs.size() > 1)
+    throw UsageError(fmt::format(
+        "--html shows one model's attention and beam search, and --model is given {} times: an "
+        "ensemble has no single attention to show. Drop --html, or give one --model (--heatmap "
+        "shows the first model's attention along the ensemble's output)",
+        dirs.size()));
+}
 
 }  // namespace
 
@@ -221,11 +244,12 @@ int run(int argc, char** argv) {
   add_engine_flag(eval_cmd, engine);
   DataArgs eval_data;
   add_data_flags(eval_cmd, eval_data);
-  std::string model_dir;
+  std::string model_dir;                // info
+  std::vector<std::string> model_dirs;  // eval and translate: one folder, or an ensemble's
   int beam = 1;
   std::string html;  // --html FILE: the attention explorer page (docs/explorer.md)
   int64_t html_sentences = 100;
-  eval_cmd->add_option("--model", model_dir, "folder written by `s2s train`")->required();
+  add_models_flag(eval_cmd, model_dirs);
   eval_cmd->add_option("--html", html, "also write the attention explorer, one HTML page");
   eval_cmd->add_option("--html-sentences", html_sentences, "test sentences on the --html page")
       ->check(CLI::Range(int64_t{1}, int64_t{100'000}))
@@ -242,7 +266,7 @@ int run(int argc, char** argv) {
   add_engine_flag(tr_cmd, engine);
   std::string sentence;
   bool heatmap = false;
-  tr_cmd->add_option("--model", model_dir, "folder written by `s2s train`")->required();
+  add_models_flag(tr_cmd, model_dirs);
   tr_cmd
       ->add_option("--beam", beam,
                    "beam size (1 = greedy; at most the target vocabulary's size and 256)")
@@ -337,30 +361,41 @@ int run(int argc, char** argv) {
     } else if (*eval_cmd) {
       check_data_flags(*eval_cmd, eval_data);
       const bool phones = eval_data.task == "cmudict" && eval_data.tsv.empty();
+      check_model_count(model_dirs);
+      check_html_models(html, model_dirs);
       if (!html.empty()) check_html_flag(html);
-      LoadedModel lm = load_model(model_dir);
+      const std::vector<LoadedModel> models = load_models(model_dirs);
+      const LoadedModel& lm = models.front();
       if (!html.empty()) check_html_flag(html, &lm);
       Splits sp = load_data(eval_data);
       warn_coverage(lm, sp.test);
       EvalOptions eo;
       eo.beam_size = cap_beam(beam, lm.tgt_vocab);
       if (phones) eo.bucket_edges = kWordLengthEdges;
-      check_budget(lm.model->config(), false, "eval", 1, 100, eo.beam_size);
-      print_eval(evaluate(*lm.model, sp.test, lm.src_vocab, lm.tgt_vocab, eo), phones);
+      for (const LoadedModel& m : models)
+        check_budget(m.model->config(), false, "eval", 1, 100, eo.beam_size);
+      if (models.size() > 1) fmt::print("{}", describe_ensemble(models, model_dirs));
+      print_eval(evaluate(ensemble_of(models), sp.test, lm.src_vocab, lm.tgt_vocab, eo), phones);
       if (!html.empty())
         eval_page(lm, sp.test, static_cast<int>(eo.beam_size), html_sentences, html,
-                  "s2s eval --model " + model_dir);
+                  "s2s eval --model " + model_dirs.front());
     } else if (*tr_cmd) {
+      check_model_count(model_dirs);
+      check_html_models(html, model_dirs);
       if (!html.empty()) check_html_flag(html);
-      LoadedModel lm = load_model(model_dir);
+      std::vector<LoadedModel> models = load_models(model_dirs);
+      LoadedModel& lm = models.front();
       if (!html.empty()) check_html_flag(html, &lm);
       beam = cap_beam(beam, lm.tgt_vocab);
-      check_budget(lm.model->config(), false, "translate", 1, kMaxTranslateTokens, beam);
-      if (!html.empty())
+      for (const LoadedModel& m : models)
+        check_budget(m.model->config(), false, "translate", 1, kMaxTranslateTokens, beam);
+      if (!html.empty())  // one model (check_html_models)
         return translate_with_page(lm, tr_cmd->count("sentence") ? &sentence : nullptr, beam,
                                    heatmap, html, 2000);
-      return tr_cmd->count("sentence") ? translate_sentence(lm, sentence, beam, heatmap)
-                                       : translate_lines(lm, std::cin, beam, heatmap);
+      const std::vector<const LoadedModel*> all = pointers_to(models);
+      const std::string note = heatmap ? heatmap_note(models, model_dirs) : "";
+      return tr_cmd->count("sentence") ? translate_sentence(all, sentence, beam, heatmap, note)
+                                       : translate_lines(all, std::cin, beam, heatmap, note);
     } else if (*info_cmd) {
       LoadedModel lm = load_model(model_dir);  // checks the folder as eval does
       auto get = [&](const char* key) {

@@ -26,6 +26,7 @@
 #include "seq2seq/data/tatoeba.hpp"
 #include "seq2seq/data/tokenizer.hpp"
 #include "seq2seq/decoding/beam_search.hpp"
+#include "seq2seq/decoding/ensemble.hpp"
 #include "seq2seq/model/model_budget.hpp"
 #include "seq2seq/plot/attention_heatmap.hpp"
 
@@ -376,9 +377,12 @@ std::vector<std::string> letters_of(const std::string& text, const Vocab& v) {
 }
 
 struct Translator {
-  LoadedModel& lm;
+  // One model, or an ensemble sharing the first one's vocabularies.
+  const std::vector<const LoadedModel*>& models;
   int beam;
   bool heatmap;
+  std::string note;  // heads each heatmap ("" for one model)
+  const LoadedModel& lm = *models.front();
   bool letters = reads_letters(lm.src_vocab);
   int64_t tokens = 0, unknown = 0, failed = 0, written = 0;
   std::vector<std::string> letters_of(const std::string& text) const {
@@ -398,16 +402,20 @@ struct Translator {
       const int64_t S = static_cast<int64_t>(e.src.size());
       S2S_CHECK(S <= kMaxTranslateTokens, "{} tokens, more than the limit of {}", S,
                 kMaxTranslateTokens);
-      const ModelConfig& c = lm.model->config();
-      S2S_CHECK(!(c.attention && c.attn.score == "location" && S > c.attn.max_src_len),
-                "{} tokens, more than this model's limit of {} (its location score knows "
-                "positions up to max_src_len only)",
-                S, c.attn.max_src_len);
+      for (const LoadedModel* m : models) {
+        const ModelConfig& c = m->model->config();
+        S2S_CHECK(!(c.attention && c.attn.score == "location" && S > c.attn.max_src_len),
+                  "{} tokens, more than this model's limit of {} (its location score knows "
+                  "positions up to max_src_len only)",
+                  S, c.attn.max_src_len);
+      }
       tokens += S;
       unknown += count_unknown(lm.src_vocab, e.src);
       e.tgt = {"<unk>"};
       Batch b = make_batch({&e}, lm.src_vocab, lm.tgt_vocab);
-      Hypothesis h = beam_search(*lm.model, b, {beam, max_output_tokens(S), 0.6}).front();
+      Ensemble ensemble;
+      for (const LoadedModel* m : models) ensemble.push_back(m->model.get());
+      Hypothesis h = beam_search(ensemble, b, {beam, max_output_tokens(S), 0.6}).front();
       std::vector<std::string> words = lm.tgt_vocab.decode(h.tokens);
       std::string out = detokenize(words) + "\n";  // all of it first: one line or none
       if (heatmap && !h.weights.empty()) {
@@ -417,7 +425,7 @@ struct Translator {
         if (h.finished) rows.push_back("<eos>");
         const int64_t n = std::min<int64_t>(h.weights.size(0), static_cast<int64_t>(rows.size()));
         rows.resize(static_cast<size_t>(n));
-        out += attention_terminal(h.weights.slice(0, 0, n), e.src, rows);
+        out += note + attention_terminal(h.weights.slice(0, 0, n), e.src, rows);
       }
       emit(out);
     } catch (const OutputError&) {
@@ -455,7 +463,12 @@ struct Translator {
 }  // namespace
 
 int translate_lines(LoadedModel& lm, std::istream& in, int beam, bool heatmap) {
-  Translator t{lm, beam, heatmap};
+  return translate_lines(std::vector<const LoadedModel*>{&lm}, in, beam, heatmap);
+}
+
+int translate_lines(const std::vector<const LoadedModel*>& models, std::istream& in, int beam,
+                    bool heatmap, const std::string& note) {
+  Translator t{models, beam, heatmap, note};
   const int64_t max_line = line_limit_bytes(kMaxTranslateTokens);
   std::string text;
   int64_t n = 0, line_bytes = 0;  // line_bytes: the current line's, kept or not
@@ -501,7 +514,12 @@ std::vector<std::string> source_tokens(const LoadedModel& lm, const std::string&
 }
 
 int translate_sentence(LoadedModel& lm, const std::string& sentence, int beam, bool heatmap) {
-  Translator t{lm, beam, heatmap};
+  return translate_sentence(std::vector<const LoadedModel*>{&lm}, sentence, beam, heatmap);
+}
+
+int translate_sentence(const std::vector<const LoadedModel*>& models, const std::string& sentence,
+                       int beam, bool heatmap, const std::string& note) {
+  Translator t{models, beam, heatmap, note};
   t.line(sentence, 1);
   return t.finish(1);
 }

@@ -96,6 +96,13 @@ inline int64_t max_output_tokens(int64_t source_tokens) { return 2 * source_toke
 // written throws OutputError with the cause (strerror).
 int translate_lines(LoadedModel& lm, std::istream& in, int beam, bool heatmap);
 int translate_sentence(LoadedModel& lm, const std::string& sentence, int beam, bool heatmap);
+// The same with several models decoding as one (an ensemble, seq2seq/decoding/ensemble.hpp;
+// they share the vocabularies: cli/ensemble_models.hpp). `note`, when not empty, heads
+// each heatmap (whose attention it is).
+int translate_lines(const std::vector<const LoadedModel*>& models, std::istream& in, int beam,
+                    bool heatmap, const std::string& note = "");
+int translate_sentence(const std::vector<const LoadedModel*>& models, const std::string& sentence,
+                       int beam, bool heatmap, const std::string& note = "");
 // The source tokens translate reads from a line: words, or letters for a model
 // whose source words are single characters (cmudict).
 std::vector<std::string> source_tokens(const LoadedModel& lm, const std::string& line);

@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "core/tensor_math.hpp"
 #include "seq2seq/data/vocab.hpp"
+#include "seq2seq/decoding/ensemble.hpp"
 #include "seq2seq/decoding/greedy.hpp"
 
 namespace s2s {
@@ -49,20 +50,26 @@ void finish_tree(BeamTree& tree, int64_t best) {
     tree[static_cast<size_t>(i)].best = true;
 }
 
-Hypothesis search_one(const Seq2Seq& model, const EncoderOutput& all, int64_t row,
+// One row of the batch. `all` holds each model's encoder output for the whole batch.
+Hypothesis search_one(const Ensemble& models, const std::vector<EncoderOutput>& all, int64_t row,
                       const BeamOptions& o, BeamTree* tree) {
   const int64_t k = o.beam_size;
-  EncoderOutput enc = repeat_row(all, row, 1);
-  DecoderState s = model.decoder->start(enc);
+  // The encoder outputs of row `row` alone, repeated n times (one per hypothesis).
+  auto repeat = [&](int64_t n) {
+    std::vector<EncoderOutput> enc;
+    for (const EncoderOutput& e : all) enc.push_back(repeat_row(e, row, n));
+    return enc;
+  };
+  EnsembleState s = ensemble_start(models, repeat(1));
   std::vector<Beam> live(1);
   std::vector<Beam> done;
   for (int64_t t = 0; t < o.max_len && !live.empty(); ++t) {
     const int64_t n = static_cast<int64_t>(live.size());
     Ids y(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) y[i] = live[i].tokens.empty() ? kSos : live[i].tokens.back();
-    if (enc.outputs.size(0) != n) enc = repeat_row(all, row, n);
-    StepOutput out = model.decoder->step(y, s, enc);
-    Tensor logp = log_softmax(out.logits.value(), 1);  // (n,V)
+    if (s.enc.front().outputs.size(0) != n) s.enc = repeat(n);
+    EnsembleStep out = ensemble_step(models, y, s);
+    const Tensor& logp = out.logp;  // (n,V): one model's log_softmax, or the ensemble's mean
     const int64_t V = logp.size(1);
     // All n·V extensions; keep the k best by total log-probability.
     std::vector<std::pair<double, int64_t>> cand;
@@ -80,8 +87,7 @@ Hypothesis search_one(const Seq2Seq& model, const EncoderOutput& all, int64_t ro
       const int64_t parent = cand[c].second / V, token = cand[c].second % V;
       Beam b = live[parent];
       b.log_prob = cand[c].first;
-      if (out.weights.defined())
-        b.weights.push_back(out.weights.value().slice(0, parent, parent + 1));
+      if (!out.weights.empty()) b.weights.push_back(out.weights.slice(0, parent, parent + 1));
       if (tree) {
         BeamNode nd;
         nd.parent = b.node;
@@ -104,7 +110,7 @@ Hypothesis search_one(const Seq2Seq& model, const EncoderOutput& all, int64_t ro
     }
     if (static_cast<int64_t>(done.size()) >= k) break;
     live = std::move(next);
-    if (!live.empty()) reorder_state(s, parents);
+    if (!live.empty()) ensemble_reorder(s, parents);
   }
   // Unfinished hypotheses compete only when nothing finished.
   bool finished = !done.empty();
@@ -121,23 +127,30 @@ Hypothesis search_one(const Seq2Seq& model, const EncoderOutput& all, int64_t ro
   h.score = score(best);
   h.finished = finished;
   if (!best.weights.empty())
-    h.weights = collect_weights(best.weights, 0, all.lengths[row], model.config().reverse_source);
+    h.weights = collect_weights(best.weights, 0, all.front().lengths[row],
+                                models[attention_source(models)]->config().reverse_source);
   if (tree) finish_tree(*tree, best.node);
   return h;
 }
 
 }  // namespace
 
-std::vector<Hypothesis> beam_search(const Seq2Seq& model, const Batch& b, const BeamOptions& o) {
+std::vector<Hypothesis> beam_search(const Ensemble& models, const Batch& b,
+                                    const BeamOptions& o) {
   S2S_CHECK(o.beam_size >= 1, "beam_search: beam_size must be >= 1, got {}", o.beam_size);
   S2S_CHECK(o.max_len > 0, "beam_search: max_len must be > 0, got {}", o.max_len);
+  check_ensemble(models);
   NoGradGuard no_grad;
-  EncoderOutput enc = model.encode(b);
+  const std::vector<EncoderOutput> enc = ensemble_encode(models, b);
   std::vector<Hypothesis> out;
   if (o.trace) o.trace->assign(static_cast<size_t>(b.B), {});
   for (int64_t row = 0; row < b.B; ++row)
-    out.push_back(search_one(model, enc, row, o, o.trace ? &(*o.trace)[row] : nullptr));
+    out.push_back(search_one(models, enc, row, o, o.trace ? &(*o.trace)[row] : nullptr));
   return out;
+}
+
+std::vector<Hypothesis> beam_search(const Seq2Seq& model, const Batch& b, const BeamOptions& o) {
+  return beam_search(Ensemble{&model}, b, o);
 }
 
 }  // namespace s2s

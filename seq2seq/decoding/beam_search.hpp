@@ -10,7 +10,8 @@
 // Length normalisation: summed log-probabilities favour short outputs (each
 // token adds a negative term), so finished hypotheses are ranked by
 //   score = log_prob / length^alpha      (alpha = 0: no normalisation)
-// Beam size 1 is exactly greedy decoding.
+// Beam size 1 is exactly greedy decoding. Several models can search as one
+// (ensemble.hpp): the same search on their averaged log-probabilities.
 #include "seq2seq/decoding/hypothesis.hpp"
 #include "seq2seq/model/seq2seq.hpp"
 

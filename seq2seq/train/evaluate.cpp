@@ -15,6 +15,12 @@ namespace s2s {
 
 EvalResult evaluate(const Seq2Seq& model, const std::vector<Example>& examples,
                     const Vocab& src_vocab, const Vocab& tgt_vocab, const EvalOptions& o) {
+  return evaluate(Ensemble{&model}, examples, src_vocab, tgt_vocab, o);
+}
+
+EvalResult evaluate(const Ensemble& models, const std::vector<Example>& examples,
+                    const Vocab& src_vocab, const Vocab& tgt_vocab, const EvalOptions& o) {
+  check_ensemble(models);
   S2S_CHECK(!examples.empty(), "evaluate: no examples to evaluate");
   S2S_CHECK(o.batch_size > 0, "evaluate: batch_size must be > 0, got {}", o.batch_size);
   NoGradGuard no_grad;
@@ -35,13 +41,21 @@ EvalResult evaluate(const Seq2Seq& model, const std::vector<Example>& examples,
     for (size_t i = start; i < std::min(examples.size(), start + o.batch_size); ++i)
       chunk.push_back(&examples[i]);
     Batch b = make_batch(chunk, src_vocab, tgt_vocab);
-    ForwardOutput f = model.forward(b);
-    nll += f.loss.item() * static_cast<double>(f.tokens);
-    tokens += f.tokens;
+    // Σ_m loss_m / M; every model counts the same target tokens.
+    double loss = 0;
+    int64_t batch_tokens = 0;
+    for (const Seq2Seq* m : models) {
+      ForwardOutput f = m->forward(b);
+      loss += f.loss.item();
+      batch_tokens = f.tokens;
+    }
+    nll += loss / static_cast<double>(models.size()) * static_cast<double>(batch_tokens);
+    tokens += batch_tokens;
     int64_t max_len = o.max_len > 0 ? o.max_len : 2 * b.T + 5;
     std::vector<Hypothesis> hyps =
-        o.beam_size == 1 ? greedy_decode(model, b, max_len)
-                         : beam_search(model, b, {o.beam_size, max_len, o.length_alpha});
+        o.beam_size > 1  ? beam_search(models, b, {o.beam_size, max_len, o.length_alpha})
+        : models.size() == 1 ? greedy_decode(*models.front(), b, max_len)  // the exercise's
+                             : greedy_decode(models, b, max_len);
     for (size_t i = 0; i < chunk.size(); ++i) {
       hyp_ids.push_back(hyps[i].tokens);
       ref_ids.push_back(tgt_vocab.encode(chunk[i]->tgt));

@@ -6,6 +6,7 @@
 
 #include "seq2seq/data/example.hpp"
 #include "seq2seq/data/vocab.hpp"
+#include "seq2seq/decoding/ensemble.hpp"
 #include "seq2seq/decoding/hypothesis.hpp"
 #include "seq2seq/model/seq2seq.hpp"
 
@@ -40,6 +41,12 @@ struct EvalResult {
 };
 
 EvalResult evaluate(const Seq2Seq& model, const std::vector<Example>& examples,
+                    const Vocab& src_vocab, const Vocab& tgt_vocab, const EvalOptions& opts = {});
+// An ensemble (decoding/ensemble.hpp), all models on the same vocabularies: the
+// outputs are the ensemble's; the loss is the mean of the models' losses, which is
+// −(1/N) Σ_t log p̄(y_t | y_<t, x), the reference scored as the search scores it.
+// With one model, exactly evaluate(model, ...).
+EvalResult evaluate(const Ensemble& models, const std::vector<Example>& examples,
                     const Vocab& src_vocab, const Vocab& tgt_vocab, const EvalOptions& opts = {});
 
 // A plain-text table of per-bucket scores; `error_name` heads the token error

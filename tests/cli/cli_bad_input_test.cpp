@@ -53,7 +53,10 @@ std::string pairs_tsv(int n, const std::string& eol, int offset = 0) {
 
 std::string words(int n) {
   std::string s;
-  for (int i = 0; i < n; ++i) s += (i ? " " : "") + std::string(1, static_cast<char>('a' + i % 8));
+  for (int i = 0; i < n; ++i) {
+    if (i > 0) s += ' ';
+    s += static_cast<char>('a' + i % 8);
+  }
   return s;
 }
 
@@ -156,6 +159,21 @@ TEST_CASE("bad input table: every case of issue 18 gets a clear answer") {
     write_text(escapes, s);
   }
   const std::string long_name = tmp.file(std::string(250, 'n'));
+  // Issue 25's ensembles: a model trained on other data (other vocabularies), and a
+  // copy of `model` whose target vocabulary lists two tokens the other way round.
+  const std::string other = tmp.file("other"), swapped = copy_model("swapped");
+  REQUIRE(run_s2s(tmp, train_args(other, "toy_en_es")).code == 0);
+  {
+    std::string v = read_bytes(swapped + "/tgt.vocab");
+    const size_t a = v.find('\n', v.find("<unk>")) + 1, b = v.find('\n', a) + 1,
+                 c = v.find('\n', b) + 1;
+    v = v.substr(0, a) + v.substr(b, c - b) + v.substr(a, b - a) + v.substr(c);
+    write_text(swapped + "/tgt.vocab", v);
+  }
+  std::vector<std::string> seventeen = {"translate"};
+  for (int i = 0; i < 17; ++i) seventeen.insert(seventeen.end(), {"--model", model});
+  seventeen.push_back("a b");
+  auto nothing_out = [](const Run& r) { CHECK(r.out.empty()); };
 
   std::vector<Row> rows = {
       // 1. A failed run must not destroy a trained model.
@@ -463,6 +481,57 @@ TEST_CASE("bad input table: every case of issue 18 gets a clear answer") {
        "",
        1,
        "No such file or directory"},
+      // Issue 25: --model several times (an ensemble). Checked before any decoding.
+      {"ensemble: the models' source vocabularies differ",
+       {"translate", "--model", model, "--model", other, "a b"},
+       "",
+       1,
+       "their source vocabularies differ",
+       [&](const Run& r) {
+         CHECK(r.out.empty());
+         CHECK(r.err.find("--model '" + model + "' and --model '" + other + "'") !=
+               std::string::npos);
+       }},
+      {"ensemble: the same target tokens in another order",
+       {"eval", "--model", model, "--model", swapped, "--task", "copy", "--n-test", "20",
+        "--max-len", "6"},
+       "",
+       1,
+       "their target vocabularies differ",
+       [&](const Run& r) {
+         CHECK(r.out.find("exact match") == std::string::npos);
+         CHECK(r.err.find("token 4 is") != std::string::npos);
+       }},
+      {"ensemble: the second --model has a 1 GB src.vocab",
+       {"translate", "--model", model, "--model", big_vocab, "a b"},
+       "",
+       1,
+       "the file is 1.0 GB, more than the limit of 64.0 MB",
+       nothing_out,
+       10},
+      {"ensemble: the second --model holds a NaN",
+       {"eval", "--model", model, "--model", nan_model, "--task", "copy"},
+       "",
+       1,
+       "holds 1 non-finite value(s)",
+       nothing_out},
+      {"ensemble with --html",
+       {"translate", "--model", model, "--model", model, "--html", tmp.file("e.html"), "a b"},
+       "",
+       2,
+       "--html shows one model's attention and beam search, and --model is given 2 times",
+       [&](const Run& r) {
+         CHECK(r.out.empty());
+         CHECK_FALSE(fs::exists(tmp.file("e.html")));
+       }},
+      {"--model 17 times", seventeen, "", 2, "--model is given 17 times, more than the limit of 16",
+       nothing_out},
+      {"ensemble: a location model's length limit holds, line by line",
+       {"translate", "--model", model, "--model", loc},
+       "a b\n" + words(30) + "\nc d\n",
+       1,
+       "line 2: cannot translate: 30 tokens, more than this model's limit",
+       [](const Run& r) { CHECK(count_lines(r.out) == 3); }},
       // The last-resort handler (S2S_TEST_THROW throws inside main's guarded body).
       {"an escaping std::bad_alloc",
        {"translate", "--model", model, "a"},

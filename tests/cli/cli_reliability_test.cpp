@@ -79,10 +79,20 @@ TEST_CASE("readers never write: translate, eval and info leave every sibling and
   fs::create_directories(dir + ".tmp-999999999");
   write_text(dir + ".tmp-999999999/src.vocab", "junk");
   make_leftover(dir + ".tmp-999999999-00000000000000ab", "999999999", "00000000000000ab", false);
+  // Issue 25: an ensemble reads each of its --model folders the same way.
+  const std::string bot = tmp.file("bot");
+  REQUIRE(run_s2s(tmp, with_flags(tiny_train(bot, "copy"), {"--attention", "none"})).code == 0);
+  fs::create_directories(bot + ".old-2024-12-01");
+  write_text(bot + ".old-2024-12-01/notes.txt", "keep me");
+  make_leftover(bot + ".tmp-999999999-00000000000000ef", "999999999", "00000000000000ef", false);
   const auto before = snapshot_tree(tmp.dir.string());
   CHECK(run_s2s(tmp, {"translate", "--model", dir, "a b"}).code == 0);
   CHECK(run_s2s(tmp, {"info", "--model", dir}).code == 0);
   CHECK(run_s2s(tmp, {"eval", "--model", dir, "--task", "copy", "--n-test", "10", "--max-len", "6"})
+            .code == 0);
+  CHECK(run_s2s(tmp, {"translate", "--model", dir, "--model", bot, "--heatmap", "a b"}).code == 0);
+  CHECK(run_s2s(tmp, {"eval", "--model", bot, "--model", dir, "--task", "copy", "--n-test", "10",
+                      "--max-len", "6", "--beam", "2"})
             .code == 0);
   CHECK(snapshot_tree(tmp.dir.string()) == before);
   // DIR missing: info says so (and points at the interrupted save), renames nothing.

@@ -1,0 +1,109 @@
+#include "seq2seq/decoding/ensemble.hpp"
+
+#include "core/error.hpp"
+#include "core/tensor_math.hpp"
+#include "seq2seq/data/vocab.hpp"
+#include "seq2seq/decoding/greedy.hpp"
+
+namespace s2s {
+
+void check_ensemble(const Ensemble& models) {
+  S2S_CHECK(!models.empty(), "ensemble: no models");
+  for (const Seq2Seq* m : models) S2S_CHECK(m != nullptr, "ensemble: a null model");
+  const int64_t V = models.front()->config().tgt_vocab;
+  for (size_t m = 1; m < models.size(); ++m)
+    S2S_CHECK(models[m]->config().tgt_vocab == V,
+              "ensemble: model {} has a target vocabulary of {} tokens, model 1 of {}: the "
+              "log-probabilities of different vocabularies cannot be averaged",
+              m + 1, models[m]->config().tgt_vocab, V);
+}
+
+int64_t attention_source(const Ensemble& models) {
+  for (size_t m = 0; m < models.size(); ++m)
+    if (models[m]->decoder->has_attention()) return static_cast<int64_t>(m);
+  return -1;
+}
+
+std::vector<EncoderOutput> ensemble_encode(const Ensemble& models, const Batch& b) {
+  std::vector<EncoderOutput> enc;
+  enc.reserve(models.size());
+  for (const Seq2Seq* m : models) enc.push_back(m->encode(b));
+  return enc;
+}
+
+EnsembleState ensemble_start(const Ensemble& models, std::vector<EncoderOutput> enc) {
+  EnsembleState s;
+  s.enc = std::move(enc);
+  s.dec.reserve(models.size());
+  for (size_t m = 0; m < models.size(); ++m) s.dec.push_back(models[m]->decoder->start(s.enc[m]));
+  return s;
+}
+
+EnsembleStep ensemble_step(const Ensemble& models, const Ids& y, EnsembleState& s) {
+  EnsembleStep out;
+  const int64_t shown = attention_source(models);
+  for (size_t m = 0; m < models.size(); ++m) {
+    StepOutput o = models[m]->decoder->step(y, s.dec[m], s.enc[m]);
+    Tensor logp = log_softmax(o.logits.value(), 1);  // (B,V) log p_m
+    if (static_cast<int64_t>(m) == shown && o.weights.defined()) out.weights = o.weights.value();
+    if (m == 0) {
+      out.logp = std::move(logp);  // one model: its own numbers, untouched
+      continue;
+    }
+    real* acc = out.logp.data();
+    const real* add = logp.data();
+    for (int64_t i = 0; i < out.logp.numel(); ++i) acc[i] += add[i];
+  }
+  // The mean: Σ_m log p_m / M. Division (not a product with 1/M) keeps two copies
+  // of one model exact: (x + x) / 2 = x.
+  if (models.size() > 1) {
+    const real M = static_cast<real>(models.size());
+    real* acc = out.logp.data();
+    for (int64_t i = 0; i < out.logp.numel(); ++i) acc[i] /= M;
+  }
+  return out;
+}
+
+void ensemble_reorder(EnsembleState& s, const Ids& rows) {
+  for (DecoderState& d : s.dec) reorder_state(d, rows);
+}
+
+std::vector<Hypothesis> greedy_decode(const Ensemble& models, const Batch& b, int64_t max_len) {
+  S2S_CHECK(max_len > 0, "greedy_decode: max_len must be > 0, got {}", max_len);
+  check_ensemble(models);
+  NoGradGuard no_grad;
+  EnsembleState s = ensemble_start(models, ensemble_encode(models, b));
+  std::vector<Hypothesis> hyps(static_cast<size_t>(b.B));
+  std::vector<std::vector<Tensor>> weights(static_cast<size_t>(b.B));
+  Ids y(static_cast<size_t>(b.B), kSos);
+  int64_t alive = b.B;
+  for (int64_t t = 0; t < max_len && alive > 0; ++t) {
+    EnsembleStep o = ensemble_step(models, y, s);
+    const Tensor& logp = o.logp;  // (B,V)
+    auto best = argmax(logp, 1);
+    const int64_t V = logp.size(1);
+    for (int64_t i = 0; i < b.B; ++i) {
+      Hypothesis& h = hyps[i];
+      y[i] = best[i];
+      if (h.finished) continue;
+      h.log_prob += logp[i * V + best[i]];
+      if (!o.weights.empty()) weights[i].push_back(o.weights.slice(0, i, i + 1));
+      if (best[i] == kEos) {
+        h.finished = true;
+        --alive;
+      } else {
+        h.tokens.push_back(best[i]);
+      }
+    }
+  }
+  const int64_t shown = attention_source(models);
+  for (int64_t i = 0; i < b.B; ++i) {
+    hyps[i].score = hyps[i].log_prob;
+    if (!weights[i].empty())
+      hyps[i].weights =
+          collect_weights(weights[i], 0, b.src_len[i], models[shown]->config().reverse_source);
+  }
+  return hyps;
+}
+
+}  // namespace s2s
