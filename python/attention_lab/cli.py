@@ -215,6 +215,17 @@ def cmd_eval(a):
         print(f"WER {100 * (1 - r['exact']):.1f}%  PER {100 * r['error_rate']:.1f}%  ", end="")
     print(f"exact match {100 * r['exact']:.1f}%  token accuracy {100 * r['token_acc']:.1f}%  "
           f"BLEU {r['bleu']:.3f}  perplexity {r['perplexity']:.2f}")
+    if r["several_refs"]:  # as s2s eval: the same outputs against the first reference only
+        if phones:
+            first = (f"WER {100 * (1 - r['exact_first']):.1f}%  "
+                     f"PER {100 * r['error_rate_first']:.1f}%  "
+                     f"exact match {100 * r['exact_first']:.1f}%")
+        else:
+            first = (f"exact match {100 * r['exact_first']:.1f}%  "
+                     f"token error rate {100 * r['error_rate_first']:.1f}%")
+        print(f"first reference only: {first}  ({r['several_refs']} of {len(test)} "
+              f"{'words' if phones else 'sources'} have several references: the line above "
+              f"counts any of them{', PER the closest' if phones else ', the other scores the closest'})")
     head = f"  {'src len':>8} {'n':>6} {'exact':>8} {'token acc':>9} {'BLEU':>6}"
     print(head + (f" {'PER':>7}" if phones else ""))
     for b in r["buckets"]:
