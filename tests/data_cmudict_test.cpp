@@ -49,7 +49,8 @@ TEST_CASE("cmudict: an entry's syllables become phones; stress is dropped or kep
   CHECK_THROWS_AS(parse_cmudict_line(R"(("cat" nil))", false, word, phones), Error);
 }
 
-TEST_CASE("cmudict: the sample loads; letters and apostrophes in, phones out; every pronunciation") {
+TEST_CASE(
+    "cmudict: the sample loads; letters and apostrophes in, phones out; every pronunciation") {
   CmudictStats st;
   Splits s = load_cmudict(kSample, {}, &st);
   CHECK(st.format == DictFormat::festival);
@@ -101,7 +102,7 @@ TEST_CASE("cmudict: the plain format (cmudict-0.7b), variants, comments, skipped
   int read_pairs = 0;
   for (const Example& e : s.train) read_pairs += joined(e.src) == "r e a d";
   CHECK(read_pairs == 2);
-  CHECK(s.train.size() == 13);  // 9 training words, 4 of them twice
+  CHECK(s.train.size() == 13);   // 9 training words, 4 of them twice
   REQUIRE(s.valid.size() == 3);  // dog, project, roof
   REQUIRE(s.test.size() == 3);   // a, attention, live
   const Example* live = find_word(s, "l i v e");

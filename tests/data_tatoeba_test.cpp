@@ -72,8 +72,11 @@ TEST_CASE("data: split_pairs splits sources by fraction; a repeated source is on
 }
 
 TEST_CASE("data: group_by_source and one_pair_per_target undo each other") {
-  std::vector<Example> pairs = {{{"b"}, {"1"}, {}}, {{"a"}, {"2"}, {}}, {{"b"}, {"3"}, {}},
-                                {{"b"}, {"1"}, {}}, {{"a", "c"}, {"4"}, {}}};
+  std::vector<Example> pairs = {{{"b"}, {"1"}, {}},
+                                {{"a"}, {"2"}, {}},
+                                {{"b"}, {"3"}, {}},
+                                {{"b"}, {"1"}, {}},
+                                {{"a", "c"}, {"4"}, {}}};
   const std::vector<Example> g = group_by_source(pairs);
   REQUIRE(g.size() == 3);  // b, a, "a c" in the order they first appear
   CHECK(g[0].src == std::vector<std::string>{"b"});

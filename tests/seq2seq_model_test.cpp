@@ -269,7 +269,8 @@ TEST_CASE("evaluate: several references: any of them counts, the error rate uses
   CHECK(r.several_refs == 3);
   CHECK(r.exact == doctest::Approx(2.0 / 4));
   CHECK(r.exact_first == doctest::Approx(1.0 / 4));
-  CHECK(r.error_rate == doctest::Approx((0 + 0 + 1 + 1) / (len(0) + len(1) + len(2) + 1 + len(3) + 1)));
+  CHECK(r.error_rate ==
+        doctest::Approx((0 + 0 + 1 + 1) / (len(0) + len(1) + len(2) + 1 + len(3) + 1)));
   CHECK(r.error_rate_first ==
         doctest::Approx((1 + 0 + 2 + 1) / (len(0) + 1 + len(1) + len(2) + 2 + len(3) + 1)));
   // The loss is over every reference: that of the same pairs one by one.

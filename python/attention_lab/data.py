@@ -329,11 +329,12 @@ def _not_an_entry(line):
     return not t or t.startswith("#") or t.startswith(";;;") or t == "MNCL"
 
 
-def load_cmudict(path=CMUDICT_PATH, stress=False):
+def load_cmudict(path=CMUDICT_PATH, stress=False, max_len=0, stats=None):
     """seq2seq/data/cmudict.cpp: Festival's dictionary or the plain CMUdict format (told
     from the first entry), letters and apostrophes in, phones out, split by an FNV-1a hash
     of the word (90 / 5 / 5). Train: one pair per pronunciation; valid and test: one
-    (src, tgt, others) per word."""
+    (src, tgt, others) per word. `stats`, a dict, gets the counts and "summary", the
+    line s2s prints as "data: ..."."""
     try:
         with open(path, encoding="latin-1") as f:
             lines = f.read().split("\n")
@@ -343,6 +344,7 @@ def load_cmudict(path=CMUDICT_PATH, stress=False):
     first = next((ln for ln in lines if not _not_an_entry(ln)), "(")
     festival = first.lstrip(" \t\r\f\v").startswith("(")
     words = {}  # word -> its pronunciations, in the order of first appearance
+    chars, bad_words, repeats, long_ = 0, set(), 0, 0
     for n, line in enumerate(lines, 1):
         line = line.rstrip("\r")
         try:
@@ -354,9 +356,16 @@ def load_cmudict(path=CMUDICT_PATH, stress=False):
             continue
         word = "".join(ch.lower() if "A" <= ch <= "Z" else ch for ch in e[0])
         if not word or not all("a" <= ch <= "z" or ch == "'" for ch in word):
+            chars += 1
+            bad_words.add(word)
+            continue
+        if max_len and len(word) > max_len:
+            long_ += 1
             continue
         prons = words.setdefault(word, [])
-        if e[1] not in prons:
+        if e[1] in prons:
+            repeats += 1
+        else:
             prons.append(e[1])
     splits = {"train": [], "valid": [], "test": []}
     for word, prons in words.items():
@@ -365,6 +374,15 @@ def load_cmudict(path=CMUDICT_PATH, stress=False):
             splits["train"] += [([ch for ch in word], p) for p in prons]
         else:
             splits[split].append(([ch for ch in word], prons[0], prons[1:]))
+    if stats is not None:
+        n_prons = sum(map(len, words.values()))
+        several = sum(len(p) > 1 for p in words.values())
+        stats["summary"] = (
+            f"{'Festival' + chr(39) + 's' if festival else 'the plain CMUdict'} format: "
+            f"{len(words)} words, {n_prons} pronunciations ({several} words with several); "
+            f"skipped: {chars} entries of {len(bad_words)} words with a character that is not "
+            f"a letter or an apostrophe, {repeats} repeated pronunciations, {long_} longer than "
+            f"--max-len")
     return splits
 
 

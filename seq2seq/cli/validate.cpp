@@ -263,8 +263,9 @@ void check_data_flags(const CLI::App& cmd, DataArgs& d) {
   // Separate files: in training, the three go together; eval scores --test-tsv alone.
   const bool eval = cmd.get_name() == "eval";
   if (!d.valid_tsv.empty() && d.test_tsv.empty())
-    throw UsageError("--valid-tsv needs --test-tsv (and --tsv): give the three files, or none "
-                     "and --tsv alone is split 80/10/10");
+    throw UsageError(
+        "--valid-tsv needs --test-tsv (and --tsv): give the three files, or none "
+        "and --tsv alone is split 80/10/10");
   if (!eval && !d.test_tsv.empty() && (d.tsv.empty() || d.valid_tsv.empty()))
     throw UsageError(fmt::format(
         "--test-tsv needs {} in training: give the training, validation and test files (--tsv, "
@@ -349,9 +350,11 @@ Splits load_data(const DataArgs& d, bool need_train) {
       if (need_train) {  // the user's split: say when it is not a clean one
         std::unordered_set<std::string> seen;
         for (const Example& e : s.train) seen.insert(fmt::format("{}", fmt::join(e.src, " ")));
-        for (const auto& [split, name] : {std::pair{&s.valid, "--valid-tsv"}, {&s.test, "--test-tsv"}}) {
+        for (const auto& [split, name] :
+             {std::pair{&s.valid, "--valid-tsv"}, {&s.test, "--test-tsv"}}) {
           int64_t shared = 0;
-          for (const Example& e : *split) shared += seen.count(fmt::format("{}", fmt::join(e.src, " ")));
+          for (const Example& e : *split)
+            shared += seen.count(fmt::format("{}", fmt::join(e.src, " ")));
           if (shared > 0)
             fmt::print(stderr, "warning: {} of the {} sources of {} are in --tsv too (training)\n",
                        shared, split->size(), name);

@@ -137,7 +137,7 @@ DictFormat detect_dict_format(const std::string& text) {
     pos = end + 1;
     if (is_not_an_entry(line)) continue;
     return line[line.find_first_not_of(" \t\r\f\v")] == '(' ? DictFormat::festival
-                                                              : DictFormat::plain;
+                                                            : DictFormat::plain;
   }
   return DictFormat::festival;
 }
@@ -236,10 +236,11 @@ Splits load_cmudict(const std::string& path, const CmudictOptions& opt, CmudictS
     (split == 1 ? s.valid : s.test).push_back(std::move(ex));
   }
   st.words_skipped_chars = static_cast<int64_t>(skipped_words.size());
-  S2S_CHECK(!s.train.empty() && !s.valid.empty() && !s.test.empty(),
-            "'{}' gave {} training pairs, {} valid and {} test words: is it a pronouncing dictionary "
-            "(Festival's format, or the plain CMUdict format 'WORD  W ER1 D')?",
-            path, s.train.size(), s.valid.size(), s.test.size());
+  S2S_CHECK(
+      !s.train.empty() && !s.valid.empty() && !s.test.empty(),
+      "'{}' gave {} training pairs, {} valid and {} test words: is it a pronouncing dictionary "
+      "(Festival's format, or the plain CMUdict format 'WORD  W ER1 D')?",
+      path, s.train.size(), s.valid.size(), s.test.size());
   if (stats) *stats = st;
   return s;
 }

@@ -114,14 +114,12 @@ Splits load_tsv_splits(const std::string& path, const TatoebaOptions& opt, uint6
   return s;
 }
 
-std::vector<Example> load_tsv_file(const std::string& path, const TatoebaOptions& opt,
-                                   bool grouped, const std::string& flag,
-                                   std::vector<std::string>* warnings) {
+std::vector<Example> load_tsv_file(const std::string& path, const TatoebaOptions& opt, bool grouped,
+                                   const std::string& flag, std::vector<std::string>* warnings) {
   TatoebaData d = load_tatoeba(path, opt);
   if (warnings) *warnings = d.warnings;
-  S2S_CHECK(!d.pairs.empty(),
-            "{} '{}': no usable pair: {}. Lines must read 'source<TAB>target'", flag, path,
-            d.counts.summary());
+  S2S_CHECK(!d.pairs.empty(), "{} '{}': no usable pair: {}. Lines must read 'source<TAB>target'",
+            flag, path, d.counts.summary());
   if (d.counts.too_long > 0 && warnings)
     warnings->push_back(fmt::format("{} '{}': {} pairs longer than --max-len {} left out", flag,
                                     path, d.counts.too_long, opt.max_len));

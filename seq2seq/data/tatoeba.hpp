@@ -66,8 +66,8 @@ Splits load_tsv_splits(const std::string& path, const TatoebaOptions& opt, uint6
 // load_tatoeba, then group_by_source when `grouped` (valid and test: one example
 // per source with all its targets) or every pair (train). Refuses a file with no
 // usable pair. `flag` names the file's flag in messages.
-std::vector<Example> load_tsv_file(const std::string& path, const TatoebaOptions& opt,
-                                   bool grouped, const std::string& flag,
+std::vector<Example> load_tsv_file(const std::string& path, const TatoebaOptions& opt, bool grouped,
+                                   const std::string& flag,
                                    std::vector<std::string>* warnings = nullptr);
 
 }  // namespace s2s

@@ -189,10 +189,10 @@ TEST_CASE("eval --test-tsv: several references a line, WER and PER against hand-
   const double per = 2 / (len[0] + len[1] + len[2] + 1 + len[3] + 1);
   const double per_first = (1 + 0 + 2 + 1) / (len[0] + 1 + len[1] + len[2] + 2 + len[3] + 1);
   const std::string any = fmt::format("WER 50.0%  PER {:.1f}%  exact match 50.0%", 100 * per);
-  const std::string first =
-      fmt::format("first reference only: WER 75.0%  PER {:.1f}%  exact match 25.0%  (2 of 4 "
-                  "words have several references",
-                  100 * per_first);
+  const std::string first = fmt::format(
+      "first reference only: WER 75.0%  PER {:.1f}%  exact match 25.0%  (2 of 4 "
+      "words have several references",
+      100 * per_first);
   CHECK_MESSAGE(ev.out.rfind(any, 0) == 0, ev.out << "\nexpected: " << any);
   CHECK_MESSAGE(ev.out.find(first) != std::string::npos, ev.out << "\nexpected: " << first);
   // By length: the word-length buckets, 3 words of 1-5 letters and 1 of 6-8.
@@ -202,8 +202,8 @@ TEST_CASE("eval --test-tsv: several references a line, WER and PER against hand-
 
 TEST_CASE("a --task cmudict command: line runs on --tsv data by swapping the data flags") {
   TempDir tmp("swap");
-  Run a = run_s2s(tmp, {"train", "--task", "cmudict", "--dict", kSample, "--out", tmp.file("m"),
-                        "--dry-run"});
+  Run a = run_s2s(
+      tmp, {"train", "--task", "cmudict", "--dict", kSample, "--out", tmp.file("m"), "--dry-run"});
   REQUIRE_MESSAGE(a.code == 0, a.all());
   std::vector<std::string> args = words(command_of(a.out));
   // The dictionary as a TSV of letters and phones.
