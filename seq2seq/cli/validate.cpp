@@ -253,7 +253,8 @@ void check_data_flags(const CLI::App& cmd, DataArgs& d) {
   for (const DataFlag& f : kDataFlags) {
     if (use_of(f, d) != Use::refused || cmd.count(f.name) == 0) continue;
     if (uses_tsv(d))
-      throw UsageError(fmt::format("{} is for {}; it cannot be used with --tsv", f.name, f.is_for));
+      throw UsageError(fmt::format("{} is for {}; it cannot be used with {}", f.name, f.is_for,
+                                   d.tsv.empty() ? "--test-tsv" : "--tsv"));
     throw UsageError(fmt::format("{} is for {}, not --task {}", f.name, f.is_for, d.task));
   }
   if (uses_tsv(d) && d.stress)

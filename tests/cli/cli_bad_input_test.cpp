@@ -53,7 +53,10 @@ std::string pairs_tsv(int n, const std::string& eol, int offset = 0) {
 
 std::string words(int n) {
   std::string s;
-  for (int i = 0; i < n; ++i) s += (i ? " " : "") + std::string(1, static_cast<char>('a' + i % 8));
+  for (int i = 0; i < n; ++i) {
+    if (i > 0) s += ' ';
+    s += static_cast<char>('a' + i % 8);
+  }
   return s;
 }
 
