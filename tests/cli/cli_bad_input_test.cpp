@@ -459,7 +459,7 @@ TEST_CASE("bad input table: every case of issue 18 gets a clear answer") {
        {"train", "--out", tmp.file("x"), "--task", "cmudict", "--valid-tsv", bom},
        "",
        2,
-       "--valid-tsv needs --test-tsv"},
+       "--valid-tsv is for --tsv data, not --task cmudict"},
       {"--test-tsv that does not exist",
        {"eval", "--model", model, "--test-tsv", tmp.file("no_such.tsv")},
        "",
