@@ -237,3 +237,44 @@ TEST_CASE("seq2seq: clear errors for bad configurations and inputs") {
   CHECK_THROWS_WITH_AS(beam_search(m, f.batch({0}), {0, 5, 0}),
                        doctest::Contains("beam_size must be >= 1"), Error);
 }
+
+TEST_CASE("evaluate: several references: any of them counts, the error rate uses the closest") {
+  // Built around the model's own outputs o (untrained: any outputs do), so that each
+  // distance is known: d(o, o) = 0, d(o, x o) = 1, d(o, x x o) = 2.
+  Fixture f;
+  Seq2Seq m(f.config());
+  std::vector<Example> ex(f.data.test.begin(), f.data.test.begin() + 4);
+  std::vector<const Example*> ptr;
+  for (const Example& e : ex) ptr.push_back(&e);
+  NoGradGuard no_grad;
+  const std::vector<Hypothesis> hyps = greedy_decode(m, make_batch(ptr, f.src, f.tgt), 12);
+  std::vector<std::vector<std::string>> o;
+  for (const Hypothesis& h : hyps) {
+    o.emplace_back();
+    for (int64_t id : h.tokens) o.back().push_back(f.tgt.words()[static_cast<size_t>(id)]);
+  }
+  const std::string x = f.tgt.words()[4];
+  auto pre = [&](int n, std::vector<std::string> s) {
+    s.insert(s.begin(), static_cast<size_t>(n), x);
+    return s;
+  };
+  ex[0].tgt = pre(1, o[0]), ex[0].other_tgts = {o[0]};          // right by its 2nd reference
+  ex[1].tgt = o[1], ex[1].other_tgts = {pre(1, o[1])};          // right by its 1st
+  ex[2].tgt = pre(2, o[2]), ex[2].other_tgts = {pre(1, o[2])};  // wrong; closest is the 2nd
+  ex[3].tgt = pre(1, o[3]), ex[3].other_tgts = {};              // wrong; one reference
+  EvalOptions eo;
+  eo.max_len = 12;
+  const EvalResult r = evaluate(m, ex, f.src, f.tgt, eo);
+  const auto len = [&](size_t i) { return static_cast<double>(o[i].size()); };
+  CHECK(r.several_refs == 3);
+  CHECK(r.exact == doctest::Approx(2.0 / 4));
+  CHECK(r.exact_first == doctest::Approx(1.0 / 4));
+  CHECK(r.error_rate ==
+        doctest::Approx((0 + 0 + 1 + 1) / (len(0) + len(1) + len(2) + 1 + len(3) + 1)));
+  CHECK(r.error_rate_first ==
+        doctest::Approx((1 + 0 + 2 + 1) / (len(0) + 1 + len(1) + len(2) + 2 + len(3) + 1)));
+  // The loss is over every reference: that of the same pairs one by one.
+  const EvalResult flat = evaluate(m, one_pair_per_target(ex), f.src, f.tgt, eo);
+  CHECK(flat.several_refs == 0);
+  CHECK(r.loss == doctest::Approx(flat.loss).epsilon(1e-5));
+}

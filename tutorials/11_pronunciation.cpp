@@ -190,6 +190,7 @@ int main(int argc, char** argv) {
   tc.dict = dict;
   tc.max_len = 0;  // every length: the 12+ bucket matters here
   tc.n_train = tc.n_valid = tc.n_test = 0;
+  tc.first_pronunciation = true;  // a word's first pronunciation, as when this lesson was measured
   Splits all = make_task("cmudict", tc);
   const double read_seconds = L.seconds();
 

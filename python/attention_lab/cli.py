@@ -8,8 +8,9 @@ import os
 import shlex
 import sys
 
-from .data import (CMUDICT_PATH, DataError, detokenize, letters_of, load_cmudict,
-                   load_tsv_splits, make_batch, reads_letters, tokenize)
+from .data import (CMUDICT_PATH, DataError, detokenize, group_by_source, letters_of,
+                   load_cmudict, load_tsv_splits, make_batch, read_tsv_pairs, reads_letters,
+                   tokenize)
 from .folder import FolderError
 
 MAX_TRANSLATE_TOKENS = 250  # seq2seq/cli/validate.hpp kMaxTranslateTokens
@@ -74,6 +75,9 @@ def parser():
 
     def data_flags(c):
         c.add_argument("--tsv", help="source<TAB>target pairs, split as s2s splits them")
+        if c.prog.endswith("eval"):
+            c.add_argument("--test-tsv", help="score every pair of this file (a source listed "
+                                              "more than once: any of its targets counts)")
         c.add_argument("--task", help="cmudict (generated tasks: give them as a --tsv)")
         c.add_argument("--max-len", type=_positive_int(1000), default=None,
                        help="longest source and target (tokens) of --tsv (default 20)")
@@ -116,10 +120,29 @@ def cap_beam(beam, vocab):
     return cap
 
 
+def _letters(examples):
+    """seq2seq/cli/validate.cpp letters_in: every source token a single character."""
+    return bool(examples) and all(len(t) == 1 for e in examples for t in e[0])
+
+
 def load_data(a):
-    """(splits, phones): s2s's data rules for --tsv and --task cmudict."""
+    """(splits, phones): s2s's data rules for --tsv, --test-tsv and --task cmudict."""
     if a.tsv and a.task:
         raise DataError("--task cannot be used with --tsv")
+    if getattr(a, "test_tsv", None):
+        if a.task:
+            raise DataError("--task cannot be used with --test-tsv")
+        if not os.path.isfile(a.test_tsv):
+            raise DataError(f"--test-tsv: file does not exist: {a.test_tsv}")
+        max_len = 20 if a.max_len is None else a.max_len
+        pairs, warnings = read_tsv_pairs(a.test_tsv, max_len)
+        for w in warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        if not pairs:
+            raise DataError(f"--test-tsv '{a.test_tsv}': no usable pair. Lines must read "
+                            f"'source<TAB>target'")
+        test = group_by_source(pairs)
+        return {"train": [], "valid": [], "test": test}, _letters(test)
     if a.tsv:
         if not os.path.isfile(a.tsv):
             raise DataError(f"--tsv: file does not exist: {a.tsv}")
@@ -127,11 +150,11 @@ def load_data(a):
                                            else a.max_len)
         for w in warnings:
             print(f"warning: {w}", file=sys.stderr)
-        return splits, False
+        return splits, _letters(splits["test"])
     if a.task == "cmudict":
-        s = load_cmudict(a.dict, a.stress)
-        if a.max_len:
-            s = {k: [p for p in v if len(p[0]) <= a.max_len] for k, v in s.items()}
+        stats = {}
+        s = load_cmudict(a.dict, a.stress, a.max_len or 0, stats)
+        print(f"data: {stats['summary']}")  # as s2s prints it
         return s, True
     if a.task:
         raise DataError(f"--task {a.task}: the Python side reads --tsv files and --task "
@@ -264,6 +287,17 @@ def cmd_eval(a):
         print(f"WER {100 * (1 - r['exact']):.1f}%  PER {100 * r['error_rate']:.1f}%  ", end="")
     print(f"exact match {100 * r['exact']:.1f}%  token accuracy {100 * r['token_acc']:.1f}%  "
           f"BLEU {r['bleu']:.3f}  perplexity {r['perplexity']:.2f}")
+    if r["several_refs"]:  # as s2s eval: the same outputs against the first reference only
+        if phones:
+            first = (f"WER {100 * (1 - r['exact_first']):.1f}%  "
+                     f"PER {100 * r['error_rate_first']:.1f}%  "
+                     f"exact match {100 * r['exact_first']:.1f}%")
+        else:
+            first = (f"exact match {100 * r['exact_first']:.1f}%  "
+                     f"token error rate {100 * r['error_rate_first']:.1f}%")
+        print(f"first reference only: {first}  ({r['several_refs']} of {len(test)} "
+              f"{'words' if phones else 'sources'} have several references: the line above "
+              f"counts any of them{', PER the closest' if phones else ', the other scores the closest'})")
     head = f"  {'src len':>8} {'n':>6} {'exact':>8} {'token acc':>9} {'BLEU':>6}"
     print(head + (f" {'PER':>7}" if phones else ""))
     for b in r["buckets"]:

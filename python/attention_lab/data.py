@@ -173,15 +173,32 @@ class MT19937_64:
         return 0 if n == 0 else self.next() % n
 
 
-def split_pairs(pairs, seed, valid_frac=0.1, test_frac=0.1):
-    """seq2seq/data/tatoeba.cpp split_pairs: drop repeated sources, shuffle, cut
-    test | valid | train."""
-    seen, unique = set(), []
+def group_by_source(pairs):
+    """seq2seq/data/example.cpp group_by_source: one (src, tgt, others) per source, in the
+    order of first appearance; a repeated pair counts once."""
+    out, index = [], {}
     for p in pairs:
         key = " ".join(p[0])
-        if key not in seen:
-            seen.add(key)
-            unique.append(p)
+        if key not in index:
+            index[key] = len(out)
+            out.append((p[0], p[1], list(p[2]) if len(p) > 2 else []))
+            continue
+        g = out[index[key]]
+        for t in [p[1]] + (list(p[2]) if len(p) > 2 else []):
+            if t != g[1] and t not in g[2]:
+                g[2].append(t)
+    return out
+
+
+def one_pair_per_target(examples):
+    """seq2seq/data/example.cpp one_pair_per_target."""
+    return [(e[0], t) for e in examples for t in [e[1]] + (list(e[2]) if len(e) > 2 else [])]
+
+
+def split_pairs(pairs, seed, valid_frac=0.1, test_frac=0.1):
+    """seq2seq/data/tatoeba.cpp split_pairs: group repeated sources, shuffle, cut
+    test | valid | train; train has one pair per target."""
+    unique = group_by_source(pairs)
     rng = MT19937_64(seed)
     for i in range(len(unique), 1, -1):
         j = rng.below(i)
@@ -189,7 +206,7 @@ def split_pairs(pairs, seed, valid_frac=0.1, test_frac=0.1):
     n = len(unique)
     n_valid, n_test = int(valid_frac * n), int(test_frac * n)
     return {"test": unique[:n_test], "valid": unique[n_test:n_test + n_valid],
-            "train": unique[n_test + n_valid:]}
+            "train": one_pair_per_target(unique[n_test + n_valid:])}
 
 
 def read_tsv_pairs(path, max_len=20):
@@ -234,8 +251,8 @@ def read_tsv_pairs(path, max_len=20):
 def load_tsv_splits(path, seed=7, max_len=20):
     """s2s's --tsv data: the same train/valid/test split as `s2s eval --tsv`."""
     pairs, warnings = read_tsv_pairs(path, max_len)
+    n = len(group_by_source(pairs))
     s = split_pairs(pairs, seed)
-    n = sum(len(v) for v in s.values())
     if n < KMIN_TSV_PAIRS:
         raise DataError(f"tsv '{path}': {n} usable pairs, need at least {KMIN_TSV_PAIRS} (for a "
                         f"training, validation and test split). Lines must read "
@@ -255,43 +272,117 @@ _VOWELS = {"aa", "ae", "ah", "ao", "aw", "ax", "axr", "ay", "eh", "er", "ey", "i
            "ow", "oy", "uh", "uw"}
 
 
-def load_cmudict(path=CMUDICT_PATH, stress=False):
-    """seq2seq/data/cmudict.cpp: Festival's dictionary, letters in, phones out, split by
-    an FNV-1a hash of the word (90 / 5 / 5)."""
+def _plain_line(line, stress):
+    """seq2seq/data/cmudict.cpp parse_plain_dict_line: (word, phones), or None for a
+    comment or blank line."""
+    fields = []
+    for f in line.split():
+        if f.startswith("#"):
+            break
+        fields.append(f)
+    if not fields:
+        return None
+    word = fields[0]
+    if len(word) > 3 and word.endswith(")"):
+        o = word.rfind("(")
+        if o > 0 and o + 2 < len(word) and word[o + 1:-1].isdigit() and word[o + 1:-1].isascii():
+            word = word[:o]
+    if len(fields) < 2:
+        raise DataError(f'the word "{word}" has no phones')
+    phones = []
+    for f in fields[1:]:
+        ph, digit = (f[:-1], f[-1]) if f[-1] in "012" else (f, "")
+        ph = "".join(c.lower() if "A" <= c <= "Z" else c for c in ph)
+        if not ph or len(ph) > 4 or not all("a" <= c <= "z" for c in ph):
+            raise DataError(f'"{f}" is not a phone (letters, then an optional stress digit 0, 1 '
+                            f'or 2), in "{word}"')
+        phones.append(ph + digit if stress and digit else ph)
+    return word, phones
+
+
+def _festival_line(line, stress):
+    if not line.startswith('("'):
+        return None
+    end = line.find('"', 2)
+    word = line[2:end]
+    syl = line.find("((", end)
+    phones, i = [], syl + 1
+    while i < len(line):
+        while i < len(line) and line[i] == " ":
+            i += 1
+        if i >= len(line) or line[i] != "(":
+            break
+        close = line.find(")", i + 2)
+        syllable = line[i + 2:close].split()
+        d = close + 1
+        while d < len(line) and line[d] == " ":
+            d += 1
+        digit = line[d]
+        for ph in syllable:
+            phones.append(ph + digit if stress and ph in _VOWELS else ph)
+        i = line.find(")", d) + 1
+    return word, phones
+
+
+def _not_an_entry(line):
+    t = line.lstrip(" \t\r\f\v")
+    return not t or t.startswith("#") or t.startswith(";;;") or t == "MNCL"
+
+
+def load_cmudict(path=CMUDICT_PATH, stress=False, max_len=0, stats=None):
+    """seq2seq/data/cmudict.cpp: Festival's dictionary or the plain CMUdict format (told
+    from the first entry), letters and apostrophes in, phones out, split by an FNV-1a hash
+    of the word (90 / 5 / 5). Train: one pair per pronunciation; valid and test: one
+    (src, tgt, others) per word. `stats`, a dict, gets the counts and "summary", the
+    line s2s prints as "data: ..."."""
     try:
-        f = open(path, encoding="latin-1")
+        with open(path, encoding="latin-1") as f:
+            lines = f.read().split("\n")
     except OSError as e:
         raise DataError(f"cannot read the CMU dictionary '{path}' (Debian: apt-get install "
                         f"festlex-cmu): {e.strerror}") from None
-    splits, seen = {"train": [], "valid": [], "test": []}, set()
-    with f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line.startswith('("'):
-                continue
-            end = line.find('"', 2)
-            word = line[2:end]
-            syl = line.find("((", end)
-            phones, i = [], syl + 1
-            while i < len(line):
-                while i < len(line) and line[i] == " ":
-                    i += 1
-                if i >= len(line) or line[i] != "(":
-                    break
-                close = line.find(")", i + 2)
-                syllable = line[i + 2:close].split()
-                d = close + 1
-                while d < len(line) and line[d] == " ":
-                    d += 1
-                digit = line[d]
-                for ph in syllable:
-                    phones.append(ph + digit if stress and ph in _VOWELS else ph)
-                i = line.find(")", d) + 1
-            word = "".join(ch.lower() if "A" <= ch <= "Z" else ch for ch in word)
-            if not word or not all("a" <= ch <= "z" for ch in word) or word in seen:
-                continue
-            seen.add(word)
-            splits[_cmudict_split(word)].append(([ch for ch in word], phones))
+    first = next((ln for ln in lines if not _not_an_entry(ln)), "(")
+    festival = first.lstrip(" \t\r\f\v").startswith("(")
+    words = {}  # word -> its pronunciations, in the order of first appearance
+    chars, bad_words, repeats, long_ = 0, set(), 0, 0
+    for n, line in enumerate(lines, 1):
+        line = line.rstrip("\r")
+        try:
+            e = _festival_line(line, stress) if festival else (
+                None if _not_an_entry(line) else _plain_line(line, stress))
+        except DataError as err:
+            raise DataError(f"{path}:{n}: {err}") from None
+        if e is None:
+            continue
+        word = "".join(ch.lower() if "A" <= ch <= "Z" else ch for ch in e[0])
+        if not word or not all("a" <= ch <= "z" or ch == "'" for ch in word):
+            chars += 1
+            bad_words.add(word)
+            continue
+        if max_len and len(word) > max_len:
+            long_ += 1
+            continue
+        prons = words.setdefault(word, [])
+        if e[1] in prons:
+            repeats += 1
+        else:
+            prons.append(e[1])
+    splits = {"train": [], "valid": [], "test": []}
+    for word, prons in words.items():
+        split = _cmudict_split(word)
+        if split == "train":
+            splits["train"] += [([ch for ch in word], p) for p in prons]
+        else:
+            splits[split].append(([ch for ch in word], prons[0], prons[1:]))
+    if stats is not None:
+        n_prons = sum(map(len, words.values()))
+        several = sum(len(p) > 1 for p in words.values())
+        stats["summary"] = (
+            f"{'Festival' + chr(39) + 's' if festival else 'the plain CMUdict'} format: "
+            f"{len(words)} words, {n_prons} pronunciations ({several} words with several); "
+            f"skipped: {chars} entries of {len(bad_words)} words with a character that is not "
+            f"a letter or an apostrophe, {repeats} repeated pronunciations, {long_} longer than "
+            f"--max-len")
     return splits
 
 
@@ -313,8 +404,8 @@ def letters_of(text, vocab):
 
 def make_batch(pairs, src_vocab, tgt_vocab, device="cpu"):
     """seq2seq/data/batch.cpp make_batch -> src (B,S), lengths (B), tgt_in, tgt_out (B,T)."""
-    src = [src_vocab.encode(s) for s, _ in pairs]
-    tgt = [tgt_vocab.encode(t) + [EOS] for _, t in pairs]
+    src = [src_vocab.encode(p[0]) for p in pairs]
+    tgt = [tgt_vocab.encode(p[1]) + [EOS] for p in pairs]
     S, T = max(map(len, src)), max(map(len, tgt))
     B = len(pairs)
     s = torch.full((B, S), PAD, dtype=torch.long)

@@ -134,30 +134,52 @@ def corpus_bleu(hyps, refs, max_n=4):
 def evaluate(model, pairs, src_vocab, tgt_vocab, beam_size=1, batch_size=64, alpha=0.6,
              bucket_edges=(5, 10, 15, 20, 30, 40)):
     """seq2seq/train/evaluate.cpp: batches of 64 in order, max_len = 2 T + 5 of the batch.
-    With an ensemble the loss is the mean of the models' losses."""
+    With an ensemble the loss is the mean of the models' losses. A pair may carry other
+    right targets as a third element (src, tgt, others): the output is scored against the
+    closest reference (exact: any of them), the loss counts every one, and "exact_first" /
+    "error_rate_first" score against tgt alone."""
     models = _models(model)
     for m in models:
         m.eval()
     device = next(models[0].parameters()).device
-    hyps, refs = [], []
-    nll, tokens = 0.0, 0
+    hyps, refs, firsts = [], [], []
+    nll, tokens, several = 0.0, 0, 0
     for start in range(0, len(pairs), batch_size):
         chunk = pairs[start:start + batch_size]
         src, lengths, tgt_in, tgt_out = make_batch(chunk, src_vocab, tgt_vocab, device)
-        n = int((tgt_out != 0).sum())
+        extra = [(p[0], t) for p in chunk for t in (p[2] if len(p) > 2 else [])]
+        if extra:  # the loss counts every reference: one pair per target
+            all_src, all_len, all_in, all_out = make_batch(list(chunk) + extra, src_vocab,
+                                                           tgt_vocab, device)
+        else:
+            all_src, all_len, all_in, all_out = src, lengths, tgt_in, tgt_out
+        n = int((all_out != 0).sum())
         loss = 0.0
         for m in models:
-            logits = m(src, lengths, tgt_in)
+            logits = m(all_src, all_len, all_in)
             loss += float(torch.nn.functional.cross_entropy(
-                logits.reshape(-1, logits.shape[-1]), tgt_out.reshape(-1), ignore_index=0))
+                logits.reshape(-1, logits.shape[-1]), all_out.reshape(-1), ignore_index=0))
         nll += loss / len(models) * n
         tokens += n
         max_len = 2 * tgt_in.shape[1] + 5
         if beam_size == 1:
-            hyps += greedy_decode(models, src, lengths, max_len)
+            out = greedy_decode(models, src, lengths, max_len)
         else:
-            hyps += beam_search(models, src, lengths, beam_size, max_len, alpha)
-        refs += [tgt_vocab.encode(t) for _, t in chunk]
+            out = beam_search(models, src, lengths, beam_size, max_len, alpha)
+        hyps += out
+        for h, p in zip(out, chunk):
+            first = tgt_vocab.encode(p[1])
+            firsts.append(first)
+            best, best_d = first, None
+            if len(p) > 2 and p[2]:
+                several += 1
+                best_d = edit_distance(h, first)
+                for t in p[2]:
+                    ids = tgt_vocab.encode(t)
+                    d = edit_distance(h, ids)
+                    if d < best_d:
+                        best, best_d = ids, d
+            refs.append(best)
     r = {"outputs": hyps}
     r["loss"] = nll / tokens if tokens else 0.0
     r["perplexity"] = math.exp(r["loss"])
@@ -174,6 +196,9 @@ def evaluate(model, pairs, src_vocab, tgt_vocab, beam_size=1, batch_size=64, alp
                 "error_rate": sum(edit_distance(a, b) for a, b in zip(h, ref)) / ref_tokens
                 if ref_tokens else 0.0}
     r.update(scores(hyps, refs))
+    first = scores(hyps, firsts)
+    r["exact_first"], r["error_rate_first"] = first["exact"], first["error_rate"]
+    r["several_refs"] = several
     r["buckets"] = []
     lo = 1
     for k in range(len(bucket_edges) + 1):

@@ -170,6 +170,25 @@ def check_config(i, name, flags, fields, a, work, tsv, pairs_file, pairs, lines)
             check(code == 0 and ours_ev == cxx_ev,
                   f"eval --tsv --beam {beam}: the same report as s2s eval" +
                   ("" if ours_ev == cxx_ev else f"\n{cxx_ev}---\n{ours_ev}{err}"))
+        # several references a source (issue 25): any of them counts, the closest for the
+        # error rate, and the first-reference line
+        multi = os.path.join(work, "multi.tsv")
+        with open(tsv) as f:
+            head = f.read().splitlines()[:40]
+        with open(multi, "w") as f:
+            for k, line in enumerate(head):
+                src, tgt = line.split("\t")[:2]
+                f.write(f"{src}\t{tgt}\n")
+                if k % 3 == 0:  # a second target: the first one reversed
+                    f.write(f"{src}\t{' '.join(reversed(tgt.split()))}\n")
+        for beam in ("1", "4"):
+            cxx_ev = run([a.s2s, "eval", "--model", folder, "--test-tsv", multi, "--beam",
+                          beam]).stdout
+            code, ours_ev, err = in_process_cli(["eval", "--model", folder, "--test-tsv", multi,
+                                                 "--beam", beam])
+            check(code == 0 and ours_ev == cxx_ev and "first reference only" in cxx_ev,
+                  f"eval --test-tsv (several references) --beam {beam}: the same report" +
+                  ("" if ours_ev == cxx_ev else f"\n{cxx_ev}---\n{ours_ev}{err}"))
     # one Adam step
     stepped = os.path.join(work, f"m{i}-step")
     run([a.probe, "step", folder, pairs_file, "0.003", "1", stepped])

@@ -51,7 +51,23 @@ void print_eval(const EvalResult& r, bool phones) {
   fmt::print("exact match {:.1f}%  token accuracy {:.1f}%  BLEU {:.3f}  perplexity {:.2f}",
              100 * r.exact, 100 * r.token_acc, r.bleu, r.perplexity);
   if (r.aer >= 0) fmt::print("  AER {:.3f}", r.aer);
-  fmt::print("\n{}", bucket_table(r, phones ? "PER" : ""));
+  fmt::print("\n");
+  // Several references (a word's pronunciations): the line above counts an output
+  // right if it matches any of them; this one scores the same outputs against the
+  // first only, so that the effect of the rule shows.
+  if (r.several_refs > 0) {
+    fmt::print("first reference only: ");
+    if (phones)
+      fmt::print("WER {:.1f}%  PER {:.1f}%  exact match {:.1f}%", 100 * (1 - r.exact_first),
+                 100 * r.error_rate_first, 100 * r.exact_first);
+    else
+      fmt::print("exact match {:.1f}%  token error rate {:.1f}%", 100 * r.exact_first,
+                 100 * r.error_rate_first);
+    fmt::print("  ({} of {} {} have several references: the line above counts any of them{})\n",
+               r.several_refs, r.evaluated, phones ? "words" : "sources",
+               phones ? ", PER the closest" : ", the other scores the closest");
+  }
+  fmt::print("{}", bucket_table(r, phones ? "PER" : ""));
 }
 
 // Word-length buckets of the pronunciation report (letters).
@@ -295,8 +311,7 @@ int run(int argc, char** argv) {
       // One writer per folder: the lock comes before any check of the folder.
       std::unique_ptr<WriterLock> lock;
       if (!dry_run) lock = std::make_unique<WriterLock>(out_dir);
-      const bool phones = data.task == "cmudict" && data.tsv.empty();
-      if (phones) apply_recipe(*train_cmd, kCmudictRecipe);
+      if (data.task == "cmudict" && !uses_tsv(data)) apply_recipe(*train_cmd, kCmudictRecipe);
       // Everything is checked before anything is written.
       check_train_flags(*train_cmd, attention, tc);
       check_data_flags(*train_cmd, data);
@@ -307,6 +322,7 @@ int run(int argc, char** argv) {
       if (!dry_run) check_output_folder(out_dir, overwrite);
       if (tc.max_seconds > 0) data.timeout_seconds = std::max(tc.max_seconds - elapsed(), 1e-3);
       Splits sp = load_data(data);
+      const bool phones = letters_in(data, sp.test);  // the pronunciation report
       // The model must take the longest source (all words of cmudict; the dates' formats).
       for (const auto* split : {&sp.train, &sp.valid, &sp.test})
         for (const Example& e : *split)
@@ -360,14 +376,14 @@ int run(int argc, char** argv) {
       print_eval(er, phones);
     } else if (*eval_cmd) {
       check_data_flags(*eval_cmd, eval_data);
-      const bool phones = eval_data.task == "cmudict" && eval_data.tsv.empty();
       check_model_count(model_dirs);
       check_html_models(html, model_dirs);
       if (!html.empty()) check_html_flag(html);
       const std::vector<LoadedModel> models = load_models(model_dirs);
       const LoadedModel& lm = models.front();
       if (!html.empty()) check_html_flag(html, &lm);
-      Splits sp = load_data(eval_data);
+      Splits sp = load_data(eval_data, false);
+      const bool phones = letters_in(eval_data, sp.test);
       warn_coverage(lm, sp.test);
       EvalOptions eo;
       eo.beam_size = cap_beam(beam, lm.tgt_vocab);

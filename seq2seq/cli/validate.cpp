@@ -16,6 +16,7 @@
 #include <limits>
 #include <new>
 #include <thread>
+#include <unordered_set>
 
 #include "core/error.hpp"
 #include "seq2seq/cli_choices.hpp"
@@ -192,12 +193,27 @@ void add_data_flags(CLI::App* app, DataArgs& d) {
   app->add_option("--data-seed", d.seed, "seed of the generated data")
       ->capture_default_str()
       ->check(seed_value());
+  app->add_option("--valid-tsv", d.valid_tsv,
+                  "with --tsv and --test-tsv: the validation pairs, in a file of their own (--tsv "
+                  "is then all training data, not split)")
+      ->check(CLI::ExistingFile);
+  app->add_option("--test-tsv", d.test_tsv,
+                  app->get_name() == "eval"
+                      ? "score every pair of this file (a source listed more than once counts "
+                        "right if the output matches any of its targets); without it, the test "
+                        "split of --tsv"
+                      : "with --tsv and --valid-tsv: the test pairs, in a file of their own")
+      ->check(CLI::ExistingFile);
   app->add_option("--dict", d.dict,
-                  std::string("--task cmudict: the dictionary in Festival's format (default ") +
+                  std::string("--task cmudict: the dictionary, in Festival's format or the plain "
+                              "CMUdict format (cmudict-0.7b, cmudict.dict), told apart by its "
+                              "content (default ") +
                       kCmudictPath + ", from Debian's festlex-cmu)")
       ->check(CLI::ExistingFile);
   app->add_flag("--stress", d.stress,
-                "--task cmudict: keep stress on vowels (iy1); without it stress is removed");
+                "--task cmudict: keep stress on vowels (iy1); without it stress is removed. "
+                "With --tsv only --stress=false is accepted (a file's targets are used as "
+                "written), so that a cmudict command line runs on --tsv data");
 }
 
 namespace {
@@ -222,22 +238,42 @@ constexpr DataFlag kDataFlags[] = {
     {"--max-len", A, O, A, ""},
     {"--data-seed", A, O, A, ""},
     {"--dict", R, A, R, "--task cmudict"},
-    {"--stress", R, A, R, "--task cmudict"},
+    {"--stress", R, A, O, "--task cmudict"},  // with --tsv: --stress=false only (below)
+    {"--valid-tsv", R, R, O, "--tsv data"},
+    {"--test-tsv", R, R, O, "--tsv data"},
 };
 Use use_of(const DataFlag& f, const DataArgs& d) {
-  if (!d.tsv.empty()) return f.tsv;
+  if (uses_tsv(d)) return f.tsv;
   return d.task == "cmudict" ? f.cmudict : f.generated;
 }
 }  // namespace
 
+bool uses_tsv(const DataArgs& d) { return !d.tsv.empty() || !d.test_tsv.empty(); }
+
 void check_data_flags(const CLI::App& cmd, DataArgs& d) {
   for (const DataFlag& f : kDataFlags) {
     if (use_of(f, d) != Use::refused || cmd.count(f.name) == 0) continue;
-    if (!d.tsv.empty())
-      throw UsageError(fmt::format("{} is for {}; it cannot be used with --tsv", f.name, f.is_for));
+    if (uses_tsv(d))
+      throw UsageError(fmt::format("{} is for {}; it cannot be used with {}", f.name, f.is_for,
+                                   d.tsv.empty() ? "--test-tsv" : "--tsv"));
     throw UsageError(fmt::format("{} is for {}, not --task {}", f.name, f.is_for, d.task));
   }
-  if (d.tsv.empty()) {
+  if (uses_tsv(d) && d.stress)
+    throw UsageError(
+        "--stress keeps the stress digits of a dictionary's vowels (--task cmudict); a --tsv "
+        "file's targets are used as written: drop --stress (--stress=false is accepted)");
+  // Separate files: in training, the three go together; eval scores --test-tsv alone.
+  const bool eval = cmd.get_name() == "eval";
+  if (!d.valid_tsv.empty() && d.test_tsv.empty())
+    throw UsageError(
+        "--valid-tsv needs --test-tsv (and --tsv): give the three files, or none "
+        "and --tsv alone is split 80/10/10");
+  if (!eval && !d.test_tsv.empty() && (d.tsv.empty() || d.valid_tsv.empty()))
+    throw UsageError(fmt::format(
+        "--test-tsv needs {} in training: give the training, validation and test files (--tsv, "
+        "--valid-tsv, --test-tsv), or --tsv alone, which is split 80/10/10",
+        d.tsv.empty() ? "--tsv and --valid-tsv" : "--valid-tsv"));
+  if (!uses_tsv(d)) {
     const std::vector<std::string> tasks = task_choices().names;
     if (std::find(tasks.begin(), tasks.end(), d.task) == tasks.end())
       throw UsageError(fmt::format("unknown task '{}' (choose one of: {})", printable(d.task, 60),
@@ -251,7 +287,7 @@ void check_data_flags(const CLI::App& cmd, DataArgs& d) {
               "formats): drop it",
               flag));
   }
-  if (d.tsv.empty() && d.task == "cmudict") {
+  if (!uses_tsv(d) && d.task == "cmudict") {
     // The dictionary's own splits: every word unless a size is given.
     if (cmd.count("--n-train") == 0) d.n_train = 0;
     if (cmd.count("--n-test") == 0) d.n_test = 0;
@@ -262,7 +298,7 @@ void check_data_flags(const CLI::App& cmd, DataArgs& d) {
   if (d.max_len != 0 && d.min_len > d.max_len)
     throw UsageError(fmt::format("--min-len {} is more than --max-len {}", d.min_len, d.max_len));
   // Generated data: examples × 2 sides × up to --max-len + 2 tokens, ~48 bytes a token.
-  if (d.tsv.empty() && d.task != "cmudict") {
+  if (!uses_tsv(d) && d.task != "cmudict") {
     const double examples = static_cast<double>(d.n_train) + d.n_valid + d.n_test;
     const double bytes = examples * 2 * (d.max_len + 2) * 48;
     const double limit = kDataShare * memory_limit_bytes();
@@ -280,27 +316,57 @@ std::vector<std::string> unused_data_flags(const CLI::App& cmd, const DataArgs& 
   std::vector<std::string> flags;
   for (const DataFlag& f : kDataFlags)
     if (use_of(f, d) != Use::applies && cmd.count(f.name) == 0) flags.emplace_back(f.name);
-  if (d.tsv.empty() && d.task == "dates")  // refused there (check_data_flags): never printed
+  if (!uses_tsv(d) && d.task == "dates")  // refused there (check_data_flags): never printed
     for (const char* flag : {"--min-len", "--max-len"}) flags.emplace_back(flag);
   return flags;
 }
 
-Splits load_data(const DataArgs& d) {
-  if (!d.tsv.empty()) {
+namespace {
+void print_warnings(std::vector<std::string>& warnings) {  // and forgets them
+  for (const auto& w : warnings) fmt::print(stderr, "warning: {}\n", w);
+  warnings.clear();
+}
+}  // namespace
+
+Splits load_data(const DataArgs& d, bool need_train) {
+  if (uses_tsv(d)) {
     TatoebaOptions o;
     o.max_len = d.max_len;
+    o.timeout_seconds = d.timeout_seconds;
     std::vector<std::string> warnings;
-    Splits s = [&] {
-      try {
-        o.timeout_seconds = d.timeout_seconds;
-        return load_tsv_splits(d.tsv, o, d.seed, &warnings);
-      } catch (const Error&) {
-        for (const auto& w : warnings) fmt::print(stderr, "warning: {}\n", w);
-        throw;
+    try {
+      if (d.test_tsv.empty()) {  // one file, split 80/10/10
+        Splits s = load_tsv_splits(d.tsv, o, d.seed, &warnings);
+        print_warnings(warnings);
+        return s;
       }
-    }();
-    for (const auto& w : warnings) fmt::print(stderr, "warning: {}\n", w);
-    return s;
+      Splits s;
+      if (need_train) {
+        s.train = load_tsv_file(d.tsv, o, false, "--tsv", &warnings);
+        print_warnings(warnings);
+        s.valid = load_tsv_file(d.valid_tsv, o, true, "--valid-tsv", &warnings);
+        print_warnings(warnings);
+      }
+      s.test = load_tsv_file(d.test_tsv, o, true, "--test-tsv", &warnings);
+      print_warnings(warnings);
+      if (need_train) {  // the user's split: say when it is not a clean one
+        std::unordered_set<std::string> seen;
+        for (const Example& e : s.train) seen.insert(fmt::format("{}", fmt::join(e.src, " ")));
+        for (const auto& [split, name] :
+             {std::pair{&s.valid, "--valid-tsv"}, {&s.test, "--test-tsv"}}) {
+          int64_t shared = 0;
+          for (const Example& e : *split)
+            shared += seen.count(fmt::format("{}", fmt::join(e.src, " ")));
+          if (shared > 0)
+            fmt::print(stderr, "warning: {} of the {} sources of {} are in --tsv too (training)\n",
+                       shared, split->size(), name);
+        }
+      }
+      return s;
+    } catch (const Error&) {
+      print_warnings(warnings);
+      throw;
+    }
   }
   TaskConfig tc;
   tc.dict = d.dict;
@@ -312,7 +378,17 @@ Splits load_data(const DataArgs& d) {
   tc.n_test = d.n_test;
   tc.min_len = d.min_len;
   tc.max_len = d.max_len;
+  tc.note = [](const std::string& line) { fmt::print("data: {}\n", line); };
   return make_task(d.task, tc);
+}
+
+bool letters_in(const DataArgs& d, const std::vector<Example>& test) {
+  if (!uses_tsv(d)) return d.task == "cmudict";
+  if (test.empty()) return false;
+  for (const Example& e : test)
+    for (const std::string& t : e.src)
+      if (t.size() != 1) return false;
+  return true;
 }
 
 int64_t count_unknown(const Vocab& v, const std::vector<std::string>& tokens) {

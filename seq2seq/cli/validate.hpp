@@ -52,6 +52,10 @@ void check_step_time(const ModelConfig& c, const Vocab& src_vocab, const Vocab& 
 // Where evaluation or training data comes from.
 struct DataArgs {
   std::string task = "toy_en_es", tsv;
+  // Separate files: --tsv is then all training data (train), and eval scores all of
+  // --test-tsv. Each is read as --tsv is; a source listed more than once is one
+  // example with several references in valid and test.
+  std::string valid_tsv, test_tsv;
   int n_train = 8000, n_valid = 300, n_test = 500, min_len = 3, max_len = 20;
   uint64_t seed = 7;
   std::string dict;            // --task cmudict: the dictionary file ("" = festlex-cmu's)
@@ -69,8 +73,16 @@ void check_data_flags(const CLI::App& cmd, DataArgs& d);
 // the command: line, so that rerunning it gives the same data).
 std::vector<std::string> unused_data_flags(const CLI::App& cmd, const DataArgs& d);
 // A generated task or a TSV (refused with counts when it has too few pairs);
-// prints the TSV's warnings (the first 10, then a count) on stderr.
-Splits load_data(const DataArgs& d);
+// prints the TSV's warnings (the first 10, then a count) on stderr, and a line
+// on what a dictionary gave ("data: ...", stdout). With --test-tsv, the test
+// split is that file, and without `need_train` (eval) only it is read.
+Splits load_data(const DataArgs& d, bool need_train = true);
+// Whether the data is read as --tsv files (--tsv, or --test-tsv alone in eval).
+bool uses_tsv(const DataArgs& d);
+// The pronunciation report (WER, PER, word-length buckets) suits data whose
+// sources are letters: --task cmudict, or files whose every source token is a
+// single character ("k n i g h t<TAB>n ay t").
+bool letters_in(const DataArgs& d, const std::vector<Example>& test);
 
 // Share of tokens the vocabulary knows; prints a warning on stderr when it is
 // below a half ("the model's source vocabulary covers 12% of ...").

@@ -26,7 +26,10 @@ Splits make_cmudict(const TaskConfig& cfg) {
   o.timeout_seconds = cfg.timeout_seconds;
   o.stress = cfg.stress;
   o.max_len = cfg.max_len;
-  Splits s = load_cmudict(cfg.dict.empty() ? kCmudictPath : cfg.dict, o);
+  o.first_only = cfg.first_pronunciation;
+  CmudictStats st;
+  Splits s = load_cmudict(cfg.dict.empty() ? kCmudictPath : cfg.dict, o, &st);
+  if (cfg.note) cfg.note(st.summary());
   auto keep = [](std::vector<Example>& v, int n) {
     if (n > 0 && static_cast<int>(v.size()) > n) v.resize(static_cast<size_t>(n));
   };

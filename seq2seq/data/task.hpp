@@ -20,11 +20,17 @@ struct TaskConfig {
   int n_train = 1000, n_valid = 100, n_test = 100;
   int min_len = 1, max_len = 10;  // source length in tokens (ignored by "dates")
   int alphabet = 10;              // copy/reverse/sort: number of symbols (2..26)
-  // cmudict: the dictionary file ("" = festlex-cmu's) and whether stress is kept.
+  // cmudict: the dictionary file ("" = festlex-cmu's), whether stress is kept, and
+  // whether a word keeps its first pronunciation only (seq2seq/data/cmudict.hpp).
   // Its splits are its own (by a hash of the word); n_train / n_valid / n_test
-  // and max_len, when > 0, keep only the first so many words / shorter words.
+  // and max_len, when > 0, keep only the first so many training pairs / valid and
+  // test words / shorter words.
   std::string dict;
   bool stress = false;
+  bool first_pronunciation = false;
+  // Told one line about the data read, when set (cmudict: the words and
+  // pronunciations kept, and how many entries were skipped and why).
+  std::function<void(const std::string&)> note;
   double timeout_seconds = 0;  // cmudict read from a pipe: give up after this (0: wait)
 };
 

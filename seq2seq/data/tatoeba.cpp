@@ -102,30 +102,38 @@ Splits load_tsv_splits(const std::string& path, const TatoebaOptions& opt, uint6
   TatoebaData d = load_tatoeba(path, opt);
   if (warnings) *warnings = d.warnings;
   const int64_t kept = d.counts.kept;
+  const int64_t distinct = static_cast<int64_t>(group_by_source(d.pairs).size());
   Splits s = split_pairs(std::move(d.pairs), 0.1, 0.1, seed);
-  const int64_t distinct = static_cast<int64_t>(s.train.size() + s.valid.size() + s.test.size());
   S2S_CHECK(distinct >= kMinTsvPairs,
             "tsv '{}': {} usable pairs{}, need at least {} (for a training, validation and test "
             "split): {}. Lines must read 'source<TAB>target'",
             path, distinct,
-            distinct < kept
-                ? fmt::format(" with distinct sources ({} before removing repeats)", kept)
-                : std::string(),
+            distinct < kept ? fmt::format(" with distinct sources ({} pairs in all)", kept)
+                            : std::string(),
             kMinTsvPairs, d.counts.summary());
   return s;
+}
+
+std::vector<Example> load_tsv_file(const std::string& path, const TatoebaOptions& opt, bool grouped,
+                                   const std::string& flag, std::vector<std::string>* warnings) {
+  TatoebaData d = load_tatoeba(path, opt);
+  if (warnings) *warnings = d.warnings;
+  S2S_CHECK(!d.pairs.empty(), "{} '{}': no usable pair: {}. Lines must read 'source<TAB>target'",
+            flag, path, d.counts.summary());
+  if (d.counts.too_long > 0 && warnings)
+    warnings->push_back(fmt::format("{} '{}': {} pairs longer than --max-len {} left out", flag,
+                                    path, d.counts.too_long, opt.max_len));
+  return grouped ? group_by_source(std::move(d.pairs)) : std::move(d.pairs);
 }
 
 Splits split_pairs(std::vector<Example> pairs, double valid_frac, double test_frac, uint64_t seed) {
   S2S_CHECK(valid_frac >= 0 && test_frac >= 0 && valid_frac + test_frac <= 1,
             "split_pairs: need fractions >= 0 summing to <= 1, got valid={} test={}", valid_frac,
             test_frac);
-  // Drop repeated sources (keep the first): the same English sentence with
-  // two translations must not end up in both train and test.
-  std::unordered_set<std::string> seen;
-  std::vector<Example> unique;
-  for (auto& ex : pairs)
-    if (seen.insert(fmt::format("{}", fmt::join(ex.src, " "))).second)
-      unique.push_back(std::move(ex));
+  // The split is by source: a repeated source (one English sentence with two
+  // translations, one word with two pronunciations) is one example with several
+  // targets, so that it never ends up in both train and test.
+  std::vector<Example> unique = group_by_source(std::move(pairs));
   // Fisher-Yates shuffle with our own Rng (std::shuffle is not portable bit-for-bit).
   Rng rng(seed);
   for (size_t i = unique.size(); i > 1; --i) std::swap(unique[i - 1], unique[rng.below(i)]);
@@ -137,8 +145,9 @@ Splits split_pairs(std::vector<Example> pairs, double valid_frac, double test_fr
   s.test.assign(it, it + static_cast<std::ptrdiff_t>(n_test));
   s.valid.assign(it + static_cast<std::ptrdiff_t>(n_test),
                  it + static_cast<std::ptrdiff_t>(n_test + n_valid));
-  s.train.assign(it + static_cast<std::ptrdiff_t>(n_test + n_valid),
-                 std::make_move_iterator(unique.end()));
+  // Training sees every target of a source as a pair of its own.
+  s.train = one_pair_per_target(std::vector<Example>(
+      it + static_cast<std::ptrdiff_t>(n_test + n_valid), std::make_move_iterator(unique.end())));
   return s;
 }
 

@@ -50,13 +50,24 @@ inline constexpr int64_t kMinTsvPairs = 10;
 // byte order mark is skipped; lines may end in \n, \r\n or a lone \r.
 TatoebaData load_tatoeba(const std::string& path, const TatoebaOptions& opt = {});
 
-// Shuffles (seeded) and splits pairs into train/valid/test by fractions,
-// dropping duplicate sources first so test never repeats a train sentence.
+// Shuffles (seeded) and splits pairs into train/valid/test by fractions of the
+// distinct sources: pairs with the same source are grouped first
+// (group_by_source), so no source is in two splits. Valid and test keep one
+// example per source, its other targets in other_tgts (scored as right too);
+// train has one pair per target (one_pair_per_target).
 Splits split_pairs(std::vector<Example> pairs, double valid_frac, double test_frac, uint64_t seed);
 
 // load_tatoeba, then split_pairs(0.1, 0.1), refusing (s2s::Error with the
-// counts) a file that gives fewer than kMinTsvPairs distinct pairs.
+// counts) a file that gives fewer than kMinTsvPairs distinct sources.
 Splits load_tsv_splits(const std::string& path, const TatoebaOptions& opt, uint64_t seed,
                        std::vector<std::string>* warnings = nullptr);
+
+// A whole file as one split (--valid-tsv, --test-tsv, and eval's --test-tsv):
+// load_tatoeba, then group_by_source when `grouped` (valid and test: one example
+// per source with all its targets) or every pair (train). Refuses a file with no
+// usable pair. `flag` names the file's flag in messages.
+std::vector<Example> load_tsv_file(const std::string& path, const TatoebaOptions& opt, bool grouped,
+                                   const std::string& flag,
+                                   std::vector<std::string>* warnings = nullptr);
 
 }  // namespace s2s

@@ -25,7 +25,7 @@ EvalResult evaluate(const Ensemble& models, const std::vector<Example>& examples
   S2S_CHECK(o.batch_size > 0, "evaluate: batch_size must be > 0, got {}", o.batch_size);
   NoGradGuard no_grad;
   EvalResult r;
-  std::vector<std::vector<int64_t>> hyp_ids, ref_ids;
+  std::vector<std::vector<int64_t>> hyp_ids, ref_ids, first_ids;  // ref_ids: the closest
   std::vector<Links> pred_links, gold_links;
   double nll = 0;
   int64_t tokens = 0;
@@ -41,11 +41,18 @@ EvalResult evaluate(const Ensemble& models, const std::vector<Example>& examples
     for (size_t i = start; i < std::min(examples.size(), start + o.batch_size); ++i)
       chunk.push_back(&examples[i]);
     Batch b = make_batch(chunk, src_vocab, tgt_vocab);
-    // Σ_m loss_m / M; every model counts the same target tokens.
+    // The loss counts every reference (one pair per target when some have several), and
+    // with an ensemble it is Σ_m loss_m / M; every model counts the same target tokens.
+    std::vector<Example> pairs;
+    for (const Example* e : chunk)
+      for (const auto& t : e->other_tgts) pairs.push_back(Example{e->src, t, {}, {}});
+    std::vector<const Example*> all = chunk;
+    for (const Example& e : pairs) all.push_back(&e);
+    const Batch scored = pairs.empty() ? b : make_batch(all, src_vocab, tgt_vocab);
     double loss = 0;
     int64_t batch_tokens = 0;
     for (const Seq2Seq* m : models) {
-      ForwardOutput f = m->forward(b);
+      ForwardOutput f = m->forward(scored);
       loss += f.loss.item();
       batch_tokens = f.tokens;
     }
@@ -58,7 +65,17 @@ EvalResult evaluate(const Ensemble& models, const std::vector<Example>& examples
                              : greedy_decode(models, b, max_len);
     for (size_t i = 0; i < chunk.size(); ++i) {
       hyp_ids.push_back(hyps[i].tokens);
-      ref_ids.push_back(tgt_vocab.encode(chunk[i]->tgt));
+      first_ids.push_back(tgt_vocab.encode(chunk[i]->tgt));
+      ref_ids.push_back(first_ids.back());
+      if (!chunk[i]->other_tgts.empty()) {
+        ++r.several_refs;
+        int64_t best = edit_distance(hyps[i].tokens, ref_ids.back());
+        for (const auto& t : chunk[i]->other_tgts) {
+          std::vector<int64_t> ids = tgt_vocab.encode(t);
+          const int64_t d = edit_distance(hyps[i].tokens, ids);
+          if (d < best) best = d, ref_ids.back() = std::move(ids);
+        }
+      }
       if (!hyps[i].weights.empty() && !chunk[i]->align.empty()) {
         // Only the target tokens (not <eos>) are aligned.
         int64_t steps =
@@ -81,6 +98,8 @@ EvalResult evaluate(const Ensemble& models, const std::vector<Example>& examples
   r.exact = exact_match(hyp_ids, ref_ids);
   r.bleu = corpus_bleu(hyp_ids, ref_ids).bleu;
   r.error_rate = token_error_rate(hyp_ids, ref_ids);
+  r.exact_first = exact_match(hyp_ids, first_ids);
+  r.error_rate_first = token_error_rate(hyp_ids, first_ids);
   if (!pred_links.empty()) r.aer = corpus_aer(pred_links, gold_links);
 
   // Per source-length bucket.

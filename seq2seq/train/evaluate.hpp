@@ -1,6 +1,14 @@
 #pragma once
 // Evaluation: decode a set of examples and score the outputs, overall and per
 // source-length bucket (the lecture's "accuracy vs sentence length").
+//
+// Several references: an example's right targets are tgt and its other_tgts (a
+// word's pronunciations). Each output is scored against the closest of them, the
+// one at the smallest edit distance (the first listed on a tie): exact match is
+// then "matches any reference" (WER counts a word wrong only if it matches none),
+// and the token error rate (PER) uses the closest reference, as do token accuracy
+// and BLEU. The loss is teacher-forced over every reference (each a pair). The
+// same scores against the first reference only are kept too, to show the effect.
 #include <string>
 #include <vector>
 
@@ -35,6 +43,9 @@ struct EvalResult {
   double token_acc = 0, exact = 0, bleu = 0;
   double error_rate = 0;  // token error rate: Σ edit distance / Σ reference length (PER on phones)
   double aer = -1;        // alignment error rate vs gold; -1 without attention or gold links
+  // Against each example's first reference only (tgt), as if it had no other:
+  double exact_first = 0, error_rate_first = 0;
+  int64_t several_refs = 0;  // examples scored that have more than one reference
   std::vector<BucketScores> buckets;
   std::vector<Hypothesis> outputs;  // one per example evaluated, in order
   int64_t evaluated = 0;            // examples scored (fewer than given when out of time)

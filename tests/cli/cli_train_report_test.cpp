@@ -2,7 +2,9 @@
 // exactly, log lines reach a file as they happen, and --seconds bounds the run.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "cli_util.hpp"
@@ -150,4 +152,85 @@ TEST_CASE("train --validate-every N validates every N updates, not once an epoch
   CHECK(validations(every.out) == 5);  // after updates 3, 6, 9, 12 and at the end (14)
   CHECK(every.out.find(" 12 steps") != std::string::npos);
   CHECK(every.out.find(" 14 steps") != std::string::npos);
+}
+
+TEST_CASE("eval --test-tsv: several references a line, WER and PER against hand-computed values") {
+  TempDir tmp("refs");
+  // Trained enough (about 1 s of CPU) that its outputs end before the length caps.
+  Run t = run_s2s(
+      tmp, {"train", "--task", "cmudict", "--dict", kSample, "--out", tmp.file("m"), "--hidden",
+            "32", "--embed", "16", "--epochs", "40", "--lr", "0.01", "--beam", "1"});
+  REQUIRE_MESSAGE(t.code == 0, t.all());
+  // The model's own outputs o; the references are built around them, so that each
+  // distance is known: d(o, o) = 0, d(o, ax o) = 1, d(o, ax ax o) = 2.
+  const std::vector<std::string> letters = {"c a t", "d o g", "b o x", "k n i g h t"};
+  Run tr = run_s2s(tmp, {"translate", "--model", tmp.file("m")}, "cat\ndog\nbox\nknight\n");
+  REQUIRE_MESSAGE(tr.code == 0, tr.all());
+  std::istringstream in(tr.out);
+  std::vector<std::string> o;
+  std::vector<double> len;
+  for (std::string line; std::getline(in, line);) {
+    // Outputs that ended (<eos> before translate's length cap), so that eval decodes the same.
+    REQUIRE_MESSAGE(!line.empty(), "an empty output: " << tr.out);
+    REQUIRE_MESSAGE(words(line).size() < 16, "an output that did not end: " << tr.out);
+    o.push_back(line);
+    len.push_back(static_cast<double>(words(line).size()));
+  }
+  REQUIRE(o.size() == 4);
+  // cat: right by its second reference; dog: right; box: wrong, the closest is its
+  // second (1 edit), the first 2 edits away; knight: wrong by 1 edit, one reference.
+  const std::string file = tmp.file("refs.tsv");
+  std::ofstream(file) << letters[0] << "\tax " << o[0] << "\n"
+                      << letters[1] << "\t" << o[1] << "\n"
+                      << letters[0] << "\t" << o[0] << "\n"
+                      << letters[2] << "\tax ax " << o[2] << "\n"
+                      << letters[3] << "\tax " << o[3] << "\n"
+                      << letters[2] << "\tax " << o[2] << "\n";
+  Run ev = run_s2s(tmp, {"eval", "--model", tmp.file("m"), "--test-tsv", file});
+  REQUIRE_MESSAGE(ev.code == 0, ev.all());
+  const double per = 2 / (len[0] + len[1] + len[2] + 1 + len[3] + 1);
+  const double per_first = (1 + 0 + 2 + 1) / (len[0] + 1 + len[1] + len[2] + 2 + len[3] + 1);
+  const std::string any = fmt::format("WER 50.0%  PER {:.1f}%  exact match 50.0%", 100 * per);
+  const std::string first = fmt::format(
+      "first reference only: WER 75.0%  PER {:.1f}%  exact match 25.0%  (2 of 4 "
+      "words have several references",
+      100 * per_first);
+  CHECK_MESSAGE(ev.out.rfind(any, 0) == 0, ev.out << "\nexpected: " << any);
+  CHECK_MESSAGE(ev.out.find(first) != std::string::npos, ev.out << "\nexpected: " << first);
+  // By length: the word-length buckets, 3 words of 1-5 letters and 1 of 6-8.
+  CHECK(ev.out.find("     1-5      3 ") != std::string::npos);
+  CHECK(ev.out.find("     6-8      1 ") != std::string::npos);
+}
+
+TEST_CASE("a --task cmudict command: line runs on --tsv data by swapping the data flags") {
+  TempDir tmp("swap");
+  Run a = run_s2s(
+      tmp, {"train", "--task", "cmudict", "--dict", kSample, "--out", tmp.file("m"), "--dry-run"});
+  REQUIRE_MESSAGE(a.code == 0, a.all());
+  std::vector<std::string> args = words(command_of(a.out));
+  // The dictionary as a TSV of letters and phones.
+  std::ifstream in(kSample);
+  std::ofstream tsv(tmp.file("g2p.tsv"));
+  int n = 0;
+  for (std::string line; std::getline(in, line) && n < 60;) {
+    const size_t q = line.find('"', 2);
+    if (line.rfind("(\"", 0) != 0 || q == std::string::npos) continue;
+    std::string letters;
+    for (size_t i = 2; i < q; ++i) letters += std::string(letters.empty() ? "" : " ") + line[i];
+    tsv << letters << "\tx y\n";
+    ++n;
+  }
+  tsv.close();
+  std::vector<std::string> swapped;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--task" || args[i] == "--dict") {
+      ++i;
+      continue;
+    }
+    swapped.push_back(args[i]);
+  }
+  swapped.insert(swapped.end(), {"--tsv", tmp.file("g2p.tsv"), "--dry-run"});
+  CHECK(std::find(swapped.begin(), swapped.end(), "--stress=false") != swapped.end());
+  Run b = run_s2s(tmp, swapped);
+  CHECK_MESSAGE(b.code == 0, b.all());
 }
