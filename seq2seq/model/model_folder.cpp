@@ -144,17 +144,23 @@ void fsync_path(const fs::path& p, bool directory) {
 
 // Removes a folder this writer made (or proved ours): unlinks each entry with a
 // model folder's names, then rmdir, which fails (and leaves it) on anything else.
-// With `marker` set, the folder must be a real folder whose marker is exactly that.
+// With `marker` set, the folder must be a real folder whose marker is exactly that, or
+// one whose writer died while writing its marker: the marker is the first thing a save
+// writes, so such a folder holds nothing but an empty or partial marker, and removing it
+// loses nothing.
 bool remove_ours(const fs::path& folder, const std::string& marker) {
   const int dfd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (dfd < 0) return false;
-  bool ok = marker.empty() || read_small(dfd, kSaveMarker, 4096) == marker;
+  const std::string found = marker.empty() ? "" : read_small(dfd, kSaveMarker, 4096);
+  const bool unfinished =
+      !marker.empty() && found.size() < marker.size() && marker.compare(0, found.size(), found) == 0;
+  bool ok = marker.empty() || found == marker || unfinished;
   std::vector<std::string> names;
   if (ok) {
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(folder, ec)) {
       const std::string n = e.path().filename().string();
-      if (!is_folder_entry(n)) ok = false;
+      if (!is_folder_entry(n) || (unfinished && n != kSaveMarker)) ok = false;
       names.push_back(n);
     }
     ok = ok && !ec;

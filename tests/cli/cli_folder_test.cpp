@@ -153,12 +153,26 @@ TEST_CASE("stale temporaries are ignored by readers and removed by the next save
   write_text(left + "/.s2s-save", "s2s model folder\npid 999999999\ntoken 00000000000000aa\n");
   write_text(left + "/src.vocab", "junk");
   write_text(dir + "/model.safetensors.tmp.999999999", "junk");
+  // Writers killed before or while writing their marker (the first thing a save writes):
+  // an empty folder, and one with part of the marker. Both hold nothing else, so both go.
+  const std::string empty = dir + ".tmp-999999998-00000000000000bb";
+  const std::string partial = dir + ".tmp-999999997-00000000000000cc";
+  fs::create_directories(empty);
+  fs::create_directories(partial);
+  write_text(partial + "/.s2s-save", "s2s model folder\npid 9999");
+  // A partial marker beside anything else is not provably ours: it stays.
+  const std::string kept = dir + ".tmp-999999996-00000000000000dd";
+  fs::create_directories(kept);
+  write_text(kept + "/.s2s-save", "s2s model folder\npid 9999");
+  write_text(kept + "/src.vocab", "someone's file");
   CHECK(load_error(dir).empty());
   CHECK(fs::exists(left));  // a reader changes nothing
+  CHECK(fs::exists(empty));
   std::vector<std::string> args = tiny_train(dir, "toy_en_es");
   args.push_back("--overwrite");
   CHECK(run_s2s(tmp, args).code == 0);
-  CHECK(leftovers(dir).empty());
+  CHECK(leftovers(dir) == std::vector<std::string>{fs::path(kept).filename().string()});
+  CHECK(read_bytes(kept + "/src.vocab") == "someone's file");
   CHECK(load_error(dir).empty());
 }
 
