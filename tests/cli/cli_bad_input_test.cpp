@@ -455,6 +455,16 @@ TEST_CASE("bad input table: every case of issue 18 gets a clear answer") {
        "training pairs",
        // Given, so it is in the command: line that repeats the run.
        [](const Run& r) { CHECK(r.out.find("--stress=false") != std::string::npos); }},
+      {"train on three files (--tsv, --valid-tsv, --test-tsv) warns of shared sources",
+       {"train", "--out", tmp.file("three"), "--tsv", bom, "--valid-tsv", cr, "--test-tsv", cr,
+        "--hidden", "8", "--embed", "8", "--epochs", "1"},
+       "",
+       0,
+       "warning: 40 of the 40 sources of --valid-tsv are in --tsv too",
+       // Not split: all 40 pairs train, and each file is the whole of its split.
+       [](const Run& r) {
+         CHECK(r.out.find("40 training pairs, 40 valid, 40 test") != std::string::npos);
+       }},
       {"--valid-tsv without --test-tsv",
        {"train", "--out", tmp.file("x"), "--tsv", bom, "--valid-tsv", bom},
        "",
