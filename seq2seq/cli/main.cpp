@@ -136,6 +136,18 @@ int run(int argc, char** argv) {
   train_cmd->add_option("--dropout", mc.dropout, "dropout between stacked encoder layers")
       ->check(CLI::Range(0.0, 0.9))
       ->capture_default_str();
+  // Regularisation and capacity (docs/notes/issue-25-training-flags.md); off by default.
+  train_cmd
+      ->add_option("--embed-dropout", mc.embed_dropout,
+                   "dropout on the source and target embeddings (training only)")
+      ->check(real_in(0, 0.9))
+      ->capture_default_str();
+  train_cmd
+      ->add_option("--decoder-dropout", mc.decoder_dropout,
+                   "dropout on the decoder's input (each layer's), and on the attentional vector "
+                   "h~_t (the bottleneck: s_t) before the output layer (training only)")
+      ->check(real_in(0, 0.9))
+      ->capture_default_str();
   train_cmd->add_option("--attention", attention, attention_choices().help)
       ->check(CLI::IsMember(attention_choices().names))
       ->capture_default_str();

@@ -20,7 +20,11 @@ struct ModelConfig {
   int64_t embed = 32, hidden = 64;
   int64_t layers = 1;  // encoder layers
   bool bidirectional = false;
-  real dropout = 0;
+  real dropout = 0;             // between stacked encoder layers
+  // Regularisation and capacity (issue 25); the defaults are the model without them.
+  real embed_dropout = 0;       // on the source and target embeddings
+  real decoder_dropout = 0;     // on each decoder layer's input and the output layer's input
+  int64_t decoder_layers = 1;   // stacked decoder cells; attention reads the top one
   bool attention = true;        // false: the bottleneck model
   AttentionConfig attn;         // used when attention is true
   bool feed_summary = false;    // bottleneck: show s_0 at every step

@@ -443,6 +443,13 @@ TEST_CASE("bad input table: every case of issue 18 gets a clear answer") {
        [](const Run& r) { CHECK(r.err.find('\x1b') == std::string::npos); }},
       {"--dropout 0.9 --layers 1 warns", train_args(tmp.file("dr"), "copy", {"--dropout", "0.9"}),
        "", 0, "warning: --dropout 0.9 has no effect with --layers 1"},
+      // Issue 25's training flags: refused before anything is written.
+      {"--embed-dropout nan over a model",
+       train_args(model, "copy", {"--embed-dropout", "nan", "--overwrite"}), "", 2,
+       "--embed-dropout must be a number from 0 to 0.9, got nan", unchanged},
+      {"--decoder-dropout 1 over a model",
+       train_args(model, "copy", {"--decoder-dropout", "1", "--overwrite"}), "", 2,
+       "--decoder-dropout must be a number from 0 to 0.9, got 1", unchanged},
       {"--task dates --max-len 5", train_args(tmp.file("x"), "dates", {"--max-len", "5"}), "", 2,
        "--max-len does not apply to --task dates"},
       {"--task dates --attention location trains",
