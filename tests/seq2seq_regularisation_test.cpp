@@ -5,12 +5,17 @@
 // (saved before they existed) loads as the model it holds.
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include "core/error.hpp"
 #include "core/tensor_math.hpp"
+#include "nn/label_smoothing.hpp"
+#include "nn/weight_decay.hpp"
 #include "seq2seq/data/task.hpp"
 #include "seq2seq/decoding/beam_search.hpp"
 #include "seq2seq/model/checkpoint.hpp"
 #include "seq2seq/model/decoder_stack.hpp"
+#include "seq2seq/train/evaluate.hpp"
 #include "seq2seq/train/trainer.hpp"
 
 using namespace s2s;
@@ -188,4 +193,138 @@ TEST_CASE("regularisation: the settings are saved in the metadata; older checkpo
   m["decoder_dropout"] = "nan";
   CHECK_THROWS_WITH_AS(config_from_metadata(m),
                        doctest::Contains("'decoder_dropout' must be a number in [0, 1)"), Error);
+}
+
+TEST_CASE("label smoothing: the loss is -Σ q log p with q = (1-ε) onehot + ε/V, padding ignored") {
+  // Hand-computed: logits (2,3) with row 1 ignored; row 0 = (0, ln 2, 0) gives
+  // p = (1/4, 1/2, 1/4). With target 1 and ε = 0.3, q = (0.1, 0.8, 0.1):
+  //   L = -(0.1 ln 1/4 + 0.8 ln 1/2 + 0.1 ln 1/4) = 0.2 ln 4 + 0.8 ln 2 = 1.2 ln 2.
+  Tensor z({2, 3});
+  z[1] = static_cast<real>(std::log(2.0));
+  z[3] = 5, z[4] = -1, z[5] = 2;  // the ignored row: any values
+  Var logits(z, true);
+  Var loss = smoothed_cross_entropy(logits, {1, 7}, real(0.3), 7);
+  CHECK(loss.item() == doctest::Approx(1.2 * std::log(2.0)).epsilon(1e-6));
+  loss.backward();
+  // dz_0 = p - q = (0.15, -0.3, 0.15); the ignored row gets nothing.
+  const Tensor& g = logits.grad();
+  CHECK(g[0] == doctest::Approx(0.15).epsilon(1e-5));
+  CHECK(g[1] == doctest::Approx(-0.3).epsilon(1e-5));
+  CHECK(g[2] == doctest::Approx(0.15).epsilon(1e-5));
+  for (int i = 3; i < 6; ++i) CHECK(g[i] == 0);
+  // ε = 0 is the plain cross-entropy.
+  Rng rng(3);
+  Tensor r = Tensor::normal({4, 5}, rng);
+  const Ids t{0, 4, 2, 1};
+  CHECK(smoothed_cross_entropy(Var(r), t, 0, 1).item() ==
+        doctest::Approx(cross_entropy(Var(r), t, 1).item()).epsilon(1e-6));
+  CHECK_THROWS_WITH_AS(smoothed_cross_entropy(Var(r), t, 1, 1),
+                       doctest::Contains("epsilon must be in [0, 1)"), Error);
+}
+
+TEST_CASE("label smoothing: in the model, ε = 0 is today's loss and ε > 0 the smoothed one") {
+  Fixture f;
+  ModelConfig c = f.config(true);
+  Seq2Seq m(c);
+  NoGradGuard ng;
+  const double plain = m.forward(f.batch).loss.item();
+  CHECK(m.forward(f.batch, 1, nullptr, 0).loss.item() == plain);
+  // The model's logits through the op give the model's smoothed loss.
+  ForwardOutput o = m.forward(f.batch, 1, nullptr, real(0.1));
+  CHECK(o.loss.item() != plain);
+  CHECK(o.tokens > 0);
+}
+
+TEST_CASE("weight decay: decoupled, θ ← (1 - lr·λ) θ before Adam's own update") {
+  Var w(Tensor::full({2, 2}, real(2)), true), b(Tensor::full({3}, real(-1)), true);
+  decay_weights({w, b}, real(0.1), real(0.5));  // keep 1 - 0.05 = 0.95
+  for (int i = 0; i < 4; ++i) CHECK(w.value()[i] == doctest::Approx(1.9).epsilon(1e-6));
+  for (int i = 0; i < 3; ++i) CHECK(b.value()[i] == doctest::Approx(-0.95).epsilon(1e-6));
+  decay_weights({w}, real(0.1), 0);  // λ = 0: nothing moves
+  CHECK(w.value()[0] == doctest::Approx(1.9).epsilon(1e-6));
+  CHECK_THROWS_WITH_AS(decay_weights({w}, 2, 1), doctest::Contains("lr * lambda < 1"), Error);
+  CHECK_THROWS_WITH_AS(decay_weights({w}, 1, -1), doctest::Contains("lambda >= 0"), Error);
+
+  // In training: one update with λ differs from the same update without by -lr·λ·θ_0
+  // (the gradient and Adam's moments do not see the decay).
+  Fixture f;
+  Splits one = f.data;
+  one.valid.resize(2);
+  TrainConfig tc;
+  tc.progress = false;
+  tc.max_steps = 1;
+  tc.epochs = 1;
+  tc.batch_size = 4;
+  tc.lr = real(0.01);
+  auto trained = [&](real lambda) {
+    Seq2Seq m(f.config(true));
+    TrainConfig c = tc;
+    c.weight_decay = lambda;
+    train(m, one, f.src, f.tgt, c);
+    return m.parameters();
+  };
+  const std::vector<Var> start = Seq2Seq(f.config(true)).parameters();
+  const std::vector<Var> plain = trained(0), decayed = trained(real(2));
+  REQUIRE(plain.size() == decayed.size());
+  for (size_t i = 0; i < plain.size(); ++i) {
+    const Tensor& p0 = start[i].value();
+    for (int64_t j = 0; j < p0.numel(); ++j)
+      CHECK(decayed[i].value()[j] - plain[i].value()[j] ==
+            doctest::Approx(-0.01 * 2 * p0[j]).epsilon(1e-3).scale(1e-3));
+  }
+}
+
+TEST_CASE("average_last: the model kept is the mean of the K validations ending at the best") {
+  Fixture f;
+  TrainConfig tc;
+  tc.progress = false;
+  tc.epochs = 5;
+  tc.batch_size = 8;
+  tc.patience = 5;
+  tc.average_last = 3;
+  Seq2Seq m(f.config(true));
+  std::vector<std::vector<Tensor>> at;  // the parameters at each validation (one per epoch)
+  tc.on_validation = [&](const EpochLog&) {
+    std::vector<Tensor> p;
+    for (const Var& v : m.parameters()) p.push_back(v.value());
+    at.push_back(p);
+  };
+  int saved = 0;
+  std::string saved_count;
+  tc.on_best = [&](const Metadata& meta) {
+    ++saved;
+    if (meta.count("averaged")) saved_count = meta.at("averaged");
+  };
+  TrainResult r = train(m, f.data, f.src, f.tgt, tc);
+  REQUIRE(at.size() == 5);
+  const size_t best = static_cast<size_t>(r.best_epoch) - 1;
+  const size_t first = best >= 2 ? best - 2 : 0;
+  CHECK(r.averaged == static_cast<int>(best - first + 1));
+  if (r.averaged > 1) {
+    CHECK(saved_count == std::to_string(r.averaged));  // the folder gets the average
+    const auto params = m.parameters();
+    for (size_t i = 0; i < params.size(); ++i) {
+      Tensor mean = Tensor::zeros(params[i].value().shape());
+      for (size_t k = first; k <= best; ++k) mean = mean + at[k][i];
+      mean = mean * (real(1) / static_cast<real>(r.averaged));
+      CHECK(allclose(params[i].value(), mean, 1e-5, 1e-6));
+    }
+    // Its validation is the average's own.
+    EvalResult v = evaluate(m, f.data.valid, f.src, f.tgt, {});
+    CHECK(r.averaged_valid_loss == doctest::Approx(v.loss).epsilon(1e-5));
+  }
+  // average_last 1 keeps the best validation's parameters, exactly.
+  Seq2Seq m1(f.config(true));
+  tc.average_last = 1;
+  at.clear();
+  tc.on_validation = [&](const EpochLog&) {
+    std::vector<Tensor> p;
+    for (const Var& v : m1.parameters()) p.push_back(v.value());
+    at.push_back(p);
+  };
+  TrainResult r1 = train(m1, f.data, f.src, f.tgt, tc);
+  CHECK(r1.averaged == 0);
+  const auto params = m1.parameters();
+  for (size_t i = 0; i < params.size(); ++i)
+    CHECK(allclose(params[i].value(), at[static_cast<size_t>(r1.best_epoch) - 1][i], 0, 0));
 }

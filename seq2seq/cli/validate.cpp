@@ -125,6 +125,11 @@ void check_train_flags(const CLI::App& cmd, const std::string& attention, const 
         "--lr-anneal falls geometrically from --lr to --min-lr, so it needs 0 < --min-lr "
         "<= --lr, got --min-lr {} and --lr {}",
         tc.min_lr, tc.lr));
+  if (static_cast<double>(tc.lr) * tc.weight_decay >= 1)
+    throw UsageError(fmt::format(
+        "--weight-decay {} with --lr {}: each update would shrink the parameters by lr x "
+        "weight decay = {:.3g} of themselves, which must be less than 1",
+        tc.weight_decay, tc.lr, static_cast<double>(tc.lr) * tc.weight_decay));
   if (attention == "none")
     for (const char* flag : {"--variant", "--placement"})
       if (cmd.count(flag) != 0)

@@ -1,8 +1,8 @@
 #include "seq2seq/model/attention_decoder.hpp"
 
 #include "core/error.hpp"
-#include "seq2seq/model/decoder_stack.hpp"
 #include "seq2seq/data/vocab.hpp"
+#include "seq2seq/model/decoder_stack.hpp"
 
 namespace s2s {
 
@@ -100,8 +100,8 @@ StepOutput AttentionDecoder::step(const Ids& y_prev, DecoderState& s,
                                   const EncoderOutput& enc) const {
   const int64_t B = s.rnn.h.size(0);
   const Placement p = cfg_.attn.placement;
-  std::vector<Var> input{  // emb(y_{t-1}) (B,E)
-      train_dropout(embedding.forward(y_prev, {B}), cfg_.embed_dropout, s.dropout_rng)};
+  Var emb = train_dropout(embedding.forward(y_prev, {B}), cfg_.embed_dropout, s.dropout_rng);
+  std::vector<Var> input{emb};  // emb(y_{t-1}) (B,E)
   AttentionOutput a;
   StepOutput r;
   if (context_at_input(p)) {  // Bahdanau: the previous state asks where to look
@@ -113,7 +113,7 @@ StepOutput AttentionDecoder::step(const Ids& y_prev, DecoderState& s,
   if (p == Placement::input_feeding)  // h̃_{t-1}, zeros at t = 0
     input.push_back(s.feed.defined() ? s.feed : Var(Tensor::zeros({B, cfg_.hidden})));
   Var x = train_dropout(input.size() == 1 ? input[0] : concat(input, 1), cfg_.dropout,
-                        s.dropout_rng);             // x_t
+                        s.dropout_rng);          // x_t
   step_stack(*cell, upper, x, s, cfg_.dropout);  // s_t = s.rnn.h (B,H), the top layer's
   if (context_at_input(p) && context_at_output(p)) r.input_weights = a.weights;
   if (context_at_output(p)) a = run_attention(*attn_out_, s.rnn.h, s, enc);    // Luong: s_t asks
@@ -129,7 +129,7 @@ StepOutput AttentionDecoder::step(const Ids& y_prev, DecoderState& s,
   s.prev_weights = a.weights;
   ++s.t;
   r.logits = out.forward(train_dropout(h_tilde, cfg_.dropout, s.dropout_rng));  // (B,V)
-  r.weights = a.weights;            // a_t (B,S)
+  r.weights = a.weights;                                                        // a_t (B,S)
   r.position = a.position;
   return r;
 }

@@ -69,8 +69,8 @@ class AttentionDecoder : public Decoder {
   const AttentionDecoderConfig& config() const { return cfg_; }
 
   Embedding embedding;
-  std::unique_ptr<RecurrentCell> cell;     // layer 1
-  ModuleList<RecurrentCell> upper;         // layers 2..L (empty when L = 1)
+  std::unique_ptr<RecurrentCell> cell;  // layer 1
+  ModuleList<RecurrentCell> upper;      // layers 2..L (empty when L = 1)
   Linear combine;  // W_c: [c; s (; c_self)] → h̃
   Linear out;      // W_out: h̃ → logits
 

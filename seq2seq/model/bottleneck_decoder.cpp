@@ -1,8 +1,8 @@
 #include "seq2seq/model/bottleneck_decoder.hpp"
 
 #include "core/error.hpp"
-#include "seq2seq/model/decoder_stack.hpp"
 #include "seq2seq/data/vocab.hpp"
+#include "seq2seq/model/decoder_stack.hpp"
 
 namespace s2s {
 

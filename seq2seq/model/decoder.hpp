@@ -17,7 +17,7 @@ namespace s2s {
 
 // Everything a decoder carries from one step to the next.
 struct DecoderState {
-  RecurrentState rnn;        // s_t (B,H) [+ c_t], the top decoder layer's
+  RecurrentState rnn;                 // s_t (B,H) [+ c_t], the top decoder layer's
   std::vector<RecurrentState> lower;  // the layers below the top (decoder_layers > 1), bottom first
   Var feed;                  // input feeding: h̃_{t-1} (B,H); undefined at t = 0
   Var prev_weights;          // a_{t-1} (B,S) for location-aware scores

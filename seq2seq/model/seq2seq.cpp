@@ -2,8 +2,9 @@
 
 #include "core/error.hpp"
 #include "core/tensor_math.hpp"
-#include "seq2seq/model/decoder_stack.hpp"
+#include "nn/label_smoothing.hpp"
 #include "seq2seq/data/vocab.hpp"
+#include "seq2seq/model/decoder_stack.hpp"
 
 namespace s2s {
 
@@ -16,8 +17,8 @@ EncoderConfig encoder_config(const ModelConfig& c) {
   check_dropout(c.decoder_dropout, "Seq2Seq: decoder_dropout");
   S2S_CHECK(c.decoder_layers >= 1, "Seq2Seq: decoder_layers must be >= 1, got {}",
             c.decoder_layers);
-  return {c.cell,          c.src_vocab, c.embed,   c.hidden,
-          c.layers,        c.bidirectional, c.dropout, c.embed_dropout};
+  return {c.cell,   c.src_vocab,     c.embed,   c.hidden,
+          c.layers, c.bidirectional, c.dropout, c.embed_dropout};
 }
 }  // namespace
 
@@ -65,7 +66,8 @@ EncoderOutput Seq2Seq::encode(const Batch& b, Rng* rng) const {
                          training() ? rng : nullptr);
 }
 
-ForwardOutput Seq2Seq::forward(const Batch& b, real teacher_forcing, Rng* rng) const {
+ForwardOutput Seq2Seq::forward(const Batch& b, real teacher_forcing, Rng* rng,
+                               real label_smoothing) const {
   S2S_CHECK(b.T > 0, "Seq2Seq: the batch has no target steps (T = 0)");
   S2S_CHECK(teacher_forcing >= 1 || rng, "Seq2Seq: teacher_forcing < 1 needs an Rng");
   S2S_CHECK(rng || !training() || (cfg_.embed_dropout == 0 && cfg_.decoder_dropout == 0),
@@ -91,7 +93,8 @@ ForwardOutput Seq2Seq::forward(const Batch& b, real teacher_forcing, Rng* rng) c
   }
   // One loss over all steps: stack to (B,T,V) rows matching tgt_out's (B,T) order.
   Var all = reshape(stack(logits, 1), {b.B * b.T, -1});
-  out.loss = cross_entropy(all, b.tgt_out, kPad);
+  out.loss = label_smoothing > 0 ? smoothed_cross_entropy(all, b.tgt_out, label_smoothing, kPad)
+                                 : cross_entropy(all, b.tgt_out, kPad);
   for (int64_t id : b.tgt_out) out.tokens += id != kPad;
   return out;
 }
