@@ -408,7 +408,7 @@ int run(int argc, char** argv) {
                  get("command"), lm.model->describe(), lm.model->num_parameters(), get("epoch"),
                  get("valid_loss"));
       if (lm.metadata.count("averaged"))
-        fmt::print("parameters: the average of {} validations ending at the best\n",
+        fmt::print("parameters: the average of {} checkpoints (--average-last)\n",
                    get("averaged"));
     }
   } catch (const UsageError& e) {
