@@ -108,6 +108,15 @@ def parser():
     r.add_argument("--min-lr", type=_real(0, 1, lo_open=False), default=0.0)
     r.add_argument("--seed", type=_nonneg_int, default=1, help="batch order")
     r.add_argument("--log-every", type=_nonneg_int, default=100)
+    r.add_argument("--label-smoothing", type=_real(0, 0.5, lo_open=False), default=0.0,
+                   help="train on (1 - e) onehot + e / V targets")
+    r.add_argument("--weight-decay", type=_real(0, 10, lo_open=False), default=0.0,
+                   help="decoupled weight decay (AdamW)")
+    r.add_argument("--average-last", type=_positive_int(100), default=1,
+                   help="save the mean of the parameters at the last K of every "
+                        "--validate-every updates and the last update (1: the last)")
+    r.add_argument("--validate-every", type=_positive_int(10**9), default=1000,
+                   help="the points --average-last averages (as s2s train's validations)")
     return p
 
 
@@ -338,8 +347,13 @@ def _train(a, out):
               f"{len(splits['train'])} training pairs; {world} process(es) on {device}",
               flush=True)
     cmd = "python3 -m attention_lab " + " ".join(shlex.quote(x) for x in sys.argv[1:])
+    if a.lr * a.weight_decay >= 1:
+        raise DataError(f"--weight-decay {a.weight_decay} with --lr {a.lr}: lr x weight decay "
+                        f"must be less than 1")
     train(model, splits["train"], out, a.max_steps, a.batch, a.lr, a.clip, a.lr_anneal,
-          a.min_lr, a.seed, device, a.log_every, extra_meta={"command": cmd})
+          a.min_lr, a.seed, device, a.log_every, extra_meta={"command": cmd},
+          label_smoothing=a.label_smoothing, weight_decay=a.weight_decay,
+          average_last=a.average_last, average_every=a.validate_every)
     if rank == 0:
         print(f"saved to {out}/", flush=True)
     return 0

@@ -25,6 +25,7 @@ import ctypes
 import dataclasses
 import errno
 import fcntl
+import math
 import os
 import re
 import stat
@@ -49,14 +50,29 @@ class FolderError(ValueError):
     """A folder that cannot be loaded or written; the message says why."""
 
 
+# Keys added after the first folders were saved (issue 25), with Config's defaults.
+OPTIONAL_KEYS = ("embed_dropout", "decoder_dropout", "decoder_layers")
+
+
 def config_from_metadata(meta, where):
     """checkpoint.cpp config_from_metadata, with the registry names checked."""
     c = Config()
     for f in dataclasses.fields(Config):
         if f.name not in meta:
+            if f.name in OPTIONAL_KEYS:  # saved before they existed: the defaults
+                continue
             raise FolderError(f"{where}: metadata has no '{f.name}' (not a model saved by s2s?)")
         v = meta[f.name]
-        if f.type in (int, bool, "int", "bool"):
+        if f.type in (float, "float"):
+            try:
+                x = float(v)
+            except ValueError:
+                x = math.nan
+            if not 0 <= x < 1:  # also refuses nan
+                raise FolderError(f"{where}: metadata '{f.name}' must be a number in [0, 1), "
+                                  f"got '{v}'")
+            setattr(c, f.name, x)
+        elif f.type in (int, bool, "int", "bool"):
             try:
                 x = int(v)
             except ValueError:
@@ -74,7 +90,7 @@ def config_from_metadata(meta, where):
         raise FolderError(f"{where}: unknown score function '{c.score}'; known: "
                           f"{', '.join(SCORES)}")
     for key in ("src_vocab", "tgt_vocab", "embed", "hidden", "layers", "window",
-                "max_src_len"):
+                "max_src_len", "decoder_layers"):
         if getattr(c, key) <= 0 or getattr(c, key) > 1 << 24:
             raise FolderError(f"{where}: metadata '{key}' = {getattr(c, key)} is out of range")
     if c.src_vocab <= 4 or c.tgt_vocab <= 4:
@@ -111,7 +127,7 @@ def load(folder, device="cpu", dtype=torch.float32):
                           f"{c.tgt_vocab} words, the files have {len(src_vocab)} and "
                           f"{len(tgt_vocab)}")
     approx = (c.src_vocab + c.tgt_vocab) * c.embed + 8 * c.hidden * (c.hidden + c.embed) * \
-        (c.layers + 2) + c.hidden * c.tgt_vocab
+        (c.layers + c.decoder_layers + 1) + c.hidden * c.tgt_vocab
     if approx > MAX_PARAMETERS:
         raise FolderError(f"{where}: a model of about {approx} parameters is too large")
     for name, t in tensors.items():

@@ -41,6 +41,10 @@ class Config:
     self_attention: bool = False
     feed_summary: bool = False
     reverse_source: bool = False
+    # Issue 25; absent from older folders, which load with these defaults.
+    embed_dropout: float = 0.0
+    decoder_dropout: float = 0.0
+    decoder_layers: int = 1
 
     def metadata(self):
         """The metadata keys of seq2seq/model/checkpoint.cpp config_to_metadata."""
@@ -52,6 +56,12 @@ class Config:
 
     def describe(self):
         s = f"{'bi-' if self.bidirectional else ''}{self.cell}, E={self.embed}, H={self.hidden}"
+        if self.decoder_layers > 1:
+            s += f", {self.decoder_layers} decoder layers"
+        if self.embed_dropout > 0:
+            s += f", embedding dropout {self.embed_dropout:g}"
+        if self.decoder_dropout > 0:
+            s += f", decoder dropout {self.decoder_dropout:g}"
         if not self.attention:
             return s + (", bottleneck, reversed source" if self.reverse_source else ", bottleneck")
         return s + (f", attention {self.score}/{self.variant}/{self.placement}"
@@ -75,6 +85,25 @@ def _step(cell, x, h, c):
     if isinstance(cell, nn.LSTMCell):
         return cell(x, (h, c))
     return cell(x, h), None
+
+
+def _upper_cells(c):
+    """seq2seq/model/decoder_stack.cpp make_upper_cells: layers 2..L, H -> H each."""
+    return nn.ModuleList([_cell(c.cell, c.hidden, c.hidden) for _ in range(c.decoder_layers - 1)])
+
+
+def _step_stack(bottom, upper, x, s, drop):
+    """decoder_stack.cpp step_stack: s^1_t = cell_1(x_t), s^l_t = cell_l(drop(s^{l-1}_t));
+    the top layer's state is s.h, s.c; the others are s.lower (bottom first)."""
+    layers = [bottom, *upper]
+    inp = x
+    for i, cell in enumerate(layers):
+        if i + 1 == len(layers):
+            s.h, s.c = _step(cell, inp, s.h, s.c)
+        else:
+            h, c = _step(cell, inp, *s.lower[i])
+            s.lower[i] = (h, c)
+            inp = drop(h)
 
 
 def _param(*shape):
@@ -207,6 +236,7 @@ class Encoder(nn.Module):
         super().__init__()
         self.c = c
         self.embedding = nn.Embedding(c.src_vocab, c.embed)
+        self.embed_dropout = nn.Dropout(c.embed_dropout)  # training mode only
         self.rnn = nn.Module()
         dirs = 2 if c.bidirectional else 1
         if c.layers == 1 and not c.bidirectional:
@@ -235,6 +265,7 @@ class Encoder(nn.Module):
         H = self.c.hidden
         mask = (torch.arange(S, device=src.device).unsqueeze(0) < lengths.unsqueeze(1))
         x = self.embedding(src) * (src != PAD).unsqueeze(2).to(self.embedding.weight.dtype)
+        x = self.embed_dropout(x)
         steps = [x[:, t] for t in range(S)]
         pad = [(~mask[:, t]).unsqueeze(1) for t in range(S)]
         finals = []
@@ -276,6 +307,7 @@ class State:
         for k in self.ROWS:
             setattr(self, k, kw.get(k))
         self.history = []
+        self.lower = []  # (h, c) of the decoder layers below the top, bottom first
         self.t = 0
 
     def take(self, rows):
@@ -283,6 +315,8 @@ class State:
         out = State(**{k: (None if getattr(self, k) is None
                            else getattr(self, k).index_select(0, rows)) for k in self.ROWS})
         out.history = [h.index_select(0, rows) for h in self.history]
+        out.lower = [(h.index_select(0, rows), None if c is None else c.index_select(0, rows))
+                     for h, c in self.lower]
         out.t = self.t
         return out
 
@@ -316,6 +350,10 @@ class AttentionDecoder(nn.Module):
             self.self_attention.attention.score = Score("general", H, H, H, 256)
         self.combine = nn.Linear(self.value_size + H + (H if c.self_attention else 0), H)
         self.out = nn.Linear(H, c.tgt_vocab)
+        if c.decoder_layers > 1:
+            self.upper = _upper_cells(c)
+        self.embed_dropout = nn.Dropout(c.embed_dropout)
+        self.dropout = nn.Dropout(c.decoder_dropout)
 
     def start(self, enc_out, mask, lengths, final):
         h, c = final
@@ -323,8 +361,10 @@ class AttentionDecoder(nn.Module):
             c = torch.zeros_like(h)
         anyatt = self.attention if self.at_output else self.attention_in
         keys, values, projected = anyatt.keys_values(enc_out)
-        return State(h=h, c=c, keys=keys, values=values, projected=projected, mask=mask,
-                     lengths=lengths, enc_out=enc_out)
+        s = State(h=h, c=c, keys=keys, values=values, projected=projected, mask=mask,
+                  lengths=lengths, enc_out=enc_out)
+        s.lower = [(h, c)] * (self.c.decoder_layers - 1)  # every layer starts from s_0
+        return s
 
     def _attend(self, which, q, s, cached):
         return which(q, s.keys, s.values, s.mask, s.lengths, s.t, s.prev_weights,
@@ -334,15 +374,15 @@ class AttentionDecoder(nn.Module):
         """y_prev (B) ids -> logits (B,V), weights (B,S); advances s."""
         B = y_prev.shape[0]
         emb = self.embedding(y_prev) * (y_prev != PAD).unsqueeze(1).to(s.h.dtype)
-        inputs = [emb]
+        inputs = [self.embed_dropout(emb)]
         context = weights = None
         if self.at_input:  # Bahdanau: s_{t-1} asks where to look
             context, weights = self._attend(self.attention_in, s.h, s, not self.at_output)
             inputs.append(context)
         if self.c.placement == "input_feeding":
             inputs.append(s.feed if s.feed is not None else s.h.new_zeros(B, self.c.hidden))
-        x = inputs[0] if len(inputs) == 1 else torch.cat(inputs, 1)
-        s.h, s.c = _step(self.cell, x, s.h, s.c)
+        x = self.dropout(inputs[0] if len(inputs) == 1 else torch.cat(inputs, 1))
+        _step_stack(self.cell, getattr(self, "upper", []), x, s, self.dropout)
         if self.at_output:  # Luong: s_t asks
             context, weights = self._attend(self.attention, s.h, s, True)
         parts = [context, s.h]
@@ -359,7 +399,7 @@ class AttentionDecoder(nn.Module):
         s.feed = h_tilde
         s.prev_weights = weights
         s.t += 1
-        return self.out(h_tilde), weights
+        return self.out(self.dropout(h_tilde)), weights
 
 
 class BottleneckDecoder(nn.Module):
@@ -371,20 +411,27 @@ class BottleneckDecoder(nn.Module):
         self.embedding = nn.Embedding(c.tgt_vocab, c.embed)
         self.cell = _cell(c.cell, c.embed + (c.hidden if c.feed_summary else 0), c.hidden)
         self.out = nn.Linear(c.hidden, c.tgt_vocab)
+        if c.decoder_layers > 1:
+            self.upper = _upper_cells(c)
+        self.embed_dropout = nn.Dropout(c.embed_dropout)
+        self.dropout = nn.Dropout(c.decoder_dropout)
 
     def start(self, enc_out, mask, lengths, final):
         h, c = final
         if isinstance(self.cell, nn.LSTMCell) and c is None:
             c = torch.zeros_like(h)
-        return State(h=h, c=c, feed=h, mask=mask, lengths=lengths)
+        s = State(h=h, c=c, feed=h, mask=mask, lengths=lengths)
+        s.lower = [(h, c)] * (self.c.decoder_layers - 1)
+        return s
 
     def step(self, y_prev, s):
         x = self.embedding(y_prev) * (y_prev != PAD).unsqueeze(1).to(s.h.dtype)
+        x = self.embed_dropout(x)
         if self.c.feed_summary:
             x = torch.cat([x, s.feed], 1)
-        s.h, s.c = _step(self.cell, x, s.h, s.c)
+        _step_stack(self.cell, getattr(self, "upper", []), self.dropout(x), s, self.dropout)
         s.t += 1
-        return self.out(s.h), None
+        return self.out(self.dropout(s.h)), None
 
 
 def encoder_source(src, lengths, reverse):
@@ -421,8 +468,10 @@ class Seq2Seq(nn.Module):
         return torch.stack([self.decoder.step(tgt_in[:, t], s)[0]
                             for t in range(tgt_in.shape[1])], 1)
 
-    def loss(self, src, lengths, tgt_in, tgt_out):
-        """Mean cross-entropy over real target tokens (tgt_out != <pad>)."""
+    def loss(self, src, lengths, tgt_in, tgt_out, label_smoothing=0.0):
+        """Mean cross-entropy over real target tokens (tgt_out != <pad>); with label
+        smoothing ε, against (1-ε) onehot + ε/V (nn/label_smoothing.hpp)."""
         logits = self.forward(src, lengths, tgt_in)
         return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]),
-                                           tgt_out.reshape(-1), ignore_index=PAD)
+                                           tgt_out.reshape(-1), ignore_index=PAD,
+                                           label_smoothing=label_smoothing)

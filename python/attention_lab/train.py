@@ -40,9 +40,17 @@ def distributed():
 
 
 def train(model, pairs, out_dir, steps, batch_size=32, lr=3e-3, clip=1.0, anneal_hold=-1.0,
-          min_lr=0.0, seed=1, device="cpu", log_every=100, log=print, extra_meta=None):
+          min_lr=0.0, seed=1, device="cpu", log_every=100, log=print, extra_meta=None,
+          label_smoothing=0.0, weight_decay=0.0, average_last=1, average_every=1000):
     """Runs `steps` updates over `pairs` (list of (src tokens, tgt tokens)) and saves the
-    model to out_dir (rank 0). Returns the list of global batch losses."""
+    model to out_dir (rank 0). Returns the list of global batch losses.
+
+    As the C++ trainer (issue 25): label_smoothing ε trains against (1-ε) onehot + ε/V;
+    weight_decay λ is AdamW's decoupled decay (p ← (1 - lr·λ) p before Adam's update, as
+    nn/weight_decay.hpp); average_last K > 1 saves the mean of the parameters after the
+    last K multiples of average_every updates and the last update (the C++ trainer's
+    validation points with --validate-every, whose average it keeps when the best
+    validation is the last). The model's dropout settings act in training mode."""
     rank, world = distributed()
     if world > 1 and not dist.is_initialized():
         dist.init_process_group("nccl" if device.startswith("cuda") else "gloo")
@@ -57,7 +65,12 @@ def train(model, pairs, out_dir, steps, batch_size=32, lr=3e-3, clip=1.0, anneal
         net = torch.nn.parallel.DistributedDataParallel(
             model, device_ids=[torch.device(device).index or 0] if device.startswith("cuda")
             else None, find_unused_parameters=unused)
-    opt = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-8)
+    if weight_decay > 0:
+        opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-8,
+                                weight_decay=weight_decay)
+    else:
+        opt = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-8)
+    recent = []  # average_last: parameter snapshots, the last K
     if anneal_hold >= 0 and not 0 < min_lr <= lr:
         raise TrainError(f"--lr-anneal needs 0 < --min-lr <= --lr, got --min-lr {min_lr}")
     rng = MT19937_64(seed)
@@ -76,7 +89,7 @@ def train(model, pairs, out_dir, steps, batch_size=32, lr=3e-3, clip=1.0, anneal
             logits = net(src, lengths, tgt_in)
             summed = torch.nn.functional.cross_entropy(
                 logits.reshape(-1, logits.shape[-1]), tgt_out.reshape(-1), ignore_index=PAD,
-                reduction="sum")
+                reduction="sum", label_smoothing=label_smoothing)
             (summed * (world / tokens)).backward()
             with torch.no_grad():
                 total = summed.detach().clone()
@@ -92,6 +105,9 @@ def train(model, pairs, out_dir, steps, batch_size=32, lr=3e-3, clip=1.0, anneal
             opt.step()
             done += 1
             losses.append(loss)
+            if average_last > 1 and (done % average_every == 0 or done == steps):
+                recent.append([p.detach().clone() for p in model.parameters()])
+                del recent[:-average_last]
             if anneal_hold >= 0:
                 for g in opt.param_groups:
                     g["lr"] = hold_then_anneal(lr, min_lr, anneal_hold, done / steps)
@@ -100,12 +116,18 @@ def train(model, pairs, out_dir, steps, batch_size=32, lr=3e-3, clip=1.0, anneal
                     f"  lr {opt.param_groups[0]['lr']:.3g}  {time.time() - t0:.1f}s")
             if done >= steps:
                 break
+    if len(recent) > 1:
+        with torch.no_grad():
+            for i, p in enumerate(model.parameters()):
+                p.copy_(torch.stack([r[i] for r in recent]).mean(0))
     model.eval()
     if rank == 0:
         # The C++ run's best epoch and valid loss no longer describe these parameters.
         model.metadata = {k: v for k, v in (getattr(model, "metadata", None) or {}).items()
                           if k not in ("epoch", "valid_loss")}
         meta = dict(extra_meta or {})
+        if len(recent) > 1:
+            meta["averaged"] = str(len(recent))
         meta["trained_in"] = f"pytorch {torch.__version__}, {world} process(es), {device}"
         save(model, out_dir, meta)
     if world > 1:

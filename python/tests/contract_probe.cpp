@@ -87,7 +87,10 @@ int run(int argc, char** argv) {
   if (a.size() == 6 && a[0] == "step") {
     LoadedModel lm = load_model(a[1]);
     Batch b = batch_of(read_pairs(a[2]), lm);
-    lm.model->train();
+    // With dropout the step runs in eval mode (the PyTorch side's masks come from another
+    // generator); without, in training mode as s2s train does.
+    const ModelConfig& mc = lm.model->config();
+    if (mc.embed_dropout == 0 && mc.decoder_dropout == 0) lm.model->train();
     Adam adam(lm.model->parameters(), std::stof(a[3]));
     adam.zero_grad();
     ForwardOutput f = lm.model->forward(b);

@@ -65,6 +65,14 @@ CONFIGS = [
           self_attention=True)),
     ("rnn bottleneck feed_summary (PyTorch-made)", None,
      dict(cell="rnn", attention=False, feed_summary=True)),
+    # Issue 25: stacked decoder layers and dropout (compared in eval mode, where dropout is
+    # the identity; the Adam step runs in eval mode too, as the probe's does).
+    ("gru general input_feeding bi, 2 decoder layers, dropout", "--cell gru --attention general --placement input_feeding --decoder-layers 2 --embed-dropout 0.2 --decoder-dropout 0.3"),
+    ("lstm additive input 3 decoder layers, dropout", "--cell lstm --attention additive --placement input --decoder-layers 3 --decoder-dropout 0.1 --unidirectional"),
+    ("gru bottleneck bi, 2 decoder layers, dropout", "--cell gru --attention none --decoder-layers 2 --embed-dropout 0.1 --decoder-dropout 0.2"),
+    ("rnn bottleneck feed_summary 2 decoder layers, dropout (PyTorch-made)", None,
+     dict(cell="rnn", attention=False, feed_summary=True, decoder_layers=2,
+          decoder_dropout=0.25)),
 ]
 TINY = "--embed 8 --hidden 12 --batch 16 --max-steps 20 --seconds 600 --valid-examples 20 --lr 0.01"
 
@@ -121,7 +129,10 @@ def python_made(folder, fields, like):
 
 
 def adam_step(model, pairs, lr, clip):
-    model.train()
+    # With dropout, in eval mode on both sides (contract_probe step): the masks of two
+    # random generators cannot agree.
+    c = model.config
+    model.train(c.embed_dropout == 0 and c.decoder_dropout == 0)
     src, lengths, tgt_in, tgt_out = make_batch(pairs, model.src_vocab, model.tgt_vocab)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     loss = model.loss(src, lengths, tgt_in, tgt_out)

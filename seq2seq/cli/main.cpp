@@ -167,6 +167,12 @@ int run(int argc, char** argv) {
   train_cmd->add_option("--layers", mc.layers, "encoder layers")
       ->check(positive_int(1000))
       ->capture_default_str();
+  train_cmd
+      ->add_option("--decoder-layers", mc.decoder_layers,
+                   "stacked decoder cells; each starts from the encoder's final state, and "
+                   "attention reads the top one's")
+      ->check(positive_int(1000))
+      ->capture_default_str();
   mc.bidirectional = true;
   train_cmd
       ->add_flag("--bidirectional,!--unidirectional", mc.bidirectional,
@@ -174,6 +180,37 @@ int run(int argc, char** argv) {
       ->default_str("true");
   train_cmd->add_option("--dropout", mc.dropout, "dropout between stacked encoder layers")
       ->check(CLI::Range(0.0, 0.9))
+      ->capture_default_str();
+  // Regularisation and capacity (docs/notes/issue-25-training-flags.md); off by default.
+  train_cmd
+      ->add_option("--embed-dropout", mc.embed_dropout,
+                   "dropout on the source and target embeddings (training only)")
+      ->check(real_in(0, 0.9))
+      ->capture_default_str();
+  train_cmd
+      ->add_option("--decoder-dropout", mc.decoder_dropout,
+                   "dropout on the decoder's input (each layer's), and on the attentional vector "
+                   "h~_t (the bottleneck: s_t) before the output layer (training only)")
+      ->check(real_in(0, 0.9))
+      ->capture_default_str();
+  train_cmd
+      ->add_option("--label-smoothing", tc.label_smoothing,
+                   "train on smoothed targets: (1 - e) on the right token and e spread over the "
+                   "whole target vocabulary (validation and test keep the plain loss)")
+      ->check(real_in(0, 0.5))
+      ->capture_default_str();
+  train_cmd
+      ->add_option("--weight-decay", tc.weight_decay,
+                   "decoupled weight decay (AdamW): each update first shrinks every parameter by "
+                   "--lr x this share of itself")
+      ->check(real_in(0, 10))
+      ->capture_default_str();
+  train_cmd
+      ->add_option("--average-last", tc.average_last,
+                   "keep the average of the parameters at the K validations ending at the best "
+                   "one (fewer if fewer came before it), validated once more after training "
+                   "(1: the best validation's parameters)")
+      ->check(positive_int(100))
       ->capture_default_str();
   train_cmd->add_option("--attention", attention, attention_choices().help)
       ->check(CLI::IsMember(attention_choices().names))
@@ -421,6 +458,9 @@ int run(int argc, char** argv) {
       fmt::print("command: {}\nmodel: {} ({} parameters)\nbest epoch: {}  valid loss: {}\n",
                  get("command"), lm.model->describe(), lm.model->num_parameters(), get("epoch"),
                  get("valid_loss"));
+      if (lm.metadata.count("averaged"))
+        fmt::print("parameters: the average of {} checkpoints (--average-last)\n",
+                   get("averaged"));
     }
   } catch (const UsageError& e) {
     fmt::print(stderr, "error: {}\n", e.what());

@@ -74,6 +74,19 @@ CLI::Validator positive_real() {
       "POSITIVE", "positive number");
 }
 
+CLI::Validator real_in(double lo, double hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& s) -> std::string {
+        char* end = nullptr;
+        const double x = s.empty() ? NAN : std::strtod(s.c_str(), &end);
+        // !(lo <= x && x <= hi) also refuses nan, which CLI::Range lets through.
+        if (s.empty() || end != s.c_str() + s.size() || !(lo <= x && x <= hi))
+          return fmt::format("{}a number from {} to {}, got {}", kMust, lo, hi, shown(s));
+        return {};
+      },
+      fmt::format("[{} - {}]", lo, hi), "number in a range");
+}
+
 CLI::Validator seed_value() {
   return CLI::Validator(
       [](std::string& s) -> std::string {
@@ -114,6 +127,11 @@ void check_train_flags(const CLI::App& cmd, const std::string& attention, const 
         "--lr-anneal falls geometrically from --lr to --min-lr, so it needs 0 < --min-lr "
         "<= --lr, got --min-lr {} and --lr {}",
         tc.min_lr, tc.lr));
+  if (static_cast<double>(tc.lr) * tc.weight_decay >= 1)
+    throw UsageError(fmt::format(
+        "--weight-decay {} with --lr {}: each update would shrink the parameters by lr x "
+        "weight decay = {:.3g} of themselves, which must be less than 1",
+        tc.weight_decay, tc.lr, static_cast<double>(tc.lr) * tc.weight_decay));
   if (attention == "none")
     for (const char* flag : {"--variant", "--placement"})
       if (cmd.count(flag) != 0)
@@ -137,7 +155,7 @@ void check_step_time(const ModelConfig& c, const Vocab& src_vocab, const Vocab& 
   // 2 encoder layers, on the same batch size with sources of 2 tokens.
   ModelConfig pc = c;
   pc.layers = std::min<int64_t>(c.layers, 2);
-  pc.dropout = 0;
+  pc.dropout = pc.embed_dropout = pc.decoder_dropout = 0;
   Seq2Seq probe(pc);
   probe.train();
   Example e;

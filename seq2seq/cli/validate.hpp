@@ -28,6 +28,7 @@ struct OutputError : Error {
 // message reads "--hidden must be a positive integer, got 0" (see parse_error).
 CLI::Validator positive_int(int64_t max_value);  // 1..max_value, digits only
 CLI::Validator positive_real();                  // finite and > 0
+CLI::Validator real_in(double lo, double hi);    // a number in [lo, hi] (no nan, no inf)
 CLI::Validator seed_value();                     // 0..2^64-1, digits only (no -1, no wrap)
 
 // Parses argv; on a parse error prints "error: ..." (or the help) and returns

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "seq2seq/data/vocab.hpp"
+#include "seq2seq/model/decoder_stack.hpp"
 
 namespace s2s {
 
@@ -48,6 +49,10 @@ AttentionDecoder::AttentionDecoder(const AttentionDecoderConfig& c, Rng& rng)
   }
   register_module("combine", combine);
   register_module("out", out);
+  check_dropout(c.embed_dropout, "AttentionDecoder: embed_dropout");
+  check_dropout(c.dropout, "AttentionDecoder: dropout");
+  make_upper_cells(upper, c.cell, c.layers, c.hidden, rng);  // last: the rest's init is L's = 1
+  if (c.layers > 1) register_module("upper", upper);
 }
 
 DecoderState AttentionDecoder::start(const EncoderOutput& enc) const {
@@ -62,6 +67,7 @@ DecoderState AttentionDecoder::start(const EncoderOutput& enc) const {
   s.rnn = enc.final;
   if (cell->has_cell_state() && !s.rnn.c.defined()) s.rnn.c = Var(Tensor::zeros(s.rnn.h.shape()));
   if (!cell->has_cell_state()) s.rnn.c = Var();
+  start_stack(s, upper);
   // Per-sequence work done once, not at every step.
   const Module& any = attn_out_ ? *attn_out_ : *attn_in_;
   if (auto* kv = dynamic_cast<const KeyValueAttention*>(&any)) {
@@ -94,7 +100,8 @@ StepOutput AttentionDecoder::step(const Ids& y_prev, DecoderState& s,
                                   const EncoderOutput& enc) const {
   const int64_t B = s.rnn.h.size(0);
   const Placement p = cfg_.attn.placement;
-  std::vector<Var> input{embedding.forward(y_prev, {B})};  // emb(y_{t-1}) (B,E)
+  Var emb = train_dropout(embedding.forward(y_prev, {B}), cfg_.embed_dropout, s.dropout_rng);
+  std::vector<Var> input{emb};  // emb(y_{t-1}) (B,E)
   AttentionOutput a;
   StepOutput r;
   if (context_at_input(p)) {  // Bahdanau: the previous state asks where to look
@@ -105,7 +112,9 @@ StepOutput AttentionDecoder::step(const Ids& y_prev, DecoderState& s,
   }
   if (p == Placement::input_feeding)  // h̃_{t-1}, zeros at t = 0
     input.push_back(s.feed.defined() ? s.feed : Var(Tensor::zeros({B, cfg_.hidden})));
-  s.rnn = cell->step(input.size() == 1 ? input[0] : concat(input, 1), s.rnn);  // s_t (B,H)
+  Var x = train_dropout(input.size() == 1 ? input[0] : concat(input, 1), cfg_.dropout,
+                        s.dropout_rng);          // x_t
+  step_stack(*cell, upper, x, s, cfg_.dropout);  // s_t = s.rnn.h (B,H), the top layer's
   if (context_at_input(p) && context_at_output(p)) r.input_weights = a.weights;
   if (context_at_output(p)) a = run_attention(*attn_out_, s.rnn.h, s, enc);    // Luong: s_t asks
   std::vector<Var> parts{a.context, s.rnn.h};                                  // [c_t; s_t]
@@ -119,8 +128,8 @@ StepOutput AttentionDecoder::step(const Ids& y_prev, DecoderState& s,
   s.feed = h_tilde;
   s.prev_weights = a.weights;
   ++s.t;
-  r.logits = out.forward(h_tilde);  // (B,V)
-  r.weights = a.weights;            // a_t (B,S)
+  r.logits = out.forward(train_dropout(h_tilde, cfg_.dropout, s.dropout_rng));  // (B,V)
+  r.weights = a.weights;                                                        // a_t (B,S)
   r.position = a.position;
   return r;
 }

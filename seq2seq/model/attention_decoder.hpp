@@ -14,6 +14,13 @@
 //                  s_t = cell([emb(y_{t-1}); h̃_{t-1}], s_{t-1})
 // then logits_t = W_out h̃_t + b_out.
 //
+// Regularisation and capacity (decoder_stack.hpp): embed_dropout on emb(y_{t-1});
+// dropout on the cell's whole input, between stacked layers, and on h̃_t before
+// W_out (h̃_{t-1} is fed back undropped, and dropped as part of the next input);
+// with layers L > 1, "cell" is layer 1, upper.0 .. upper.{L-2} are layers 2..L,
+// and the top layer's s_t queries the attention ("input" placements: s_{t-1} of
+// the top layer).
+//
 // Which attention: AttentionConfig::variant, an entry of variant_registry()
 // (attention/variant.cpp), scoring with AttentionConfig::score, an entry of
 // score_registry() (attention/score_registry.cpp).
@@ -27,6 +34,7 @@
 #include "attention/variant.hpp"
 #include "nn/embedding.hpp"
 #include "nn/linear.hpp"
+#include "nn/module_list.hpp"
 #include "seq2seq/model/decoder.hpp"
 #include "seq2seq/model/placement.hpp"
 
@@ -47,6 +55,9 @@ struct AttentionDecoderConfig {
   int64_t vocab = 0, embed = 32, hidden = 64;
   int64_t enc_size = 64;  // He: size of the encoder outputs
   AttentionConfig attn;
+  real embed_dropout = 0;  // on emb(y_{t-1})
+  real dropout = 0;        // on the cell input, between layers, on h̃_t before W_out
+  int64_t layers = 1;      // stacked cells
 };
 
 class AttentionDecoder : public Decoder {
@@ -58,7 +69,8 @@ class AttentionDecoder : public Decoder {
   const AttentionDecoderConfig& config() const { return cfg_; }
 
   Embedding embedding;
-  std::unique_ptr<RecurrentCell> cell;
+  std::unique_ptr<RecurrentCell> cell;  // layer 1
+  ModuleList<RecurrentCell> upper;      // layers 2..L (empty when L = 1)
   Linear combine;  // W_c: [c; s (; c_self)] → h̃
   Linear out;      // W_out: h̃ → logits
 

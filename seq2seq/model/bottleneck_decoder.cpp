@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "seq2seq/data/vocab.hpp"
+#include "seq2seq/model/decoder_stack.hpp"
 
 namespace s2s {
 
@@ -14,6 +15,10 @@ BottleneckDecoder::BottleneckDecoder(const BottleneckConfig& c, Rng& rng)
   register_module("embedding", embedding);
   register_module("cell", *cell);
   register_module("out", out);
+  check_dropout(c.embed_dropout, "BottleneckDecoder: embed_dropout");
+  check_dropout(c.dropout, "BottleneckDecoder: dropout");
+  make_upper_cells(upper, c.cell, c.layers, c.hidden, rng);  // last: the rest's init is L's = 1
+  if (c.layers > 1) register_module("upper", upper);
 }
 
 DecoderState BottleneckDecoder::start(const EncoderOutput& enc) const {
@@ -25,10 +30,13 @@ DecoderState BottleneckDecoder::start(const EncoderOutput& enc) const {
   if (cell->has_cell_state() && !s.rnn.c.defined()) s.rnn.c = Var(Tensor::zeros(s.rnn.h.shape()));
   if (!cell->has_cell_state()) s.rnn.c = Var();
   s.feed = enc.final.h;  // the summary vector s_0, shown again at each step if asked
+  start_stack(s, upper);
   return s;
 }
 
 StepOutput BottleneckDecoder::step(const Ids& y_prev, DecoderState& s, const EncoderOutput&) const {
+  if (cfg_.layers > 1 || cfg_.embed_dropout > 0 || cfg_.dropout > 0)
+    return regularised_step(y_prev, s);
   // BEGIN EXERCISE bottleneck-decoder-step
   const int64_t B = s.rnn.h.size(0);
   Var x = embedding.forward(y_prev, {B});             // (B,E)
@@ -37,6 +45,15 @@ StepOutput BottleneckDecoder::step(const Ids& y_prev, DecoderState& s, const Enc
   ++s.t;
   return {out.forward(s.rnn.h), Var()};  // (B,V)
   // END EXERCISE
+}
+
+StepOutput BottleneckDecoder::regularised_step(const Ids& y_prev, DecoderState& s) const {
+  const int64_t B = s.rnn.h.size(0);
+  Var e = train_dropout(embedding.forward(y_prev, {B}), cfg_.embed_dropout, s.dropout_rng);
+  Var x = cfg_.feed_summary ? concat({e, s.feed}, 1) : e;  // (B,E) or (B,E+H)
+  step_stack(*cell, upper, train_dropout(x, cfg_.dropout, s.dropout_rng), s, cfg_.dropout);
+  s.t += 1;
+  return {out.forward(train_dropout(s.rnn.h, cfg_.dropout, s.dropout_rng)), Var()};  // (B,V)
 }
 
 }  // namespace s2s

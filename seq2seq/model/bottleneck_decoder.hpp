@@ -9,10 +9,17 @@
 // However long the sentence, it must fit in one H-sized vector: the lecture's
 // "bottleneck". feed_summary (Cho et al.) shows s_0 again at every step, so
 // the decoder does not have to carry it through the recurrence alone.
+//
+// Regularisation and capacity (decoder_stack.hpp), off by default: the same step
+// with dropout and stacked cells,
+//   x_t = drop([drop_e(emb(y_{t-1})) (; s_0)]),  s_t = stack(x_t, ...),
+//   logits_t = W_out drop(s_t) + b_out
+// "cell" is layer 1 and upper.0 .. upper.{L-2} are layers 2..L.
 #include <memory>
 
 #include "nn/embedding.hpp"
 #include "nn/linear.hpp"
+#include "nn/module_list.hpp"
 #include "seq2seq/model/decoder.hpp"
 
 namespace s2s {
@@ -21,6 +28,9 @@ struct BottleneckConfig {
   CellKind cell = CellKind::gru;
   int64_t vocab = 0, embed = 32, hidden = 64;
   bool feed_summary = false;
+  real embed_dropout = 0;  // on emb(y_{t-1})
+  real dropout = 0;        // on the cell input, between layers, on s_t before W_out
+  int64_t layers = 1;      // stacked cells
 };
 
 class BottleneckDecoder : public Decoder {
@@ -31,10 +41,13 @@ class BottleneckDecoder : public Decoder {
   bool has_attention() const override { return false; }
 
   Embedding embedding;
-  std::unique_ptr<RecurrentCell> cell;
+  std::unique_ptr<RecurrentCell> cell;  // layer 1
+  ModuleList<RecurrentCell> upper;      // layers 2..L (empty when L = 1)
   Linear out;
 
  private:
+  // The step with dropout or stacked layers (the lecture's step is the exercise).
+  StepOutput regularised_step(const Ids& y_prev, DecoderState& s) const;
   BottleneckConfig cfg_;
 };
 

@@ -1,6 +1,7 @@
 #include "seq2seq/model/checkpoint.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 
 #include "core/error.hpp"
@@ -28,7 +29,10 @@ Metadata config_to_metadata(const ModelConfig& c) {
           {"max_src_len", std::to_string(c.attn.max_src_len)},
           {"self_attention", c.attn.self_attention ? "1" : "0"},
           {"feed_summary", c.feed_summary ? "1" : "0"},
-          {"reverse_source", c.reverse_source ? "1" : "0"}};
+          {"reverse_source", c.reverse_source ? "1" : "0"},
+          {"embed_dropout", fmt::format("{}", c.embed_dropout)},
+          {"decoder_dropout", fmt::format("{}", c.decoder_dropout)},
+          {"decoder_layers", std::to_string(c.decoder_layers)}};
 }
 
 ModelConfig config_from_metadata(const Metadata& m) {
@@ -68,6 +72,21 @@ ModelConfig config_from_metadata(const Metadata& m) {
   c.attn.self_attention = flag("self_attention");
   c.feed_summary = flag("feed_summary");
   c.reverse_source = flag("reverse_source");
+  // Added in issue 25: a folder saved before has none of them, and loads with the
+  // defaults (no dropout, one decoder layer), which is the model it holds.
+  if (m.count("decoder_layers")) c.decoder_layers = num("decoder_layers");
+  for (auto [key, field] : {std::pair{"embed_dropout", &c.embed_dropout},
+                            std::pair{"decoder_dropout", &c.decoder_dropout}}) {
+    auto it = m.find(key);
+    if (it == m.end()) continue;
+    char* end = nullptr;
+    const double p = std::strtod(it->second.c_str(), &end);
+    S2S_CHECK(!it->second.empty() && end == it->second.c_str() + it->second.size() &&
+                  std::isfinite(p) && p >= 0 && p < 1,
+              "model checkpoint: metadata '{}' must be a number in [0, 1), got '{}'", key,
+              it->second);
+    *field = static_cast<real>(p);
+  }
   return c;
 }
 

@@ -14,6 +14,7 @@ Var take_rows(const Var& v, const Ids& rows) {
 void reorder_state(DecoderState& s, const Ids& rows) {
   s.rnn.h = take_rows(s.rnn.h, rows);
   s.rnn.c = take_rows(s.rnn.c, rows);
+  for (RecurrentState& l : s.lower) l.h = take_rows(l.h, rows), l.c = take_rows(l.c, rows);
   s.feed = take_rows(s.feed, rows);
   s.prev_weights = take_rows(s.prev_weights, rows);
   for (Var& h : s.history) h = take_rows(h, rows);

@@ -17,11 +17,15 @@ namespace s2s {
 
 // Everything a decoder carries from one step to the next.
 struct DecoderState {
-  RecurrentState rnn;        // s_t (B,H) [+ c_t]
+  RecurrentState rnn;                 // s_t (B,H) [+ c_t], the top decoder layer's
+  std::vector<RecurrentState> lower;  // the layers below the top (decoder_layers > 1), bottom first
   Var feed;                  // input feeding: h̃_{t-1} (B,H); undefined at t = 0
   Var prev_weights;          // a_{t-1} (B,S) for location-aware scores
   std::vector<Var> history;  // s_1..s_t for decoder self-attention
   int64_t t = 0;             // steps taken
+  // Dropout masks come from here (the training run's seeded Rng); null, as start()
+  // leaves it, means no dropout: decoding and evaluation are deterministic.
+  Rng* dropout_rng = nullptr;
   // Per-sequence caches, computed once in start():
   Var keys, values, projected_keys;
 };

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "seq2seq/data/vocab.hpp"
+#include "seq2seq/model/decoder_stack.hpp"
 
 namespace s2s {
 
@@ -41,7 +42,8 @@ EncoderOutput Encoder::forward(const Ids& src, int64_t B, int64_t S,
   EncoderOutput out;
   out.mask = length_mask(lengths, B, S, "Encoder");  // checks lengths ∈ [1,S]
   out.lengths = lengths;
-  Var x = embedding.forward(src, {B, S});  // (B,S,E)
+  // (B,S,E), dropped out in training (decoder_stack.hpp: the identity without an Rng)
+  Var x = train_dropout(embedding.forward(src, {B, S}), cfg_.embed_dropout, dropout_rng);
   SequenceOutput r = rnn.forward(x, lengths, {}, dropout_rng);
   out.outputs = r.outputs;  // (B,S,He)
   out.step_states = std::move(r.step_states);

@@ -24,6 +24,7 @@ struct EncoderConfig {
   int64_t layers = 1;
   bool bidirectional = false;
   real dropout = 0;  // between stacked layers
+  real embed_dropout = 0;  // on the embeddings x_1..x_S (training only)
 };
 
 struct EncoderOutput {

@@ -44,12 +44,15 @@ ModelBudget estimate_budget(const ModelConfig& c, int64_t batch, int64_t max_len
   } else {
     p += Vt * E + g * H * (E + 2 * H + 2) + (H + 1) * Vt;
   }
+  // Decoder layers 2..L: one H → H cell each.
+  p += std::max(d(c.decoder_layers) - 1, 0.0) * g * H * (2 * H + 2);
   const double r = sizeof(real), T = d(std::max<int64_t>(max_len, 1));
   ModelBudget b;
   b.parameters = p;
   // Per example and step: logits (value, gradient, softmax), gates and states per
   // layer, attention weights and scores over the source.
-  const double per_step = 3 * Vt + 8 * g * H * (L + 1) + 4 * S * (A + 1) + 4 * (E + He);
+  const double Ld = std::max(d(c.decoder_layers), 1.0);
+  const double per_step = 3 * Vt + 8 * g * H * (L + Ld) + 4 * S * (A + 1) + 4 * (E + He);
   b.train_bytes = 4 * p * r + 2 * d(batch) * T * per_step * r;
   b.decode_bytes = p * r + d(beam) * T * (per_step + S * He) * r + d(beam) * Vt * 16;
   return b;
@@ -86,6 +89,7 @@ void check_budget(const ModelConfig& c, bool training, const std::string& source
   const Setting settings[] = {{"hidden", &ModelConfig::hidden, int64_t{1} << 20},
                               {"embed", &ModelConfig::embed, int64_t{1} << 20},
                               {"layers", &ModelConfig::layers, 1000},
+                              {"decoder_layers", &ModelConfig::decoder_layers, 1000},
                               {"src_vocab", &ModelConfig::src_vocab, kMaxSize},
                               {"tgt_vocab", &ModelConfig::tgt_vocab, kMaxSize}};
   for (const Setting& s : settings) {

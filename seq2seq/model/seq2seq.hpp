@@ -2,6 +2,7 @@
 // Seq2Seq: an encoder, a decoder, and the training loss.
 //
 //   loss = mean over real target tokens of -log p(y_t | y_<t, x)
+//   (with label smoothing ε: of -Σ_v q_v log p(v | y_<t, x), q = (1-ε) onehot(y_t) + ε/V)
 //
 // With teacher forcing the decoder's input at step t is the gold y_{t-1};
 // with ratio r < 1, each step uses the model's own previous prediction
@@ -20,7 +21,11 @@ struct ModelConfig {
   int64_t embed = 32, hidden = 64;
   int64_t layers = 1;  // encoder layers
   bool bidirectional = false;
-  real dropout = 0;
+  real dropout = 0;  // between stacked encoder layers
+  // Regularisation and capacity (issue 25); the defaults are the model without them.
+  real embed_dropout = 0;       // on the source and target embeddings
+  real decoder_dropout = 0;     // on each decoder layer's input and the output layer's input
+  int64_t decoder_layers = 1;   // stacked decoder cells; attention reads the top one
   bool attention = true;        // false: the bottleneck model
   AttentionConfig attn;         // used when attention is true
   bool feed_summary = false;    // bottleneck: show s_0 at every step
@@ -41,8 +46,10 @@ class Seq2Seq : public Module {
  public:
   explicit Seq2Seq(const ModelConfig& cfg);
   // Teacher-forced loss over a batch. rng is needed when teacher_forcing < 1
-  // or when dropout is on in training mode.
-  ForwardOutput forward(const Batch& b, real teacher_forcing = 1, Rng* rng = nullptr) const;
+  // or when dropout is on in training mode. label_smoothing ε > 0: the loss is the
+  // cross-entropy with smoothed targets (nn/label_smoothing.hpp), for training.
+  ForwardOutput forward(const Batch& b, real teacher_forcing = 1, Rng* rng = nullptr,
+                        real label_smoothing = 0) const;
   // The encoder pass (applies reverse_source).
   EncoderOutput encode(const Batch& b, Rng* rng = nullptr) const;
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <optional>
 
 #include "core/error.hpp"
@@ -12,6 +13,7 @@
 #include "nn/clip_grad.hpp"
 #include "nn/lr_schedule.hpp"
 #include "nn/safetensors.hpp"
+#include "nn/weight_decay.hpp"
 #include "seq2seq/model/checkpoint.hpp"
 #include "seq2seq/train/evaluate.hpp"
 
@@ -71,6 +73,22 @@ void restore(Module& m, const std::vector<Tensor>& values) {
   for (size_t i = 0; i < params.size(); ++i) params[i].value() = values[i];
 }
 
+// The element-wise mean of parameter snapshots: θ̄ = (1/K) Σ_k θ_k.
+std::vector<Tensor> average(const std::deque<std::vector<Tensor>>& snapshots) {
+  std::vector<Tensor> mean = snapshots.front();
+  const real inv = real(1) / static_cast<real>(snapshots.size());
+  for (size_t i = 0; i < mean.size(); ++i) {
+    real* m = mean[i].data();
+    const int64_t n = mean[i].numel();
+    for (size_t k = 1; k < snapshots.size(); ++k) {
+      const real* x = snapshots[k][i].data();
+      for (int64_t j = 0; j < n; ++j) m[j] += x[j];
+    }
+    for (int64_t j = 0; j < n; ++j) m[j] *= inv;
+  }
+  return mean;
+}
+
 }  // namespace
 
 TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
@@ -79,6 +97,14 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
   S2S_CHECK(cfg.batch_size > 0, "train: batch_size must be > 0, got {}", cfg.batch_size);
   S2S_CHECK(cfg.lr > 0 && std::isfinite(cfg.lr),
             "train: learning rate must be > 0 and finite, got {}", cfg.lr);
+  S2S_CHECK(
+      std::isfinite(cfg.label_smoothing) && cfg.label_smoothing >= 0 && cfg.label_smoothing < 1,
+      "train: label_smoothing must be in [0, 1), got {}", cfg.label_smoothing);
+  S2S_CHECK(cfg.average_last >= 1, "train: average_last must be >= 1, got {}", cfg.average_last);
+  S2S_CHECK(
+      std::isfinite(cfg.weight_decay) && cfg.weight_decay >= 0 && cfg.lr * cfg.weight_decay < 1,
+      "train: weight_decay must be >= 0 with lr * weight_decay < 1, got {} (lr {})",
+      cfg.weight_decay, cfg.lr);
   const double max_loss =
       cfg.max_loss > 0
           ? cfg.max_loss
@@ -108,6 +134,10 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
   const auto t0 = Clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
   std::vector<Tensor> best = snapshot(model);
+  // average_last: the parameters at the last K validations, and at the best one
+  // the number of them it averages (the average itself is taken at the end).
+  const size_t K = static_cast<size_t>(cfg.average_last);
+  std::deque<std::vector<Tensor>> recent, best_window;
   double best_loss = INFINITY;
   int since_best = 0;
   int64_t steps = 0;
@@ -148,6 +178,10 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
     }
     log.seconds = elapsed();
     res.epochs.push_back(log);
+    if (K > 1) {
+      recent.push_back(snapshot(model));
+      if (recent.size() > K) recent.pop_front();
+    }
     progress.epoch_done(log);
     if (cfg.on_validation) cfg.on_validation(log);
     model.train();
@@ -157,6 +191,7 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
       best_loss = log.valid_loss;
       res.best_epoch = epoch;
       best = snapshot(model);
+      if (K > 1) best_window = recent;
       since_best = 0;
       if (!cfg.checkpoint.empty() || cfg.on_best) {  // atomic writes: a crash keeps the old
         Metadata meta = config_to_metadata(model.config());
@@ -185,7 +220,7 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
     bool out_of_budget = false, patience_out = false;
     for (const Batch& b : batches) {
       adam.zero_grad();
-      ForwardOutput f = model.forward(b, cfg.teacher_forcing, &rng);
+      ForwardOutput f = model.forward(b, cfg.teacher_forcing, &rng, cfg.label_smoothing);
       const double loss = f.loss.item();
       S2S_CHECK(std::isfinite(loss) && loss <= max_loss,
                 "train: training diverged: the loss became {:.4g} at epoch {}, step {} (the "
@@ -195,6 +230,7 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
       f.loss.backward();
       norm_sum += cfg.clip > 0 ? clip_grad_norm(adam.params(), cfg.clip)
                                : clip_grad_norm(adam.params(), INFINITY);
+      if (cfg.weight_decay > 0) decay_weights(adam.params(), adam.lr, cfg.weight_decay);
       adam.step();
       loss_sum += loss;
       res.step_losses.push_back(loss);
@@ -211,8 +247,11 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
                                       ? valid_seconds_per_example
                                       : step_seconds / static_cast<double>(cfg.batch_size);
       // (+20%: a test set decodes at about, not exactly, the validation's speed)
-      reserve =
-          step_seconds + 1.2 * eval_seconds * static_cast<double>(valid.size() + cfg.tail_examples);
+      // (averaging validates once more at the end)
+      const double validations = K > 1 ? 2 : 1;
+      reserve = step_seconds + 1.2 * eval_seconds *
+                                   (validations * static_cast<double>(valid.size()) +
+                                    static_cast<double>(cfg.tail_examples));
       if ((cfg.max_seconds > 0 && elapsed() + reserve > cfg.max_seconds) ||
           (cfg.max_steps > 0 && steps >= cfg.max_steps)) {
         out_of_budget = true;
@@ -247,6 +286,30 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
   if (res.stop_reason == "epochs" && n > 0) validate(cfg.epochs);
   restore(model, best);
   model.eval();
+  if (best_window.size() > 1) {  // average_last: the K validations ending at the best
+    restore(model, average(best_window));
+    res.averaged = static_cast<int>(best_window.size());
+    if (!valid.empty()) {
+      EvalOptions eo;
+      if (cfg.max_seconds > 0) eo.max_seconds = std::max(cfg.max_seconds - elapsed(), 1e-9);
+      EvalResult v = evaluate(model, valid, src_vocab, tgt_vocab, eo);
+      res.averaged_valid_loss = v.loss;
+      res.averaged_valid_exact = v.exact;
+    }
+    if (cfg.progress)
+      fmt::print(
+          "  average of the {} validations ending at the best (epoch {}): valid loss {:.4f}  "
+          "valid exact {:5.1f}%\n",
+          res.averaged, res.best_epoch, res.averaged_valid_loss, 100 * res.averaged_valid_exact);
+    if (!cfg.checkpoint.empty() || cfg.on_best) {
+      Metadata meta = config_to_metadata(model.config());
+      meta["epoch"] = std::to_string(res.best_epoch);
+      meta["valid_loss"] = fmt::format("{}", res.averaged_valid_loss);
+      meta["averaged"] = std::to_string(res.averaged);
+      if (!cfg.checkpoint.empty()) save_module(cfg.checkpoint, model, meta);
+      if (cfg.on_best) cfg.on_best(meta);
+    }
+  }
   res.best_valid_loss = best_loss;
   res.seconds = elapsed();
   return res;

@@ -45,6 +45,19 @@ struct TrainConfig {
   // validation speed.
   int64_t tail_examples = 0;
   int64_t max_steps = 0;         // stop after this many updates (0: no limit)
+  // Regularisation (issue 25; 0 = off). label_smoothing ε: the training loss's
+  // targets are (1-ε) onehot + ε/V (nn/label_smoothing.hpp); validation keeps the
+  // plain cross-entropy, so valid losses compare across settings.
+  real label_smoothing = 0;
+  // weight_decay λ: decoupled (AdamW): before each Adam update every parameter
+  // shrinks by lr·λ of itself (nn/weight_decay.hpp).
+  real weight_decay = 0;
+  // average_last K > 1: the model kept (left in the model, checkpointed, passed to
+  // on_best) is the average of the parameters at the K validations that end at
+  // the best one (fewer when fewer came before it), instead of the best
+  // validation's parameters alone. The average is validated once more, after
+  // training. 1: the best validation's parameters (averaging off).
+  int average_last = 1;
   uint64_t seed = 1;             // batch order, teacher forcing, dropout
   std::string checkpoint;        // best model's safetensors path, with the ModelConfig in its
                                  // metadata so load_model can rebuild it ("" = memory only)
@@ -64,6 +77,10 @@ struct TrainConfig {
 
 struct TrainResult {
   std::vector<EpochLog> epochs;
+  // average_last > 1: how many validations' parameters were averaged (0: none), and
+  // the average's validation.
+  int averaged = 0;
+  double averaged_valid_loss = 0, averaged_valid_exact = 0;
   std::vector<double> step_losses;  // every update's loss, for loss curves
   int best_epoch = 0;
   double best_valid_loss = 0;

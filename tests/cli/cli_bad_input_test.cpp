@@ -53,7 +53,7 @@ std::string pairs_tsv(int n, const std::string& eol, int offset = 0) {
 
 std::string words(int n) {
   std::string s;
-  for (int i = 0; i < n; ++i) {
+  for (int i = 0; i < n; ++i) {  // char by char (GCC 12 warns, falsely, on "" + string here)
     if (i > 0) s += ' ';
     s += static_cast<char>('a' + i % 8);
   }
@@ -529,6 +529,24 @@ TEST_CASE("bad input table: every case of issue 18 gets a clear answer") {
        [](const Run& r) { CHECK(r.err.find('\x1b') == std::string::npos); }},
       {"--dropout 0.9 --layers 1 warns", train_args(tmp.file("dr"), "copy", {"--dropout", "0.9"}),
        "", 0, "warning: --dropout 0.9 has no effect with --layers 1"},
+      // Issue 25's training flags: refused before anything is written.
+      {"--embed-dropout nan over a model",
+       train_args(model, "copy", {"--embed-dropout", "nan", "--overwrite"}), "", 2,
+       "--embed-dropout must be a number from 0 to 0.9, got nan", unchanged},
+      {"--decoder-dropout 1 over a model",
+       train_args(model, "copy", {"--decoder-dropout", "1", "--overwrite"}), "", 2,
+       "--decoder-dropout must be a number from 0 to 0.9, got 1", unchanged},
+      {"--decoder-layers 0", train_args(model, "copy", {"--decoder-layers", "0", "--overwrite"}),
+       "", 2, "--decoder-layers must be a positive integer, got 0", unchanged},
+      {"--label-smoothing 0.6", train_args(model, "copy", {"--label-smoothing", "0.6"}), "", 2,
+       "--label-smoothing must be a number from 0 to 0.5, got 0.6", unchanged},
+      {"--weight-decay -0.1", train_args(model, "copy", {"--weight-decay", "-0.1"}), "", 2,
+       "--weight-decay must be a number from 0 to 10, got -0.1", unchanged},
+      {"--weight-decay 5 --lr 0.5: lr x decay >= 1",
+       train_args(model, "copy", {"--weight-decay", "5", "--lr", "0.5", "--overwrite"}), "", 2,
+       "which must be less than 1", unchanged},
+      {"--average-last 0", train_args(model, "copy", {"--average-last", "0"}), "", 2,
+       "--average-last must be a positive integer, got 0", unchanged},
       {"--task dates --max-len 5", train_args(tmp.file("x"), "dates", {"--max-len", "5"}), "", 2,
        "--max-len does not apply to --task dates"},
       {"--task dates --attention location trains",
