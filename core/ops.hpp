@@ -7,9 +7,7 @@
 // self.input_grad(i) is input i's gradient buffer (nullptr when that input
 // needs none). A gradient is always written the same way, with +=:
 //   if (Tensor* dx = self.input_grad(0)) *dx += dy * (1 - y * y);
-// A few ops (exp, tanh, sigmoid, softmax, matmul, linear) are the engine's:
-// each forwards to core/op_table.hpp, whose reference entries are written
-// here; their fast twins, fused ops and threads live in core/fast/.
+// exp, tanh, sigmoid, softmax, matmul, linear: the engine's ops (core/op_table.hpp).
 #include <cstdint>
 #include <initializer_list>
 #include <span>
