@@ -25,7 +25,8 @@ Var keys_projected_or_computed(const ScoreFunction& fn, const Var& keys, const S
                                int64_t A);
 
 // e[b,i] = vᵀ tanh(kp[b,i] + qp[b]): kp (B,S,A), qp (B,A), v (A) -> scores (B,S).
-// The MLP's last two steps, shared by additive and location_aware.
+// The MLP's last two steps, shared by additive and location_aware. The engine's
+// op (core/op_table.hpp): the fast engine runs it as one fused op.
 Var additive_energy(const Var& kp, const Var& qp, const Var& v);
 
 }  // namespace s2s

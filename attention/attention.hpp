@@ -25,7 +25,9 @@ struct AttentionOutput {
 // softmax over S of scores (B,S) with masked (mask == 0) positions forced to weight 0.
 // Throws if mask is not (B,S) or a row has no real token. `who` names the caller in errors.
 Var masked_softmax(const Var& scores, const Tensor& mask, const char* who = "attention");
-// c[b] = Σ_i weights[b,i] values[b,i,:]: (B,S),(B,S,Hv) -> (B,Hv) (core attend op).
+// c[b] = Σ_i weights[b,i] values[b,i,:]: (B,S),(B,S,Hv) -> (B,Hv), composed as B
+// one-row products (1,S)@(S,Hv). The engine's op (core/op_table.hpp): the fast
+// engine runs it as one fused op.
 Var weighted_sum(const Var& weights, const Var& values);
 // Number of real tokens (mask != 0) in each row of mask (B,S).
 std::vector<int64_t> lengths_from_mask(const Tensor& mask);

@@ -26,7 +26,7 @@
 #include "core/fast/fast.hpp"
 #include "nn/embedding.hpp"
 #include "nn/linear.hpp"
-#include "nn/lstm_cell.hpp"
+#include "core/fast/fused_cells.hpp"
 
 namespace s2s::bench {
 
@@ -153,11 +153,11 @@ class ReferenceModel : public Module {
 
   ReferenceSizes sz;
   // Under the fast engine the input projections are hoisted out of the loops and
-  // each step is LSTMCell::step_preactivated (fused gates); under the reference
+  // each step is FusedLSTMCell::step_preactivated (fused gates); under the reference
   // engine each step is LSTMCell::step (one op per equation).
   // tests/engine_contract_test.cpp trains both and compares losses.
   Embedding src_emb, tgt_emb;
-  LSTMCell enc, dec;
+  FusedLSTMCell enc, dec;
   Linear W_k, W_q, v, out;
 
  private:

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/exercise.hpp"
+#include "core/op_table.hpp"
 
 namespace s2s {
 
@@ -21,16 +22,29 @@ Engine from_environment() {
     throw Error(fmt::format("S2S_ENGINE: {}", e.what()));
   }
 }
-// One process-wide setting (the thread pool's workers never read it).
-std::atomic<Engine>& current() {
-  static std::atomic<Engine> e{from_environment()};
-  return e;
+const OpTable* table_of(Engine e) { return e == Engine::fast ? &fast_ops() : &reference_ops(); }
+// One process-wide setting (the thread pool's workers never read it): the engine
+// and its op table, set together.
+struct Current {
+  std::atomic<Engine> engine;
+  std::atomic<const OpTable*> ops;
+};
+Current& current() {
+  static Current c = [] {
+    const Engine e = from_environment();
+    return Current{e, table_of(e)};
+  }();
+  return c;
 }
 }  // namespace
 
 Engine default_engine() { return kDefaultEngine; }
-Engine engine() { return current().load(std::memory_order_relaxed); }
-void set_engine(Engine e) { current().store(e, std::memory_order_relaxed); }
+Engine engine() { return current().engine.load(std::memory_order_relaxed); }
+const OpTable& engine_ops() { return *current().ops.load(std::memory_order_relaxed); }
+void set_engine(Engine e) {
+  current().engine.store(e, std::memory_order_relaxed);
+  current().ops.store(table_of(e), std::memory_order_relaxed);
+}
 
 const char* engine_name(Engine e) { return e == Engine::reference ? "reference" : "fast"; }
 

@@ -9,6 +9,9 @@
 //              vectorised exp/tanh. tests/engine_contract_test.cpp checks that
 //              both give the same loss and gradients.
 //
+// The engine picks implementations in two places only: the op table
+// (core/op_table.hpp) and the cell factory (make_cell, nn/recurrent_cell.hpp).
+//
 // Set it with --engine reference|fast (tutorials, s2s), the environment
 // variable S2S_ENGINE, or an EngineGuard in code and tests.
 #include <string>
@@ -20,7 +23,6 @@ enum class Engine { reference, fast };
 
 Engine engine();  // the current engine (S2S_ENGINE at first use, else fast)
 void set_engine(Engine e);
-inline bool fast_engine() { return engine() == Engine::fast; }
 
 const char* engine_name(Engine e);  // "reference" or "fast"
 // "reference" or "fast"; anything else throws an Error naming both.

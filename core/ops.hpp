@@ -7,7 +7,7 @@
 // self.input_grad(i) is input i's gradient buffer (nullptr when that input
 // needs none). A gradient is always written the same way, with +=:
 //   if (Tensor* dx = self.input_grad(0)) *dx += dy * (1 - y * y);
-// Speed-only ops (fused cells and attention, threads) live in core/fast/.
+// exp, tanh, sigmoid, softmax, matmul, linear: the engine's ops (core/op_table.hpp).
 #include <cstdint>
 #include <initializer_list>
 #include <span>
@@ -58,6 +58,8 @@ Var matmul(const Var& a, const Var& b);
 // y = x Wᵀ + b with W (out,in) as in PyTorch; x (...,in) -> y (...,out). b may be nullptr.
 // ops_linear.cpp
 Var linear(const Var& x, const Var& W, const Var* b);
+// Throws unless x (...,in), W (out,in) and b (out) fit linear.
+void check_linear(const Var& x, const Var& W, const Var* b);
 
 // --- reductions  ops_reduce.cpp ----------------------------------------------
 Var sum(const Var& x, int axis, bool keepdim = false);

@@ -35,17 +35,18 @@ Var cross_entropy(const Var& logits, const Ids& targets, int64_t ignore_index) {
                    [logp = std::move(logp), targets = SavedIds(targets.begin(), targets.end()),
                     ignore_index, count, V](Node& self) {
                      // BEGIN EXERCISE cross-entropy-backward
-                     Tensor* dz = self.input_grad(0);
-                     if (!dz || count == 0) return;  // all ignored: no gradient
-                     Tensor d = exp(logp);           // softmax(z)  (N,V)
-                     for (size_t n = 0; n < targets.size(); ++n) {
-                       real* row = d.data() + n * V;
-                       if (targets[n] == ignore_index)
-                         std::fill(row, row + V, real(0));  // no gradient from this row
-                       else
-                         row[targets[n]] -= 1;  // softmax(z_n) - onehot(t_n)
+                     if (Tensor* dz = self.input_grad(0)) {
+                       Tensor d = exp(logp);  // softmax(z)  (N,V)
+                       for (size_t n = 0; n < targets.size(); ++n) {
+                         real* row = d.data() + n * V;
+                         if (targets[n] == ignore_index)
+                           std::fill(row, row + V, real(0));  // no gradient from this row
+                         else
+                           row[targets[n]] -= 1;  // softmax(z_n) - onehot(t_n)
+                       }
+                       // (count = 0: every target ignored, every row 0, no gradient)
+                       if (count > 0) *dz += d * (self.grad[0] / static_cast<real>(count));
                      }
-                     *dz += d * (self.grad[0] / static_cast<real>(count));
                      // END EXERCISE
                    });
 }

@@ -24,13 +24,12 @@ Var gather_rows(const Var& table, const Ids& ids, const Shape& ids_shape) {
   for (size_t n = 0; n < ids.size(); ++n) std::copy_n(w + ids[n] * E, E, out.data() + n * E);
   return Var::make("gather_rows", std::move(out), {table},
                    [ids = SavedIds(ids.begin(), ids.end()), E](Node& self) {
-                     Tensor* g = self.input_grad(0);
-                     if (!g) return;
-                     for (size_t n = 0; n < ids.size(); ++n) {
-                       real* row = g->data() + ids[n] * E;
-                       const real* dy = self.grad.data() + n * E;
-                       for (int64_t e = 0; e < E; ++e) row[e] += dy[e];
-                     }
+                     if (Tensor* dtable = self.input_grad(0))
+                       for (size_t n = 0; n < ids.size(); ++n) {  // dtable[ids[n]] += dy[n]
+                         real* row = dtable->data() + ids[n] * E;
+                         const real* dy = self.grad.data() + n * E;
+                         for (int64_t e = 0; e < E; ++e) row[e] += dy[e];
+                       }
                    });
 }
 

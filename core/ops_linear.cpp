@@ -1,9 +1,10 @@
 // The affine map of every Linear layer, y = x Wᵀ + b, as one op, so the weight
-// keeps PyTorch's (out,in) layout without a transpose copy. Under the fast
-// engine the same op runs with its backward on two threads (core/fast/linear.cpp).
+// keeps PyTorch's (out,in) layout without a transpose copy. linear is the
+// engine's (core/op_table.hpp); the fast engine's twin runs the backward's two
+// products on two threads.
 #include "core/error.hpp"
-#include "core/fast/fast.hpp"  // the seam: fast_linear, and gemm, the matrix kernel
-#include "core/fast/gemm.hpp"
+#include "core/fast/gemm.hpp"  // the numeric backend: the matrix kernel
+#include "core/op_table.hpp"
 #include "core/ops.hpp"
 #include "core/tensor_math.hpp"
 
@@ -20,10 +21,11 @@ void check_linear(const Var& x, const Var& W, const Var* b) {
               shape_str(b->shape()));
 }
 
+Var linear(const Var& x, const Var& W, const Var* b) { return engine_ops().linear(x, W, b); }
+
 // y = x Wᵀ + b          x (N,in) (any leading axes count as N), W (out,in), b (out)
 // dx += dy W,   dW += dyᵀ x,   db += Σ_n dy_n
-Var linear(const Var& x, const Var& W, const Var* b) {
-  if (fast_engine()) return fast_linear(x, W, b);  // (checks the shapes itself)
+Var reference_linear(const Var& x, const Var& W, const Var* b) {
   check_linear(x, W, b);
   const int64_t out = W.size(0), in = W.size(1), N = x.value().numel() / in;
   Shape y_shape = x.shape();

@@ -1,34 +1,34 @@
-// Matrix product. For C = A B:  dA += dC Bᵀ,  dB += Aᵀ dC.
-// The gemm kernel takes transpose flags and accumulates (+=), so backward
-// neither copies transposes nor allocates.
+// Matrix product C = A B, on (M,K)@(K,N), (B,M,K)@(B,K,N) and (B,M,K)@(K,N)
+// (core/tensor_math.cpp's matmul on values). Its gradient is two more products:
+//   dA += dC Bᵀ        dB += Aᵀ dC
+// matmul is the engine's (core/op_table.hpp): the fast engine's twin computes
+// the same products with the matrix kernel's transpose flags, without copies.
 #include "core/error.hpp"
-#include "core/fast/gemm.hpp"  // the seam: the matrix kernel
+#include "core/op_table.hpp"
 #include "core/ops.hpp"
 #include "core/tensor_math.hpp"
 
 namespace s2s {
 
-Var matmul(const Var& a, const Var& b) {
+Var matmul(const Var& a, const Var& b) { return engine_ops().matmul(a, b); }
+
+Var reference_matmul(const Var& a, const Var& b) {
   Tensor out = matmul(a.value(), b.value());  // checks the shapes
   return Var::make("matmul", std::move(out), {a, b}, [](Node& self) {
     // BEGIN EXERCISE matmul-backward
     const Tensor &A = self.input(0), &B = self.input(1), &dC = self.grad;
-    const bool batched = A.rank() == 3 && B.rank() == 3;
-    const int64_t batches = batched ? A.size(0) : 1;
-    // (B,M,K)@(K,N) folds its batch into rows: M = B·M.
-    const int64_t M = batched ? A.size(1) : A.numel() / A.size(-1);
-    const int64_t K = A.size(-1), N = B.size(-1);
-    Tensor* dA = self.input_grad(0);
-    Tensor* dB = self.input_grad(1);
-    for (int64_t i = 0; i < batches; ++i) {
-      const real* a = A.data() + i * M * K;
-      const real* b = B.data() + (batched ? i * K * N : 0);
-      const real* dc = dC.data() + i * M * N;
-      // dA (M,K) += dC (M,N) · Bᵀ (N,K)
-      if (dA) gemm(false, true, M, K, N, dc, N, b, N, dA->data() + i * M * K, K, true);
-      // dB (K,N) += Aᵀ (K,M) · dC (M,N)
-      if (dB)
-        gemm(true, false, K, N, M, a, K, dc, N, dB->data() + (batched ? i * K * N : 0), N, true);
+    if (Tensor* dA = self.input_grad(0))  // dA (…,M,K) += dC (…,M,N) Bᵀ (…,N,K)
+      *dA += matmul(dC, B.transpose(-2, -1));
+    if (Tensor* dB = self.input_grad(1)) {  // dB (…,K,N) += Aᵀ (…,K,M) dC (…,M,N)
+      if (A.rank() == 3 && B.rank() == 2) {
+        // One B for every batch: its gradient sums over them. Fold the batch into
+        // rows, A (B·M,K) and dC (B·M,N), and one product does the sum.
+        const int64_t K = A.size(2), N = B.size(1);
+        *dB += matmul(A.reshape({A.numel() / K, K}).transpose(0, 1),
+                      dC.reshape({dC.numel() / N, N}));
+      } else {
+        *dB += matmul(A.transpose(-2, -1), dC);
+      }
     }
     // END EXERCISE
   });

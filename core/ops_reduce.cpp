@@ -18,14 +18,14 @@ Tensor keepdim_grad(const Tensor& dy, const Shape& in, int axis) {
 Var sum(const Var& x, int axis, bool keepdim) {
   int ax = normalize_axis(axis, x.rank(), "sum");
   return Var::make("sum", sum(x.value(), ax, keepdim), {x}, [ax](Node& self) {
-    if (Tensor* g = self.input_grad(0)) *g += keepdim_grad(self.grad, g->shape(), ax);
+    if (Tensor* dx = self.input_grad(0)) *dx += keepdim_grad(self.grad, dx->shape(), ax);
   });
 }
 
 // y = Σ x;  dx += dy
 Var sum(const Var& x) {
   return Var::make("sum_all", Tensor::scalar(sum_all(x.value())), {x}, [](Node& self) {
-    if (Tensor* g = self.input_grad(0)) *g += self.grad;  // scalar broadcasts
+    if (Tensor* dx = self.input_grad(0)) *dx += self.grad;  // scalar broadcasts
   });
 }
 
@@ -46,13 +46,13 @@ Var max(const Var& x, int axis, bool keepdim) {
   int ax = normalize_axis(axis, x.rank(), "max");
   std::vector<int64_t> arg = argmax(x.value(), ax);
   return Var::make("max", max(x.value(), ax, keepdim), {x}, [ax, arg](Node& self) {
-    Tensor* g = self.input_grad(0);
-    if (!g) return;
-    const Shape& s = g->shape();
-    int64_t n = s[ax], inner = shape_numel(Shape(s.begin() + ax + 1, s.end()));
-    for (size_t j = 0; j < arg.size(); ++j) {
-      int64_t o = static_cast<int64_t>(j) / inner, i = static_cast<int64_t>(j) % inner;
-      (*g)[(o * n + arg[j]) * inner + i] += self.grad[static_cast<int64_t>(j)];
+    if (Tensor* dx = self.input_grad(0)) {
+      const Shape& s = dx->shape();
+      int64_t n = s[ax], inner = shape_numel(Shape(s.begin() + ax + 1, s.end()));
+      for (size_t j = 0; j < arg.size(); ++j) {
+        int64_t o = static_cast<int64_t>(j) / inner, i = static_cast<int64_t>(j) % inner;
+        (*dx)[(o * n + arg[j]) * inner + i] += self.grad[static_cast<int64_t>(j)];
+      }
     }
   });
 }

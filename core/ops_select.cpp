@@ -25,7 +25,7 @@ Var masked_fill(const Var& x, const Tensor& mask, real value) {
   std::optional<AnomalyGuard> deliberate_inf;
   if (std::isinf(value)) deliberate_inf.emplace(false);
   return Var::make("masked_fill", std::move(out), {x}, [keep](Node& self) {
-    if (Tensor* g = self.input_grad(0)) *g += self.grad * keep;
+    if (Tensor* dx = self.input_grad(0)) *dx += self.grad * keep;
   });
 }
 
@@ -36,8 +36,8 @@ Var where(const Tensor& cond, const Var& a, const Var& b) {
   Tensor c = broadcast_to(map(cond, [](real m) { return m != 0 ? real(1) : real(0); }), shape);
   Tensor out = c * a.value() + (1 - c) * b.value();
   return Var::make("where", std::move(out), {a, b}, [c](Node& self) {
-    if (Tensor* g = self.input_grad(0)) *g += sum_to(self.grad * c, g->shape());
-    if (Tensor* g = self.input_grad(1)) *g += sum_to(self.grad * (1 - c), g->shape());
+    if (Tensor* da = self.input_grad(0)) *da += sum_to(self.grad * c, da->shape());
+    if (Tensor* db = self.input_grad(1)) *db += sum_to(self.grad * (1 - c), db->shape());
   });
 }
 

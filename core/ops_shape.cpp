@@ -21,7 +21,7 @@ Var permute(const Var& x, const std::vector<int>& axes) {
   for (size_t i = 0; i < axes.size(); ++i)
     inverse[normalize_axis(axes[i], x.rank(), "permute")] = static_cast<int>(i);
   return Var::make("permute", std::move(out), {x}, [inverse](Node& self) {
-    if (Tensor* g = self.input_grad(0)) *g += self.grad.permute(inverse);
+    if (Tensor* dx = self.input_grad(0)) *dx += self.grad.permute(inverse);
   });
 }
 
@@ -37,16 +37,16 @@ Var transpose(const Var& x, int a, int b) {
 Var slice(const Var& x, int axis, int64_t start, int64_t stop) {
   int ax = normalize_axis(axis, x.rank(), "slice");
   return Var::make("slice", x.value().slice(ax, start, stop), {x}, [ax, start](Node& self) {
-    Tensor* g = self.input_grad(0);
-    if (!g) return;
-    const Shape& s = g->shape();
-    int64_t outer = shape_numel(Shape(s.begin(), s.begin() + ax));
-    int64_t inner = shape_numel(Shape(s.begin() + ax + 1, s.end()));
-    int64_t n = self.grad.shape()[ax] * inner;
-    for (int64_t o = 0; o < outer; ++o) {
-      real* dst = g->data() + (o * s[ax] + start) * inner;
-      const real* src = self.grad.data() + o * n;
-      for (int64_t i = 0; i < n; ++i) dst[i] += src[i];
+    if (Tensor* dx = self.input_grad(0)) {
+      const Shape& s = dx->shape();
+      int64_t outer = shape_numel(Shape(s.begin(), s.begin() + ax));
+      int64_t inner = shape_numel(Shape(s.begin() + ax + 1, s.end()));
+      int64_t n = self.grad.shape()[ax] * inner;
+      for (int64_t o = 0; o < outer; ++o) {
+        real* dst = dx->data() + (o * s[ax] + start) * inner;
+        const real* src = self.grad.data() + o * n;
+        for (int64_t i = 0; i < n; ++i) dst[i] += src[i];
+      }
     }
   });
 }

@@ -10,11 +10,8 @@ Var softmax(const Var& x, int axis) {
   int ax = normalize_axis(axis, x.rank(), "softmax");
   return Var::make("softmax", softmax(x.value(), ax), {x}, [ax](Node& self) {
     // BEGIN EXERCISE softmax-backward
-    Tensor* g = self.input_grad(0);
-    if (!g) return;
-    const Tensor& y = self.value;
-    Tensor dot = sum(self.grad * y, ax, true);
-    *g += y * (self.grad - dot);
+    const Tensor &y = self.value, &dy = self.grad;
+    if (Tensor* dx = self.input_grad(0)) *dx += y * (dy - sum(dy * y, ax, true));
     // END EXERCISE
   });
 }
@@ -23,9 +20,8 @@ Var softmax(const Var& x, int axis) {
 Var log_softmax(const Var& x, int axis) {
   int ax = normalize_axis(axis, x.rank(), "log_softmax");
   return Var::make("log_softmax", log_softmax(x.value(), ax), {x}, [ax](Node& self) {
-    Tensor* g = self.input_grad(0);
-    if (!g) return;
-    *g += self.grad - exp(self.value) * sum(self.grad, ax, true);
+    const Tensor &y = self.value, &dy = self.grad;
+    if (Tensor* dx = self.input_grad(0)) *dx += dy - exp(y) * sum(dy, ax, true);
   });
 }
 

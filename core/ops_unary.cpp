@@ -8,28 +8,19 @@
 
 namespace s2s {
 
-namespace {
-// dx += dy * f'(...) computed elementwise by `df(x, y, dy)`.
-template <class DF>
-void accumulate(Node& self, DF df) {
-  Tensor* dx = self.input_grad(0);
-  if (!dx) return;
-  const Tensor &x = self.input(0), &y = self.value, &dy = self.grad;
-  for (int64_t i = 0, n = dx->numel(); i < n; ++i) (*dx)[i] += df(x[i], y[i], dy[i]);
-}
-}  // namespace
-
 // y = exp(x);  dx += dy * y
 Var exp(const Var& x) {
   return Var::make("exp", exp(x.value()), {x}, [](Node& self) {
-    accumulate(self, [](real, real y, real dy) { return dy * y; });
+    const Tensor &y = self.value, &dy = self.grad;
+    if (Tensor* dx = self.input_grad(0)) *dx += dy * y;
   });
 }
 
 // y = log(x);  dx += dy / x
 Var log(const Var& x) {
   return Var::make("log", log(x.value()), {x}, [](Node& self) {
-    accumulate(self, [](real x, real, real dy) { return dy / x; });
+    const Tensor &x = self.input(0), &dy = self.grad;
+    if (Tensor* dx = self.input_grad(0)) *dx += dy / x;
   });
 }
 
@@ -37,7 +28,8 @@ Var log(const Var& x) {
 Var tanh(const Var& x) {
   return Var::make("tanh", tanh(x.value()), {x}, [](Node& self) {
     // BEGIN EXERCISE tanh-backward
-    accumulate(self, [](real, real y, real dy) { return dy * (1 - y * y); });
+    const Tensor &y = self.value, &dy = self.grad;
+    if (Tensor* dx = self.input_grad(0)) *dx += dy * (1 - y * y);
     // END EXERCISE
   });
 }
@@ -46,7 +38,8 @@ Var tanh(const Var& x) {
 Var sigmoid(const Var& x) {
   return Var::make("sigmoid", sigmoid(x.value()), {x}, [](Node& self) {
     // BEGIN EXERCISE sigmoid-backward
-    accumulate(self, [](real, real y, real dy) { return dy * y * (1 - y); });
+    const Tensor &y = self.value, &dy = self.grad;
+    if (Tensor* dx = self.input_grad(0)) *dx += dy * y * (1 - y);
     // END EXERCISE
   });
 }
@@ -55,21 +48,25 @@ Var sigmoid(const Var& x) {
 Var relu(const Var& x) {
   return Var::make("relu", map(x.value(), [](real v) { return v > 0 ? v : real(0); }), {x},
                    [](Node& self) {
-                     accumulate(self, [](real x, real, real dy) { return x > 0 ? dy : real(0); });
+                     const Tensor &x = self.input(0), &dy = self.grad;
+                     if (Tensor* dx = self.input_grad(0))
+                       *dx += dy * map(x, [](real v) { return real(v > 0); });
                    });
 }
 
 // y = √x;  dx += dy / (2y)
 Var sqrt(const Var& x) {
   return Var::make("sqrt", sqrt(x.value()), {x}, [](Node& self) {
-    accumulate(self, [](real, real y, real dy) { return dy / (2 * y); });
+    const Tensor &y = self.value, &dy = self.grad;
+    if (Tensor* dx = self.input_grad(0)) *dx += dy / (y * 2);
   });
 }
 
 // y = x²;  dx += dy * 2x
 Var square(const Var& x) {
   return Var::make("square", map(x.value(), [](real v) { return v * v; }), {x}, [](Node& self) {
-    accumulate(self, [](real x, real, real dy) { return dy * 2 * x; });
+    const Tensor &x = self.input(0), &dy = self.grad;
+    if (Tensor* dx = self.input_grad(0)) *dx += dy * x * 2;
   });
 }
 
@@ -77,7 +74,9 @@ Var square(const Var& x) {
 Var pow(const Var& x, real p) {
   return Var::make(
       "pow", map(x.value(), [p](real v) { return std::pow(v, p); }), {x}, [p](Node& self) {
-        accumulate(self, [p](real x, real, real dy) { return dy * p * std::pow(x, p - 1); });
+        const Tensor &x = self.input(0), &dy = self.grad;
+        if (Tensor* dx = self.input_grad(0))
+          *dx += dy * map(x, [p](real v) { return p * std::pow(v, p - 1); });
       });
 }
 

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/fast/storage_pool.hpp"  // the seam: where the numbers live
+#include "core/fast/storage_pool.hpp"  // the numeric backend: where the numbers live
 #include "core/real.hpp"
 #include "core/rng.hpp"
 #include "core/shape.hpp"

@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <limits>
 
-#include "core/engine.hpp"
-#include "core/fast/fast.hpp"  // the seam: fast math (fast engine only) and gemm
-#include "core/fast/gemm.hpp"
+#include "core/fast/gemm.hpp"  // the numeric backend: the matrix kernel behind matmul
+#include "core/op_table.hpp"
 
 namespace s2s {
 
@@ -175,19 +174,24 @@ bool all_finite(const Tensor& a) {
   return true;
 }
 
-Tensor exp(const Tensor& a) {
-  if (fast_engine()) return fast_exp(a);  // the seam: a vectorised approximation
-  return map(a, [](real x) { return std::exp(x); });
-}
 Tensor log(const Tensor& a) {
   return map(a, [](real x) { return std::log(x); });
 }
-Tensor tanh(const Tensor& a) {
-  if (fast_engine()) return fast_tanh(a);  // the seam: a vectorised approximation
+// exp, tanh, sigmoid and softmax are the engine's (core/op_table.hpp): the
+// readable versions are reference_exp, ... below.
+Tensor exp(const Tensor& a) { return engine_ops().exp(a); }
+Tensor tanh(const Tensor& a) { return engine_ops().tanh(a); }
+Tensor sigmoid(const Tensor& a) { return engine_ops().sigmoid(a); }
+Tensor softmax(const Tensor& a, int axis) { return engine_ops().softmax(a, axis, false); }
+Tensor log_softmax(const Tensor& a, int axis) { return engine_ops().softmax(a, axis, true); }
+
+Tensor reference_exp(const Tensor& a) {
+  return map(a, [](real x) { return std::exp(x); });
+}
+Tensor reference_tanh(const Tensor& a) {
   return map(a, [](real x) { return std::tanh(x); });
 }
-Tensor sigmoid(const Tensor& a) {
-  if (fast_engine()) return fast_sigmoid(a);  // the seam: a vectorised approximation
+Tensor reference_sigmoid(const Tensor& a) {
   // σ(x) = 1 / (1 + e^-x), in the form whose exp cannot overflow.
   return map(a, [](real x) {
     if (x >= 0) return 1 / (1 + std::exp(-x));
@@ -199,20 +203,15 @@ Tensor sqrt(const Tensor& a) {
   return map(a, [](real x) { return std::sqrt(x); });
 }
 
-namespace {
 // softmax (log = false): y_k = e^{x_k - m} / Σ_j e^{x_j - m}
 // log_softmax (log = true): y_k = x_k - (m + log Σ_j e^{x_j - m})
 // along `axis`, with m = max_j x_j for stability (the result does not depend on m).
-Tensor softmax_along(const Tensor& a, int axis, bool log, const char* who) {
-  int ax = normalize_axis(axis, a.rank(), who);
+Tensor reference_softmax(const Tensor& a, int axis, bool log) {
+  int ax = normalize_axis(axis, a.rank(), log ? "log_softmax" : "softmax");
   auto [outer, n, inner] = axis_view(a.shape(), ax);
   Tensor out = Tensor::uninitialized(a.shape());
   const real* x = a.data();
   real* y = out.data();
-  if (inner == 1 && fast_engine()) {  // the seam: vectorised rows, on threads
-    fast_softmax_rows(x, y, outer, n, log);
-    return out;
-  }
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t i = 0; i < inner; ++i) {
       // (init-captures: clang < 16 cannot capture structured bindings directly)
@@ -230,12 +229,6 @@ Tensor softmax_along(const Tensor& a, int axis, bool log, const char* who) {
       }
     }
   return out;
-}
-}  // namespace
-
-Tensor softmax(const Tensor& a, int axis) { return softmax_along(a, axis, false, "softmax"); }
-Tensor log_softmax(const Tensor& a, int axis) {
-  return softmax_along(a, axis, true, "log_softmax");
 }
 
 Tensor matmul(const Tensor& a, const Tensor& b) {

@@ -12,7 +12,7 @@
 #include <span>
 #include <string>
 
-#include "core/fast/graph_memory.hpp"  // the seam: pooled nodes, lists and closures
+#include "core/fast/graph_memory.hpp"  // the numeric backend: pooled nodes, lists, closures
 #include "core/grad_mode.hpp"
 #include "core/tensor.hpp"
 

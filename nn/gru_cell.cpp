@@ -1,7 +1,6 @@
 #include "nn/gru_cell.hpp"
 
 #include "core/error.hpp"
-#include "core/fast/fast.hpp"  // the seam: gru_hidden
 #include "nn/init.hpp"
 
 namespace s2s {
@@ -15,7 +14,6 @@ GRUCell::GRUCell(int64_t E, int64_t H, Rng& rng) : RecurrentCell(E, H) {
 
 RecurrentState GRUCell::step(const Var& x, const RecurrentState& s) const {
   check_step(x, s);
-  if (fast_engine()) return step_fast(x, s);  // the same equations as one fused op
   // BEGIN EXERCISE gru-cell-step
   const int64_t H = hidden_size;
   // Both projections at once, then cut into the r, z, n slices: (B,3H) -> 3 × (B,H).
@@ -27,12 +25,6 @@ RecurrentState GRUCell::step(const Var& x, const RecurrentState& s) const {
   Var h = (1 - z) * n + z * s.h;
   return {h, Var()};
   // END EXERCISE
-}
-
-RecurrentState GRUCell::step_fast(const Var& x, const RecurrentState& s) const {
-  Var xi = linear(x, weight_ih, &bias_ih);    // (B,3H)  W_i· x + b_i·
-  Var hh = linear(s.h, weight_hh, &bias_hh);  // (B,3H)  W_h· h + b_h·
-  return {gru_hidden(xi, hh, s.h), Var()};    // (B,H) the equations of step
 }
 
 }  // namespace s2s

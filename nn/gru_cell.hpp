@@ -18,10 +18,8 @@ namespace s2s {
 class GRUCell : public RecurrentCell {
  public:
   GRUCell(int64_t input_size, int64_t hidden_size, Rng& rng);
-  // The equations above, one core op each (the reference engine runs this).
+  // The equations above, one core op each.
   RecurrentState step(const Var& x, const RecurrentState& s) const override;
-  // The fast engine's step: the same equations as one fused op, gru_hidden.
-  RecurrentState step_fast(const Var& x, const RecurrentState& s) const;
   CellKind kind() const override { return CellKind::gru; }
 
   Var weight_ih, weight_hh, bias_ih, bias_hh;

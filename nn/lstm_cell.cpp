@@ -1,7 +1,6 @@
 #include "nn/lstm_cell.hpp"
 
 #include "core/error.hpp"
-#include "core/fast/fast.hpp"  // the seam: linear_add, lstm_cell_update, lstm_hidden
 #include "nn/init.hpp"
 
 namespace s2s {
@@ -17,7 +16,6 @@ LSTMCell::LSTMCell(int64_t E, int64_t H, Rng& rng, real forget_bias) : Recurrent
 
 RecurrentState LSTMCell::step(const Var& x, const RecurrentState& s) const {
   check_step(x, s);
-  if (fast_engine()) return step_preactivated(project_input(x), s);  // fused ops
   // BEGIN EXERCISE lstm-cell-step
   const int64_t H = hidden_size;
   // All four gates' pre-activations in one (B,4H) sum, then cut into i, f, g, o.
@@ -31,30 +29,6 @@ RecurrentState LSTMCell::step(const Var& x, const RecurrentState& s) const {
   Var h = o * tanh(c);      // (B,H)
   return {h, c};
   // END EXERCISE
-}
-
-Var LSTMCell::project_input(const Var& x) const {
-  S2S_CHECK(x.defined() && x.rank() >= 1 && x.size(-1) == input_size,
-            "lstm cell: project_input needs x (...,{}), got {}", input_size,
-            x.defined() ? shape_str(x.shape()) : "undefined");
-  return linear(x, weight_ih, &bias_ih);  // (...,4H)
-}
-
-RecurrentState LSTMCell::step_preactivated(const Var& x_pre, const RecurrentState& s) const {
-  const int64_t H = hidden_size;
-  S2S_CHECK(x_pre.defined() && x_pre.rank() == 2 && x_pre.size(1) == 4 * H,
-            "lstm cell: input pre-activations must be (B,4H) = (B,{}), got {}", 4 * H,
-            x_pre.defined() ? shape_str(x_pre.shape()) : "undefined");
-  const int64_t B = x_pre.size(0);
-  S2S_CHECK(s.h.defined() && s.h.shape() == Shape({B, H}) && s.c.defined() &&
-                s.c.shape() == Shape({B, H}),
-            "lstm cell: state h and c must be ({},{}), got {} and {}", B, H,
-            s.h.defined() ? shape_str(s.h.shape()) : "undefined",
-            s.c.defined() ? shape_str(s.c.shape()) : "undefined");
-  Var pre = linear_add(s.h, weight_hh, &bias_hh, x_pre);  // (B,4H) = x_pre + h W_hhᵀ + b_hh
-  Var c = lstm_cell_update(pre, s.c);                     // (B,H) the equations of step
-  Var h = lstm_hidden(pre, c);                            // (B,H)
-  return {h, c};
 }
 
 }  // namespace s2s

@@ -22,17 +22,8 @@ namespace s2s {
 class LSTMCell : public RecurrentCell {
  public:
   LSTMCell(int64_t input_size, int64_t hidden_size, Rng& rng, real forget_bias = 0);
-  // The equations above, one core op each (the reference engine runs this); the
-  // fast engine runs step_preactivated(project_input(x), s) instead.
+  // The equations above, one core op each.
   RecurrentState step(const Var& x, const RecurrentState& s) const override;
-  // The input's part of the gate pre-activations, x W_ihᵀ + b_ih: x (...,E) -> (...,4H).
-  // It does not depend on the state, so a sequence can compute it for all steps
-  // in one large product, x (B,S,E) -> (B,S,4H), instead of S small ones.
-  Var project_input(const Var& x) const;
-  // The fast engine's step from that precomputed part: x_pre (B,4H) = project_input(x_t),
-  //   pre = x_pre + h W_hhᵀ + b_hh,  c' = lstm_cell_update(pre, c),  h' = lstm_hidden(pre, c')
-  // with fused ops (core/fast/), so it throws under the reference engine.
-  RecurrentState step_preactivated(const Var& x_pre, const RecurrentState& s) const;
   CellKind kind() const override { return CellKind::lstm; }
 
   Var weight_ih, weight_hh, bias_ih, bias_hh;

@@ -1,5 +1,6 @@
 #include "nn/recurrent_cell.hpp"
 
+#include "core/engine.hpp"
 #include "core/error.hpp"
 #include "nn/gru_cell.hpp"
 #include "nn/lstm_cell.hpp"
@@ -54,6 +55,8 @@ const Registry<CellEntry>& cell_registry() {
 
 std::unique_ptr<RecurrentCell> make_cell(CellKind kind, int64_t E, int64_t H, Rng& rng,
                                          real lstm_forget_bias) {
+  if (engine() == Engine::fast)
+    if (auto fused = make_fused_cell(kind, E, H, rng, lstm_forget_bias)) return fused;
   return cell_registry().at(kind).make(E, H, rng, lstm_forget_bias);
 }
 

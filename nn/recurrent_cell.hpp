@@ -53,8 +53,15 @@ struct CellEntry {
 };
 const Registry<CellEntry>& cell_registry();
 
+// The cell of `kind` from the registry; under the fast engine (core/engine.hpp)
+// the same cell with a fused step where one exists (make_fused_cell).
 std::unique_ptr<RecurrentCell> make_cell(CellKind kind, int64_t E, int64_t H, Rng& rng,
                                          real lstm_forget_bias = 0);
+// The fast engine's version of a cell: the same parameters, drawn from rng in
+// the same order, with a fused step (core/fast/fused_cells.hpp); nullptr when
+// the cell has none.
+std::unique_ptr<RecurrentCell> make_fused_cell(CellKind kind, int64_t E, int64_t H, Rng& rng,
+                                               real lstm_forget_bias);
 const char* to_string(CellKind kind);                   // "rnn", "gru", "lstm"
 CellKind cell_kind_from_name(const std::string& name);  // unknown names throw
 

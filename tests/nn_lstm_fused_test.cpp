@@ -1,4 +1,4 @@
-// The LSTM step under the fast engine (fused lstm_cell_update and lstm_hidden)
+// The fast LSTM cell's step (FusedLSTMCell, fused lstm_cell_update and lstm_hidden)
 // against the reference engine (one core op per equation): values and
 // gradients over several steps, the hoisted form, and the bench's reference
 // seq2seq model trained for 50 Adam steps in both engines.
@@ -9,7 +9,7 @@
 #include "core/tensor_math.hpp"
 #include "fused_cell_check.hpp"
 #include "nn/adam.hpp"
-#include "nn/lstm_cell.hpp"
+#include "core/fast/fused_cells.hpp"
 
 using namespace s2s;
 
@@ -20,13 +20,13 @@ const double kAtol = testing::kFusedAtol;
 
 TEST_CASE("engine contract: lstm cell step, fast equals reference, values and gradients") {
   Rng rng(3);
-  LSTMCell cell(5, 6, rng, /*forget_bias=*/1);
+  FusedLSTMCell cell(5, 6, rng, /*forget_bias=*/1);
   testing::check_fast_equals_reference(cell, /*with_c=*/true, /*B=*/4, /*steps=*/5, rng);
 }
 
 TEST_CASE("nn: fused lstm with a zero state that needs no gradient, and bad shapes") {
   Rng rng(4);
-  LSTMCell cell(2, 3, rng);
+  FusedLSTMCell cell(2, 3, rng);
   testing::check_fast_from_zero_state(cell, rng);
   CHECK_THROWS_WITH_AS(lstm_cell_update(Var(Tensor({2, 11})), Var(Tensor({2, 3}))),
                        doctest::Contains("must be (B,4H) = (2,12)"), s2s::Error);
@@ -39,7 +39,7 @@ TEST_CASE("nn: fused lstm with a zero state that needs no gradient, and bad shap
 
 TEST_CASE("engine contract: lstm inputs projected for all steps (fast) equal reference steps") {
   Rng rng(5);
-  LSTMCell cell(5, 6, rng, /*forget_bias=*/1);
+  FusedLSTMCell cell(5, 6, rng, /*forget_bias=*/1);
   const int64_t B = 3, S = 4;
   const Tensor xs = Tensor::normal({B, S, 5}, rng);
   const Tensor h0 = Tensor::normal({B, 6}, rng), c0 = Tensor::normal({B, 6}, rng);

@@ -10,7 +10,7 @@
 #include "nn/adam.hpp"
 #include "nn/linear.hpp"
 #include "nn/loss.hpp"
-#include "nn/lstm_cell.hpp"
+#include "core/fast/fused_cells.hpp"
 
 using s2s::StoragePool;
 
@@ -85,7 +85,7 @@ TEST_CASE("storage pool: a warmed-up training step takes every block from the po
   // Tensors, graph nodes, input lists and backward closures all come from the
   // pool; from the third step on, nothing new is requested from the system.
   s2s::Rng rng(3);
-  s2s::LSTMCell cell(4, 6, rng);
+  s2s::FusedLSTMCell cell(4, 6, rng);  // the fast engine's cell (the default engine)
   s2s::Linear out(6, 5, rng);
   std::vector<s2s::Var> params = cell.parameters();
   for (const s2s::Var& p : out.parameters()) params.push_back(p);

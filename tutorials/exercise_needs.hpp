@@ -153,7 +153,8 @@ void check_exercise_needs(const std::string& name, const std::string& lang, cons
                zh ? "进度与下一步:" : "progress and what to do next: ", s2s::build_dir());
     std::exit(1);
   }
-  if (s2s::fast_engine() && s2s::default_engine() == s2s::Engine::reference && !bypassed.empty())
+  if (s2s::engine() == s2s::Engine::fast && s2s::default_engine() == s2s::Engine::reference &&
+      !bypassed.empty())
     fmt::print(
         fmt::runtime(zh ? "注意:fast 引擎绕过了本次运行中你的这些练习代码:{}(用 --engine reference "
                           "运行你的代码)\n"

@@ -12,6 +12,13 @@ void require_fast_engine(const char* op) {
             op);
 }
 
+const OpTable& fast_ops() {
+  static const OpTable table{fast_exp,           fast_tanh,       fast_sigmoid,
+                             fast_softmax,       fast_matmul,     fast_linear,
+                             fused_weighted_sum, additive_scores, fast_adam_update};
+  return table;
+}
+
 const std::vector<std::string>& fused_op_names() {
   static const std::vector<std::string> names{"linear_add",      "lstm_cell_update",
                                               "lstm_hidden",     "gru_hidden",

@@ -1,22 +1,22 @@
 #pragma once
-// The fast engine: speed-only ops and kernels behind one seam.
+// The fast engine: the faster twins of the engine's ops, and the fused ops they use.
 //
-// The teaching core (core/*.cpp, nn/, attention/) is written for reading and
-// runs as it reads under the reference engine (core/engine.hpp). Under the fast
-// engine (the default) a few places take a faster path through this header:
+// The teaching code (core/*.cpp, nn/, attention/) never calls this header.
+// Selecting the fast engine selects fast_ops() (core/op_table.hpp), whose
+// entries are the functions below, and makes make_cell build the fused cells of
+// fused_cells.hpp:
 //
-//   where (one call each)              what runs instead
-//   core/ops_linear.cpp  linear        fast_linear: dx and dW on two threads
-//   core/tensor_math.cpp exp, tanh,    vectorised approximations (fast_math.hpp),
-//     sigmoid, softmax rows            large ones split across the thread pool
-//   nn/gru_cell.cpp      step          gru_hidden (one fused op)
-//   nn/lstm_cell.cpp     step          linear_add + lstm_cell_update + lstm_hidden
-//   attention/additive.cpp,            additive_scores
-//     attention/location_aware.cpp
-//   attention/attention.cpp            fused_weighted_sum
-//     weighted_sum
+//   entry / factory          reference (what you read)       fast (here)
+//   exp, tanh, sigmoid       core/tensor_math.cpp            fast_exp, ... (math.cpp), vectorised,
+//   softmax                                                  large ones on the thread pool
+//   matmul                   core/ops_matmul.cpp             fast_matmul (matmul.cpp)
+//   linear                   core/ops_linear.cpp             fast_linear (linear.cpp)
+//   weighted_sum             attention/attention.cpp         fused_weighted_sum (ops_attention.cpp)
+//   additive_energy          attention/additive.cpp          additive_scores (ops_attention.cpp)
+//   adam_update              nn/adam.cpp                     fast_adam_update (adam.cpp)
+//   make_cell: GRU, LSTM     nn/gru_cell.cpp, lstm_cell.cpp  FusedGRUCell, FusedLSTMCell
 //
-// and under both engines:
+// and under both engines, the numeric backend that Tensor and matmul call:
 //   gemm (gemm.hpp), the matrix kernel behind matmul and linear: blocked and
 //     vectorised, on the thread pool only under the fast engine; plain_gemm is
 //     the triple loop it is tested equal to (tests/gemm_test.cpp);
@@ -27,9 +27,12 @@
 // throws when called under the reference engine. tests/engine_contract_test.cpp
 // checks that a training step gives the same loss and gradients in both engines.
 #include "core/engine.hpp"
+#include "core/op_table.hpp"
 #include "core/ops.hpp"
 
 namespace s2s {
+
+inline bool fast_engine() { return engine() == Engine::fast; }
 
 // Throws unless the fast engine runs: a fused op called under the reference engine.
 void require_fast_engine(const char* op);
@@ -45,10 +48,16 @@ Tensor fast_exp(const Tensor& a);
 Tensor fast_tanh(const Tensor& a);
 Tensor fast_sigmoid(const Tensor& a);
 void fast_softmax_rows(const real* x, real* y, int64_t rows, int64_t n, bool log);
+// softmax (log: log-softmax) along axis: rows as above when nothing but sizes 1
+// follows the axis, else reference_softmax.
+Tensor fast_softmax(const Tensor& a, int axis, bool log);
+
+// --- matmul  fast/matmul.cpp ------------------------------------------------------------
+// matmul(a, b) of core/ops_matmul.cpp, its backward's products written by gemm
+// with transpose flags into the gradient buffers (no transpose copies).
+Var fast_matmul(const Var& a, const Var& b);
 
 // --- linear  fast/linear.cpp ----------------------------------------------------------
-// Throws unless x (...,in), W (out,in) and b (out) fit (core/ops_linear.cpp).
-void check_linear(const Var& x, const Var& W, const Var* b);
 // linear(x, W, b) of core/ops_linear.cpp, with its backward's two products on
 // two threads when large (the numbers are the same).
 Var fast_linear(const Var& x, const Var& W, const Var* b);
@@ -85,5 +94,10 @@ Var additive_scores(const Var& kp, const Var& qp, const Var& v);
 // weights (B,S), values (B,S,H) -> ctx (B,H).
 //   = reshape(matmul(reshape(weights, {B,1,S}), values), {B,H})
 Var fused_weighted_sum(const Var& weights, const Var& values);
+
+// --- Adam  fast/adam.cpp ----------------------------------------------------------------
+// reference_adam_update (nn/adam.cpp) on slices of a large tensor on the thread
+// pool: each element's update is independent, the numbers the same.
+void fast_adam_update(real* w, real* m, real* v, const real* g, int64_t n, AdamStep k);
 
 }  // namespace s2s

@@ -584,7 +584,7 @@ void gemm_with_pool(ThreadPool* pool, bool trans_a, bool trans_b, int64_t M, int
 void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const real* A, int64_t lda,
           const real* B, int64_t ldb, real* C, int64_t ldc, bool accumulate) {
   // The reference engine runs no thread pool (core/engine.hpp).
-  gemm_with_pool(fast_engine() ? &ThreadPool::global() : nullptr, trans_a, trans_b, M, N, K, A, lda,
+  gemm_with_pool(engine() == Engine::fast ? &ThreadPool::global() : nullptr, trans_a, trans_b, M, N, K, A, lda,
                  B, ldb, C, ldc, accumulate);
 }
 

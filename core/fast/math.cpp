@@ -1,5 +1,6 @@
-// The fast engine's tensor math: core/tensor_math.cpp's tanh, sigmoid and
-// softmax rows with fast_math.hpp's vectorisable functions and the thread pool.
+// The fast engine's tensor math: core/tensor_math.cpp's exp, tanh, sigmoid and
+// softmax (reference_exp, ...) with fast_math.hpp's vectorisable functions and
+// the thread pool.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -7,6 +8,7 @@
 #include "core/fast/fast.hpp"
 #include "core/fast/fast_math.hpp"
 #include "core/fast/thread_pool.hpp"
+#include "core/op_table.hpp"
 #include "core/tensor_math.hpp"
 
 namespace s2s {
@@ -35,6 +37,17 @@ Tensor fast_tanh(const Tensor& a) {
 }
 Tensor fast_sigmoid(const Tensor& a) {
   return map_rows(a, [](real x) { return fast::sigmoid_of(x); });
+}
+
+// Rows (nothing after the axis but sizes 1) as below; otherwise the reference softmax.
+Tensor fast_softmax(const Tensor& a, int axis, bool log) {
+  const int ax = normalize_axis(axis, a.rank(), log ? "log_softmax" : "softmax");
+  const Shape& s = a.shape();
+  const int64_t rows = shape_numel(Shape(s.begin(), s.begin() + ax));
+  if (shape_numel(Shape(s.begin() + ax + 1, s.end())) != 1) return reference_softmax(a, ax, log);
+  Tensor out = Tensor::uninitialized(s);
+  fast_softmax_rows(a.data(), out.data(), rows, s[ax], log);
+  return out;
 }
 
 // Loops over a row vectorize: max, then e^(x - max) written to y, their sum,

@@ -103,7 +103,7 @@ void for_each_row(int64_t rows, int64_t elements_per_row, F f) {
   auto run_rows = [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) f(r);
   };
-  if (rows * elements_per_row >= kParallelElements && fast_engine())
+  if (rows * elements_per_row >= kParallelElements && engine() == Engine::fast)
     ThreadPool::global().parallel_for(rows, run_rows);
   else
     run_rows(0, rows);
@@ -113,7 +113,7 @@ void for_each_row(int64_t rows, int64_t elements_per_row, F f) {
 // under the reference engine.
 template <class F>
 void parallel_for(int64_t n, F&& f) {
-  if (fast_engine())
+  if (engine() == Engine::fast)
     ThreadPool::global().parallel_for(n, f);
   else if (n > 0)
     f(int64_t{0}, n);

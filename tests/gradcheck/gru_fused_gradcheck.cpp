@@ -1,6 +1,7 @@
 // Gradient check (double precision, tolerance 1e-6) of the fused GRU op
-// gru_hidden. GRUCell::step, which uses it, is checked over one and three steps
-// (inputs, state and every parameter) by "nn: gradcheck cells" in nn_gradcheck_test.cpp.
+// gru_hidden. FusedGRUCell::step, which uses it (make_cell's GRU under the fast engine), is
+// checked over one and three steps (inputs, state and every parameter) by "nn: gradcheck
+// cells" in nn_gradcheck_test.cpp.
 #include <doctest/doctest.h>
 
 #include "core/fast/fast.hpp"

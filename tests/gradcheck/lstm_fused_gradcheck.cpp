@@ -1,12 +1,12 @@
 // Gradient checks (double precision, tolerance 1e-6) of the fused LSTM op
-// lstm_cell_update / lstm_hidden and of LSTMCell::step, which uses it, over two steps, and of
-// the hoisted form (project_input once, step_preactivated per step).
+// lstm_cell_update / lstm_hidden and of FusedLSTMCell::step, which uses it, over two steps, and
+// of the hoisted form (project_input once, step_preactivated per step).
 #include <doctest/doctest.h>
 
 #include "core/fast/fast.hpp"
 #include "core/gradcheck.hpp"
 #include "core/tensor_math.hpp"
-#include "nn/lstm_cell.hpp"
+#include "core/fast/fused_cells.hpp"
 
 using namespace s2s;
 
@@ -38,9 +38,9 @@ TEST_CASE("gradcheck: lstm_cell_update and lstm_hidden w.r.t. pre-activations an
   CHECK(r3.ok);
 }
 
-TEST_CASE("gradcheck: fused LSTMCell::step over two steps, inputs, state and parameters") {
+TEST_CASE("gradcheck: FusedLSTMCell::step over two steps, inputs, state and parameters") {
   Rng rng(22);
-  LSTMCell cell(3, 4, rng, /*forget_bias=*/1);
+  FusedLSTMCell cell(3, 4, rng, /*forget_bias=*/1);
   Var* slots[] = {&cell.weight_ih, &cell.weight_hh, &cell.bias_ih, &cell.bias_hh};
   std::vector<Tensor> inputs{
       Tensor::uniform({2, 3}, rng, -1, 1), Tensor::uniform({2, 3}, rng, -1, 1),
@@ -62,11 +62,11 @@ TEST_CASE("gradcheck: fused LSTMCell::step over two steps, inputs, state and par
 }
 
 TEST_CASE(
-    "gradcheck: LSTMCell with inputs projected for all steps (project_input + step_preactivated)") {
+    "gradcheck: FusedLSTMCell with inputs projected for all steps (project_input + step_preactivated)") {
   // The hoisted form of bench/reference_model.hpp: one projection of both
   // steps' inputs (time-major rows s·B + b), then a row slice per step.
   Rng rng(23);
-  LSTMCell cell(3, 4, rng, /*forget_bias=*/1);
+  FusedLSTMCell cell(3, 4, rng, /*forget_bias=*/1);
   Var* slots[] = {&cell.weight_ih, &cell.weight_hh, &cell.bias_ih, &cell.bias_hh};
   std::vector<Tensor> inputs{Tensor::uniform({2 * 2, 3}, rng, -1, 1),
                              Tensor::uniform({2, 4}, rng, -1, 1),
