@@ -30,6 +30,7 @@
 
 #include "common.hpp"
 #include "core/rng.hpp"
+#include "lesson_explorer.hpp"
 #include "seq2seq/data/cmudict.hpp"
 #include "seq2seq/data/read_limits.hpp"
 #include "seq2seq/data/task.hpp"
