@@ -174,12 +174,9 @@ int main(int argc, char** argv) {
                     eb.bleu, ea.bleu));
 
   using tutorial::Cmp;
-  // One training run per model: over 20 seeds the margins below are wide, so no mean
-  // over several runs is needed. Distributions: sweep of 2026-11-30, seeds 1-20 quick and
-  // 1-5 full (fast engine); the reference engine (quick, seeds 1-12 and 42) trains the
-  // attention model along another rounding path, and stays within the same ranges except
-  // where noted ("ref").
-  // quick min 61.0, median 71.0, max 78.3 points; full min 84.8, median 89.3, max 91.0.
+  // One training run per model: the margins below are wide over seeds, so no mean over
+  // several runs is needed. Thresholds: the distributions by claim id are in
+  // docs/claims-history.md.
   L.claim("attention_exact_gain", 100 * (ea.exact - eb.exact), Cmp::ge, 40,
           fmt::format("attention beats the bottleneck by {:.1f} points of exact match",
                       100 * (ea.exact - eb.exact)),
@@ -187,14 +184,12 @@ int main(int argc, char** argv) {
                       100 * (ea.exact - eb.exact)));
   const double b_short = eb.buckets.front().token_acc, b_long = eb.buckets.back().token_acc;
   const double a_short = ea.buckets.front().token_acc, a_long = ea.buckets.back().token_acc;
-  // quick max 0.513 (median 0.436); full max 0.406.
   L.claim("bottleneck_long_vs_short", b_long / b_short, Cmp::le, 0.65,
           fmt::format("the bottleneck's token accuracy on the longest sentences is {:.2f} of the "
                       "shortest's ({} vs {})",
                       b_long / b_short, pct(b_long), pct(b_short)),
           fmt::format("瓶颈模型在最长句子上的词元准确率只有最短句子的 {:.2f}（{} 对 {}）",
                       b_long / b_short, pct(b_long), pct(b_short)));
-  // quick max 0.387 (median 0.208); full max 0.115; ref max 0.403.
   L.claim(
       "attention_drop_ratio", (a_short - a_long) / (b_short - b_long), Cmp::le, 0.5,
       fmt::format("attention loses {:.1f} points from the shortest to the longest sentences, "
@@ -220,21 +215,18 @@ int main(int argc, char** argv) {
                     "词重新构造上下文向量，\n不过它的对齐也变差了（对齐错误率 AER：每个词注意力"
                     "最大的源词\n都是标准对齐时为 0；训练长度上为 {:.3f}，超出训练长度为 {:.3f}）。",
                     100 * keep_b, 100 * keep_a, ea.aer, ab.aer));
-  // quick min 37.0, median 47.3, max 54.1 points; full min 56.6, median 59.8, max 65.2.
   L.claim("beyond_attention_gain", 100 * (ab.token_acc - bb.token_acc), Cmp::ge, 25,
           fmt::format("beyond the training lengths, attention's token accuracy beats the "
                       "bottleneck's by {:.1f} points",
                       100 * (ab.token_acc - bb.token_acc)),
           fmt::format("超出训练长度后，注意力模型的词元准确率比瓶颈模型高 {:.1f} 个百分点",
                       100 * (ab.token_acc - bb.token_acc)));
-  // quick min 0.106, median 0.203, max 0.292; full min 0.239, median 0.289, max 0.360.
   L.claim("beyond_keep_gap", keep_a - keep_b, Cmp::ge, 0.05,
           fmt::format("attention keeps a larger share of its accuracy than the bottleneck does: "
                       "{:.0f}% against {:.0f}%, {:.2f} more",
                       100 * keep_a, 100 * keep_b, keep_a - keep_b),
           fmt::format("注意力模型保住的准确率比例高于瓶颈模型：{:.0f}% 对 {:.0f}%，高出 {:.2f}",
                       100 * keep_a, 100 * keep_b, keep_a - keep_b));
-  // quick min 20.1, median 29.1, max 38.5 points; full min 37.2, median 41.5, max 45.8.
   L.claim("beyond_vs_bottleneck_seen", 100 * (ab.token_acc - eb.token_acc), Cmp::ge, 10,
           fmt::format("attention on lengths it never saw beats even the bottleneck on the lengths "
                       "it trained on, by {:.1f} points of token accuracy",

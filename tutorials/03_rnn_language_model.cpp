@@ -245,10 +245,8 @@ int main(int argc, char** argv) {
   L.say(fmt::format("  held-out perplexity {:.2f}   (best possible {:.2f}, uniform guess {})", ppl,
                     best, V),
         fmt::format("  留出集困惑度 {:.2f}（可能的最低值 {:.2f}，均匀猜测 {}）", ppl, best, V));
-  // tests/claims/sweep.sh, 2026-11-30: perplexity seeds 1-20 quick 3.55 / 3.58 / 3.64 (min /
-  // median / max), seeds 1-5 full 3.54-3.56, against a floor of about 3.5; ratio to the floor
-  // quick 1.018 / 1.023 / 1.038, full 1.008-1.021. V/4 = 5.25 and 1.15 fail only a model that
-  // did not learn the grammar.
+  // The floor is about 3.5: V/4 = 5.25 and 1.15 fail only a model that did not learn the
+  // grammar (distributions: docs/claims-history.md).
   L.claim("perplexity", ppl, Cmp::lt, V / 4.0,
           fmt::format("perplexity {:.2f}, below a quarter of the V = {} words", ppl, V),
           fmt::format("困惑度为 {:.2f}，低于词表大小 V = {} 的四分之一", ppl, V));
@@ -275,7 +273,6 @@ int main(int argc, char** argv) {
   const double frac = static_cast<double>(good) / n_samples;
   fmt::print("  {}: {}/{} ({:.0f}%)\n", L.tr("grammatical", "符合语法"), good, n_samples,
              100 * frac);
-  // Sweep 2026-11-30: seeds 1-20 quick 95.5% / 97.5% / 99%, seeds 1-5 full 97.5-100%.
   L.claim("grammatical", frac, Cmp::ge, 0.8,
           fmt::format("{:.0f}% of the sampled sentences are grammatical", 100 * frac),
           fmt::format("采样句子中有 {:.0f}% 符合语法", 100 * frac), tutorial::Lesson::Shown::percent);

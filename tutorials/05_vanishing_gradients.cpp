@@ -220,8 +220,8 @@ int main(int argc, char** argv) {
       "    LSTM b_f=1 {:.2e}{} RNN 3xW_hh {:.2f}\n",
       L.tr("ratio", "比值"), L.tr(":", "："), rnn_20, L.tr(",", "，"), ratio(1, 20, 1),
       L.tr(",", "，"), ratio(2, 20, 1), L.tr(",", "，"), lstm_20, L.tr(",", "，"), big_20);
-  // tests/claims/sweep.sh, 2026-11-30: seeds 1-20 quick 6.5e-7 / 2.3e-6 / 3.8e-6 (min / median
-  // / max), seeds 1-5 full 1.1e-6..3.9e-6; 1e-2 is the lecture's "100x smaller".
+  // 1e-2 is the lecture's "100x smaller". Thresholds: the distributions by claim id are in
+  // docs/claims-history.md.
   L.claim(
       "rnn_ratio_d20", rnn_20, Cmp::lt, 1e-2,
       fmt::format("tanh RNN: the gradient at distance 20 is {:.1e} of the one at distance 1, "
@@ -229,8 +229,6 @@ int main(int argc, char** argv) {
                   rnn_20, 1 / rnn_20),
       fmt::format("tanh RNN：距离 20 处的梯度只有距离 1 处的 {:.1e}，小了 {:.0f} 倍", rnn_20,
                   1 / rnn_20));
-  // Sweep: seeds 1-20 quick 4.2e3 / 7.6e3 / 3.4e4, seeds 1-5 full 3.9e3..1.6e4; 100x leaves a
-  // margin of 40.
   L.claim("lstm_over_rnn_d20", lstm_20 / rnn_20, Cmp::ge, 100,
           fmt::format("the LSTM (b_f=1) decays far less: its ratio is {:.0f} times the tanh RNN's",
                       lstm_20 / rnn_20),
@@ -251,7 +249,6 @@ int main(int argc, char** argv) {
       "把 tanh RNN 的 W_hh 放大 3 倍：每一步的因子大于 1，梯度范数随距离增长（最后一列）。\n"
       "这样的一个批次就可能把权重推得很远；clip_grad_norm 把所有梯度一起缩放，使全局范数\n"
       "<= max_norm。");
-  // Sweep: seeds 1-20 quick 1.97 / 3.06 / 3.98, seeds 1-5 full 2.43..3.49; 1.5 keeps a margin.
   L.claim(
       "exploding_ratio_d20", big_20, Cmp::gt, 1.5,
       fmt::format("with W_hh x3 the norm grows: at distance 20 it is {:.1f} times the norm at "
@@ -300,14 +297,12 @@ int main(int argc, char** argv) {
   }
   const double gain = attention[0] / bottleneck[0];
   const double flat = attention[0] / attention[S - 1];
-  // Sweep: seeds 1-20 quick (S=30) 1.9e5 / 3.3e5 / 5.0e5, seeds 1-5 full (S=50) 1.1e9..4.1e9;
   // 10x is the lecture's claim.
   L.claim("attention_gain_h1", gain, Cmp::ge, 10,
           fmt::format("with attention the earliest encoder state gets {:.1e} times the gradient it "
                       "gets without",
                       gain),
           fmt::format("有注意力时，最早的编码器状态得到的梯度是无注意力时的 {:.1e} 倍", gain));
-  // Sweep: seeds 1-20 quick 0.70 / 0.74 / 0.84, seeds 1-5 full 0.66..0.70: no decay.
   L.claim("attention_flat", flat, Cmp::gt, 0.2,
           fmt::format("and it barely depends on the distance: ||dL/dh_1|| / ||dL/dh_n|| = {:.2f}",
                       flat),

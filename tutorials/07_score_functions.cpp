@@ -273,9 +273,8 @@ int main(int argc, char** argv) {
               "allowing the shift only moves links onto gold: AER allowing the shift <= AER "
               "against gold, in every run",
               "允许右移只会把连线移到标准对齐上：每次训练中，允许右移的 AER <= 对照标准对齐的 AER");
-  // Thresholds from tests/claims/sweep.sh, 2026-11-30 (quick: seeds 1-20; full: seeds 1-5;
-  // reference engine: seeds 1-3 and 42 quick), with margin. "q" = quick, "f" = full.
-  // q: min 0.207, median 0.243, max 0.269; f: min 0.419, median 0.460, max 0.466.
+  // Thresholds from tests/claims/sweep.sh, with margin: the distributions by claim id are
+  // in docs/claims-history.md.
   L.claim("content_shift_gain", content_gain, Cmp::ge, 0.1,
           fmt::format("the shift is real: allowing it lowers the content scores' AER by {:.2f} on "
                       "average (mean over the {} content scores and {} runs each)",
@@ -283,41 +282,35 @@ int main(int argc, char** argv) {
           fmt::format("右移确实存在：允许右移后，基于内容的打分函数的 AER 平均降低 {:.2f}"
                       "（{} 个基于内容的打分函数、每个 {} 次训练的平均）",
                       content_gain, n_content, kRuns));
-  // q: min 0.456, median 0.609, max 0.740; f: min 0.837, median 0.857, max 0.861.
   L.claim("additive_gold_aer", add.of(&Run::aer_gold).mean, Cmp::ge, 0.3,
           fmt::format("additive mostly looks one position to the right of gold: AER against gold "
                       "{}",
                       format_spread(add.of(&Run::aer_gold), 1, 2)),
           fmt::format("additive 大多看向标准位置右边的那个词元：对照标准对齐的 AER 为 {}",
                       format_spread(add.of(&Run::aer_gold), 1, 2)));
-  // q: min 0.005, median 0.016, max 0.073; f: min 0.041, median 0.064, max 0.103.
   L.claim("additive_either_aer", add.of(&Run::aer_either).mean, Cmp::le, 0.2,
           fmt::format("... yet it aligns almost perfectly once the shift is allowed: AER {}",
                       format_spread(add.of(&Run::aer_either), 1, 2)),
           fmt::format("……但允许右移后它几乎完全对齐：AER 为 {}",
                       format_spread(add.of(&Run::aer_either), 1, 2)));
-  // q: min 0.080, median 0.095, max 0.116; f: min 0.096, median 0.112, max 0.137.
   L.claim(
       "content_either_aer", content_either, Cmp::le, 0.25,
       fmt::format("the content scores find the alignment (allowing the shift): mean AER "
                   "{:.3f}",
                   content_either),
       fmt::format("基于内容的打分函数找到了对齐（允许右移）：平均 AER 为 {:.3f}", content_either));
-  // q: min 0.304, median 0.457, max 0.549; f: min 0.510, median 0.587, max 0.662.
   L.claim("location_either_aer", loc.of(&Run::aer_either).mean, Cmp::ge, 0.2,
           fmt::format("the location score, which never looks at h_i, does not, even allowing the "
                       "shift: AER {}",
                       format_spread(loc.of(&Run::aer_either), 1, 2)),
           fmt::format("从不看 h_i 的 location 打分函数找不到对齐，即使允许右移：AER 为 {}",
                       format_spread(loc.of(&Run::aer_either), 1, 2)));
-  // q: min 0.000, median 0.000, max 0.0015; f: max 0.0003.
   L.claim("location_aware_gold_aer", la.of(&Run::aer_gold).mean, Cmp::le, 0.05,
           fmt::format("location_aware lands on gold itself, not the shift: AER against gold {}",
                       format_spread(la.of(&Run::aer_gold), 1, 3)),
           fmt::format("location_aware 落在标准对齐本身，而不是右移的位置：对照标准对齐的 AER 为 {}",
                       format_spread(la.of(&Run::aer_gold), 1, 3)));
   const double dot_gen = std::abs(dot.of(&Run::aer_either).mean - gen.of(&Run::aer_either).mean);
-  // q: max 0.043 (dot - general: -0.043 .. 0.013); f: min 0.002, median 0.011, max 0.045.
   L.claim("dot_vs_general", dot_gen, Cmp::le, 0.1,
           fmt::format("dot (no parameters) aligns as well as general here: AER allowing the "
                       "shift {:.3f} vs {:.3f}, {:.3f} apart",

@@ -256,11 +256,10 @@ int main(int argc, char** argv) {
 
   const Row &out_rev = rows[0], &in_rev = rows[1], &glob_rev = rows[8], &lm_rev = rows[9];
   auto mean = [](const std::vector<double>& v) { return spread(v).mean; };
-  // Thresholds from tests/claims/sweep.sh, 2026-11-30 (quick: seeds 1-20; full: seeds 1-5;
-  // reference engine: seeds 1-3 and 42 quick), with margin. "q" = quick, "f" = full.
+  // Thresholds from tests/claims/sweep.sh, with margin: the distributions by claim id are
+  // in docs/claims-history.md.
   const double in_gain = mean(in_rev.exact) - mean(out_rev.exact);
-  // q seeds 1-20: min 0.113, median 0.207, max 0.343; f seeds 1-5: min 0.084, median 0.143,
-  // max 0.179 (with more updates output catches up a little: a lower threshold in full mode).
+  // With more updates output catches up a little: a lower threshold in full mode.
   L.claim(
       "input_beats_output", in_gain, Cmp::ge, quick ? 0.08 : 0.04,
       fmt::format("on reverse, the lecture's scheme (input) learns faster than Luong's output "
@@ -292,7 +291,6 @@ int main(int argc, char** argv) {
     copy_worst_exact = std::min(copy_worst_exact, mean(r->exact));
   }
   const Row& lp_copy = rows[6];
-  // q seeds 1-20: min 0.037, median 0.056, max 0.087; f seeds 1-5: min 0.039, max 0.072.
   L.claim("copy_worst_aer", copy_worst_either, Cmp::le, 0.2,
           fmt::format("on copy, global, local-m and self-attention all find the diagonal: highest "
                       "mean AER (allowing the shift) {:.3f}",
@@ -300,14 +298,11 @@ int main(int argc, char** argv) {
           fmt::format("在复制任务上，global、local-m 和自注意力都找到了对角线：最高的平均 AER"
                       "（允许右移）为 {:.3f}",
                       copy_worst_either));
-  // q seeds 1-20: min 0.667, median 0.765, max 0.837; f seeds 1-5: min 0.823, max 0.869.
   L.claim(
       "copy_worst_exact", copy_worst_exact, Cmp::ge, 0.55,
       fmt::format("... and learn to copy: lowest mean exact match {:.1f}%", 100 * copy_worst_exact),
       fmt::format("……并且学会了复制：最低的平均完全匹配率为 {:.1f}%", 100 * copy_worst_exact),
       tutorial::Lesson::Shown::percent);
-  // q seeds 1-20: min 0.044, median 0.074, max 0.144; f seeds 1-5: min 0.075, median 0.122,
-  // max 0.249.
   L.claim(
       "local_p_copy_aer", mean(lp_copy.either), Cmp::le, 0.4,
       fmt::format("local-p learns to predict its window centre p_t, more slowly: AER (allowing "
@@ -325,7 +320,6 @@ int main(int argc, char** argv) {
       "Luong 等人（2015）的实验中它是最好的模型（local-p 配 general），但训练量远多于这里的\n"
       "几百次更新。");
   const double lm_gap = mean(lm_rev.either) - mean(glob_rev.either);
-  // q seeds 1-20: min 0.344, median 0.415, max 0.464; f seeds 1-5: min 0.536, max 0.562.
   L.claim(
       "local_m_reverse_gap", lm_gap, Cmp::ge, 0.2,
       fmt::format("on reverse, local-m's window p_t = t is in the wrong place: AER (allowing the "
@@ -401,7 +395,6 @@ int main(int argc, char** argv) {
     curves.push_back(std::move(s));
   }
   const double al_gain = spread(final_aer[0]).mean - spread(final_aer[1]).mean;
-  // q seeds 1-20: min 0.241, median 0.332, max 0.415; f seeds 1-5: min 0.352, max 0.481.
   L.claim("alignment_loss_gain", al_gain, Cmp::ge, 0.1,
           fmt::format("the supervised alignment loss pins the attention to gold: after {} updates "
                       "the AER is {:.3f} lower, {} with it vs {} without",
@@ -411,7 +404,6 @@ int main(int argc, char** argv) {
                       "{}，没有时为 {}",
                       loss_steps, al_gain, format_spread(spread(final_aer[1]), 1, 3),
                       format_spread(spread(final_aer[0]), 1, 3)));
-  // q seeds 1-20: min 0.207, median 0.267, max 0.383; f seeds 1-5: min 0.335, max 0.406.
   L.claim("alignment_loss_aer", spread(final_aer[1]).mean, Cmp::le, 0.55,
           fmt::format("with the loss, mean AER against gold {:.3f}", spread(final_aer[1]).mean),
           fmt::format("有这个损失时，对照标准对齐的平均 AER 为 {:.3f}", spread(final_aer[1]).mean));

@@ -236,8 +236,7 @@ int main(int argc, char** argv) {
   const tutorial::Spread sp_plain = tutorial::spread(ex_plain), sp_self = tutorial::spread(ex_self),
                          sp_flat = tutorial::spread(ex_flat);
   const double self_gain = 100 * (sp_self.mean - sp_plain.mean);
-  // Gain in points, mean of 3 seeds. Seeds 1-20 quick: min 8.2, median 13.1, max 18.5;
-  // seeds 1-5 full: min 9.0, max 15.7 (2026-11-30).
+  // Gain in points, mean of 3 seeds (distribution: docs/claims-history.md).
   L.claim(
       "self_gain", self_gain, Cmp::ge, 5,
       fmt::format("decoder self-attention helps on 'repeat': mean exact match {:.1f}% vs "
@@ -328,8 +327,8 @@ int main(int argc, char** argv) {
   const Splits data = make_task("reverse", tc);
   auto [sv, tv] = build_vocabs(data.train);
   // A small budget in both modes: with 800 updates plain cosine attention catches up
-  // on this task (full mode, seeds 1-3: gains of 11.8, 6.4 and 3.9 points), so the
-  // claim is about how far each gets on a small budget; full mode trains more seeds.
+  // on this task (docs/claims-history.md), so the claim is about how far each gets on a
+  // small budget; full mode trains more seeds.
   const int64_t kv_steps = quick ? 300 : 400;
   const int kv_seeds = quick ? kSeeds : 5;
   L.say(
@@ -386,8 +385,8 @@ int main(int argc, char** argv) {
       fmt::format("键值注意力恰好多出 W_K 和 W_V：{} 个参数 = 2·H·He = 2·{}·{}", extra, H, H));
   const tutorial::Spread kp = tutorial::spread(kv_plain), ks = tutorial::spread(kv_split);
   const double kv_gain = 100 * (ks.mean - kp.mean);
-  // Gain in points, mean of 3 (quick) or 5 (full) seeds. Seeds 1-20 quick: min 16.5, median
-  // 21.0, max 31.7; seeds 1-5 full: min 14.9, max 20.7 (2026-11-30).
+  // Gain in points, mean of 3 (quick) or 5 (full) seeds (distribution:
+  // docs/claims-history.md).
   L.claim("kv_gain", kv_gain, Cmp::ge, 8,
           fmt::format("with the {} score, separate keys and values win: mean exact match {:.1f}% "
                       "vs {:.1f}%, a gain of {:.1f} points",

@@ -117,9 +117,8 @@ int main(int argc, char** argv) {
   Seq2Seq model(mc);
   TrainConfig cfg;
   cfg.epochs = 1000;  // the step budget decides
-  // Quick: 600 updates, past the steep part of the learning curve. At 300 the model was
-  // still learning fast and greedy BLEU ranged 0.32-0.63 over seeds 1-10 (0.58-0.82 at
-  // 400, 0.73-0.87 at 500, 0.78-0.90 at 600).
+  // Quick: 600 updates, past the steep part of the learning curve (greedy BLEU by budget:
+  // docs/claims-history.md).
   cfg.max_steps = quick ? 600 : 1500;
   cfg.patience = 1000;
   cfg.lr = real(3e-3);
@@ -162,8 +161,7 @@ int main(int argc, char** argv) {
   for (const BucketScores& b : greedy.buckets)
     by_length.row({b.label, std::to_string(b.count), pct(b.exact), pct(b.token_acc), num(b.bleu)});
   by_length.print();
-  // Greedy BLEU, min / median / max (2026-11-30): seeds 1-20 quick 0.780 / 0.839 / 0.900;
-  // seeds 1-5 full 0.954 / 0.967 / 0.974; reference quick, seeds 1-3 and 42: 0.802-0.854.
+  // Greedy BLEU; the distributions by claim id are in docs/claims-history.md.
   const double bleu_min = quick ? 0.65 : 0.9;
   L.claim("test_bleu", greedy.bleu, tutorial::Cmp::ge, bleu_min,
           fmt::format("test BLEU (greedy decoding) is {:.3f}", greedy.bleu),
@@ -205,9 +203,7 @@ int main(int argc, char** argv) {
         fmt::format("  束宽 4 改变了 {} 个译文中的 {} 个；BLEU {:.3f} -> {:.3f}",
                     greedy.outputs.size(), changed, greedy.bleu, beam.bleu));
   // Not guaranteed: the beam ranks partial translations by their unnormalised sum, so
-  // greedy's prefix can fall out of it. Share of sentences, min / median / max (%,
-  // 2026-11-30): seeds 1-20 quick 80.7 / 87.7 / 92.0; seeds 1-5 full 93.3 / 94.8 / 96.0;
-  // reference quick, seeds 1-3 and 42: 87.3-92.0.
+  // greedy's prefix can fall out of it. Share of sentences, %.
   const double not_worse_min = quick ? 70 : 88;  // %
   L.claim("beam_not_worse", not_worse, tutorial::Cmp::ge, not_worse_min,
           fmt::format("for {:.1f}% of the sentences beam 4 finds a translation the model scores "

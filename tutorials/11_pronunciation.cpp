@@ -272,7 +272,7 @@ int main(int argc, char** argv) {
   // Budgets in updates, not seconds: the same run on an idle or a loaded machine, in
   // either engine. Quick: lr 1e-2 halved when the validation loss (once an epoch of 63
   // updates) stops improving; 600 updates, because with 400 attention's PER on 12+
-  // letters swung from 26% to 57% over seeds 1-20 (the long-word gap fell to 6 points).
+  // letters swung widely over seeds (docs/claims-history.md).
   // Full (an epoch is 1486 updates): the recipe's schedule (README), 3e-3 held for a
   // fifth of the updates, then annealed to 1e-4, validated every 500 updates.
   TrainConfig cfg;
@@ -342,8 +342,7 @@ int main(int argc, char** argv) {
 
   const size_t nb = ra.buckets.size();
   // PER gap (bottleneck - attention) on 9-11 and on 12+ letters, the smaller of the two,
-  // in points; min / median / max (2026-11-30): seeds 1-20 quick 23.6 / 32.0 / 37.6,
-  // seeds 1-5 full 11.9 / 12.5 / 13.3; reference quick, seeds 1-3 and 42: 30.9-37.1.
+  // in points (distributions of this file's claims: docs/claims-history.md).
   double long_gap = nb == 4 ? 1 : 0;
   for (size_t k = 2; k < nb; ++k)
     long_gap = std::min(long_gap, rb.buckets[k].error_rate - ra.buckets[k].error_rate);
@@ -362,10 +361,8 @@ int main(int argc, char** argv) {
                   "音素错误率从 1-5 个字母到 12 个以上字母的变化，注意力模型 / 瓶颈模型："),
              100 * rise_a, 100 * rise_b);
   if (quick) {
-    // Over all test words, in points; min / median / max (2026-11-30): seeds 1-20 quick
-    // 27.5 / 31.9 / 35.0; reference quick, seeds 1-3 and 42: 29.2-35.1. Full mode claims
-    // on length instead: there the overall gap is 7.4-8.0 points (seeds 1-5) and the
-    // bottleneck nearly catches up on 1-5 letters (PER 8.8-9.2% vs 9.8-10.6%).
+    // Over all test words, in points. Full mode claims on length instead: there the
+    // bottleneck nearly catches up on 1-5 letters.
     const double gap = rb.error_rate - ra.error_rate, min_gap = 15;
     L.claim(
         "overall_per_gap", 100 * gap, tutorial::Cmp::ge, min_gap,
@@ -377,8 +374,7 @@ int main(int argc, char** argv) {
                     100 * gap));
   } else {
     // How much less attention's PER rises from 1-5 to 12+ letters than the bottleneck's,
-    // in points; seeds 1-5 full (2026-11-30): 20.7 / 22.8 / 24.6 (attention +0.8 to
-    // +4.7, bottleneck +23.1 to +26.6).
+    // in points.
     const double rise_min = 10;
     L.claim("rise_gap", 100 * (rise_b - rise_a), tutorial::Cmp::ge, rise_min,
             fmt::format("from 1-5 to 12+ letters attention's PER rises {:.1f} points less than the "
@@ -490,9 +486,7 @@ int main(int argc, char** argv) {
       "字母组合上。");
 
   // Over all test words: does attention read the letters left to right? The share of
-  // steps whose most-read letter is not left of the previous step's, %; min / median /
-  // max (2026-11-30): seeds 1-20 quick 97.1 / 98.4 / 99.1, seeds 1-5 full 99.86 / 99.94 /
-  // 99.97; reference quick, seeds 1-3 and 42: 98.8-99.4.
+  // steps whose most-read letter is not left of the previous step's, %.
   int64_t pairs = 0, forward = 0;
   for (const Hypothesis& h : ra.outputs) {
     if (h.weights.empty() || h.tokens.size() < 2) continue;

@@ -305,7 +305,8 @@ class Lesson {
   // the requirement is then written in the same unit. out/<tutorial>/claims.tsv records the value
   // as measured, so tests/claims/sweep.sh can collect it over many seeds; tests/tutorials/
   // measured_lines.sh checks that each claim line prints its value and threshold.
-  // Thresholds come from such a sweep, with margin (docs/notes keep the history).
+  // Thresholds come from such a sweep, with margin; docs/claims-history.md keeps the
+  // distributions by tutorial and id (sweep.sh --record appends to it).
   // `id` is short and stable (a-z, 0-9, _), unique within the tutorial.
   enum class Shown { plain, percent, in_percent, points };
   bool claim(const std::string& id, double value, Cmp op, double threshold, const std::string& en,
