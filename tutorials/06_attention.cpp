@@ -20,12 +20,13 @@
 // next to the aligned word, as a bidirectional h_i also carries its neighbours
 // (docs/claims-history.md).
 //
-// We compute one real step through the library's own calls (the score function the
-// registry built, masked_softmax, weighted_sum) and again by hand (a weighted average
-// with several weights well above zero), check the rules of the weights on every test step, train
-// on the toy English → Spanish task, look at a heatmap of a_t (the adjective–noun swap "the big
-// dog" → "el perro grande" is a cell off the diagonal), and compare accuracy by
-// sentence length with the bottleneck model of 04 trained on the same budget.
+// We train on the toy English → Spanish task, check the rules of the weights on every
+// test step, compute one real step through the library's own calls (the score function
+// the registry built, masked_softmax, weighted_sum) and again by hand (a weighted
+// average with several weights well above zero), look at a heatmap of a_t (the
+// adjective–noun swap "the big dog" → "el perro grande" is a cell off the diagonal), and
+// compare accuracy by sentence length with the bottleneck model of 04 trained on the
+// same budget.
 #include <algorithm>
 #include <cmath>
 #include <functional>
