@@ -8,6 +8,9 @@
 // on sentences up to 30 and up to 50 words: the bottleneck falls apart beyond
 // its training lengths, attention much less), look at one attention heatmap,
 // and point to the tutorial for each part.
+#include <memory>
+#include <tuple>
+
 #include "common.hpp"
 #include "model_lesson.hpp"
 #include "seq2seq/data/task.hpp"
@@ -62,46 +65,79 @@ const Example* pick_sentence(const std::vector<Example>& test) {
   return &test.front();
 }
 
-}  // namespace
+using tutorial::Align;
+using tutorial::Cmp;
+namespace term = tutorial::term;
 
-int main(int argc, char** argv) {
-  auto args = tutorial::parse_args(argc, argv, "00_tour",
-                                   "bottleneck vs attention on toy English→Spanish, in a minute",
-                                   {}, {.cell = "gru", .score = "general", .placement = "output"});
-  tutorial::Lesson L(args);
-  const bool quick = args.quick;
+// The lesson's state, built section by section: the task, the two models and their
+// scores. Each public member function is one section of the tour.
+class Tour {
+ public:
+  Tour(const tutorial::Args& args, tutorial::Lesson& L);
+  void the_task() const;
+  void train_bottleneck();
+  void train_attention();
+  void accuracy_by_length() const;
+  void length_claims();
+  void beyond_training_lengths();
+  void where_did_it_look() const;
+  void where_next() const;
 
-  L.heading("The task: toy English → Spanish", "任务：玩具英译西");
-  L.say(
-      "Sentences come from a small grammar with the things that make translation hard: adjectives\n"
-      "move behind the noun, articles and adjectives agree in gender and number, verbs conjugate,\n"
-      "negation and relative clauses change word order. Every pair has a gold word alignment.",
-      "句子由一个小语法生成，包含翻译中的难点：形容词移到名词之后，冠词和形容词的性数\n"
-      "要一致，动词要变位，否定和关系从句会改变语序。每一对句子都有标准的词对齐。");
-  TaskConfig tc;
-  tc.seed = args.seed;
-  tc.n_train = quick ? 2000 : 8000;
-  tc.n_valid = 200;
-  tc.n_test = quick ? 300 : 600;
-  tc.min_len = 3;
-  tc.max_len = quick ? 10 : 15;
-  Splits data = make_task("toy_en_es", tc);
-  auto [sv, tv] = build_vocabs(data.train);
-  const std::vector<int> edges =
-      quick ? std::vector<int>{4, 7, 10} : std::vector<int>{5, 10, 15};  // the last is max_len
+ private:
+  static TaskConfig task_config(const tutorial::Args& args) {
+    const bool quick = args.quick;
+    TaskConfig tc;
+    tc.seed = args.seed;
+    tc.n_train = quick ? 2000 : 8000;
+    tc.n_valid = 200;
+    tc.n_test = quick ? 300 : 600;
+    tc.min_len = 3;
+    tc.max_len = quick ? 10 : 15;
+    return tc;
+  }
   // Longer than any training sentence: a test set of its own, from another seed.
-  TaskConfig lc = tc;
-  lc.seed = args.seed + 1000;
-  lc.n_train = lc.n_valid = 0;
-  lc.n_test = quick ? 200 : 300;
-  lc.min_len = tc.max_len + 1;
-  lc.max_len = tc.max_len + (quick ? 4 : 5);
-  const std::vector<Example> longer = make_task("toy_en_es", lc).test;
-  const Example& ex = data.train.front();
-  L.say(fmt::format("  {} training pairs, e.g.", data.train.size()),
-        fmt::format("  共 {} 个训练句对，例如：", data.train.size()));
-  L.example(ex.src, ex.tgt);
+  static TaskConfig longer_config(const tutorial::Args& args, const TaskConfig& tc) {
+    const bool quick = args.quick;
+    TaskConfig lc = tc;
+    lc.seed = args.seed + 1000;
+    lc.n_train = lc.n_valid = 0;
+    lc.n_test = quick ? 200 : 300;
+    lc.min_len = tc.max_len + 1;
+    lc.max_len = tc.max_len + (quick ? 4 : 5);
+    return lc;
+  }
+  ModelConfig model_config() const;
 
+  const tutorial::Args& args;
+  tutorial::Lesson& L;
+  const bool quick;
+  const TaskConfig tc, lc;
+  const Splits data;
+  Vocab sv, tv;
+  const std::vector<int> edges;
+  const std::vector<Example> longer;
+  // The same budget for both: full 8000 pairs × 8 epochs / 32 = 2000 updates;
+  // quick 2000 × 8 / 16 = 1000 updates (small batches: more updates per second).
+  const int epochs = 8;
+  const int64_t batch;
+  std::unique_ptr<Seq2Seq> bottleneck, attention;
+  Scores sb, sa;  // their scores on the test set and beyond the training lengths
+};
+
+Tour::Tour(const tutorial::Args& args, tutorial::Lesson& L)
+    : args(args),
+      L(L),
+      quick(args.quick),
+      tc(task_config(args)),
+      lc(longer_config(args, tc)),
+      data(make_task("toy_en_es", tc)),
+      edges(quick ? std::vector<int>{4, 7, 10} : std::vector<int>{5, 10, 15}),  // last: max_len
+      longer(make_task("toy_en_es", lc).test),
+      batch(quick ? 16 : 32) {
+  std::tie(sv, tv) = build_vocabs(data.train);
+}
+
+ModelConfig Tour::model_config() const {
   ModelConfig mc;
   mc.cell = CellKind::gru;
   mc.src_vocab = sv.size();
@@ -113,32 +149,48 @@ int main(int argc, char** argv) {
   mc.attn.score = "general";
   mc.attn.max_src_len = lc.max_len + 2;  // location scores need the longest test length
   tutorial::apply_knobs(mc, args);       // --cell, --score, --placement
-  // The same budget for both: full 8000 pairs × 8 epochs / 32 = 2000 updates;
-  // quick 2000 × 8 / 16 = 1000 updates (small batches: more updates per second).
-  const int epochs = 8;
-  const int64_t batch = quick ? 16 : 32;
+  return mc;
+}
 
+void Tour::the_task() const {
+  L.heading("The task: toy English → Spanish", "任务：玩具英译西");
+  L.say(
+      "Sentences come from a small grammar with the things that make translation hard: adjectives\n"
+      "move behind the noun, articles and adjectives agree in gender and number, verbs conjugate,\n"
+      "negation and relative clauses change word order. Every pair has a gold word alignment.",
+      "句子由一个小语法生成，包含翻译中的难点：形容词移到名词之后，冠词和形容词的性数\n"
+      "要一致，动词要变位，否定和关系从句会改变语序。每一对句子都有标准的词对齐。");
+  const Example& ex = data.train.front();
+  L.say(fmt::format("  {} training pairs, e.g.", data.train.size()),
+        fmt::format("  共 {} 个训练句对，例如：", data.train.size()));
+  L.example(ex.src, ex.tgt);
+}
+
+void Tour::train_bottleneck() {
   L.heading("Model 1: the bottleneck encoder-decoder", "模型一：带瓶颈的编码器-解码器");
   L.say("The encoder reads the sentence; its last state is the decoder's only view of it.",
         "编码器读完整个句子；它的最后一个状态是解码器看到源句的唯一途径。");
+  ModelConfig mc = model_config();
   mc.attention = false;
-  Seq2Seq bottleneck(mc);
-  const Scores sb =
-      train_and_test(L, bottleneck, data, longer, sv, tv, epochs, batch, args.seed, edges);
-  const EvalResult& eb = sb.in;
+  bottleneck = std::make_unique<Seq2Seq>(mc);
+  sb = train_and_test(L, *bottleneck, data, longer, sv, tv, epochs, batch, args.seed, edges);
+}
 
+void Tour::train_attention() {
   L.heading("Model 2: attention", "模型二：注意力模型");
   L.say(
       "At every step the decoder scores all encoder states, turns the scores into weights that\n"
       "are >= 0 and sum to 1 (softmax), and reads their weighted average: a new context vector.",
       "解码器在每一步给所有编码器状态打分，用 softmax 把分数变成非负且和为 1 的注意力权重，\n"
       "再取加权平均：每一步都有一个新的上下文向量。");
+  ModelConfig mc = model_config();
   mc.attention = true;
-  Seq2Seq attention(mc);
-  const Scores sa =
-      train_and_test(L, attention, data, longer, sv, tv, epochs, batch, args.seed, edges);
-  const EvalResult& ea = sa.in;
+  attention = std::make_unique<Seq2Seq>(mc);
+  sa = train_and_test(L, *attention, data, longer, sv, tv, epochs, batch, args.seed, edges);
+}
 
+void Tour::accuracy_by_length() const {
+  const EvalResult &eb = sb.in, &ea = sa.in;
   L.heading("Accuracy by source length", "按源句长度统计的准确率");
   L.say(fmt::format("Training sentences have {}..{} words; the last row is a test set of {}..{} "
                     "words, longer than any the models saw.",
@@ -146,8 +198,6 @@ int main(int argc, char** argv) {
         fmt::format("训练句子有 {}..{} 个词；最后一行是 {}..{} 个词的测试集，比模型见过的任何"
                     "句子都长。",
                     tc.min_len, tc.max_len, lc.min_len, lc.max_len));
-  using tutorial::Align;
-  namespace term = tutorial::term;
   tutorial::Table table({Align::right, Align::right, Align::left, Align::right, Align::right,
                          Align::left, Align::right, Align::right});
   table.group({{"", 3}, {L.tr(term::exact_match), 2}, {"|", 1}, {L.tr(term::token_accuracy), 2}});
@@ -165,21 +215,22 @@ int main(int argc, char** argv) {
              pct(bb.exact), pct(ab.exact), "|", pct(bb.token_acc), pct(ab.token_acc)});
   table.print();
   L.say("  * longer than any training sentence", "  * 比任何训练句子都长");
-  L.say(fmt::format("  BLEU: {:.3f} (bottleneck) vs {:.3f} (attention). BLEU scores a translation "
-                    "by the\n  1- to 4-word sequences it shares with the reference: 0 to 1, 1 "
-                    "when it is the reference.",
-                    eb.bleu, ea.bleu),
-        fmt::format("  BLEU：瓶颈模型 {:.3f}，注意力模型 {:.3f}。BLEU 按译文与参考译文共有的 1 到 4 "
-                    "个词的\n  片段给译文打分，取值 0 到 1，与参考译文完全相同时为 1。",
-                    eb.bleu, ea.bleu));
+  L.say(
+      fmt::format("  BLEU: {:.3f} (bottleneck) vs {:.3f} (attention). BLEU scores a translation "
+                  "by the\n  1- to 4-word sequences it shares with the reference: 0 to 1, 1 "
+                  "when it is the reference.",
+                  eb.bleu, ea.bleu),
+      fmt::format("  BLEU：瓶颈模型 {:.3f}，注意力模型 {:.3f}。BLEU 按译文与参考译文共有的 1 到 4 "
+                  "个词的\n  片段给译文打分，取值 0 到 1，与参考译文完全相同时为 1。",
+                  eb.bleu, ea.bleu));
+}
 
-  using tutorial::Cmp;
-  // One training run per model: over 20 seeds the margins below are wide, so no mean
-  // over several runs is needed. Distributions: sweep of 2026-11-30, seeds 1-20 quick and
-  // 1-5 full (fast engine); the reference engine (quick, seeds 1-12 and 42) trains the
-  // attention model along another rounding path, and stays within the same ranges except
-  // where noted ("ref").
-  // quick min 61.0, median 71.0, max 78.3 points; full min 84.8, median 89.3, max 91.0.
+void Tour::length_claims() {
+  const EvalResult &eb = sb.in, &ea = sa.in;
+  auto pct = [](double v) { return fmt::format("{:.1f}%", 100 * v); };
+  // One training run per model: the margins below are wide over seeds, so no mean over
+  // several runs is needed. Thresholds: the distributions by claim id are in
+  // docs/claims-history.md.
   L.claim("attention_exact_gain", 100 * (ea.exact - eb.exact), Cmp::ge, 40,
           fmt::format("attention beats the bottleneck by {:.1f} points of exact match",
                       100 * (ea.exact - eb.exact)),
@@ -187,14 +238,12 @@ int main(int argc, char** argv) {
                       100 * (ea.exact - eb.exact)));
   const double b_short = eb.buckets.front().token_acc, b_long = eb.buckets.back().token_acc;
   const double a_short = ea.buckets.front().token_acc, a_long = ea.buckets.back().token_acc;
-  // quick max 0.513 (median 0.436); full max 0.406.
   L.claim("bottleneck_long_vs_short", b_long / b_short, Cmp::le, 0.65,
           fmt::format("the bottleneck's token accuracy on the longest sentences is {:.2f} of the "
                       "shortest's ({} vs {})",
                       b_long / b_short, pct(b_long), pct(b_short)),
           fmt::format("瓶颈模型在最长句子上的词元准确率只有最短句子的 {:.2f}（{} 对 {}）",
                       b_long / b_short, pct(b_long), pct(b_short)));
-  // quick max 0.387 (median 0.208); full max 0.115; ref max 0.403.
   L.claim(
       "attention_drop_ratio", (a_short - a_long) / (b_short - b_long), Cmp::le, 0.5,
       fmt::format("attention loses {:.1f} points from the shortest to the longest sentences, "
@@ -205,36 +254,37 @@ int main(int argc, char** argv) {
                   "{:.1f} 个，前者是后者的 {:.2f} 倍",
                   100 * (a_short - a_long), 100 * (b_short - b_long),
                   (a_short - a_long) / (b_short - b_long)));
+}
 
+void Tour::beyond_training_lengths() {
+  const EvalResult &eb = sb.in, &ea = sa.in, &bb = sb.beyond, &ab = sa.beyond;
   L.heading("Beyond the training lengths", "超出训练长度");
   const double keep_b = bb.token_acc / eb.token_acc, keep_a = ab.token_acc / ea.token_acc;
-  L.say(fmt::format("On sentences longer than any in training, the bottleneck keeps {:.0f}% of its "
-                    "token accuracy, attention {:.0f}%.\nOne vector of H numbers has never had to "
-                    "hold so much; attention still builds a new context vector for\nevery word, "
-                    "though its alignments get worse too (alignment error rate, AER: 0 when each "
-                    "word's\nmost-attended source word is the gold one; {:.3f} on the training "
-                    "lengths, {:.3f} beyond).",
-                    100 * keep_b, 100 * keep_a, ea.aer, ab.aer),
-        fmt::format("在比任何训练句子都长的句子上，瓶颈模型保住了自身词元准确率的 {:.0f}%，注意力模型"
-                    "保住了 {:.0f}%。\nH 个数的单个向量从未需要装下这么多内容；注意力模型仍为每个"
-                    "词重新构造上下文向量，\n不过它的对齐也变差了（对齐错误率 AER：每个词注意力"
-                    "最大的源词\n都是标准对齐时为 0；训练长度上为 {:.3f}，超出训练长度为 {:.3f}）。",
-                    100 * keep_b, 100 * keep_a, ea.aer, ab.aer));
-  // quick min 37.0, median 47.3, max 54.1 points; full min 56.6, median 59.8, max 65.2.
+  L.say(
+      fmt::format("On sentences longer than any in training, the bottleneck keeps {:.0f}% of its "
+                  "token accuracy, attention {:.0f}%.\nOne vector of H numbers has never had to "
+                  "hold so much; attention still builds a new context vector for\nevery word, "
+                  "though its alignments get worse too (alignment error rate, AER: 0 when each "
+                  "word's\nmost-attended source word is the gold one; {:.3f} on the training "
+                  "lengths, {:.3f} beyond).",
+                  100 * keep_b, 100 * keep_a, ea.aer, ab.aer),
+      fmt::format("在比任何训练句子都长的句子上，瓶颈模型保住了自身词元准确率的 {:.0f}%，注意力模型"
+                  "保住了 {:.0f}%。\nH 个数的单个向量从未需要装下这么多内容；注意力模型仍为每个"
+                  "词重新构造上下文向量，\n不过它的对齐也变差了（对齐错误率 AER：每个词注意力"
+                  "最大的源词\n都是标准对齐时为 0；训练长度上为 {:.3f}，超出训练长度为 {:.3f}）。",
+                  100 * keep_b, 100 * keep_a, ea.aer, ab.aer));
   L.claim("beyond_attention_gain", 100 * (ab.token_acc - bb.token_acc), Cmp::ge, 25,
           fmt::format("beyond the training lengths, attention's token accuracy beats the "
                       "bottleneck's by {:.1f} points",
                       100 * (ab.token_acc - bb.token_acc)),
           fmt::format("超出训练长度后，注意力模型的词元准确率比瓶颈模型高 {:.1f} 个百分点",
                       100 * (ab.token_acc - bb.token_acc)));
-  // quick min 0.106, median 0.203, max 0.292; full min 0.239, median 0.289, max 0.360.
   L.claim("beyond_keep_gap", keep_a - keep_b, Cmp::ge, 0.05,
           fmt::format("attention keeps a larger share of its accuracy than the bottleneck does: "
                       "{:.0f}% against {:.0f}%, {:.2f} more",
                       100 * keep_a, 100 * keep_b, keep_a - keep_b),
           fmt::format("注意力模型保住的准确率比例高于瓶颈模型：{:.0f}% 对 {:.0f}%，高出 {:.2f}",
                       100 * keep_a, 100 * keep_b, keep_a - keep_b));
-  // quick min 20.1, median 29.1, max 38.5 points; full min 37.2, median 41.5, max 45.8.
   L.claim("beyond_vs_bottleneck_seen", 100 * (ab.token_acc - eb.token_acc), Cmp::ge, 10,
           fmt::format("attention on lengths it never saw beats even the bottleneck on the lengths "
                       "it trained on, by {:.1f} points of token accuracy",
@@ -242,7 +292,12 @@ int main(int argc, char** argv) {
           fmt::format("注意力模型在从未见过的长度上，甚至比瓶颈模型在训练长度上的词元准确率还高 "
                       "{:.1f} 个百分点",
                       100 * (ab.token_acc - eb.token_acc)));
+}
 
+// The heatmap of one translation, and the figures.
+void Tour::where_did_it_look() const {
+  const EvalResult &eb = sb.in, &ea = sa.in, &bb = sb.beyond, &ab = sa.beyond;
+  const Seq2Seq& attention = *this->attention;
   L.heading("Where did it look? One attention heatmap", "它在看哪里？一张注意力热力图");
   const Example* pick = pick_sentence(data.test);
   Batch one = make_batch({pick}, sv, tv);
@@ -287,7 +342,9 @@ int main(int argc, char** argv) {
   write_file(L.path("accuracy_by_length.svg"), line_plot_svg({pb, pa}, po));
   fmt::print("  {} {}/attention_heatmap.svg, {}/accuracy_by_length.svg\n", L.tr("figures:", "图："),
              args.out_dir, args.out_dir);
+}
 
+void Tour::where_next() const {
   L.heading("Where to go next", "接下来");
   L.say(
       "01_autograd             optional: how gradients are computed (not in the lecture)\n"
@@ -317,5 +374,23 @@ int main(int argc, char** argv) {
       "09_key_value_attention  解码器自注意力；打分用的键与求平均用的值\n"
       "10_translation          完整流程：BLEU、束搜索、保存/加载、翻译你输入的句子\n"
       "11_pronunciation        真实数据上的注意力：英语拼写 -> 读音");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto args = tutorial::parse_args(argc, argv, "00_tour",
+                                   "bottleneck vs attention on toy English→Spanish, in a minute",
+                                   {}, {.cell = "gru", .score = "general", .placement = "output"});
+  tutorial::Lesson L(args);
+  Tour tour(args, L);
+  tour.the_task();
+  tour.train_bottleneck();  // model 1: the bottleneck encoder-decoder
+  tour.train_attention();   // model 2: attention
+  tour.accuracy_by_length();
+  tour.length_claims();
+  tour.beyond_training_lengths();
+  tour.where_did_it_look();
+  tour.where_next();
   return L.finish();
 }

@@ -27,16 +27,12 @@ void print_check(const tutorial::Lesson& L, const GradCheckResult& r, const std:
                r.max_error);
 }
 
-}  // namespace
+// The lecture's neuron y = tanh(w·x + b), as graph nodes.
+struct Neuron {
+  Var w, x, b, z, y;
+};
 
-int main(int argc, char** argv) {
-  auto args = tutorial::parse_args(argc, argv, "01_autograd",
-                                   "tensors, graph, backward, gradient check, DOT");
-  tutorial::Lesson L(args);
-  L.say("Optional reading: this tutorial is not part of the lecture. It shows the engine that\n"
-        "computes the gradients for every other tutorial; skip to 02 if you only follow the lecture.",
-        "选读：本教程不属于讲义内容。它展示为其他所有教程计算梯度的引擎；只跟讲义学习的话，\n"
-        "可以直接跳到 02。");
+Neuron a_neuron_forward(tutorial::Lesson& L) {
   L.heading("A neuron, forward", "一个神经元：前向计算");
   L.say(
       "We build y = tanh(w·x + b). Every op records a node: its inputs and how to send\n"
@@ -50,7 +46,13 @@ int main(int argc, char** argv) {
   Var y = tanh(z);
   fmt::print("  w = {}\n  x = {}\n  b = {}\n  z = w·x + b = {:.6f}\n  y = tanh(z) = {:.6f}\n",
              w.value(), x.value(), b.value(), z.item(), y.item());
+  return {w, x, b, z, y};
+}
 
+// Backward through the neuron; returns its graph as DOT, drawn before backward
+// releases it.
+std::string backward(tutorial::Lesson& L, Neuron& n) {
+  Var &w = n.w, &x = n.x, &b = n.b, &y = n.y;
   L.heading("Backward", "反向传播");
   L.say(
       "backward() visits the graph from y back to the leaves (reverse topological order)\n"
@@ -65,7 +67,11 @@ int main(int argc, char** argv) {
   L.invariant("chain_rule", by_hand,
               "backward equals the chain rule by hand: dy/dw_1 = (1 - y^2) * x_1",
               "反向传播与手算链式法则一致：dy/dw_1 = (1 - y^2) * x_1");
+  return dot;
+}
 
+void gradient_check(tutorial::Lesson& L, const tutorial::Args& args, const Neuron& n) {
+  const Var &w = n.w, &x = n.x, &b = n.b;
   L.heading("Gradient check", "梯度检验");
   L.say(
       "Central differences: dL/dx_j ≈ (L(x + eps e_j) - L(x - eps e_j)) / 2eps, in double\n"
@@ -90,7 +96,9 @@ int main(int argc, char** argv) {
   print_check(L, r2, "two-layer net");
   L.invariant("gradcheck_mlp", r2.ok, "a two-layer network passes the same check",
               "两层网络同样通过检验");
+}
 
+void graph_as_dot(tutorial::Lesson& L, const std::string& dot) {
   L.heading("The graph as DOT", "用 DOT 画出计算图");
   std::string dot_path = L.path("neuron.dot");
   std::ofstream(dot_path) << dot;
@@ -100,6 +108,9 @@ int main(int argc, char** argv) {
   L.invariant("dot_graph",
               dot.find("tanh") != std::string::npos && dot.find("->") != std::string::npos,
               "the DOT graph shows the ops and their edges", "DOT 图包含运算节点和边");
+}
+
+void where_things_live(tutorial::Lesson& L) {
   L.heading("Where the engine and the ops live", "引擎和运算在哪里");
   L.say(
       "Read them next to this lesson (core/README.md gives a reading order):\n"
@@ -121,5 +132,23 @@ int main(int argc, char** argv) {
       "core/fast/ 是快速引擎的加速部分；理解上面的引擎不需要读它。");
   L.say("Next: 02_rnn_encoder — the same engine, unrolled over time.",
         "下一步：02_rnn_encoder —— 同一个引擎，在时间上展开。");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto args = tutorial::parse_args(argc, argv, "01_autograd",
+                                   "tensors, graph, backward, gradient check, DOT");
+  tutorial::Lesson L(args);
+  L.say(
+      "Optional reading: this tutorial is not part of the lecture. It shows the engine that\n"
+      "computes the gradients for every other tutorial; skip to 02 if you only follow the lecture.",
+      "选读：本教程不属于讲义内容。它展示为其他所有教程计算梯度的引擎；只跟讲义学习的话，\n"
+      "可以直接跳到 02。");
+  Neuron n = a_neuron_forward(L);
+  const std::string dot = backward(L, n);
+  gradient_check(L, args, n);
+  graph_as_dot(L, dot);
+  where_things_live(L);
   return L.finish();
 }

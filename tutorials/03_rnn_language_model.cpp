@@ -137,7 +137,9 @@ SentenceBatch make_batch(const std::vector<Ids>& sentences) {
 
 struct LanguageModel : Module {
   LanguageModel(int64_t E, int64_t H, Rng& rng)
-      : embed(V, E, rng, kPadWord), rnn(E, H, rng, {CellKind::lstm, 1, false, 0, 1}), head(H, V, rng) {
+      : embed(V, E, rng, kPadWord),
+        rnn(E, H, rng, {CellKind::lstm, 1, false, 0, 1}),
+        head(H, V, rng) {
     register_module("embed", embed);
     register_module("rnn", rnn);
     register_module("head", head);
@@ -179,15 +181,9 @@ std::string words(const Ids& s) {
   return out;
 }
 
-}  // namespace
+// --- The lesson's sections ---------------------------------------------------------
 
-int main(int argc, char** argv) {
-  auto args = tutorial::parse_args(argc, argv, "03_rnn_language_model",
-                                   "an LSTM language model on a tiny grammar, then sampling");
-  tutorial::Lesson L(args);
-  Rng rng(args.seed);
-  const int64_t steps = args.quick ? 250 : 1200;
-
+void a_tiny_language(tutorial::Lesson& L, Rng& rng) {
   L.heading("A tiny language", "一个小小的语言");
   L.say(
       fmt::format("{} words, sentences like the ones below. Verbs agree with their subject\n"
@@ -200,14 +196,15 @@ int main(int argc, char** argv) {
   for (int i = 0; i < 4; ++i)
     fmt::print("  {}\n",
                L.zh() ? L.quote(words(generate_sentence(rng))) : words(generate_sentence(rng)));
+}
 
+void train_by_teacher_forcing(tutorial::Lesson& L, LanguageModel& lm, Rng& rng, int64_t steps) {
   L.heading("Training by teacher forcing", "用教师强制训练");
   L.say(
       "Input <bos> w1 .. wn, target w1 .. wn <eos>: at every step the LSTM predicts the next\n"
       "word from the true previous words. Padding targets are ignored by the loss.",
       "输入 <bos> w1 .. wn，目标 w1 .. wn <eos>：每一步 LSTM 根据真实的前文预测下一个词。\n"
       "填充位置的目标不计入损失。");
-  LanguageModel lm(16, 48, rng);
   Adam opt(lm.parameters(), real(0.01));
   for (int64_t step = 1; step <= steps; ++step) {
     std::vector<Ids> sents;
@@ -222,7 +219,9 @@ int main(int argc, char** argv) {
       L.say(fmt::format("  step {:4d}  loss {:.3f}", step, loss.item()),
             fmt::format("  第 {:4d} 步  损失 {:.3f}", step, loss.item()));
   }
+}
 
+void perplexity(tutorial::Lesson& L, LanguageModel& lm, Rng& rng) {
   L.heading("Perplexity", "困惑度");
   std::vector<Ids> held_out;
   for (int i = 0; i < 500; ++i) held_out.push_back(generate_sentence(rng));
@@ -245,17 +244,17 @@ int main(int argc, char** argv) {
   L.say(fmt::format("  held-out perplexity {:.2f}   (best possible {:.2f}, uniform guess {})", ppl,
                     best, V),
         fmt::format("  留出集困惑度 {:.2f}（可能的最低值 {:.2f}，均匀猜测 {}）", ppl, best, V));
-  // tests/claims/sweep.sh, 2026-11-30: perplexity seeds 1-20 quick 3.55 / 3.58 / 3.64 (min /
-  // median / max), seeds 1-5 full 3.54-3.56, against a floor of about 3.5; ratio to the floor
-  // quick 1.018 / 1.023 / 1.038, full 1.008-1.021. V/4 = 5.25 and 1.15 fail only a model that
-  // did not learn the grammar.
+  // The floor is about 3.5: V/4 = 5.25 and 1.15 fail only a model that did not learn the
+  // grammar (distributions: docs/claims-history.md).
   L.claim("perplexity", ppl, Cmp::lt, V / 4.0,
           fmt::format("perplexity {:.2f}, below a quarter of the V = {} words", ppl, V),
           fmt::format("困惑度为 {:.2f}，低于词表大小 V = {} 的四分之一", ppl, V));
   L.claim("perplexity_over_best", ppl / best, Cmp::lt, 1.15,
           fmt::format("and {:.3f} times the generator's own perplexity, {:.2f}", ppl / best, best),
           fmt::format("模型的困惑度是生成器自身困惑度 {:.2f} 的 {:.3f} 倍", best, ppl / best));
+}
 
+void the_model_speaks(tutorial::Lesson& L, LanguageModel& lm, Rng& rng) {
   L.heading("The model speaks", "模型开口说话");
   L.say(
       "Sampling: start from <bos>, draw a word from P(w | state), feed it back as the next\n"
@@ -275,9 +274,24 @@ int main(int argc, char** argv) {
   const double frac = static_cast<double>(good) / n_samples;
   fmt::print("  {}: {}/{} ({:.0f}%)\n", L.tr("grammatical", "符合语法"), good, n_samples,
              100 * frac);
-  // Sweep 2026-11-30: seeds 1-20 quick 95.5% / 97.5% / 99%, seeds 1-5 full 97.5-100%.
   L.claim("grammatical", frac, Cmp::ge, 0.8,
           fmt::format("{:.0f}% of the sampled sentences are grammatical", 100 * frac),
-          fmt::format("采样句子中有 {:.0f}% 符合语法", 100 * frac), tutorial::Lesson::Shown::percent);
+          fmt::format("采样句子中有 {:.0f}% 符合语法", 100 * frac),
+          tutorial::Lesson::Shown::percent);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto args = tutorial::parse_args(argc, argv, "03_rnn_language_model",
+                                   "an LSTM language model on a tiny grammar, then sampling");
+  tutorial::Lesson L(args);
+  Rng rng(args.seed);
+  const int64_t steps = args.quick ? 250 : 1200;
+  a_tiny_language(L, rng);
+  LanguageModel lm(16, 48, rng);
+  train_by_teacher_forcing(L, lm, rng, steps);
+  perplexity(L, lm, rng);
+  the_model_speaks(L, lm, rng);
   return L.finish();
 }

@@ -127,23 +127,53 @@ std::vector<double> encoder_grads(bool attention, const CopyBatch& c, uint64_t s
   return norms;
 }
 
-}  // namespace
+// The lesson's state, built section by section: the measured gradient norms of each
+// setup, the clipping demo and the encoder gradients with and without attention.
+// Each public member function is one section of the lesson.
+class Gradients {
+ public:
+  Gradients(const tutorial::Args& args, tutorial::Lesson& L)
+      : args(args), L(L), S(args.quick ? 30 : 50), seeds(args.quick ? 2 : 5), rng(args.seed) {}
+  void introduce() const;
+  void measure_setups();
+  void distance_table() const;
+  void decay_claims();
+  void exploding_and_clipping();
+  void attention_shortcut();
+  void figures() const;
 
-int main(int argc, char** argv) {
-  auto args = tutorial::parse_args(argc, argv, "05_vanishing_gradients",
-                                   "gradient norm vs distance: tanh RNN, GRU, LSTM, large W_hh, "
-                                   "clipping, attention");
-  tutorial::Lesson L(args);
-  const int64_t S = args.quick ? 30 : 50;  // sequence length
-  const int seeds = args.quick ? 2 : 5;    // fresh networks averaged per setup
-  const std::vector<int64_t> shown = {0, 1, 2, 5, 10, 15, 20, 25, 29, 40, 49};
+ private:
+  void clipping_demo(SequenceRNN& rnn);
+  double ratio(size_t k, int64_t far, int64_t near) const { return norms[k][far] / norms[k][near]; }
 
+  const tutorial::Args& args;
+  tutorial::Lesson& L;
+  const int64_t S;  // sequence length
+  const int seeds;  // fresh networks averaged per setup
+  // The setups: the three cells; the LSTM twice, because at initialisation its forget
+  // gate f = σ(b_f + ...) is about σ(0) = 0.5 and the cell path c_t = f c_{t-1} + ...
+  // then halves per step too; b_f = 1 (a common default) keeps f ≈ 0.73. Last, a tanh
+  // RNN whose W_hh is 3× too large.
+  const std::vector<RnnSetup> setups = {{"tanh RNN", CellKind::rnn},
+                                        {"GRU", CellKind::gru},
+                                        {"LSTM b_f=0", CellKind::lstm, 0},
+                                        {"LSTM b_f=1", CellKind::lstm, 1},
+                                        {"RNN 3xW_hh", CellKind::rnn, 0, 3}};
+  std::vector<std::vector<double>> norms;  // [setup][d]: mean ‖∂L/∂h_{S-d}‖
+  Rng rng;
+  real clip_before = 0, clip_after = 0, cosine = 0;
+  const real max_norm = 1;
+  std::vector<double> bottleneck, attention;  // encoder gradient norms by position
+};
+
+void Gradients::introduce() const {
   L.heading("Backpropagation through time", "随时间反向传播");
-  L.say("The lecture lists two problems of long paths: forgetting (遗忘; 04 measures it as\n"
-        "accuracy falling with length) and hard training, vanishing or exploding gradients. Here\n"
-        "forgetting is measured from the other side: how little gradient reaches early steps.",
-        "讲义列出长路径的两个问题：遗忘（04 用准确率随长度下降来测量它）和训练困难，即梯度消失\n"
-        "或梯度爆炸。这里从另一面测量遗忘：传回早先各步的梯度有多小。");
+  L.say(
+      "The lecture lists two problems of long paths: forgetting (遗忘; 04 measures it as\n"
+      "accuracy falling with length) and hard training, vanishing or exploding gradients. Here\n"
+      "forgetting is measured from the other side: how little gradient reaches early steps.",
+      "讲义列出长路径的两个问题：遗忘（04 用准确率随长度下降来测量它）和训练困难，即梯度消失\n"
+      "或梯度爆炸。这里从另一面测量遗忘：传回早先各步的梯度有多小。");
   L.say(
       std::string("Each step back multiplies the gradient by a Jacobian; for the tanh RNN\n"
                   "  dL/dh_{t-1} = W_hh^T diag(1 - h_t^2) dL/dh_t.\n") +
@@ -158,43 +188,38 @@ int main(int argc, char** argv) {
                       "状态上，\n然后读出每个距离 d = S - t 处的 ||dL/dh_t||（对 {} 个样本的批次和 "
                       "{} 次随机初始化取平均）。",
                       E, H, S, B, seeds));
+}
 
-  // The setups: the three cells; the LSTM twice, because at initialisation its forget
-  // gate f = σ(b_f + ...) is about σ(0) = 0.5 and the cell path c_t = f c_{t-1} + ...
-  // then halves per step too; b_f = 1 (a common default) keeps f ≈ 0.73. Last, a tanh
-  // RNN whose W_hh is 3× too large.
-  const std::vector<RnnSetup> setups = {{"tanh RNN", CellKind::rnn},
-                                        {"GRU", CellKind::gru},
-                                        {"LSTM b_f=0", CellKind::lstm, 0},
-                                        {"LSTM b_f=1", CellKind::lstm, 1},
-                                        {"RNN 3xW_hh", CellKind::rnn, 0, 3}};
-  std::vector<std::vector<double>> norms(setups.size(), std::vector<double>(S, 0));
-  Rng rng(args.seed);
-  real clip_before = 0, clip_after = 0, cosine = 0;
-  const real max_norm = 1;
+void Gradients::measure_setups() {
+  norms.assign(setups.size(), std::vector<double>(S, 0));
   for (size_t k = 0; k < setups.size(); ++k)
     for (int seed = 0; seed < seeds; ++seed) {
       auto rnn = make_rnn(setups[k], rng);
       std::vector<double> n = grad_by_distance(*rnn, S, rng);
       for (int64_t d = 0; d < S; ++d) norms[k][d] += n[d] / seeds;
-      if (setups[k].whh_scale != 1 && seed == 0) {
-        // Clipping demo on this exploding network's parameter gradients.
-        std::vector<Var> params = rnn->parameters();
-        std::vector<Tensor> before;
-        for (const Var& p : params) before.push_back(p.grad());
-        clip_before = clip_grad_norm(params, max_norm);  // returns the norm before clipping
-        double sq = 0, dot = 0, sq_before = 0;
-        for (size_t i = 0; i < params.size(); ++i) {
-          const Tensor& g = params[i].grad();
-          sq += norm(g) * norm(g);
-          sq_before += norm(before[i]) * norm(before[i]);
-          dot += sum_all(g * before[i]);
-        }
-        clip_after = static_cast<real>(std::sqrt(sq));
-        cosine = static_cast<real>(dot / std::sqrt(sq * sq_before));
-      }
+      if (setups[k].whh_scale != 1 && seed == 0) clipping_demo(*rnn);
     }
+}
 
+// Clipping demo on the exploding network's parameter gradients.
+void Gradients::clipping_demo(SequenceRNN& rnn) {
+  std::vector<Var> params = rnn.parameters();
+  std::vector<Tensor> before;
+  for (const Var& p : params) before.push_back(p.grad());
+  clip_before = clip_grad_norm(params, max_norm);  // returns the norm before clipping
+  double sq = 0, dot = 0, sq_before = 0;
+  for (size_t i = 0; i < params.size(); ++i) {
+    const Tensor& g = params[i].grad();
+    sq += norm(g) * norm(g);
+    sq_before += norm(before[i]) * norm(before[i]);
+    dot += sum_all(g * before[i]);
+  }
+  clip_after = static_cast<real>(std::sqrt(sq));
+  cosine = static_cast<real>(dot / std::sqrt(sq * sq_before));
+}
+
+void Gradients::distance_table() const {
+  const std::vector<int64_t> shown = {0, 1, 2, 5, 10, 15, 20, 25, 29, 40, 49};
   L.heading("Gradient norm against distance from the loss", "梯度范数与到损失的距离");
   L.say("Each column divided by its value at d = 0 (the state the loss reads).",
         "每一列都除以它在 d = 0（损失直接读取的状态）处的值。");
@@ -213,28 +238,28 @@ int main(int argc, char** argv) {
     }
     table.print();
   }
-  auto ratio = [&](size_t k, int64_t far, int64_t near) { return norms[k][far] / norms[k][near]; };
+}
+
+void Gradients::decay_claims() {
   const double rnn_20 = ratio(0, 20, 1), lstm_20 = ratio(3, 20, 1), big_20 = ratio(4, 20, 1);
   fmt::print(
       "  {} ||dL/dh||(d=20) / ||dL/dh||(d=1){} tanh RNN {:.2e}{} GRU {:.2e}{} LSTM b_f=0 {:.2e}{}\n"
       "    LSTM b_f=1 {:.2e}{} RNN 3xW_hh {:.2f}\n",
       L.tr("ratio", "比值"), L.tr(":", "："), rnn_20, L.tr(",", "，"), ratio(1, 20, 1),
       L.tr(",", "，"), ratio(2, 20, 1), L.tr(",", "，"), lstm_20, L.tr(",", "，"), big_20);
-  // tests/claims/sweep.sh, 2026-11-30: seeds 1-20 quick 6.5e-7 / 2.3e-6 / 3.8e-6 (min / median
-  // / max), seeds 1-5 full 1.1e-6..3.9e-6; 1e-2 is the lecture's "100x smaller".
+  // 1e-2 is the lecture's "100x smaller". Thresholds: the distributions by claim id are in
+  // docs/claims-history.md.
+  L.claim("rnn_ratio_d20", rnn_20, Cmp::lt, 1e-2,
+          fmt::format("tanh RNN: the gradient at distance 20 is {:.1e} of the one at distance 1, "
+                      "{:.0f} times smaller",
+                      rnn_20, 1 / rnn_20),
+          fmt::format("tanh RNN：距离 20 处的梯度只有距离 1 处的 {:.1e}，小了 {:.0f} 倍", rnn_20,
+                      1 / rnn_20));
   L.claim(
-      "rnn_ratio_d20", rnn_20, Cmp::lt, 1e-2,
-      fmt::format("tanh RNN: the gradient at distance 20 is {:.1e} of the one at distance 1, "
-                  "{:.0f} times smaller",
-                  rnn_20, 1 / rnn_20),
-      fmt::format("tanh RNN：距离 20 处的梯度只有距离 1 处的 {:.1e}，小了 {:.0f} 倍", rnn_20,
-                  1 / rnn_20));
-  // Sweep: seeds 1-20 quick 4.2e3 / 7.6e3 / 3.4e4, seeds 1-5 full 3.9e3..1.6e4; 100x leaves a
-  // margin of 40.
-  L.claim("lstm_over_rnn_d20", lstm_20 / rnn_20, Cmp::ge, 100,
-          fmt::format("the LSTM (b_f=1) decays far less: its ratio is {:.0f} times the tanh RNN's",
-                      lstm_20 / rnn_20),
-          fmt::format("LSTM（b_f=1）衰减得少得多：它的比值是 tanh RNN 的 {:.0f} 倍", lstm_20 / rnn_20));
+      "lstm_over_rnn_d20", lstm_20 / rnn_20, Cmp::ge, 100,
+      fmt::format("the LSTM (b_f=1) decays far less: its ratio is {:.0f} times the tanh RNN's",
+                  lstm_20 / rnn_20),
+      fmt::format("LSTM（b_f=1）衰减得少得多：它的比值是 tanh RNN 的 {:.0f} 倍", lstm_20 / rnn_20));
   L.say(
       "Why: the LSTM's cell path c_t = f_t * c_{t-1} + i_t * g_t is additive, so dc_t/dc_{t-1}\n"
       "= diag(f_t): a product of forget gates, not of W_hh and tanh'. Training can push f to 1\n"
@@ -242,7 +267,10 @@ int main(int argc, char** argv) {
       "原因：LSTM 的细胞路径 c_t = f_t * c_{t-1} + i_t * g_t 是加法形式，所以 dc_t/dc_{t-1}\n"
       "= diag(f_t)：是遗忘门的乘积，而不是 W_hh 与 tanh' 的乘积。训练可以在需要长距离依赖的\n"
       "地方把 f 推向 1（记住）。GRU：h_t = (1-z) n + z h_{t-1}，道理相同。");
+}
 
+void Gradients::exploding_and_clipping() {
+  const double big_20 = ratio(4, 20, 1);
   L.heading("Exploding gradients and clipping", "梯度爆炸与梯度裁剪");
   L.say(
       "Scale the tanh RNN's W_hh by 3: now the per-step factor is larger than 1 and the norm\n"
@@ -251,7 +279,6 @@ int main(int argc, char** argv) {
       "把 tanh RNN 的 W_hh 放大 3 倍：每一步的因子大于 1，梯度范数随距离增长（最后一列）。\n"
       "这样的一个批次就可能把权重推得很远；clip_grad_norm 把所有梯度一起缩放，使全局范数\n"
       "<= max_norm。");
-  // Sweep: seeds 1-20 quick 1.97 / 3.06 / 3.98, seeds 1-5 full 2.43..3.49; 1.5 keeps a margin.
   L.claim(
       "exploding_ratio_d20", big_20, Cmp::gt, 1.5,
       fmt::format("with W_hh x3 the norm grows: at distance 20 it is {:.1f} times the norm at "
@@ -267,7 +294,9 @@ int main(int argc, char** argv) {
               clip_before > max_norm && clip_after <= max_norm * (1 + 1e-5) && cosine > 1 - 1e-5,
               "clipping returns norm <= max_norm and keeps the direction (cosine 1)",
               "裁剪后范数 <= max_norm，且方向不变（余弦为 1）");
+}
 
+void Gradients::attention_shortcut() {
   L.heading("A short path: attention", "一条捷径：注意力机制");
   L.say(
       fmt::format(
@@ -281,7 +310,8 @@ int main(int argc, char** argv) {
           "所有目标步上的交叉熵。没有注意力时，所有梯度都只能经由 d_0 = h_n 进入编码器；\n"
           "有了注意力机制，每个上下文向量 c_t = sum_i a_t,i h_i 都把梯度直接送到每个 h_i。",
           B, S));
-  std::vector<double> bottleneck(S, 0), attention(S, 0);
+  bottleneck.assign(S, 0);
+  attention.assign(S, 0);
   for (int seed = 0; seed < seeds; ++seed) {
     CopyBatch c = copy_batch(S, rng);
     const uint64_t init = args.seed + static_cast<uint64_t>(seed);
@@ -300,20 +330,20 @@ int main(int argc, char** argv) {
   }
   const double gain = attention[0] / bottleneck[0];
   const double flat = attention[0] / attention[S - 1];
-  // Sweep: seeds 1-20 quick (S=30) 1.9e5 / 3.3e5 / 5.0e5, seeds 1-5 full (S=50) 1.1e9..4.1e9;
   // 10x is the lecture's claim.
   L.claim("attention_gain_h1", gain, Cmp::ge, 10,
           fmt::format("with attention the earliest encoder state gets {:.1e} times the gradient it "
                       "gets without",
                       gain),
           fmt::format("有注意力时，最早的编码器状态得到的梯度是无注意力时的 {:.1e} 倍", gain));
-  // Sweep: seeds 1-20 quick 0.70 / 0.74 / 0.84, seeds 1-5 full 0.66..0.70: no decay.
   L.claim("attention_flat", flat, Cmp::gt, 0.2,
           fmt::format("and it barely depends on the distance: ||dL/dh_1|| / ||dL/dh_n|| = {:.2f}",
                       flat),
           fmt::format("而且几乎与距离无关：||dL/dh_1|| / ||dL/dh_n|| = {:.2f}", flat));
+}
 
-  // Figures (log y): the norm against distance, and against the encoder position.
+// Figures (log y): the norm against distance, and against the encoder position.
+void Gradients::figures() const {
   std::vector<Series> curves;
   for (size_t k = 0; k < setups.size(); ++k) {
     Series s{setups[k].label, {}, {}};
@@ -349,5 +379,22 @@ int main(int argc, char** argv) {
         fmt::format("图：{}\n    {}", svg1, svg2));
   L.say("Next: 06_attention — the context vector, step by step.",
         "下一步：06_attention —— 一步一步看上下文向量。");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto args = tutorial::parse_args(argc, argv, "05_vanishing_gradients",
+                                   "gradient norm vs distance: tanh RNN, GRU, LSTM, large W_hh, "
+                                   "clipping, attention");
+  tutorial::Lesson L(args);
+  Gradients lesson(args, L);
+  lesson.introduce();  // backpropagation through time
+  lesson.measure_setups();
+  lesson.distance_table();  // gradient norm against distance from the loss
+  lesson.decay_claims();
+  lesson.exploding_and_clipping();
+  lesson.attention_shortcut();  // a short path: attention
+  lesson.figures();
   return L.finish();
 }

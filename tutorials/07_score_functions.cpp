@@ -25,6 +25,7 @@
 // depends on the score, the number of updates and the seed. We therefore measure both, and AER
 // "allowing the shift" (a link to h_{i+1} counts as a link to h_i).
 #include <chrono>
+#include <tuple>
 
 #include "attention/score_registry.hpp"
 #include "common.hpp"
@@ -101,34 +102,84 @@ std::string help_zh(const std::string& name) {
   return "（新注册的打分函数）";
 }
 
-}  // namespace
+using tutorial::Align;
+using tutorial::Cmp;
+using tutorial::format_spread;
+namespace term = tutorial::term;
 
-int main(int argc, char** argv) {
-  auto args = tutorial::parse_args(argc, argv, "07_score_functions",
-                                   "every attention score function on the same task and budget", {},
-                                   {.cell = "gru", .score = "", .placement = "output"});
-  tutorial::Lesson L(args);
-  const bool quick = args.quick;
+// The content scores: every registered score except location (which never looks at h_i).
+struct ContentScores {
+  bool shift_only_helps = true;
+  double content_either = 0, content_gain = 0;
+  int n_content = 0;
+};
 
+// The lesson's state, built section by section: the task and one row of runs per
+// registered score function. Each public member function is one section of the lesson.
+class ScoreRace {
+ public:
+  ScoreRace(const tutorial::Args& args, tutorial::Lesson& L);
+  void introduce() const;
+  void where_to_look() const;
+  void contestants() const;
+  void train_all();
+  void print_table() const;
+  void alignment_claims();
+  void exact_vs_alignment() const;
+  void compare_luong() const;
+  void figures() const;
+
+ private:
+  static TaskConfig task_config(const tutorial::Args& args) {
+    const bool quick = args.quick;
+    TaskConfig tc;
+    tc.seed = args.seed;
+    tc.n_train = 3000;
+    tc.n_valid = 100;
+    tc.n_test = quick ? 200 : 500;
+    tc.min_len = 3;
+    tc.max_len = quick ? 8 : 12;
+    tc.alphabet = 10;
+    return tc;
+  }
+  void train_runs(const std::string& score, const Batch& timing_batch, Row& row);
+  const Row& find(const std::string& name) const {
+    for (const Row& r : rows)
+      if (r.score == name) return r;
+    return rows.front();
+  }
+  ContentScores content_scores() const;
+
+  const tutorial::Args& args;
+  tutorial::Lesson& L;
+  const bool quick;
+  const TaskConfig tc;
+  const Splits data;
+  Vocab sv, tv;
+  const int64_t steps;
+  std::vector<Row> rows;  // one per registered score, in registry order
+};
+
+ScoreRace::ScoreRace(const tutorial::Args& args, tutorial::Lesson& L)
+    : args(args),
+      L(L),
+      quick(args.quick),
+      tc(task_config(args)),
+      data(make_task("reverse", tc)),
+      steps(quick ? 250 : 600) {
+  std::tie(sv, tv) = build_vocabs(data.train);
+}
+
+void ScoreRace::introduce() const {
   L.heading("The task and the rules of the race", "任务与比赛规则");
-  L.say("Words first. The lecture's score function (in its Chinese, 分数函数; here 打分函数)\n"
-        "compares a query, the vector that asks (here the decoder state d_t), with each key,\n"
-        "the vector it is compared with (here the encoder output h_i), giving e_t,i. In this\n"
-        "tutorial the keys are also the values that get averaged; 09 separates them.",
-        "先说术语。讲义中的“分数函数”，这里统一叫打分函数：它把查询（提出问题的向量，这里是\n"
-        "解码器状态 d_t）与每个键（被比较的向量，这里是编码器输出 h_i）相比较，得到 e_t,i。\n"
-        "本教程里键同时也是被加权平均的值；09 再把键和值分开。");
-  TaskConfig tc;
-  tc.seed = args.seed;
-  tc.n_train = 3000;
-  tc.n_valid = 100;
-  tc.n_test = quick ? 200 : 500;
-  tc.min_len = 3;
-  tc.max_len = quick ? 8 : 12;
-  tc.alphabet = 10;
-  Splits data = make_task("reverse", tc);
-  auto [sv, tv] = build_vocabs(data.train);
-  const int64_t steps = quick ? 250 : 600;
+  L.say(
+      "Words first. The lecture's score function (in its Chinese, 分数函数; here 打分函数)\n"
+      "compares a query, the vector that asks (here the decoder state d_t), with each key,\n"
+      "the vector it is compared with (here the encoder output h_i), giving e_t,i. In this\n"
+      "tutorial the keys are also the values that get averaged; 09 separates them.",
+      "先说术语。讲义中的“分数函数”，这里统一叫打分函数：它把查询（提出问题的向量，这里是\n"
+      "解码器状态 d_t）与每个键（被比较的向量，这里是编码器输出 h_i）相比较，得到 e_t,i。\n"
+      "本教程里键同时也是被加权平均的值；09 再把键和值分开。");
   L.say(
       fmt::format(
           "Reverse sequences of {}..{} symbols. Encoder and decoder: {} (--cell), E=32, H=64;\n"
@@ -149,7 +200,9 @@ int main(int argc, char** argv) {
   const Example& ex0 = data.test[0];
   L.say("  E.g.:", "  例如：");
   L.example(ex0.src, ex0.tgt);
+}
 
+void ScoreRace::where_to_look() const {
   L.heading("Where should the attention look?", "注意力应该看哪里？");
   L.say(
       "Gold alignment: output t <-> source n-1-t. But the encoder reads left to right,\n"
@@ -165,51 +218,28 @@ int main(int argc, char** argv) {
       "和右移一位的对齐，一次训练落在哪一种上取决于打分函数、更新次数和随机种子。因此我们用\n"
       "三种方式计算 AER：对照标准对齐、对照右移一位的对齐，以及允许右移（连到 h_{i+1} 也算\n"
       "连到 h_i）。");
+}
 
-  const size_t n_scores = score_registry().size();
+void ScoreRace::contestants() const {
   L.heading("The contestants: every registered score function", "参赛者：每个注册的打分函数");
   L.say("attention/score_registry.cpp lists them; a new row there joins this race by itself.",
         "attention/score_registry.cpp 列出了它们；在那里加一行，新的打分函数就自动参赛。");
   for (const ScoreEntry& e : score_registry().entries())
     fmt::print("  {} {}\n", tutorial::pad(e.name, 15, tutorial::Align::left),
                L.zh() ? help_zh(e.name) : std::string(e.help));
+}
 
+void ScoreRace::train_all() {
+  const size_t n_scores = score_registry().size();
   L.heading(fmt::format("Training {} models, {} runs each", n_scores, kRuns),
             fmt::format("训练 {} 个模型，每个 {} 次", n_scores, kRuns));
-  std::vector<Row> rows;
   std::vector<const Example*> first_batch;
   for (size_t i = 0; i < 32; ++i) first_batch.push_back(&data.train[i]);
   const Batch timing_batch = make_batch(first_batch, sv, tv);
   for (const std::string& score : score_names()) {  // every registered score
     Row row;
     row.score = score;
-    for (int k = 0; k < kRuns; ++k) {
-      const uint64_t seed = tutorial::run_seed(args.seed, k);
-      ModelConfig mc;
-      mc.cell = CellKind::gru;
-      mc.src_vocab = sv.size();
-      mc.tgt_vocab = tv.size();
-      mc.embed = 32;
-      mc.hidden = 64;
-      mc.attn.score = score;
-      mc.attn.placement = Placement::output;
-      mc.attn.max_src_len = tc.max_len;  // the location score has one output per source position
-      mc.seed = seed;
-      tutorial::apply_knobs(mc, args);  // --cell, --placement
-      if (score == score_names().front() && k == 0) tutorial::print_model(L, mc);
-      Seq2Seq model(mc);
-      TrainResult tr =
-          tutorial::train(L, model, data, sv, tv, tutorial::update_budget(steps, seed));
-      EvalResult ev = evaluate(model, data.test, sv, tv);
-      row.runs.push_back(align_scores(ev, data.test));
-      if (k == 0) {
-        row.params = model.num_parameters();
-        row.ms_per_step = time_step(model, timing_batch, quick ? 5 : 20);
-        row.losses = tr.step_losses;
-        row.sample = ev.outputs[0];
-        tutorial::explore(L.lang(), score, model, sv, tv, {data.test[0]}, 1, 1, true);
-      }
-    }
+    train_runs(score, timing_batch, row);
     std::vector<std::string> per_run;
     for (const Run& r : row.runs) per_run.push_back(fmt::format("{:.2f}", r.aer_gold));
     fmt::print("  {} {} {}  AER {} {}\n", tutorial::pad(score, 15, tutorial::Align::left),
@@ -218,10 +248,40 @@ int main(int argc, char** argv) {
                L.tr("vs gold, per run:", "（对照标准对齐）各次："), fmt::join(per_run, " "));
     rows.push_back(std::move(row));
   }
+}
 
+// kRuns training runs of one score, with the same seeds as every other score.
+void ScoreRace::train_runs(const std::string& score, const Batch& timing_batch, Row& row) {
+  for (int k = 0; k < kRuns; ++k) {
+    const uint64_t seed = tutorial::run_seed(args.seed, k);
+    ModelConfig mc;
+    mc.cell = CellKind::gru;
+    mc.src_vocab = sv.size();
+    mc.tgt_vocab = tv.size();
+    mc.embed = 32;
+    mc.hidden = 64;
+    mc.attn.score = score;
+    mc.attn.placement = Placement::output;
+    mc.attn.max_src_len = tc.max_len;  // the location score has one output per source position
+    mc.seed = seed;
+    tutorial::apply_knobs(mc, args);  // --cell, --placement
+    if (score == score_names().front() && k == 0) tutorial::print_model(L, mc);
+    Seq2Seq model(mc);
+    TrainResult tr = tutorial::train(L, model, data, sv, tv, tutorial::update_budget(steps, seed));
+    EvalResult ev = evaluate(model, data.test, sv, tv);
+    row.runs.push_back(align_scores(ev, data.test));
+    if (k == 0) {
+      row.params = model.num_parameters();
+      row.ms_per_step = time_step(model, timing_batch, quick ? 5 : 20);
+      row.losses = tr.step_losses;
+      row.sample = ev.outputs[0];
+      tutorial::explore(L.lang(), score, model, sv, tv, {data.test[0]}, 1, 1, true);
+    }
+  }
+}
+
+void ScoreRace::print_table() const {
   L.heading("The table", "结果表");
-  using tutorial::Align;
-  namespace term = tutorial::term;
   L.say(fmt::format("Mean over {} runs (range in brackets).", kRuns),
         fmt::format("{} 次训练的平均值（括号内为范围）。", kRuns));
   tutorial::Table table({Align::left, Align::right, Align::right, Align::right, Align::right,
@@ -246,16 +306,13 @@ int main(int argc, char** argv) {
       "AER = 1 - 2|A∩G|/(|A|+|G|)：A 把每个输出词元连到它注意力权重最大的源词元，G 是标准\n"
       "对齐。0 表示完全正确。毫秒/步：一个 32 句批次的前向 + 反向传播耗时（墙钟时间，只测第\n"
       "一次训练，机器繁忙时会有波动）。");
+}
 
-  auto find = [&](const std::string& name) -> const Row& {
-    for (const Row& r : rows)
-      if (r.score == name) return r;
-    return rows.front();
-  };
-  // The content scores: every registered score except location (which never looks at h_i).
-  bool shift_only_helps = true;
-  double content_either = 0, content_gain = 0;
-  int n_content = 0;
+ContentScores ScoreRace::content_scores() const {
+  ContentScores c;
+  bool& shift_only_helps = c.shift_only_helps;
+  double &content_either = c.content_either, &content_gain = c.content_gain;
+  int& n_content = c.n_content;
   for (const Row& r : rows) {
     for (const Run& run : r.runs) shift_only_helps &= run.aer_either <= run.aer_gold + 1e-12;
     if (r.score == "location") continue;
@@ -265,17 +322,19 @@ int main(int argc, char** argv) {
   }
   content_either /= n_content;
   content_gain /= n_content;
+  return c;
+}
+
+void ScoreRace::alignment_claims() {
+  const auto [shift_only_helps, content_either, content_gain, n_content] = content_scores();
   const Row &loc = find("location"), &add = find("additive"), &la = find("location_aware"),
             &dot = find("dot"), &gen = find("general");
-  using tutorial::Cmp;
-  using tutorial::format_spread;
   L.invariant("shift_only_helps", shift_only_helps,
               "allowing the shift only moves links onto gold: AER allowing the shift <= AER "
               "against gold, in every run",
               "允许右移只会把连线移到标准对齐上：每次训练中，允许右移的 AER <= 对照标准对齐的 AER");
-  // Thresholds from tests/claims/sweep.sh, 2026-11-30 (quick: seeds 1-20; full: seeds 1-5;
-  // reference engine: seeds 1-3 and 42 quick), with margin. "q" = quick, "f" = full.
-  // q: min 0.207, median 0.243, max 0.269; f: min 0.419, median 0.460, max 0.466.
+  // Thresholds from tests/claims/sweep.sh, with margin: the distributions by claim id are
+  // in docs/claims-history.md.
   L.claim("content_shift_gain", content_gain, Cmp::ge, 0.1,
           fmt::format("the shift is real: allowing it lowers the content scores' AER by {:.2f} on "
                       "average (mean over the {} content scores and {} runs each)",
@@ -283,41 +342,35 @@ int main(int argc, char** argv) {
           fmt::format("右移确实存在：允许右移后，基于内容的打分函数的 AER 平均降低 {:.2f}"
                       "（{} 个基于内容的打分函数、每个 {} 次训练的平均）",
                       content_gain, n_content, kRuns));
-  // q: min 0.456, median 0.609, max 0.740; f: min 0.837, median 0.857, max 0.861.
   L.claim("additive_gold_aer", add.of(&Run::aer_gold).mean, Cmp::ge, 0.3,
           fmt::format("additive mostly looks one position to the right of gold: AER against gold "
                       "{}",
                       format_spread(add.of(&Run::aer_gold), 1, 2)),
           fmt::format("additive 大多看向标准位置右边的那个词元：对照标准对齐的 AER 为 {}",
                       format_spread(add.of(&Run::aer_gold), 1, 2)));
-  // q: min 0.005, median 0.016, max 0.073; f: min 0.041, median 0.064, max 0.103.
   L.claim("additive_either_aer", add.of(&Run::aer_either).mean, Cmp::le, 0.2,
           fmt::format("... yet it aligns almost perfectly once the shift is allowed: AER {}",
                       format_spread(add.of(&Run::aer_either), 1, 2)),
           fmt::format("……但允许右移后它几乎完全对齐：AER 为 {}",
                       format_spread(add.of(&Run::aer_either), 1, 2)));
-  // q: min 0.080, median 0.095, max 0.116; f: min 0.096, median 0.112, max 0.137.
   L.claim(
       "content_either_aer", content_either, Cmp::le, 0.25,
       fmt::format("the content scores find the alignment (allowing the shift): mean AER "
                   "{:.3f}",
                   content_either),
       fmt::format("基于内容的打分函数找到了对齐（允许右移）：平均 AER 为 {:.3f}", content_either));
-  // q: min 0.304, median 0.457, max 0.549; f: min 0.510, median 0.587, max 0.662.
   L.claim("location_either_aer", loc.of(&Run::aer_either).mean, Cmp::ge, 0.2,
           fmt::format("the location score, which never looks at h_i, does not, even allowing the "
                       "shift: AER {}",
                       format_spread(loc.of(&Run::aer_either), 1, 2)),
           fmt::format("从不看 h_i 的 location 打分函数找不到对齐，即使允许右移：AER 为 {}",
                       format_spread(loc.of(&Run::aer_either), 1, 2)));
-  // q: min 0.000, median 0.000, max 0.0015; f: max 0.0003.
   L.claim("location_aware_gold_aer", la.of(&Run::aer_gold).mean, Cmp::le, 0.05,
           fmt::format("location_aware lands on gold itself, not the shift: AER against gold {}",
                       format_spread(la.of(&Run::aer_gold), 1, 3)),
           fmt::format("location_aware 落在标准对齐本身，而不是右移的位置：对照标准对齐的 AER 为 {}",
                       format_spread(la.of(&Run::aer_gold), 1, 3)));
   const double dot_gen = std::abs(dot.of(&Run::aer_either).mean - gen.of(&Run::aer_either).mean);
-  // q: max 0.043 (dot - general: -0.043 .. 0.013); f: min 0.002, median 0.011, max 0.045.
   L.claim("dot_vs_general", dot_gen, Cmp::le, 0.1,
           fmt::format("dot (no parameters) aligns as well as general here: AER allowing the "
                       "shift {:.3f} vs {:.3f}, {:.3f} apart",
@@ -325,6 +378,10 @@ int main(int argc, char** argv) {
           fmt::format("没有参数的 dot 在这里与 general 对齐得一样好：允许右移的 AER 为 {:.3f}，"
                       "general 为 {:.3f}，只差 {:.3f}",
                       dot.of(&Run::aer_either).mean, gen.of(&Run::aer_either).mean, dot_gen));
+}
+
+void ScoreRace::exact_vs_alignment() const {
+  const Row& loc = find("location");
   const double loc_exact = 100 * loc.of(&Run::exact).mean;
   L.say(fmt::format(
             "Exact match and alignment are different questions. location reaches {:.0f}% exact\n"
@@ -341,7 +398,11 @@ int main(int argc, char** argv) {
             "训练落在标准对齐还是右移的对齐上，可能随 --seed（见上面各次训练的 AER）和更新次数\n"
             "（试试完整模式）改变。",
             loc_exact));
+}
 
+void ScoreRace::compare_luong() const {
+  const Row &loc = find("location"), &add = find("additive"), &dot = find("dot"),
+            &gen = find("general");
   L.heading("Compared with Luong et al. (2015)", "与 Luong 等人（2015）的比较");
   L.say(
       "Luong, Pham and Manning (2015), \"Effective Approaches to Attention-based Neural Machine\n"
@@ -379,7 +440,10 @@ int main(int argc, char** argv) {
           "对齐上。",
           dot.of(&Run::aer_either).mean, gen.of(&Run::aer_either).mean, loc.of(&Run::aer_gold).mean,
           100 * add.of(&Run::exact).mean, 100 * dot.of(&Run::exact).mean));
+}
 
+void ScoreRace::figures() const {
+  const Example& ex0 = data.test[0];
   L.heading("Figures", "图");
   std::vector<Series> curves;
   for (const Row& r : rows) curves.push_back({r.score, {}, tutorial::moving_average(r.losses, 20)});
@@ -416,5 +480,24 @@ int main(int argc, char** argv) {
       "对角线上（反对角线右边一列）。");
   L.say("Next: 08_attention_variations — where the context enters, local windows, self-attention.",
         "下一步：08_attention_variations —— 上下文放在哪里、局部窗口、自注意力。");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto args = tutorial::parse_args(argc, argv, "07_score_functions",
+                                   "every attention score function on the same task and budget", {},
+                                   {.cell = "gru", .score = "", .placement = "output"});
+  tutorial::Lesson L(args);
+  ScoreRace race(args, L);
+  race.introduce();  // the task and the rules of the race
+  race.where_to_look();
+  race.contestants();  // every registered score function
+  race.train_all();
+  race.print_table();  // the table
+  race.alignment_claims();
+  race.exact_vs_alignment();
+  race.compare_luong();  // compared with Luong et al. (2015)
+  race.figures();
   return L.finish();
 }

@@ -20,6 +20,7 @@
 // Every model is trained at several seeds (tutorial::run_seed); claims are made
 // on the mean over those runs, since one run is one noisy sample.
 #include <chrono>
+#include <tuple>
 
 #include "attention/alignment_loss.hpp"
 #include "common.hpp"
@@ -88,36 +89,70 @@ Tensor gold_alignment(const Batch& b, const std::vector<Example>& data) {
   return g;
 }
 
-}  // namespace
+using tutorial::Align;
+using tutorial::Cmp;
+using tutorial::format_spread;
+using tutorial::spread;
 
-int main(int argc, char** argv) {
-  auto args = tutorial::parse_args(argc, argv, "08_attention_variations",
-                                   "context placement, local (guided) attention, self-attention, a "
-                                   "supervised alignment loss",
-                                   {}, {.cell = "gru", .score = "general", .placement = "output"});
-  tutorial::Lesson L(args);
-  using tutorial::Align;
-  using tutorial::Cmp;
-  using tutorial::format_spread;
-  using tutorial::spread;
-  const bool quick = args.quick;
-  const int64_t steps = quick ? 150 : 400;
-  auto task_name = [&](const std::string& task) {
+// The lesson's state, built section by section: the two tasks, the variations and
+// their runs. Each public member function is one section of the lesson.
+class Variations {
+ public:
+  Variations(const tutorial::Args& args, tutorial::Lesson& L);
+  void introduce() const;
+  void train_variations();
+  void print_table() const;
+  void placement_claim();
+  void local_attention_claims();
+  void alignment_loss_intro() const;
+  void alignment_loss_runs();
+  void alignment_loss_claims();
+
+ private:
+  std::string task_name(const std::string& task) const {
     return task == "copy" ? L.tr("copy", "复制") : L.tr("reverse", "倒序");
-  };
+  }
+  void train_runs(const Variation& v, const Splits& data, Row& row);
+  static TaskConfig task_config(const tutorial::Args& args) {
+    const bool quick = args.quick;
+    TaskConfig tc;
+    tc.seed = args.seed;
+    tc.n_train = 3000;
+    tc.n_valid = 100;
+    tc.n_test = quick ? 100 : 300;
+    tc.min_len = 3;
+    tc.max_len = quick ? 8 : 12;
+    tc.alphabet = 10;
+    return tc;
+  }
 
-  TaskConfig tc;
-  tc.seed = args.seed;
-  tc.n_train = 3000;
-  tc.n_valid = 100;
-  tc.n_test = quick ? 100 : 300;
-  tc.min_len = 3;
-  tc.max_len = quick ? 8 : 12;
-  tc.alphabet = 10;
-  Splits copy = make_task("copy", tc);
-  Splits reverse = make_task("reverse", tc);
-  auto [sv, tv] = build_vocabs(copy.train);  // same symbols in both tasks
+  const tutorial::Args& args;
+  tutorial::Lesson& L;
+  const bool quick;
+  const int64_t steps;
+  const TaskConfig tc;
+  Splits copy, reverse;
+  Vocab sv, tv;  // same symbols in both tasks
+  std::vector<Variation> variations;
+  std::vector<Row> rows;  // one per variation, in order
+  // The supervised alignment loss: its updates, curves and final AER [λ][run].
+  int64_t loss_steps = 0;
+  std::vector<Series> curves;
+  std::vector<std::vector<double>> final_aer = std::vector<std::vector<double>>(2);
+};
 
+Variations::Variations(const tutorial::Args& args, tutorial::Lesson& L)
+    : args(args),
+      L(L),
+      quick(args.quick),
+      steps(quick ? 150 : 400),
+      tc(task_config(args)),
+      copy(make_task("copy", tc)),
+      reverse(make_task("reverse", tc)) {
+  std::tie(sv, tv) = build_vocabs(copy.train);
+}
+
+void Variations::introduce() const {
   L.heading("The variations, one budget", "各种变体，同样的训练预算");
   L.say(fmt::format(
             "Tasks: copy or reverse {}..{} symbols. Cell {} (--cell), E=32, H=64, score function\n"
@@ -161,8 +196,12 @@ int main(int argc, char** argv) {
       "2015）。local-m 取 p_t = t，local-p 则学习 p_t。它们在复制任务上训练（标准对齐是\n"
       "对角线），local-m 再在倒序任务上训练一次。自注意力（讲义中的“自我关注”）让解码器\n"
       "同时关注它自己之前的状态 d_1..d_{t-1}；09 会细看它。");
+}
+
+// Every variation, trained kRuns times; a row of results each.
+void Variations::train_variations() {
   const Placement knob = placement_from_name(args.model.placement);
-  const std::vector<Variation> variations = {
+  variations = {
       {"output (Luong)", "output（Luong）", "reverse", Placement::output, AttentionVariant::global,
        false},
       {"input (lecture, Bahdanau)", "input（讲义，Bahdanau）", "reverse", Placement::input,
@@ -177,7 +216,6 @@ int main(int argc, char** argv) {
       {"global", "global", "reverse", knob, AttentionVariant::global, false},
       {"local-m, D=2", "local-m，D=2", "reverse", knob, AttentionVariant::local_m, false},
   };
-  std::vector<Row> rows;
   for (const Variation& v : variations) {
     const Splits& data = v.task == "copy" ? copy : reverse;
     Row row{v, 0, 0, {}, {}, {}};
@@ -194,29 +232,7 @@ int main(int argc, char** argv) {
       same->v.label += " = " + v.label;
       same->v.label_zh += " = " + v.label_zh;
     }
-    for (int k = static_cast<int>(row.exact.size()); k < kRuns; ++k) {
-      const uint64_t seed = tutorial::run_seed(args.seed, k);
-      ModelConfig mc = base_config(sv, tv, tc.max_len, args, seed);
-      mc.attn.placement = v.placement;
-      mc.attn.variant = v.variant;
-      mc.attn.self_attention = v.self_attention;
-      if (&v == &variations.front() && k == 0) tutorial::print_model(L, mc);
-      Seq2Seq model(mc);
-      TrainResult tr =
-          tutorial::train(L, model, data, sv, tv, tutorial::update_budget(steps, seed));
-      EvalResult ev = evaluate(model, data.test, sv, tv);
-      auto [aer, either] = aers(ev, data.test);
-      row.exact.push_back(ev.exact);
-      row.aer.push_back(aer);
-      row.either.push_back(either);
-      if (k == 0) {
-        tutorial::explore(L.lang(), L.tr(v.label, v.label_zh), model, sv, tv, {data.test[0]}, 1, 1,
-                          true);
-        row.params = model.num_parameters();
-        // Training time per update; includes the small per-epoch validation (100 sentences).
-        row.ms_per_step = 1000 * tr.seconds / static_cast<double>(tr.step_losses.size());
-      }
-    }
+    train_runs(v, data, row);
     if (row.repeat)
       L.say(fmt::format("  {} {}: {}", task_name(v.task), v.label,
                         "the same model as a row above (same seeds): shown once"),
@@ -224,12 +240,39 @@ int main(int argc, char** argv) {
                         "与上面某一行是同一个模型（同样的种子），只列一次"));
     else
       fmt::print("  {} {} {} {}  AER {}\n", tutorial::pad(task_name(v.task), 8, Align::left),
-               tutorial::pad(L.tr(v.label, v.label_zh), 26, Align::left),
-               L.tr(tutorial::term::exact_match), format_spread(spread(row.exact), 100, 1),
-               format_spread(spread(row.aer), 1, 3));
+                 tutorial::pad(L.tr(v.label, v.label_zh), 26, Align::left),
+                 L.tr(tutorial::term::exact_match), format_spread(spread(row.exact), 100, 1),
+                 format_spread(spread(row.aer), 1, 3));
     rows.push_back(std::move(row));
   }
+}
 
+void Variations::train_runs(const Variation& v, const Splits& data, Row& row) {
+  for (int k = static_cast<int>(row.exact.size()); k < kRuns; ++k) {
+    const uint64_t seed = tutorial::run_seed(args.seed, k);
+    ModelConfig mc = base_config(sv, tv, tc.max_len, args, seed);
+    mc.attn.placement = v.placement;
+    mc.attn.variant = v.variant;
+    mc.attn.self_attention = v.self_attention;
+    if (&v == &variations.front() && k == 0) tutorial::print_model(L, mc);
+    Seq2Seq model(mc);
+    TrainResult tr = tutorial::train(L, model, data, sv, tv, tutorial::update_budget(steps, seed));
+    EvalResult ev = evaluate(model, data.test, sv, tv);
+    auto [aer, either] = aers(ev, data.test);
+    row.exact.push_back(ev.exact);
+    row.aer.push_back(aer);
+    row.either.push_back(either);
+    if (k == 0) {
+      tutorial::explore(L.lang(), L.tr(v.label, v.label_zh), model, sv, tv, {data.test[0]}, 1, 1,
+                        true);
+      row.params = model.num_parameters();
+      // Training time per update; includes the small per-epoch validation (100 sentences).
+      row.ms_per_step = 1000 * tr.seconds / static_cast<double>(tr.step_losses.size());
+    }
+  }
+}
+
+void Variations::print_table() const {
   L.heading("The table", "结果表");
   L.say(fmt::format("Mean over {} runs (range in brackets).", kRuns),
         fmt::format("{} 次训练的平均值（括号内为范围）。", kRuns));
@@ -242,8 +285,8 @@ int main(int argc, char** argv) {
   for (const Row& r : rows)
     if (!r.repeat)
       table.row({task_name(r.v.task), L.tr(r.v.label, r.v.label_zh), std::to_string(r.params),
-               format_spread(spread(r.exact), 100, 1), fmt::format("{:.3f}", spread(r.aer).mean),
-               format_spread(spread(r.either), 1, 3), fmt::format("{:.2f}", r.ms_per_step)});
+                 format_spread(spread(r.exact), 100, 1), fmt::format("{:.3f}", spread(r.aer).mean),
+                 format_spread(spread(r.either), 1, 3), fmt::format("{:.2f}", r.ms_per_step)});
   table.print();
   L.say(
       "AER allowing the shift counts a link to h_{i+1} as one to h_i: a left-to-right encoder's\n"
@@ -253,14 +296,15 @@ int main(int argc, char** argv) {
       "允许右移的 AER 把连到 h_{i+1} 的线也算作连到 h_i：从左到右的编码器的 h_{i+1} 仍带着\n"
       "x_i（见 07_score_functions）。毫秒/步是第一次训练中每次更新的墙钟时间（机器繁忙时有\n"
       "波动）。input 和 both 要在 RNN 这一步之前先算注意力；自注意力的开销随步数 t 增长。");
+}
 
-  const Row &out_rev = rows[0], &in_rev = rows[1], &glob_rev = rows[8], &lm_rev = rows[9];
+void Variations::placement_claim() {
+  const Row &out_rev = rows[0], &in_rev = rows[1];
   auto mean = [](const std::vector<double>& v) { return spread(v).mean; };
-  // Thresholds from tests/claims/sweep.sh, 2026-11-30 (quick: seeds 1-20; full: seeds 1-5;
-  // reference engine: seeds 1-3 and 42 quick), with margin. "q" = quick, "f" = full.
+  // Thresholds from tests/claims/sweep.sh, with margin: the distributions by claim id are
+  // in docs/claims-history.md.
   const double in_gain = mean(in_rev.exact) - mean(out_rev.exact);
-  // q seeds 1-20: min 0.113, median 0.207, max 0.343; f seeds 1-5: min 0.084, median 0.143,
-  // max 0.179 (with more updates output catches up a little: a lower threshold in full mode).
+  // With more updates output catches up a little: a lower threshold in full mode.
   L.claim(
       "input_beats_output", in_gain, Cmp::ge, quick ? 0.08 : 0.04,
       fmt::format("on reverse, the lecture's scheme (input) learns faster than Luong's output "
@@ -284,6 +328,11 @@ int main(int argc, char** argv) {
       "上下文向量传下去，在这里却不比 output 好：可以试试更多的更新次数（完整模式）或\n"
       "--cell lstm。也请比较 input 的两列 AER：如果允许右移的那一列低得多，说明这次训练停在了\n"
       "右移的对齐上。");
+}
+
+void Variations::local_attention_claims() {
+  const Row &glob_rev = rows[8], &lm_rev = rows[9];
+  auto mean = [](const std::vector<double>& v) { return spread(v).mean; };
   // On copy: global, local-m and self-attention (rows 4, 5, 7); local-p (row 6) apart,
   // since it must learn where to put its window.
   double copy_worst_either = 0, copy_worst_exact = 1;
@@ -292,7 +341,6 @@ int main(int argc, char** argv) {
     copy_worst_exact = std::min(copy_worst_exact, mean(r->exact));
   }
   const Row& lp_copy = rows[6];
-  // q seeds 1-20: min 0.037, median 0.056, max 0.087; f seeds 1-5: min 0.039, max 0.072.
   L.claim("copy_worst_aer", copy_worst_either, Cmp::le, 0.2,
           fmt::format("on copy, global, local-m and self-attention all find the diagonal: highest "
                       "mean AER (allowing the shift) {:.3f}",
@@ -300,14 +348,11 @@ int main(int argc, char** argv) {
           fmt::format("在复制任务上，global、local-m 和自注意力都找到了对角线：最高的平均 AER"
                       "（允许右移）为 {:.3f}",
                       copy_worst_either));
-  // q seeds 1-20: min 0.667, median 0.765, max 0.837; f seeds 1-5: min 0.823, max 0.869.
   L.claim(
       "copy_worst_exact", copy_worst_exact, Cmp::ge, 0.55,
       fmt::format("... and learn to copy: lowest mean exact match {:.1f}%", 100 * copy_worst_exact),
       fmt::format("……并且学会了复制：最低的平均完全匹配率为 {:.1f}%", 100 * copy_worst_exact),
       tutorial::Lesson::Shown::percent);
-  // q seeds 1-20: min 0.044, median 0.074, max 0.144; f seeds 1-5: min 0.075, median 0.122,
-  // max 0.249.
   L.claim(
       "local_p_copy_aer", mean(lp_copy.either), Cmp::le, 0.4,
       fmt::format("local-p learns to predict its window centre p_t, more slowly: AER (allowing "
@@ -325,7 +370,6 @@ int main(int argc, char** argv) {
       "Luong 等人（2015）的实验中它是最好的模型（local-p 配 general），但训练量远多于这里的\n"
       "几百次更新。");
   const double lm_gap = mean(lm_rev.either) - mean(glob_rev.either);
-  // q seeds 1-20: min 0.344, median 0.415, max 0.464; f seeds 1-5: min 0.536, max 0.562.
   L.claim(
       "local_m_reverse_gap", lm_gap, Cmp::ge, 0.2,
       fmt::format("on reverse, local-m's window p_t = t is in the wrong place: AER (allowing the "
@@ -336,7 +380,9 @@ int main(int argc, char** argv) {
                   "为 {}，全局注意力为 {}",
                   lm_gap, format_spread(spread(lm_rev.either), 1, 3),
                   format_spread(spread(glob_rev.either), 1, 3)));
+}
 
+void Variations::alignment_loss_intro() const {
   L.heading("A supervised alignment loss (not guided attention)", "对齐监督损失（不是引导注意力）");
   L.say(
       "When gold alignments are known (here: target t <-> source n-1-t for reverse), add\n"
@@ -355,11 +401,14 @@ int main(int argc, char** argv) {
       "（局部注意力）不同，所有源位置都仍然可见：这个损失只教注意力权重该看哪里。文献中的\n"
       "“引导注意力损失”（Tachibana 等 2017，用于语音合成，把权重拉向对角线）就是这种损失，\n"
       "而不是讲义中的“引导注意”——后者指局部注意力。");
-  const int64_t loss_steps = quick ? 120 : 240, every = quick ? 40 : 60;
+}
+
+// The reverse model with λ = 0 and λ = 1 from the same starts (one per seed).
+void Variations::alignment_loss_runs() {
+  loss_steps = quick ? 120 : 240;
+  const int64_t every = quick ? 40 : 60;
   std::vector<Example> probe(reverse.test.begin(),
                              reverse.test.begin() + std::min<size_t>(100, reverse.test.size()));
-  std::vector<Series> curves;
-  std::vector<std::vector<double>> final_aer(2);  // [λ][run]
   for (int li = 0; li < 2; ++li) {
     const double lambda = li;
     Series s{fmt::format("λ = {}", lambda), {}, {}};
@@ -400,8 +449,10 @@ int main(int argc, char** argv) {
                       format_spread(spread(final_aer[li]), 1, 3)));
     curves.push_back(std::move(s));
   }
+}
+
+void Variations::alignment_loss_claims() {
   const double al_gain = spread(final_aer[0]).mean - spread(final_aer[1]).mean;
-  // q seeds 1-20: min 0.241, median 0.332, max 0.415; f seeds 1-5: min 0.352, max 0.481.
   L.claim("alignment_loss_gain", al_gain, Cmp::ge, 0.1,
           fmt::format("the supervised alignment loss pins the attention to gold: after {} updates "
                       "the AER is {:.3f} lower, {} with it vs {} without",
@@ -411,7 +462,6 @@ int main(int argc, char** argv) {
                       "{}，没有时为 {}",
                       loss_steps, al_gain, format_spread(spread(final_aer[1]), 1, 3),
                       format_spread(spread(final_aer[0]), 1, 3)));
-  // q seeds 1-20: min 0.207, median 0.267, max 0.383; f seeds 1-5: min 0.335, max 0.406.
   L.claim("alignment_loss_aer", spread(final_aer[1]).mean, Cmp::le, 0.55,
           fmt::format("with the loss, mean AER against gold {:.3f}", spread(final_aer[1]).mean),
           fmt::format("有这个损失时，对照标准对齐的平均 AER 为 {:.3f}", spread(final_aer[1]).mean));
@@ -434,5 +484,24 @@ int main(int argc, char** argv) {
   fmt::print("  {}\n", L.path("alignment_loss_aer.svg"));
   L.say("Next: 09_key_value_attention — separate vectors for 'where to look' and 'what to read'.",
         "下一步：09_key_value_attention —— 用不同的向量表示“看哪里”和“读什么”。");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto args = tutorial::parse_args(argc, argv, "08_attention_variations",
+                                   "context placement, local (guided) attention, self-attention, a "
+                                   "supervised alignment loss",
+                                   {}, {.cell = "gru", .score = "general", .placement = "output"});
+  tutorial::Lesson L(args);
+  Variations lesson(args, L);
+  lesson.introduce();  // the variations, one budget
+  lesson.train_variations();
+  lesson.print_table();  // the table
+  lesson.placement_claim();
+  lesson.local_attention_claims();
+  lesson.alignment_loss_intro();  // a supervised alignment loss
+  lesson.alignment_loss_runs();
+  lesson.alignment_loss_claims();
   return L.finish();
 }

@@ -19,6 +19,8 @@
 
 #include <cmath>
 #include <iostream>
+#include <memory>
+#include <tuple>
 
 #include "common.hpp"
 #include "model_lesson.hpp"
@@ -69,27 +71,65 @@ bool stdin_has_sentences(bool interactive) {
   return poll(&p, 1, 200) > 0 && (p.revents & (POLLIN | POLLHUP));
 }
 
-}  // namespace
+using tutorial::Align;
+namespace term = tutorial::term;
 
-int main(int argc, char** argv) {
-  auto args = tutorial::parse_args(
-      argc, argv, "10_translation",
-      "train, evaluate, beam search, save/load, translate (toy en->es)", {"--interactive"},
-      {.cell = "gru", .score = "general", .placement = "output"});
-  tutorial::Lesson L(args);
-  const bool quick = args.quick;
-  const bool interactive = !args.rest.empty();
+// The lesson's state, built section by section: the data, the trained model, its
+// test results and the model loaded back from disk. Each public member function is
+// one section of the lesson.
+class Translation {
+ public:
+  Translation(const tutorial::Args& args, tutorial::Lesson& L);
+  void describe_data() const;
+  void train();
+  void evaluate_test();
+  void greedy_vs_beam();
+  void save_and_load();
+  void translate() const;
+  void plot_loss() const;
 
+ private:
+  static TaskConfig task_config(const tutorial::Args& args) {
+    const bool quick = args.quick;
+    TaskConfig tc;
+    tc.seed = args.seed;
+    tc.n_train = quick ? 3000 : 6000;
+    tc.n_valid = 200;
+    tc.n_test = quick ? 150 : 400;
+    tc.min_len = 3;
+    tc.max_len = quick ? 8 : 12;
+    return tc;
+  }
+  std::vector<std::string> sentences_to_translate() const;
+
+  const tutorial::Args& args;
+  tutorial::Lesson& L;
+  const bool quick;
+  const bool interactive;
+  const TaskConfig tc;
+  const Splits data;
+  Vocab sv, tv;
+  const int64_t max_len;  // decoding bound of greedy and beam 1
+  std::unique_ptr<Seq2Seq> model_;
+  TrainResult tr;
+  EvalResult greedy, beam;  // the test set, greedy and beam 4
+  std::vector<Hypothesis> greedy_hyps;
+  LoadedModel loaded;
+};
+
+Translation::Translation(const tutorial::Args& args, tutorial::Lesson& L)
+    : args(args),
+      L(L),
+      quick(args.quick),
+      interactive(!args.rest.empty()),
+      tc(task_config(args)),
+      data(make_task("toy_en_es", tc)),
+      max_len(2 * tc.max_len + 10) {
+  std::tie(sv, tv) = build_vocabs(data.train);
+}
+
+void Translation::describe_data() const {
   L.heading("The data", "数据");
-  TaskConfig tc;
-  tc.seed = args.seed;
-  tc.n_train = quick ? 3000 : 6000;
-  tc.n_valid = 200;
-  tc.n_test = quick ? 150 : 400;
-  tc.min_len = 3;
-  tc.max_len = quick ? 8 : 12;
-  Splits data = make_task("toy_en_es", tc);
-  auto [sv, tv] = build_vocabs(data.train);
   L.say(fmt::format(
             "{} training pairs of {}..{} English words, generated from a small grammar with\n"
             "reordering (the red car -> el coche rojo), agreement and conjugation. Vocabulary:\n"
@@ -101,7 +141,9 @@ int main(int argc, char** argv) {
             "西班牙语 {} 个词（包括 <pad> <sos> <eos> <unk>）。",
             tc.n_train, tc.min_len, tc.max_len, sv.size(), tv.size()));
   for (size_t i = 0; i < 3; ++i) L.example(data.train[i].src, data.train[i].tgt);
+}
 
+void Translation::train() {
   L.heading("Training", "训练");
   ModelConfig mc;
   mc.cell = CellKind::gru;
@@ -114,12 +156,12 @@ int main(int argc, char** argv) {
   mc.attn.placement = Placement::output;
   mc.seed = args.seed;
   tutorial::apply_knobs(mc, args);  // --cell, --score, --placement
-  Seq2Seq model(mc);
+  model_ = std::make_unique<Seq2Seq>(mc);
+  Seq2Seq& model = *model_;
   TrainConfig cfg;
   cfg.epochs = 1000;  // the step budget decides
-  // Quick: 600 updates, past the steep part of the learning curve. At 300 the model was
-  // still learning fast and greedy BLEU ranged 0.32-0.63 over seeds 1-10 (0.58-0.82 at
-  // 400, 0.73-0.87 at 500, 0.78-0.90 at 600).
+  // Quick: 600 updates, past the steep part of the learning curve (greedy BLEU by budget:
+  // docs/claims-history.md).
   cfg.max_steps = quick ? 600 : 1500;
   cfg.patience = 1000;
   cfg.lr = real(3e-3);
@@ -130,22 +172,23 @@ int main(int argc, char** argv) {
                     cfg.max_steps),
         fmt::format("{} 个参数；Adam 学习率 3e-3，批大小 32，{} 次更新。", model.num_parameters(),
                     cfg.max_steps));
-  TrainResult tr = tutorial::train(L, model, data, sv, tv, cfg, /*log=*/true);
+  tr = tutorial::train(L, model, data, sv, tv, cfg, /*log=*/true);
   L.say(fmt::format("  (the best epoch by validation loss, {}, is kept)", tr.best_epoch),
         fmt::format("  （保留验证损失最低的第 {} 轮）", tr.best_epoch));
+}
 
+void Translation::evaluate_test() {
+  Seq2Seq& model = *model_;
   L.heading("Evaluation on unseen sentences", "在未见过的句子上评估");
   EvalOptions greedy_opts;
   greedy_opts.bucket_edges = {4, 6, 8, 10, 12};
-  EvalResult greedy = evaluate(model, data.test, sv, tv, greedy_opts);
+  greedy = evaluate(model, data.test, sv, tv, greedy_opts);
   EvalOptions beam_opts = greedy_opts;
   beam_opts.beam_size = 4;
   beam_opts.length_alpha = 0.6;
-  EvalResult beam = evaluate(model, data.test, sv, tv, beam_opts);
-  tutorial::explore(L.lang(), L.tr("beam search, k = 4", "束搜索，k = 4"), model, sv, tv, data.test, 6,
-                    4);
-  using tutorial::Align;
-  namespace term = tutorial::term;
+  beam = evaluate(model, data.test, sv, tv, beam_opts);
+  tutorial::explore(L.lang(), L.tr("beam search, k = 4", "束搜索，k = 4"), model, sv, tv, data.test,
+                    6, 4);
   auto pct = [](double v) { return fmt::format("{:.1f}%", 100 * v); };
   auto num = [](double v) { return fmt::format("{:.3f}", v); };
   tutorial::Table overall({Align::left, Align::right, Align::right, Align::right, Align::right});
@@ -162,22 +205,23 @@ int main(int argc, char** argv) {
   for (const BucketScores& b : greedy.buckets)
     by_length.row({b.label, std::to_string(b.count), pct(b.exact), pct(b.token_acc), num(b.bleu)});
   by_length.print();
-  // Greedy BLEU, min / median / max (2026-11-30): seeds 1-20 quick 0.780 / 0.839 / 0.900;
-  // seeds 1-5 full 0.954 / 0.967 / 0.974; reference quick, seeds 1-3 and 42: 0.802-0.854.
+  // Greedy BLEU; the distributions by claim id are in docs/claims-history.md.
   const double bleu_min = quick ? 0.65 : 0.9;
   L.claim("test_bleu", greedy.bleu, tutorial::Cmp::ge, bleu_min,
           fmt::format("test BLEU (greedy decoding) is {:.3f}", greedy.bleu),
           fmt::format("测试集 BLEU（贪心解码）为 {:.3f}", greedy.bleu));
+}
 
+void Translation::greedy_vs_beam() {
+  Seq2Seq& model = *model_;
   L.heading("Greedy vs beam search", "贪心解码与束搜索");
   L.say(
       "Greedy takes the most likely word at every step. Beam search keeps the k best partial\n"
       "translations; with k = 1 it must make exactly greedy's choices.",
       "贪心解码每一步取最可能的词。束搜索保留 k 个最好的部分译文；k = 1 时\n"
       "它必须与贪心解码的选择完全一致。");
-  const int64_t max_len = 2 * tc.max_len + 10;
-  auto greedy_hyps = decode_all(data.test, sv, tv,
-                                [&](const Batch& b) { return greedy_decode(model, b, max_len); });
+  greedy_hyps = decode_all(data.test, sv, tv,
+                           [&](const Batch& b) { return greedy_decode(model, b, max_len); });
   auto beam1_hyps = decode_all(data.test, sv, tv, [&](const Batch& b) {
     return beam_search(model, b, {1, max_len, 0.6});
   });
@@ -205,9 +249,7 @@ int main(int argc, char** argv) {
         fmt::format("  束宽 4 改变了 {} 个译文中的 {} 个；BLEU {:.3f} -> {:.3f}",
                     greedy.outputs.size(), changed, greedy.bleu, beam.bleu));
   // Not guaranteed: the beam ranks partial translations by their unnormalised sum, so
-  // greedy's prefix can fall out of it. Share of sentences, min / median / max (%,
-  // 2026-11-30): seeds 1-20 quick 80.7 / 87.7 / 92.0; seeds 1-5 full 93.3 / 94.8 / 96.0;
-  // reference quick, seeds 1-3 and 42: 87.3-92.0.
+  // greedy's prefix can fall out of it. Share of sentences, %.
   const double not_worse_min = quick ? 70 : 88;  // %
   L.claim("beam_not_worse", not_worse, tutorial::Cmp::ge, not_worse_min,
           fmt::format("for {:.1f}% of the sentences beam 4 finds a translation the model scores "
@@ -227,11 +269,13 @@ int main(int argc, char** argv) {
           : "但 BLEU 没有上升：模型更偏好的译文不一定就是参考译文。束搜索修正的是搜索错误\n"
             "（贪心解码错过了模型的最佳输出），而不是模型错误；训练充分的模型搜索错误很少，\n"
             "所以束搜索改变不大。");
+}
 
+void Translation::save_and_load() {
   L.heading("Save and load", "保存与加载");
   const std::string dir = L.path("model");
-  save_model(dir, model, sv, tv);
-  LoadedModel loaded = load_model(dir);
+  save_model(dir, *model_, sv, tv);
+  loaded = load_model(dir);
   auto loaded_hyps = decode_all(data.test, loaded.src_vocab, loaded.tgt_vocab, [&](const Batch& b) {
     return greedy_decode(*loaded.model, b, max_len);
   });
@@ -247,8 +291,10 @@ int main(int argc, char** argv) {
               fmt::format("加载后的模型在全部 {} 个测试句子上给出完全相同的输出（词和对数概率）"
                           "（{} 个不同）",
                           data.test.size(), diffs));
+}
 
-  L.heading("Translate", "翻译");
+// The built-in sentences, or the lines typed on standard input (full mode).
+std::vector<std::string> Translation::sentences_to_translate() const {
   std::vector<std::string> sentences = {"the big dog sees the black cat", "we drank the coffee",
                                         "the girls are not happy",
                                         "the old man walked near the park"};
@@ -277,6 +323,12 @@ int main(int argc, char** argv) {
     L.say("--quick does not read standard input; translating built-in sentences.",
           "--quick 模式不读取标准输入；翻译内置句子。");
   }
+  return sentences;
+}
+
+void Translation::translate() const {
+  L.heading("Translate", "翻译");
+  const std::vector<std::string> sentences = sentences_to_translate();
   bool heatmap_done = false;
   for (const std::string& line : sentences) {
     Example e;
@@ -314,7 +366,9 @@ int main(int argc, char** argv) {
       "adjectives look back across the noun (reordering), articles at 'the'.",
       "逐行阅读热力图：每个西班牙语词看向它所翻译的英语词；形容词越过名词\n"
       "往回看（语序调整），冠词看向「the」。");
+}
 
+void Translation::plot_loss() const {
   std::vector<double> xs;
   for (size_t i = 0; i < tr.step_losses.size(); ++i) xs.push_back(static_cast<double>(i + 1));
   LinePlotOptions lo;
@@ -326,5 +380,23 @@ int main(int argc, char** argv) {
   lo.font_family = L.font();
   write_file(L.path("loss.svg"), line_plot_svg({{L.tr(term::train_loss), xs, tr.step_losses}}, lo));
   fmt::print("  {}\n", L.path("loss.svg"));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto args = tutorial::parse_args(
+      argc, argv, "10_translation",
+      "train, evaluate, beam search, save/load, translate (toy en->es)", {"--interactive"},
+      {.cell = "gru", .score = "general", .placement = "output"});
+  tutorial::Lesson L(args);
+  Translation lesson(args, L);
+  lesson.describe_data();  // the data
+  lesson.train();          // training
+  lesson.evaluate_test();  // evaluation on unseen sentences
+  lesson.greedy_vs_beam();
+  lesson.save_and_load();
+  lesson.translate();
+  lesson.plot_loss();
   return L.finish();
 }

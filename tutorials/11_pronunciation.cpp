@@ -26,10 +26,13 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <set>
+#include <tuple>
 
 #include "common.hpp"
 #include "core/rng.hpp"
+#include "lesson_explorer.hpp"
 #include "seq2seq/data/cmudict.hpp"
 #include "seq2seq/data/read_limits.hpp"
 #include "seq2seq/data/task.hpp"
@@ -149,29 +152,54 @@ bool stdin_has_words(bool quick) {
   return poll(&p, 1, 200) > 0 && (p.revents & POLLIN);
 }
 
-}  // namespace
+// The lesson's state, built section by section: the words, the two models and their
+// test results. Each member function below is one section of the lesson.
+class Pronunciation {
+ public:
+  Pronunciation(const tutorial::Args& args, tutorial::Lesson& L, std::string dict)
+      : args(args), L(L), quick(args.quick), dict(std::move(dict)) {}
 
-int main(int argc, char** argv) {
-  std::string dict = take_dict_flag(argc, argv);
-  auto args = tutorial::parse_args(argc, argv, "11_pronunciation",
-                                   "real words (CMU dictionary): letters -> phones, attention vs "
-                                   "bottleneck by word length, alignments, typed words",
-                                   {"--dict FILE"});
-  tutorial::Lesson L(args);
+  bool read_dictionary();
+  void sample_words();
+  void train_both();
+  void per_by_length();
+  void length_claims();
+  void plot_per_by_length() const;
+  void showcase_alignments();
+  void left_to_right();
+  void published_results();
+  int your_words();
+
+ private:
   // Example data (words, phones) is quoted 「like this」 in Chinese output (GLOSSARY.md).
-  auto quote = [&](const std::string& text) { return L.zh() ? "「" + text + "」" : text; };
-  auto heatmap_options = [&](const std::string& word, const std::vector<std::string>& phones) {
+  std::string quote(const std::string& text) const { return L.zh() ? "「" + text + "」" : text; }
+  HeatmapOptions heatmap_options(const std::string& word,
+                                 const std::vector<std::string>& phones) const {
     HeatmapOptions ho;
     ho.title = word + " -> " + join(phones);
     ho.x_title = L.tr("letters", "字母");
     ho.y_title = L.tr("phones", "音素");
     ho.font_family = font_family_for(args.lang);
     return ho;
-  };
-  const bool quick = args.quick;
-  if (dict.empty()) dict = kCmudictPath;
+  }
+  static std::string pct(double v) { return fmt::format("{:6.1f}%", 100 * v); }  // 7 wide
+  TrainConfig train_config() const;
 
-  // --- 0. The data -----------------------------------------------------------------
+  const tutorial::Args& args;
+  tutorial::Lesson& L;
+  const bool quick;
+  std::string dict;
+  Splits all, data;               // the dictionary's splits; the words used
+  std::vector<Example> showcase;  // kept out of training: their heatmaps are of unseen words
+  size_t train_words = 0, test_words = 0;
+  double read_seconds = 0;
+  Vocab sv, tv;
+  std::unique_ptr<Seq2Seq> attn, bottleneck;
+  EvalResult ra, rb;  // greedy decoding of the test words
+};
+
+// --- 0. The data ---------------------------------------------------------------------
+bool Pronunciation::read_dictionary() {
   L.heading("Real words: the CMU pronouncing dictionary", "真实的词：卡内基梅隆大学发音词典");
   if (!std::filesystem::exists(dict)) {
     fmt::print(
@@ -184,19 +212,17 @@ int main(int argc, char** argv) {
                          "（「sudo apt-get install festlex-cmu」，或运行 .ci/install-deps），"
                          "或用「--dict FILE」指定词典文件。",
                          dict)));
-    return 1;
+    return false;
   }
   TaskConfig tc;
   tc.dict = dict;
   tc.max_len = 0;  // every length: the 12+ bucket matters here
   tc.n_train = tc.n_valid = tc.n_test = 0;
   tc.first_pronunciation = true;  // a word's first pronunciation, as when this lesson was measured
-  Splits all = make_task("cmudict", tc);
-  const double read_seconds = L.seconds();
+  all = make_task("cmudict", tc);
+  read_seconds = L.seconds();
 
   // The showcase words leave training: their heatmaps are of words the model never saw.
-  std::vector<Example> showcase;
-  Splits data;
   for (auto* split : {&all.train, &all.valid, &all.test})
     for (Example& e : *split)
       if (std::find(kShowcase.begin(), kShowcase.end(), join(e.src, "")) != kShowcase.end())
@@ -205,8 +231,11 @@ int main(int argc, char** argv) {
     if (std::find(kShowcase.begin(), kShowcase.end(), join(e.src, "")) == kShowcase.end())
       data.train.push_back(std::move(e));
   data.valid = std::move(all.valid);
-  const size_t train_words = data.train.size(), test_words = all.test.size();
+  train_words = data.train.size(), test_words = all.test.size();
+  return true;
+}
 
+void Pronunciation::sample_words() {
   // Quick: a seeded sample of the training words, and of the test words with the same
   // number in each length bucket. Full: all training words and all test words. The
   // validation words are shuffled: the trainer validates on the first few (cfg below),
@@ -227,7 +256,7 @@ int main(int argc, char** argv) {
   } else {
     data.test = std::move(all.test);
   }
-  const auto [sv, tv] = build_vocabs(data.train);
+  std::tie(sv, tv) = build_vocabs(data.train);
   L.say(
       fmt::format("{}: {} training words, {} valid, {} test (split by a hash of the word, "
                   "90/5/5), read in {:.1f} s. Letters in ({} symbols), phones out ({} symbols, "
@@ -250,8 +279,33 @@ int main(int argc, char** argv) {
                       data.train.size(), args.seed, per_bucket),
           fmt::format("--quick：随机抽取 {} 个训练词（种子 {}），每个长度分组 {} 个测试词。",
                       data.train.size(), args.seed, per_bucket));
+}
 
-  // --- 1. Two models, one budget -----------------------------------------------------
+// --- 1. Two models, one budget ---------------------------------------------------------
+// Budgets in updates, not seconds: the same run on an idle or a loaded machine, in
+// either engine. Quick: lr 1e-2 halved when the validation loss (once an epoch of 63
+// updates) stops improving; 600 updates, because with 400 attention's PER on 12+
+// letters swung widely over seeds (docs/claims-history.md).
+// Full (an epoch is 1486 updates): the recipe's schedule (README), 3e-3 held for a
+// fifth of the updates, then annealed to 1e-4, validated every 500 updates.
+TrainConfig Pronunciation::train_config() const {
+  TrainConfig cfg;
+  cfg.epochs = 1000;  // the update budget decides
+  cfg.max_steps = quick ? 600 : 3000;
+  cfg.batch_size = 64;
+  cfg.lr = real(quick ? 1e-2 : 3e-3);
+  cfg.lr_decay = real(0.5);
+  cfg.lr_patience = 1;
+  if (!quick) cfg.lr_anneal_hold = 0.2, cfg.validate_every = 500;
+  cfg.min_lr = real(1e-4);
+  cfg.patience = 1000;  // no early stopping: both get the whole budget
+  cfg.seed = args.seed;
+  cfg.progress = false;
+  cfg.valid_examples = quick ? 100 : 1000;
+  return cfg;
+}
+
+void Pronunciation::train_both() {
   L.heading("Attention vs bottleneck, same settings and budget",
             "注意力与瓶颈：相同设置、相同预算");
   const int64_t embed = quick ? 32 : 64, hidden = quick ? 32 : 128;
@@ -269,25 +323,7 @@ int main(int argc, char** argv) {
     mc.seed = args.seed;
     return std::make_unique<Seq2Seq>(mc);
   };
-  // Budgets in updates, not seconds: the same run on an idle or a loaded machine, in
-  // either engine. Quick: lr 1e-2 halved when the validation loss (once an epoch of 63
-  // updates) stops improving; 600 updates, because with 400 attention's PER on 12+
-  // letters swung from 26% to 57% over seeds 1-20 (the long-word gap fell to 6 points).
-  // Full (an epoch is 1486 updates): the recipe's schedule (README), 3e-3 held for a
-  // fifth of the updates, then annealed to 1e-4, validated every 500 updates.
-  TrainConfig cfg;
-  cfg.epochs = 1000;  // the update budget decides
-  cfg.max_steps = quick ? 600 : 3000;
-  cfg.batch_size = 64;
-  cfg.lr = real(quick ? 1e-2 : 3e-3);
-  cfg.lr_decay = real(0.5);
-  cfg.lr_patience = 1;
-  if (!quick) cfg.lr_anneal_hold = 0.2, cfg.validate_every = 500;
-  cfg.min_lr = real(1e-4);
-  cfg.patience = 1000;  // no early stopping: both get the whole budget
-  cfg.seed = args.seed;
-  cfg.progress = false;
-  cfg.valid_examples = quick ? 100 : 1000;
+  const TrainConfig cfg = train_config();
   if (quick)
     L.say(fmt::format("Both: bidirectional GRU encoder, E={}, H={}, batch {}, Adam lr {} halved "
                       "when the validation loss stops improving; {} updates each.",
@@ -309,22 +345,23 @@ int main(int argc, char** argv) {
                L.tr("updates", "次更新"), sep, r.seconds, sep,
                L.tr("best valid loss", "最佳验证损失"), r.best_valid_loss);
   };
-  auto attn = make_model(true);
+  attn = make_model(true);
   fit(*attn, "attention", "注意力");
-  auto bottleneck = make_model(false);
+  bottleneck = make_model(false);
   fit(*bottleneck, "bottleneck", "瓶颈");
+}
 
+void Pronunciation::per_by_length() {
   EvalOptions eo;
   eo.bucket_edges = {5, 8, 11};
-  const EvalResult ra = evaluate(*attn, data.test, sv, tv, eo);
-  const EvalResult rb = evaluate(*bottleneck, data.test, sv, tv, eo);
+  ra = evaluate(*attn, data.test, sv, tv, eo);
+  rb = evaluate(*bottleneck, data.test, sv, tv, eo);
   L.say(
       "WER: share of words with any phone wrong (1 - exact match). PER: phone edit distance\n"
       "per reference phone. Greedy decoding, test words:",
       "词错误率：读错（任何一个音素错）的词所占比例（1 - 完全匹配率）。音素错误率：音素编辑距离\n"
       "除以参考音素数。贪心解码，测试词：");
   const std::string wer = L.tr("WER", "词错误率"), per = L.tr("PER", "音素错误率");
-  auto pct = [](double v) { return fmt::format("{:6.1f}%", 100 * v); };  // 7 wide: the spans fit
   tutorial::Table table({tutorial::Align::right, tutorial::Align::right, tutorial::Align::right,
                          tutorial::Align::right, tutorial::Align::right, tutorial::Align::right});
   table.group({{"", 2},
@@ -339,11 +376,12 @@ int main(int argc, char** argv) {
   table.row({L.tr("all", "全部"), std::to_string(ra.evaluated), pct(1 - ra.exact),
              pct(ra.error_rate), pct(1 - rb.exact), pct(rb.error_rate)});
   table.print();
+}
 
+void Pronunciation::length_claims() {
   const size_t nb = ra.buckets.size();
   // PER gap (bottleneck - attention) on 9-11 and on 12+ letters, the smaller of the two,
-  // in points; min / median / max (2026-11-30): seeds 1-20 quick 23.6 / 32.0 / 37.6,
-  // seeds 1-5 full 11.9 / 12.5 / 13.3; reference quick, seeds 1-3 and 42: 30.9-37.1.
+  // in points (distributions of this file's claims: docs/claims-history.md).
   double long_gap = nb == 4 ? 1 : 0;
   for (size_t k = 2; k < nb; ++k)
     long_gap = std::min(long_gap, rb.buckets[k].error_rate - ra.buckets[k].error_rate);
@@ -362,10 +400,8 @@ int main(int argc, char** argv) {
                   "音素错误率从 1-5 个字母到 12 个以上字母的变化，注意力模型 / 瓶颈模型："),
              100 * rise_a, 100 * rise_b);
   if (quick) {
-    // Over all test words, in points; min / median / max (2026-11-30): seeds 1-20 quick
-    // 27.5 / 31.9 / 35.0; reference quick, seeds 1-3 and 42: 29.2-35.1. Full mode claims
-    // on length instead: there the overall gap is 7.4-8.0 points (seeds 1-5) and the
-    // bottleneck nearly catches up on 1-5 letters (PER 8.8-9.2% vs 9.8-10.6%).
+    // Over all test words, in points. Full mode claims on length instead: there the
+    // bottleneck nearly catches up on 1-5 letters.
     const double gap = rb.error_rate - ra.error_rate, min_gap = 15;
     L.claim(
         "overall_per_gap", 100 * gap, tutorial::Cmp::ge, min_gap,
@@ -377,8 +413,7 @@ int main(int argc, char** argv) {
                     100 * gap));
   } else {
     // How much less attention's PER rises from 1-5 to 12+ letters than the bottleneck's,
-    // in points; seeds 1-5 full (2026-11-30): 20.7 / 22.8 / 24.6 (attention +0.8 to
-    // +4.7, bottleneck +23.1 to +26.6).
+    // in points.
     const double rise_min = 10;
     L.claim("rise_gap", 100 * (rise_b - rise_a), tutorial::Cmp::ge, rise_min,
             fmt::format("from 1-5 to 12+ letters attention's PER rises {:.1f} points less than the "
@@ -405,7 +440,10 @@ int main(int argc, char** argv) {
   if (nb == 4 && rb.buckets[0].error_rate <= ra.buckets[0].error_rate)
     L.say("On short words one vector is enough: there the bottleneck is as good or better.",
           "在短词上一个向量就够了：在短词上瓶颈模型一样好，甚至更好。");
+}
 
+void Pronunciation::plot_per_by_length() const {
+  const size_t nb = ra.buckets.size();
   std::vector<double> x = {3, 7, 10, 13}, pa, pb;
   for (size_t k = 0; k < nb; ++k)
     pa.push_back(100 * ra.buckets[k].error_rate), pb.push_back(100 * rb.buckets[k].error_rate);
@@ -423,8 +461,10 @@ int main(int argc, char** argv) {
                             {L.tr(term::bottleneck_model.en, term::bottleneck_model.zh), x, pb}},
                            po));
   L.say(fmt::format("Figure: {}", plot), fmt::format("图：{}", plot));
+}
 
-  // --- 2. Letter -> phone alignments -------------------------------------------------
+// --- 2. Letter -> phone alignments -----------------------------------------------------
+void Pronunciation::showcase_alignments() {
   L.heading("Which letters does each phone read?", "每个音素读了哪些字母？");
   L.say(
       "Rows are the phones the attention model produced, columns the letters; each row holds\n"
@@ -488,11 +528,11 @@ int main(int argc, char** argv) {
       "模型哪些字母构成一个音素，而且编码器是双向的：每个 h_i 也知道它周围的字母，所以某一行\n"
       "可能偏一个字母（「knight」中的「n」在「k」的位置上读到），或者分散在「ph」「igh」这样的\n"
       "字母组合上。");
+}
 
-  // Over all test words: does attention read the letters left to right? The share of
-  // steps whose most-read letter is not left of the previous step's, %; min / median /
-  // max (2026-11-30): seeds 1-20 quick 97.1 / 98.4 / 99.1, seeds 1-5 full 99.86 / 99.94 /
-  // 99.97; reference quick, seeds 1-3 and 42: 98.8-99.4.
+// Over all test words: does attention read the letters left to right? The share of
+// steps whose most-read letter is not left of the previous step's, %.
+void Pronunciation::left_to_right() {
   int64_t pairs = 0, forward = 0;
   for (const Hypothesis& h : ra.outputs) {
     if (h.weights.empty() || h.tokens.size() < 2) continue;
@@ -500,16 +540,18 @@ int main(int argc, char** argv) {
     for (size_t t = 1; t < h.tokens.size(); ++t) ++pairs, forward += am[t] >= am[t - 1];
   }
   const double mono = pairs ? double(forward) / double(pairs) : 0, mono_min = quick ? 92 : 97;
-  L.claim(
-      "left_to_right", 100 * mono, tutorial::Cmp::ge, mono_min,
-      fmt::format("spelling is read left to right: on the test words, in {:.1f}% of steps the "
-                  "next phone's most-read letter is not left of the previous one's",
-                  100 * mono),
-      fmt::format("拼写是从左往右读的：在测试词上，{:.1f}% 的相邻音素中，后一个音素主要读的字母"
-                  "不在前一个的左边",
-                  100 * mono));
+  L.claim("left_to_right", 100 * mono, tutorial::Cmp::ge, mono_min,
+          fmt::format("spelling is read left to right: on the test words, in {:.1f}% of steps the "
+                      "next phone's most-read letter is not left of the previous one's",
+                      100 * mono),
+          fmt::format("拼写是从左往右读的：在测试词上，{:.1f}% 的相邻音素中，后一个音素主要读的字母"
+                      "不在前一个的左边",
+                      100 * mono));
+}
 
-  // --- 3. Published figures ------------------------------------------------------------
+// --- 3. Published figures --------------------------------------------------------------
+void Pronunciation::published_results() {
+  const std::string wer = L.tr("WER", "词错误率"), per = L.tr("PER", "音素错误率");
   L.heading("Next to published results", "与已发表的结果对照");
   tutorial::Table pub({tutorial::Align::left, tutorial::Align::right, tutorial::Align::right});
   pub.row({"", per, wer});
@@ -533,8 +575,10 @@ int main(int argc, char** argv) {
       "cmudict` runs the full recipe (20 minutes).",
       "仅供参考：这些论文用的是另一个版本的词典、另一套音素和另一种训练/测试划分，训练数小时，\n"
       "有的还用了束搜索。「s2s train --task cmudict」运行完整的配方（20 分钟）。");
+}
 
-  // --- 4. Your words ---------------------------------------------------------------------
+// --- 4. Your words ---------------------------------------------------------------------
+int Pronunciation::your_words() {
   L.heading("Your words", "你的词");
   if (!stdin_has_words(quick)) {
     L.say(quick && isatty(STDIN_FILENO)
@@ -584,4 +628,26 @@ int main(int argc, char** argv) {
     L.say("(no words on standard input: run it in a terminal, or pipe words in)",
           "（标准输入没有词：在终端里运行，或用管道输入词）");
   return L.finish();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string dict = take_dict_flag(argc, argv);
+  auto args = tutorial::parse_args(argc, argv, "11_pronunciation",
+                                   "real words (CMU dictionary): letters -> phones, attention vs "
+                                   "bottleneck by word length, alignments, typed words",
+                                   {"--dict FILE"});
+  tutorial::Lesson L(args);
+  Pronunciation lesson(args, L, dict.empty() ? std::string(kCmudictPath) : dict);
+  if (!lesson.read_dictionary()) return 1;  // 0. the data
+  lesson.sample_words();
+  lesson.train_both();  // 1. two models, one budget
+  lesson.per_by_length();
+  lesson.length_claims();
+  lesson.plot_per_by_length();
+  lesson.showcase_alignments();  // 2. letter -> phone alignments
+  lesson.left_to_right();
+  lesson.published_results();  // 3. published figures
+  return lesson.your_words();  // 4. your words
 }

@@ -17,9 +17,10 @@
 //                 registries, so a new cell, score or placement is accepted here too
 //   --help
 // Also: tables aligned by display width (CJK characters take two columns) and
-// the glossary (glossary.hpp) for narration. Tutorials that train a
-// sequence-to-sequence model include model_lesson.hpp too (knobs on a
-// ModelConfig, localized training log, plots by sentence length).
+// the glossary (glossary.hpp) for narration. This header pulls in no model:
+// tutorials that train a sequence-to-sequence model include model_lesson.hpp too
+// (knobs on a ModelConfig, localized training log, plots by sentence length, the
+// page's attention explorer: lesson_explorer.hpp).
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -195,34 +196,25 @@ inline Args parse_args(int argc, char** argv, const std::string& name, const std
   return a;
 }
 
-// How a claim's measured value compares with its threshold.
+// How a claim's measured value compares with its threshold, and how it is
+// written: in claims.tsv (">=") and as a reader writes it ("≥").
 enum class Cmp { gt, ge, lt, le };
-inline const char* cmp_symbol(Cmp op) {
+struct CmpText {
+  const char* symbol;  // claims.tsv, sweep.sh
+  const char* sign;    // narration
+};
+inline CmpText cmp_text(Cmp op) {
   switch (op) {
     case Cmp::gt:
-      return ">";
+      return {">", ">"};
     case Cmp::ge:
-      return ">=";
+      return {">=", "≥"};
     case Cmp::lt:
-      return "<";
+      return {"<", "<"};
     case Cmp::le:
-      return "<=";
+      return {"<=", "≤"};
   }
-  return "?";
-}
-// The sign as a reader writes it: ≥ ≤ > <.
-inline const char* cmp_sign(Cmp op) {
-  switch (op) {
-    case Cmp::gt:
-      return ">";
-    case Cmp::ge:
-      return "≥";
-    case Cmp::lt:
-      return "<";
-    case Cmp::le:
-      return "≤";
-  }
-  return "?";
+  return {"?", "?"};
 }
 inline bool holds(double value, Cmp op, double threshold) {
   switch (op) {
@@ -310,10 +302,11 @@ class Lesson {
   // `shown` says how the value is written in the text: as it is, as a fraction
   // written in per cent (0.697 written "69.7%"), already in per cent (69.7), or a
   // difference of fractions written in percentage points (0.163: "16.3 points");
-  // the requirement is then written in the same unit. out/<tutorial>/claims.tsv records the value as measured, so
-  // tests/claims/sweep.sh can collect it over many seeds; tests/tutorials/
+  // the requirement is then written in the same unit. out/<tutorial>/claims.tsv records the value
+  // as measured, so tests/claims/sweep.sh can collect it over many seeds; tests/tutorials/
   // measured_lines.sh checks that each claim line prints its value and threshold.
-  // Thresholds come from such a sweep, with margin (docs/notes keep the history).
+  // Thresholds come from such a sweep, with margin; docs/claims-history.md keeps the
+  // distributions by tutorial and id (sweep.sh --record appends to it).
   // `id` is short and stable (a-z, 0-9, _), unique within the tutorial.
   enum class Shown { plain, percent, in_percent, points };
   bool claim(const std::string& id, double value, Cmp op, double threshold, const std::string& en,
@@ -324,7 +317,7 @@ class Lesson {
     const char* unit = shown == Shown::plain    ? ""
                        : shown == Shown::points ? (zh() ? " 个百分点" : " points")
                                                 : "%";
-    const std::string req = fmt::format("{} {:g}{}", cmp_sign(op), scale * threshold, unit);
+    const std::string req = fmt::format("{} {:g}{}", cmp_text(op).sign, scale * threshold, unit);
     if (zh())
       fmt::print("  [{}] {}（要求 {}）\n", ok ? "通过" : "未通过", zh_text, req);
     else
@@ -338,9 +331,10 @@ class Lesson {
   bool invariant(const std::string& id, bool ok, const std::string& en,
                  const std::string& zh_text) {
     page_claim_text(tr(en, zh_text));
-    fmt::print("  [{}] {}\n",
-               zh() ? (ok ? "恒成立" : "不变量被破坏") : (ok ? "INVARIANT holds" : "INVARIANT BROKEN"),
-               tr(en, zh_text));
+    fmt::print(
+        "  [{}] {}\n",
+        zh() ? (ok ? "恒成立" : "不变量被破坏") : (ok ? "INVARIANT holds" : "INVARIANT BROKEN"),
+        tr(en, zh_text));
     record(id, "invariant", ok ? 1 : 0, Cmp::ge, 1, ok);
     return ok;
   }
@@ -378,10 +372,10 @@ class Lesson {
               bool ok) {
     if (!ok) ++failed_;
     ++total_;
-    page_claim(id, kind, value, cmp_symbol(op), threshold, ok);
+    page_claim(id, kind, value, cmp_text(op).symbol, threshold, ok);
     if (std::FILE* f = std::fopen(path("claims.tsv").c_str(), "a")) {
-      fmt::print(f, "{}\t{}\t{:.6g}\t{}\t{:.6g}\t{}\n", id, kind, value, cmp_symbol(op), threshold,
-                 ok ? 1 : 0);
+      fmt::print(f, "{}\t{}\t{:.6g}\t{}\t{:.6g}\t{}\n", id, kind, value, cmp_text(op).symbol,
+                 threshold, ok ? 1 : 0);
       std::fclose(f);
     }
   }

@@ -6,15 +6,16 @@
 // file (seq2seq/plot/html_page.hpp). The parent folder gets an index.html linking
 // the tutorials run so far, in the lecture's (numbered) order.
 //
-// Lesson (common.hpp) records into page_log() as it prints; a tutorial adds an
-// explorer with tutorial::explore(...); Lesson::finish() writes the pages.
+// Lesson (common.hpp) records into page_log() as it prints; a tutorial that trains
+// a model adds an explorer with tutorial::explore(...) (lesson_explorer.hpp);
+// Lesson::finish() writes the pages. This header needs no model: the explorers
+// arrive here as JSON.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
-#include "seq2seq/plot/explorer_data.hpp"
 #include "seq2seq/plot/html_page.hpp"
 #include "seq2seq/plot/write_file.hpp"
 
@@ -58,20 +59,6 @@ inline void page_claim(const std::string& id, const std::string& kind, double va
                         ok ? "held" : "failed", ok ? "&#10003;" : "&#10007;",
                         s2s::html_escape(p.pending_claim));
   p.pending_claim.clear();
-}
-
-// The attention explorer on `examples` (their tgt as the reference, align as gold
-// links). side_by_side: this tutorial's explorers are laid out in a row.
-inline void explore(const std::string& lang, const std::string& title, const s2s::Seq2Seq& model,
-                    const s2s::Vocab& sv, const s2s::Vocab& tv,
-                    const std::vector<s2s::Example>& examples, int64_t max_sentences = 8,
-                    int64_t beam = 1, bool side_by_side = false) {
-  s2s::ExplorerOptions opt;
-  opt.beam = beam;
-  opt.max_sentences = max_sentences;
-  opt.lang = lang;
-  page_log().explorers.push_back(s2s::explorer_json(model, sv, tv, examples, title, opt));
-  page_log().side_by_side = side_by_side;
 }
 
 namespace page_detail {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common.hpp"
+#include "lesson_explorer.hpp"
 #include "seq2seq/metrics/alignment.hpp"
 #include "seq2seq/model/seq2seq.hpp"
 #include "seq2seq/train/evaluate.hpp"

@@ -6,13 +6,17 @@
 # (it takes minutes to an hour); CI runs --quick at two seeds.
 #
 #   tests/claims/sweep.sh [--build DIR] [--seeds A-B] [--mode quick|full]
-#                         [--engine fast|reference] [--jobs N] [--out DIR] [TUTORIAL...]
+#                         [--engine fast|reference] [--jobs N] [--out DIR]
+#                         [--record [--history FILE]] [TUTORIAL...]
 #   tests/claims/sweep.sh --seeds 1-20 --mode quick 06 07      # two tutorials
-#   tests/claims/sweep.sh --seeds 1-5 --mode full             # every tutorial
+#   tests/claims/sweep.sh --seeds 1-5 --mode full --record    # every tutorial, kept
 #
 # TUTORIAL is a number prefix (06) or a name (06_attention); default: all.
 # Output: <out>/runs.tsv (tutorial, seed, id, kind, value, op, threshold, ok),
 # <out>/table.md (the summary, also printed) and each run's log under <out>/logs/.
+# --record appends the summary of every claim (not the invariants) to the history
+# the thresholds are set from, one row per tutorial and claim id: the table at the
+# end of docs/claims-history.md, or --history FILE.
 # Exit code: 0 when every claim held at every seed and no run crashed, else 1.
 set -u
 build=build
@@ -21,6 +25,8 @@ mode=quick
 engine=fast
 jobs=2
 out=
+record=
+history="$(cd "$(dirname "$0")/../.." && pwd)/docs/claims-history.md"
 tutorials=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,7 +36,9 @@ while [ $# -gt 0 ]; do
     --engine) engine=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --record) record=1; shift ;;
+    --history) history=$2; shift 2 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     -*) echo "sweep.sh: unknown flag '$1' (see --help)" >&2; exit 2 ;;
     *) tutorials+=("$1"); shift ;;
   esac
@@ -44,6 +52,9 @@ first=${BASH_REMATCH[1]}
 last=${BASH_REMATCH[2]}
 if [ "$first" -gt "$last" ]; then echo "sweep.sh: --seeds $seeds is empty" >&2; exit 2; fi
 if ! [[ "$jobs" =~ ^[1-9][0-9]*$ ]]; then echo "sweep.sh: --jobs needs a positive integer, got '$jobs'" >&2; exit 2; fi
+if [ -n "$record" ] && [ ! -w "$history" ]; then
+  echo "sweep.sh: --record needs a writable history file, got '$history'" >&2; exit 2
+fi
 bindir="$build/tutorials"
 if [ ! -d "$bindir" ]; then echo "sweep.sh: no $bindir (build first, or pass --build DIR)" >&2; exit 2; fi
 
@@ -123,6 +134,28 @@ table="$out/table.md"
       END { flush() }'
 } >"$table"
 cat "$table"
+
+# The history: one row per claim, in the columns of docs/claims-history.md's table.
+if [ -n "$record" ]; then
+  sweep="$engine $mode, seeds $seeds"
+  tail -n +2 "$runs" | awk -F '\t' '$4 == "claim"' | sort -t $'\t' -k1,1 -k3,3 -k5,5g -s |
+    awk -v day="$(date -u +%Y-%m-%d)" -v sweep="$sweep" 'BEGIN { FS = "\t" }
+      function sign(op) { return op == ">=" ? "≥" : op == "<=" ? "≤" : op }
+      function flush() {
+        if (n == 0) return
+        med = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+        printf "| %s | %s | %s | %s | %d/%d | %.4g | %.4g | %.4g | %s %s | |\n", t, id, day, sweep,
+               held, n, v[1], med, v[n], sign(op), thr
+        n = 0; held = 0
+      }
+      { key = $1 SUBSEP $3
+        if (key != last) { flush(); last = key }
+        t = $1; id = $3; op = $6; thr = $7
+        v[++n] = $5; held += $8 }
+      END { flush() }' >>"$history"
+  echo
+  echo "recorded: $(grep -c "| $(date -u +%Y-%m-%d) | $engine $mode, seeds $seeds |" "$history") rows in $history"
+fi
 failed=$(awk -F '\t' 'NR > 1 && $8 != 1' "$runs" | wc -l)
 if [ "$failed" -gt 0 ]; then
   echo
