@@ -12,12 +12,6 @@ Tensor uniform_fan_in(const Shape& shape, int64_t fan_in, Rng& rng) {
   return Tensor::uniform(shape, rng, -bound, bound);
 }
 
-Tensor xavier_uniform(const Shape& shape, int64_t fan_in, int64_t fan_out, Rng& rng) {
-  S2S_CHECK(fan_in + fan_out > 0, "init::xavier_uniform: fan_in + fan_out must be > 0");
-  real bound = std::sqrt(real(6) / static_cast<real>(fan_in + fan_out));
-  return Tensor::uniform(shape, rng, -bound, bound);
-}
-
 Tensor normal(const Shape& shape, Rng& rng, real stddev) {
   return Tensor::normal(shape, rng, 0, stddev);
 }

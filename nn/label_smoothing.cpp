@@ -45,18 +45,19 @@ Var smoothed_cross_entropy(const Var& logits, const Ids& targets, real epsilon,
   return Var::make("smoothed_cross_entropy", Tensor::scalar(static_cast<real>(loss)), {logits},
                    [logp = std::move(logp), targets = SavedIds(targets.begin(), targets.end()),
                     ignore_index, count, V, on, spread](Node& self) {
-                     Tensor* dlogits = self.input_grad(0);
-                     if (dlogits == nullptr || count == 0) return;  // all rows ignored: no gradient
-                     const real scale = self.grad[0] / static_cast<real>(count);  // dL / C
-                     real* g = dlogits->data();
-                     for (size_t n = 0, rows = targets.size(); n < rows; ++n) {
-                       if (targets[n] == ignore_index) continue;  // an ignored row gets nothing
-                       const real* lp = logp.data() + n * V;
-                       real* gn = g + n * V;
-                       for (int64_t v = 0; v < V; ++v) {
-                         const double q = spread + (v == targets[n] ? on : 0);  // q_n,v
-                         gn[v] +=
-                             scale * static_cast<real>(std::exp(static_cast<double>(lp[v])) - q);
+                     // dL/dz_n,v = (softmax(z_n)_v − q_n,v) / C, with C the rows counted
+                     if (Tensor* dlogits = self.input_grad(0)) {
+                       const real scale =
+                           count == 0 ? real(0) : self.grad[0] / static_cast<real>(count);
+                       for (size_t n = 0, rows = targets.size(); n < rows; ++n) {
+                         if (targets[n] == ignore_index) continue;  // an ignored row gets nothing
+                         const real* lp = logp.data() + n * V;
+                         real* dz = dlogits->data() + n * V;
+                         for (int64_t v = 0; v < V; ++v) {
+                           const double q = spread + (v == targets[n] ? on : 0);  // q_n,v
+                           dz[v] +=
+                               scale * static_cast<real>(std::exp(static_cast<double>(lp[v])) - q);
+                         }
                        }
                      }
                    });

@@ -286,7 +286,7 @@ void Pronunciation::sample_words() {
 // either engine. Quick: lr 1e-2 halved when the validation loss (once an epoch of 63
 // updates) stops improving; 600 updates, because with 400 attention's PER on 12+
 // letters swung widely over seeds (docs/claims-history.md).
-// Full (an epoch is 1486 updates): the recipe's schedule (README), 3e-3 held for a
+// Full (an epoch is 1486 updates): the recipe's schedule (docs/g2p.md), 3e-3 held for a
 // fifth of the updates, then annealed to 1e-4, validated every 500 updates.
 TrainConfig Pronunciation::train_config() const {
   TrainConfig cfg;

@@ -20,6 +20,7 @@
 #include "core/engine.hpp"
 #include "core/error.hpp"
 #include "seq2seq/cli/ensemble_models.hpp"
+#include "seq2seq/cli/guard.hpp"
 #include "seq2seq/cli/html_report.hpp"
 #include "seq2seq/cli/validate.hpp"
 #include "seq2seq/cli_choices.hpp"
@@ -74,7 +75,7 @@ void print_eval(const EvalResult& r, bool phones) {
 const std::vector<int> kWordLengthEdges = {5, 8, 11};
 
 // The recipe `--task cmudict` uses by default, chosen by measurement on the
-// dictionary (README, "Real data: English pronunciation"). Each is a flag.
+// dictionary (docs/g2p.md). Each is a flag.
 // Measured 2026-11-30 (test WER / PER): a constant 3e-3 stalls at train loss 0.30
 // (41.5% / 11.3% in 20 min); annealing to 1e-4 after 20% of a 20-minute budget
 // gives 34.4% / 8.7% on an idle machine (25,262 updates; the model overfits from
@@ -181,7 +182,7 @@ int run(int argc, char** argv) {
   train_cmd->add_option("--dropout", mc.dropout, "dropout between stacked encoder layers")
       ->check(CLI::Range(0.0, 0.9))
       ->capture_default_str();
-  // Regularisation and capacity (docs/notes/issue-25-training-flags.md); off by default.
+  // Regularisation and capacity (docs/training-flags.md); off by default.
   train_cmd
       ->add_option("--embed-dropout", mc.embed_dropout,
                    "dropout on the source and target embeddings (training only)")

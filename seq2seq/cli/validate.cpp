@@ -618,67 +618,6 @@ int translate_sentence(const std::vector<const LoadedModel*>& models, const std:
   return t.finish(1);
 }
 
-namespace {
-[[noreturn]] void on_terminate() {
-  const char* what = "unknown exception";
-  std::string msg;
-  if (std::exception_ptr e = std::current_exception()) {
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::bad_alloc&) {
-      msg = "out of memory";
-    } catch (const std::exception& ex) {
-      msg = ex.what();
-    } catch (...) {
-      msg = what;
-    }
-  } else {
-    msg = "terminate called without an active exception";
-  }
-  fmt::print(stderr, "error: internal error: {}\n", msg);
-  std::fflush(stderr);
-  std::_Exit(1);
-}
-
-// Testing hook: S2S_TEST_THROW=bad_alloc|ios|thread|int throws that from inside
-// the guarded body, so the tests can watch the last-resort handler at work.
-void test_throw() {
-  const char* what = std::getenv("S2S_TEST_THROW");
-  if (!what) return;
-  const std::string w = what;
-  if (w == "bad_alloc") throw std::bad_alloc();
-  if (w == "ios") throw std::ios_base::failure("basic_filebuf::underflow error reading the file");
-  if (w == "thread")
-    std::thread([] { throw std::runtime_error("boom in a worker thread"); }).join();
-  if (w == "int") throw 42;
-}
-
-}  // namespace
-
-int run_guarded(const std::function<int()>& body) {
-  std::set_terminate(on_terminate);
-  try {
-    test_throw();
-    return body();
-  } catch (const UsageError& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 2;
-  } catch (const Error& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-  } catch (const std::bad_alloc&) {
-    fmt::print(stderr,
-               "error: out of memory (the model or the data is too large for this machine; try "
-               "a smaller --hidden, --embed, --batch or --beam)\n");
-  } catch (const std::ios_base::failure& e) {
-    fmt::print(stderr, "error: input/output failure: {}\n", e.what());
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-  } catch (...) {
-    fmt::print(stderr, "error: an unknown exception stopped s2s\n");
-  }
-  return 1;
-}
-
 std::string command_line(const CLI::App& cmd, const std::vector<std::string>& skip) {
   std::string line = "s2s " + cmd.get_name();
   for (const CLI::Option* opt : cmd.get_options()) {

@@ -139,9 +139,5 @@ struct RecipeSetting {
 // Sets each flag the command line did not give to the recipe's value.
 void apply_recipe(CLI::App& cmd, const std::vector<RecipeSetting>& recipe);
 
-// Runs body; any exception that escapes it (s2s::Error, bad_alloc, ios_base::failure,
-// ...) becomes "error: ..." on stderr and exit code 1. Also installs a terminate
-// handler that does the same for exceptions escaping threads.
-int run_guarded(const std::function<int()>& body);
 
 }  // namespace s2s::cli
