@@ -6,7 +6,7 @@
 // self.grad is dy (∂L/∂y), self.input(i) is input i's value, and
 // self.input_grad(i) is input i's gradient buffer (nullptr when that input
 // needs none). A gradient is always written the same way, with +=:
-//   if (Tensor* dx = self.input_grad(0)) *dx += dy * (1 - y * y);
+//   if (Tensor* dx = self.input_grad(0)) *dx += dy * y;   (exp: y = e^x)
 // exp, tanh, sigmoid, softmax, matmul, linear: the engine's ops (core/op_table.hpp).
 #include <cstdint>
 #include <initializer_list>

@@ -15,8 +15,8 @@ Var matmul(const Var& a, const Var& b) { return engine_ops().matmul(a, b); }
 Var reference_matmul(const Var& a, const Var& b) {
   Tensor out = matmul(a.value(), b.value());  // checks the shapes
   return Var::make("matmul", std::move(out), {a, b}, [](Node& self) {
-    // BEGIN EXERCISE matmul-backward
     const Tensor &A = self.input(0), &B = self.input(1), &dC = self.grad;
+    // BEGIN EXERCISE matmul-backward
     if (Tensor* dA = self.input_grad(0))  // dA (…,M,K) += dC (…,M,N) Bᵀ (…,N,K)
       *dA += matmul(dC, B.transpose(-2, -1));
     if (Tensor* dB = self.input_grad(1)) {  // dB (…,K,N) += Aᵀ (…,K,M) dC (…,M,N)

@@ -27,8 +27,8 @@ Var log(const Var& x) {
 // y = tanh(x);  dx += dy * (1 - y²)
 Var tanh(const Var& x) {
   return Var::make("tanh", tanh(x.value()), {x}, [](Node& self) {
-    // BEGIN EXERCISE tanh-backward
     const Tensor &y = self.value, &dy = self.grad;
+    // BEGIN EXERCISE tanh-backward
     if (Tensor* dx = self.input_grad(0)) *dx += dy * (1 - y * y);
     // END EXERCISE
   });
@@ -37,8 +37,8 @@ Var tanh(const Var& x) {
 // y = σ(x) = 1/(1+e^-x);  dx += dy * y (1 - y)
 Var sigmoid(const Var& x) {
   return Var::make("sigmoid", sigmoid(x.value()), {x}, [](Node& self) {
-    // BEGIN EXERCISE sigmoid-backward
     const Tensor &y = self.value, &dy = self.grad;
+    // BEGIN EXERCISE sigmoid-backward
     if (Tensor* dx = self.input_grad(0)) *dx += dy * y * (1 - y);
     // END EXERCISE
   });

@@ -73,37 +73,35 @@ std::vector<Hypothesis> greedy_decode(const Ensemble& models, const Batch& b, in
   check_ensemble(models);
   NoGradGuard no_grad;
   EnsembleState s = ensemble_start(models, ensemble_encode(models, b));
-  std::vector<Hypothesis> hyps(static_cast<size_t>(b.B));
-  std::vector<std::vector<Tensor>> weights(static_cast<size_t>(b.B));
-  Ids y(static_cast<size_t>(b.B), kSos);
-  int64_t alive = b.B;
-  for (int64_t t = 0; t < max_len && alive > 0; ++t) {
-    EnsembleStep o = ensemble_step(models, y, s);
-    const Tensor& logp = o.logp;  // (B,V)
-    auto best = argmax(logp, 1);
-    const int64_t V = logp.size(1);
-    for (int64_t i = 0; i < b.B; ++i) {
-      Hypothesis& h = hyps[i];
-      y[i] = best[i];
-      if (h.finished) continue;
-      h.log_prob += logp[i * V + best[i]];
-      if (!o.weights.empty()) weights[i].push_back(o.weights.slice(0, i, i + 1));
-      if (best[i] == kEos) {
-        h.finished = true;
-        --alive;
-      } else {
-        h.tokens.push_back(best[i]);
-      }
+  std::vector<Hypothesis> out(static_cast<size_t>(b.B));
+  std::vector<std::vector<Tensor>> per_step(out.size());  // each row's a_t, for the heatmap
+  Ids prev(out.size(), kSos);
+  int64_t open = b.B;  // rows that have not produced <eos> yet
+  for (int64_t t = 0; t < max_len && open > 0; ++t) {
+    const EnsembleStep step = ensemble_step(models, prev, s);  // step.logp (B,V): mean log p
+    const auto pick = argmax(step.logp, 1);
+    const int64_t V = step.logp.size(1);
+    for (int64_t r = 0; r < b.B; ++r) {
+      prev[r] = pick[r];  // a finished row still feeds a token; its output is complete
+      Hypothesis& row = out[r];
+      if (row.finished) continue;
+      row.log_prob += step.logp[r * V + pick[r]];
+      if (!step.weights.empty()) per_step[r].push_back(step.weights.slice(0, r, r + 1));
+      row.finished = pick[r] == kEos;
+      if (row.finished)
+        --open;
+      else
+        row.tokens.push_back(pick[r]);
     }
   }
   const int64_t shown = attention_source(models);
-  for (int64_t i = 0; i < b.B; ++i) {
-    hyps[i].score = hyps[i].log_prob;
-    if (!weights[i].empty())
-      hyps[i].weights =
-          collect_weights(weights[i], 0, b.src_len[i], models[shown]->config().reverse_source);
+  for (int64_t r = 0; r < b.B; ++r) {
+    out[r].score = out[r].log_prob;  // greedy: no length normalisation
+    if (!per_step[r].empty())
+      out[r].weights =
+          collect_weights(per_step[r], 0, b.src_len[r], models[shown]->config().reverse_source);
   }
-  return hyps;
+  return out;
 }
 
 }  // namespace s2s
