@@ -9,8 +9,8 @@ namespace s2s {
 Var softmax(const Var& x, int axis) {
   int ax = normalize_axis(axis, x.rank(), "softmax");
   return Var::make("softmax", softmax(x.value(), ax), {x}, [ax](Node& self) {
-    // BEGIN EXERCISE softmax-backward
     const Tensor &y = self.value, &dy = self.grad;
+    // BEGIN EXERCISE softmax-backward
     if (Tensor* dx = self.input_grad(0)) *dx += y * (dy - sum(dy * y, ax, true));
     // END EXERCISE
   });

@@ -44,14 +44,14 @@ EnsembleStep ensemble_step(const Ensemble& models, const Ids& y, EnsembleState& 
   const int64_t shown = attention_source(models);
   for (size_t m = 0; m < models.size(); ++m) {
     StepOutput o = models[m]->decoder->step(y, s.dec[m], s.enc[m]);
-    Tensor logp = log_softmax(o.logits.value(), 1);  // (B,V) log p_m
+    Tensor logp_m = log_softmax(o.logits.value(), 1);  // (B,V)
     if (static_cast<int64_t>(m) == shown && o.weights.defined()) out.weights = o.weights.value();
     if (m == 0) {
-      out.logp = std::move(logp);  // one model: its own numbers, untouched
+      out.logp = std::move(logp_m);  // one model: its own numbers, untouched
       continue;
     }
     real* acc = out.logp.data();
-    const real* add = logp.data();
+    const real* add = logp_m.data();
     for (int64_t i = 0; i < out.logp.numel(); ++i) acc[i] += add[i];
   }
   // The mean: Σ_m log p_m / M. Division (not a product with 1/M) keeps two copies
