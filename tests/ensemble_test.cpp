@@ -76,8 +76,9 @@ std::vector<ModelConfig> configs(const Data& d) {
 }
 
 bool same_bits(const Tensor& a, const Tensor& b) {
-  return a.shape() == b.shape() &&
-         std::memcmp(a.data(), b.data(), static_cast<size_t>(a.numel()) * sizeof(real)) == 0;
+  if (a.shape() != b.shape()) return false;
+  if (a.numel() == 0) return true;  // no weights (a bottleneck model): data() may be null
+  return std::memcmp(a.data(), b.data(), static_cast<size_t>(a.numel()) * sizeof(real)) == 0;
 }
 
 // Every field of every hypothesis, bit for bit.
