@@ -180,7 +180,7 @@ int run(int argc, char** argv) {
                  "bidirectional encoder (default) or not")
       ->default_str("true");
   train_cmd->add_option("--dropout", mc.dropout, "dropout between stacked encoder layers")
-      ->check(CLI::Range(0.0, 0.9))
+      ->check(real_in(0, 0.9))
       ->capture_default_str();
   // Regularisation and capacity (docs/training-flags.md); off by default.
   train_cmd
@@ -252,7 +252,7 @@ int run(int argc, char** argv) {
       ->add_option("--lr-decay", tc.lr_decay,
                    "multiply the learning rate by this after --lr-patience validations without a "
                    "better valid loss (1: constant rate)")
-      ->check(CLI::Range(0.01, 1.0))
+      ->check(real_in(0.01, 1.0))
       ->capture_default_str();
   train_cmd
       ->add_option("--lr-patience", tc.lr_patience, "validations without progress before a decay")
@@ -263,10 +263,10 @@ int run(int argc, char** argv) {
                    "anneal instead of decaying on plateau: keep --lr for this share of the "
                    "budget (--seconds, --max-steps or --epochs, whichever runs out first), then "
                    "fall geometrically to --min-lr at its end (-1: off)")
-      ->check(CLI::Range(-1.0, 0.99))
+      ->check(real_in(-1.0, 0.99))
       ->capture_default_str();
   train_cmd->add_option("--min-lr", tc.min_lr, "the learning rate never decays below this")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(real_in(0.0, 1.0))
       ->capture_default_str();
   train_cmd
       ->add_option("--patience", tc.patience,
