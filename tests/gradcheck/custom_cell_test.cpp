@@ -7,12 +7,12 @@
 
 #include <algorithm>
 
+#include "../reliability_util.hpp"
 #include "core/engine.hpp"
 #include "nn/adam.hpp"
 #include "nn/init.hpp"
 #include "nn_module_check.hpp"
 #include "seq2seq/cli_choices.hpp"
-#include "seq2seq/data/task.hpp"
 #include "seq2seq/model/checkpoint.hpp"
 #include "seq2seq/model/model_budget.hpp"
 #include "seq2seq/model/seq2seq.hpp"
@@ -61,31 +61,19 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
 }
 
 struct Data {
-  Splits splits;
+  Splits splits = reliability::tiny_copy_task(16, 6);
   Vocab src, tgt;
   Batch batch;
   Data() {
-    TaskConfig tc;
-    tc.seed = 4;
-    tc.n_train = 16;
-    tc.n_valid = tc.n_test = 4;
-    tc.min_len = 2;
-    tc.max_len = 6;
-    splits = make_task("reverse", tc);
     std::tie(src, tgt) = build_vocabs(splits.train);
     std::vector<const Example*> ex;
     for (size_t i = 0; i < 4; ++i) ex.push_back(&splits.train[i]);
     batch = make_batch(ex, src, tgt);
   }
   ModelConfig config(bool attention) const {
-    ModelConfig c;
+    ModelConfig c = reliability::tiny_model_config(src.size(), tgt.size(), /*E=*/6, /*H=*/8);
     c.cell = kMGU;
-    c.src_vocab = src.size();
-    c.tgt_vocab = tgt.size();
-    c.embed = 6;
-    c.hidden = 8;
     c.attention = attention;
-    c.attn.max_src_len = 16;
     return c;
   }
 };
