@@ -63,6 +63,10 @@ void check_attention_inputs(const char* who, const Var& query, const Var& keys, 
             shape_str(mask.shape()));
 }
 
+AttentionMemory AttentionModule::remember(const Var& states) const {
+  return {states, states, Var()};
+}
+
 Attention::Attention(std::unique_ptr<ScoreFunction> score) : score_(std::move(score)) {
   S2S_CHECK(score_ != nullptr, "Attention: score function is null");
   register_module("score", *score_);
@@ -80,6 +84,17 @@ AttentionOutput Attention::forward(const Var& query, const Var& keys, const Var&
   out.weights = masked_softmax(out.scores, mask, "Attention");  // (B,S)
   out.context = weighted_sum(out.weights, values);              // (B,Hv)
   return out;
+}
+
+AttentionMemory Attention::remember(const Var& states) const {
+  return {states, states, project_keys(states)};
+}
+
+AttentionOutput Attention::attend(const Var& query, const AttentionMemory& m, const Tensor& mask,
+                                  const ScoreContext& ctx) const {
+  ScoreContext c = ctx;
+  c.projected_keys = m.projected_keys;
+  return forward(query, m.keys, m.values, mask, c);
 }
 
 }  // namespace s2s

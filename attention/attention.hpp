@@ -9,6 +9,11 @@
 // are set to -inf before the softmax, so e^{-inf} = 0 makes their weights exactly 0
 // and padding never changes the real positions' outputs. A row without any real
 // token has nothing to attend to and is an error (instead of a silent NaN).
+//
+// Every variant (global Attention here, LocalAttention, KeyValueAttention,
+// DecoderSelfAttention) is an AttentionModule: once per source sequence it
+// remembers what it attends over, then at each decoder step it attends with the
+// query d_t. The decoder holds one AttentionModule and never asks which variant.
 #include <memory>
 
 #include "attention/score_registry.hpp"
@@ -35,7 +40,27 @@ std::vector<int64_t> lengths_from_mask(const Tensor& mask);
 void check_attention_inputs(const char* who, const Var& query, const Var& keys, const Var& values,
                             const Tensor& mask);
 
-class Attention : public Module {
+// What a module attends over, computed once per source sequence.
+struct AttentionMemory {
+  Var keys;            // (B,S,Hk) k_i
+  Var values;          // (B,S,Hv) v_i
+  Var projected_keys;  // the score's key projection (undefined if it has none or is not cached)
+};
+
+// The one interface of the attention variants (attention/variant.hpp builds them).
+class AttentionModule : public Module {
+ public:
+  // Once per sequence: states h_1..h_S (B,S,H) -> keys and values.
+  // By default keys = values = states; a variant with its own keys (key-value) or a
+  // cached key projection (global attention) overrides it.
+  virtual AttentionMemory remember(const Var& states) const;
+  // One decoder step: query d_t (B,Hq) over memory m, mask (B,S) -> context (B,Hv), weights (B,S)
+  virtual AttentionOutput attend(const Var& query, const AttentionMemory& m, const Tensor& mask,
+                                 const ScoreContext& ctx = {}) const = 0;
+  virtual ScoreFunction& score_function() const = 0;
+};
+
+class Attention : public AttentionModule {
  public:
   explicit Attention(std::unique_ptr<ScoreFunction> score);
   // Shortcut for Attention(make_score(score_name, Hq, Hk, A, max_src_len, rng)).
@@ -49,7 +74,12 @@ class Attention : public Module {
   // Store it in ScoreContext::projected_keys for every decoder step.
   Var project_keys(const Var& keys) const { return score_->project_keys(keys); }
 
-  ScoreFunction& score_function() const { return *score_; }
+  // keys = values = states, and the score's key projection, once per sequence.
+  AttentionMemory remember(const Var& states) const override;
+  // forward() with m's keys, values and projected keys.
+  AttentionOutput attend(const Var& query, const AttentionMemory& m, const Tensor& mask,
+                         const ScoreContext& ctx = {}) const override;
+  ScoreFunction& score_function() const override { return *score_; }
 
  private:
   std::unique_ptr<ScoreFunction> score_;

@@ -45,4 +45,14 @@ AttentionOutput KeyValueAttention::forward(const Var& query, const Var& states, 
   return attention.forward(query, keys, values, mask, ctx);
 }
 
+AttentionMemory KeyValueAttention::remember(const Var& states) const {
+  auto [keys, values] = keys_values(states);
+  return {keys, values, Var()};
+}
+
+AttentionOutput KeyValueAttention::attend(const Var& query, const AttentionMemory& m,
+                                          const Tensor& mask, const ScoreContext& ctx) const {
+  return attention.attend(query, m, mask, ctx);
+}
+
 }  // namespace s2s

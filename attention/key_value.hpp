@@ -11,7 +11,7 @@ namespace s2s {
 
 enum class KeyValueMode { project, split };
 
-class KeyValueAttention : public Module {
+class KeyValueAttention : public AttentionModule {
  public:
   // states (B,S,H). split needs key_size + value_size == H.
   KeyValueAttention(KeyValueMode mode, const std::string& score_name, int64_t Hq, int64_t H,
@@ -21,6 +21,12 @@ class KeyValueAttention : public Module {
   // query (B,Hq), states (B,S,H), mask (B,S) -> context (B,value_size)
   AttentionOutput forward(const Var& query, const Var& states, const Tensor& mask,
                           const ScoreContext& ctx = {}) const;
+  // keys_values(states), once per sequence.
+  AttentionMemory remember(const Var& states) const override;
+  // The inner attention over m's keys and values.
+  AttentionOutput attend(const Var& query, const AttentionMemory& m, const Tensor& mask,
+                         const ScoreContext& ctx = {}) const override;
+  ScoreFunction& score_function() const override { return attention.score_function(); }
 
   KeyValueMode mode;
   int64_t state_size, key_size, value_size;

@@ -74,4 +74,11 @@ AttentionOutput LocalAttention::forward(const Var& query, const Var& keys, const
   return out;
 }
 
+AttentionOutput LocalAttention::attend(const Var& query, const AttentionMemory& m,
+                                       const Tensor& mask, const ScoreContext& ctx) const {
+  ScoreContext c = ctx;
+  c.projected_keys = m.projected_keys;
+  return forward(query, m.keys, m.values, mask, c);
+}
+
 }  // namespace s2s

@@ -21,7 +21,7 @@ namespace s2s {
 
 enum class LocalMode { monotonic, predictive };  // local-m, local-p
 
-class LocalAttention : public Module {
+class LocalAttention : public AttentionModule {
  public:
   // half_width D >= 1. predictor_size is the hidden size of the local-p position
   // predictor W_p (predictor_size,Hq); unused by local-m.
@@ -31,10 +31,13 @@ class LocalAttention : public Module {
   // real lengths for local-p. out.position is p_t (B).
   AttentionOutput forward(const Var& query, const Var& keys, const Var& values, const Tensor& mask,
                           const ScoreContext& ctx = {}) const;
+  // forward() with m's keys and values (keys = values = the states).
+  AttentionOutput attend(const Var& query, const AttentionMemory& m, const Tensor& mask,
+                         const ScoreContext& ctx = {}) const override;
   // local-p's centre: query (B,Hq), lengths (B) -> p_t (B).
   Var predict_position(const Var& query, const std::vector<int64_t>& lengths) const;
 
-  ScoreFunction& score_function() const { return *score_; }
+  ScoreFunction& score_function() const override { return *score_; }
 
   LocalMode mode;
   int64_t half_width;

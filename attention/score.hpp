@@ -3,7 +3,7 @@
 // current state? score(q, k_i) is a real number per position; softmax over the
 // positions turns the scores into attention weights (attention/attention.hpp).
 //
-//   query q (B,Hq)   — usually the decoder state s_t
+//   query q (B,Hq)   — usually the decoder state d_t
 //   keys  k (B,S,Hk) — usually the encoder outputs h_1..h_S
 //   -> scores (B,S)
 //

@@ -26,9 +26,13 @@ AttentionOutput DecoderSelfAttention::forward(const std::vector<Var>& previous, 
     S2S_CHECK(previous[j].shape() == (Shape{B, state_size}),
               "DecoderSelfAttention: previous state {} must be (B,H) = {}, got {}", j,
               shape_str({B, state_size}), shape_str(previous[j].shape()));
-  Var states = stack(previous, 1);  // (B,t-1,H)
   Tensor mask = Tensor::ones({B, static_cast<int64_t>(previous.size())});
-  return attention.forward(query, states, states, mask, ctx);
+  return attend(query, remember(stack(previous, 1)), mask, ctx);  // states (B,t-1,H)
+}
+
+AttentionOutput DecoderSelfAttention::attend(const Var& query, const AttentionMemory& m,
+                                             const Tensor& mask, const ScoreContext& ctx) const {
+  return attention.forward(query, m.keys, m.values, mask, ctx);
 }
 
 }  // namespace s2s

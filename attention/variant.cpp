@@ -1,13 +1,12 @@
 #include "attention/variant.hpp"
 
-#include "attention/attention.hpp"
 #include "attention/key_value.hpp"
 #include "attention/local.hpp"
 
 namespace s2s {
 
 const Registry<VariantEntry>& variant_registry() {
-  using Made = std::unique_ptr<Module>;
+  using Made = std::unique_ptr<AttentionModule>;
   static const Registry<VariantEntry> r(
       "attention variant",
       {{AttentionVariant::global, "global", "all source positions, any score function",

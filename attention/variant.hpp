@@ -1,12 +1,13 @@
 #pragma once
 // The one list of attention variants: which source positions a decoder step
-// looks at, and how keys and values are made. The decoder builds its attention
-// modules from here (seq2seq/model/attention_decoder.hpp); the CLI's --variant
-// choices and checkpoints use the names.
+// looks at, and how keys and values are made. Each entry builds an
+// AttentionModule (attention/attention.hpp), the one interface the decoder
+// (seq2seq/model/attention_decoder.hpp) talks to; the CLI's --variant choices
+// and checkpoints use the names.
 #include <memory>
 #include <string>
 
-#include "nn/module.hpp"
+#include "attention/attention.hpp"
 #include "nn/registry.hpp"
 
 namespace s2s {
@@ -16,7 +17,7 @@ enum class AttentionVariant { global, local_m, local_p, key_value };
 // What a variant is built from: a score function name and the sizes.
 struct VariantSizes {
   std::string score;        // a score_registry() name
-  int64_t Hq = 0, He = 0;   // query (decoder state) and encoder output sizes
+  int64_t Hq = 0, He = 0;   // query (decoder state d_t) and encoder output sizes
   int64_t A = 0;            // attention size of additive scores
   int64_t max_src_len = 0;  // bound on S for the location score
   int64_t window = 0;       // D, the half-width of local attention
@@ -26,7 +27,7 @@ struct VariantEntry {
   AttentionVariant kind;
   const char* name;  // on the CLI and in checkpoints
   const char* help;
-  std::unique_ptr<Module> (*make)(const VariantSizes& sizes, Rng& rng);
+  std::unique_ptr<AttentionModule> (*make)(const VariantSizes& sizes, Rng& rng);
 };
 const Registry<VariantEntry>& variant_registry();
 

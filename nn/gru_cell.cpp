@@ -5,7 +5,7 @@
 
 namespace s2s {
 
-GRUCell::GRUCell(int64_t E, int64_t H, Rng& rng) : RecurrentCell(E, H) {
+GRUCell::GRUCell(int64_t E, int64_t H, Rng& rng) : RecurrentCell("gru", E, H) {
   weight_ih = register_parameter("weight_ih", init::uniform_fan_in({3 * H, E}, H, rng));
   weight_hh = register_parameter("weight_hh", init::uniform_fan_in({3 * H, H}, H, rng));
   bias_ih = register_parameter("bias_ih", init::uniform_fan_in({3 * H}, H, rng));

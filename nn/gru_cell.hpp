@@ -20,7 +20,6 @@ class GRUCell : public RecurrentCell {
   GRUCell(int64_t input_size, int64_t hidden_size, Rng& rng);
   // The equations above, one core op each.
   RecurrentState step(const Var& x, const RecurrentState& s) const override;
-  CellKind kind() const override { return CellKind::gru; }
 
   Var weight_ih, weight_hh, bias_ih, bias_hh;
 };

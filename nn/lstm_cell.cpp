@@ -5,7 +5,7 @@
 
 namespace s2s {
 
-LSTMCell::LSTMCell(int64_t E, int64_t H, Rng& rng, real forget_bias) : RecurrentCell(E, H) {
+LSTMCell::LSTMCell(int64_t E, int64_t H, Rng& rng, real forget_bias) : RecurrentCell("lstm", E, H) {
   weight_ih = register_parameter("weight_ih", init::uniform_fan_in({4 * H, E}, H, rng));
   weight_hh = register_parameter("weight_hh", init::uniform_fan_in({4 * H, H}, H, rng));
   Tensor b_ih = init::uniform_fan_in({4 * H}, H, rng);

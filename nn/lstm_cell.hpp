@@ -24,7 +24,7 @@ class LSTMCell : public RecurrentCell {
   LSTMCell(int64_t input_size, int64_t hidden_size, Rng& rng, real forget_bias = 0);
   // The equations above, one core op each.
   RecurrentState step(const Var& x, const RecurrentState& s) const override;
-  CellKind kind() const override { return CellKind::lstm; }
+  bool has_cell_state() const override { return true; }  // c, the additive memory
 
   Var weight_ih, weight_hh, bias_ih, bias_hh;
 };

@@ -5,7 +5,7 @@
 
 namespace s2s {
 
-RNNCell::RNNCell(int64_t E, int64_t H, Rng& rng) : RecurrentCell(E, H) {
+RNNCell::RNNCell(int64_t E, int64_t H, Rng& rng) : RecurrentCell("rnn", E, H) {
   // PyTorch's init for recurrent cells: uniform(-1/√H, 1/√H) for every tensor.
   weight_ih = register_parameter("weight_ih", init::uniform_fan_in({H, E}, H, rng));
   weight_hh = register_parameter("weight_hh", init::uniform_fan_in({H, H}, H, rng));

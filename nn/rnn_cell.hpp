@@ -16,7 +16,6 @@ class RNNCell : public RecurrentCell {
  public:
   RNNCell(int64_t input_size, int64_t hidden_size, Rng& rng);
   RecurrentState step(const Var& x, const RecurrentState& s) const override;
-  CellKind kind() const override { return CellKind::rnn; }
 
   Var weight_ih, weight_hh, bias_ih, bias_hh;
 };

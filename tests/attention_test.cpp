@@ -12,6 +12,7 @@
 #include "attention/general.hpp"
 #include "attention/location_aware.hpp"
 #include "attention/self_attention.hpp"
+#include "attention/variant.hpp"
 #include "attention_variants.hpp"
 #include "core/error.hpp"
 #include "core/tensor_math.hpp"
@@ -311,4 +312,38 @@ TEST_CASE("attention: clear errors for bad names, sizes and shapes") {
   ctx.prev_weights = Var(Tensor::zeros({2, 4}));
   CHECK_THROWS_WITH_AS(la.forward(q, k, v, mask, ctx),
                        doctest::Contains("prev_weights must be (B,S) = (2,5)"), Error);
+}
+
+TEST_CASE("attention: every variant of the registry through the one interface") {
+  Rng rng(31);
+  const int64_t B = 2, S = 5, H = 4, He = 6;
+  const Tensor mask = mask_from_lengths({5, 3}, S);
+  const Var states(Tensor::normal({B, S, He}, rng)), query(Tensor::normal({B, H}, rng));
+  for (const VariantEntry& e : variant_registry().entries()) {
+    CAPTURE(e.name);
+    std::unique_ptr<AttentionModule> m = e.make({"additive", H, He, 3, 8, 1}, rng);
+    const AttentionMemory memory = m->remember(states);
+    CHECK(memory.keys.size(1) == S);
+    ScoreContext ctx;
+    ctx.step = 1;
+    const AttentionOutput out = m->attend(query, memory, mask, ctx);
+    CHECK(out.context.shape() == Shape{B, memory.values.size(2)});
+    REQUIRE(out.weights.shape() == Shape{B, S});
+    for (int64_t b = 0; b < B; ++b) {
+      real total = 0;
+      for (int64_t s = 0; s < S; ++s) total += out.weights.value()[b * S + s];
+      CHECK(std::abs(total - 1) < kTol);
+    }
+    for (int64_t s = 3; s < S; ++s) CHECK(out.weights.value()[S + s] == 0);  // row 1's padding
+    CHECK(std::string(m->score_function().name()) == "additive");
+  }
+  // Decoder self-attention is one too: its memory is the stacked earlier states.
+  DecoderSelfAttention self("general", H, H, 0, 8, rng);
+  const AttentionModule& as_module = self;
+  const std::vector<Var> previous{Var(Tensor::normal({B, H}, rng)),
+                                  Var(Tensor::normal({B, H}, rng))};
+  const AttentionOutput a = self.forward(previous, query);
+  const AttentionOutput b =
+      as_module.attend(query, as_module.remember(stack(previous, 1)), Tensor::ones({B, 2}));
+  CHECK(allclose(a.context.value(), b.context.value(), kTol, kTol));
 }

@@ -46,6 +46,24 @@ TEST_CASE("nn: cells have PyTorch's parameter names, shapes and init range") {
                        Error);
 }
 
+TEST_CASE("nn: a cell continues another network's state (the decoder from the encoder)") {
+  Rng rng(2);
+  const Var h(Tensor::normal({2, 3}, rng)), c(Tensor::normal({2, 3}, rng));
+  auto lstm = make_cell(CellKind::lstm, 2, 3, rng);
+  auto gru = make_cell(CellKind::gru, 2, 3, rng);
+  CHECK(lstm->has_cell_state());
+  CHECK_FALSE(gru->has_cell_state());
+  // LSTM from a GRU encoder: h kept, c starts at zero.
+  RecurrentState s = lstm->state_from({h, Var()});
+  CHECK(s.h.value().values() == h.value().values());
+  CHECK(s.c.value().values() == Tensor::zeros({2, 3}).values());
+  // LSTM from an LSTM encoder: c kept; GRU from an LSTM encoder: c dropped.
+  CHECK(lstm->state_from({h, c}).c.value().values() == c.value().values());
+  s = gru->state_from({h, c});
+  CHECK(s.h.value().values() == h.value().values());
+  CHECK_FALSE(s.c.defined());
+}
+
 TEST_CASE("nn: cell equations on hand-checkable weights") {
   Rng rng(2);
   Tensor h0 = Tensor::from({1, 2}, {0.4, -0.8});

@@ -467,13 +467,13 @@ Pick check_weights_on_test(Lesson& L, Seq2Seq* attn, const Task& task) {
 struct Replay {
   Batch b;
   EncoderOutput enc;
-  DecoderState before;                // d_{t-1}
-  StepOutput step;                    // what the decoder computed at step t
-  bool asks_before = true;            // the query is d_{t-1} (placement input), else d_t
-  Var query;                          // what the decoder's attention module was asked with
-  ScoreContext ctx;                   // the step's extras (previous weights, t, lengths)
-  const Attention* module = nullptr;  // the decoder's global attention module
-  AttentionOutput ao;                 // the module asked again with that query
+  DecoderState before;                      // d_{t-1}
+  StepOutput step;                          // what the decoder computed at step t
+  bool asks_before = true;                  // the query is d_{t-1} (placement input), else d_t
+  Var query;                                // what the decoder's attention module was asked with
+  ScoreContext ctx;                         // the step's extras (previous weights, t, lengths)
+  const AttentionModule* module = nullptr;  // the decoder's attention module
+  AttentionOutput ao;                       // the module asked again with that query
 };
 
 Replay replay_step(Seq2Seq* attn, const Task& task, const Example& ex, const Pick& pick) {
@@ -501,15 +501,13 @@ Replay replay_step(Seq2Seq* attn, const Task& task, const Example& ex, const Pic
   // Ask the decoder's attention module again with the query it used: d_{t-1} for
   // the lecture's input placement, the new d_t for the output placements.
   const bool asks_before = placement == Placement::input;
-  const Attention* module = nullptr;
-  for (auto& [name, m] : attn->decoder->named_modules())
-    if (name == (asks_before ? "attention_in" : "attention")) module = dynamic_cast<Attention*>(m);
-  S2S_CHECK(module, "06_attention: the decoder has no global attention module");
+  const AttentionModule* module = attn->decoder->attention(asks_before);
+  S2S_CHECK(module, "06_attention: the decoder has no attention module");
   ScoreContext ctx;
   ctx.prev_weights = before.prev_weights;
   ctx.step = before.t;
   const Var query = asks_before ? before.rnn.h : state.rnn.h;
-  const AttentionOutput ao = module->forward(query, enc.outputs, enc.outputs, enc.mask, ctx);
+  const AttentionOutput ao = module->attend(query, module->remember(enc.outputs), enc.mask, ctx);
   return {b, enc, before, step, asks_before, query, ctx, module, ao};
 }
 

@@ -191,7 +191,7 @@ int run(int argc, char** argv) {
   train_cmd
       ->add_option("--decoder-dropout", mc.decoder_dropout,
                    "dropout on the decoder's input (each layer's), and on the attentional vector "
-                   "h~_t (the bottleneck: s_t) before the output layer (training only)")
+                   "h~_t (the bottleneck: d_t) before the output layer (training only)")
       ->check(real_in(0, 0.9))
       ->capture_default_str();
   train_cmd

@@ -11,7 +11,7 @@ bool context_at_input(Placement p) { return p == Placement::input || p == Placem
 bool context_at_output(Placement p) { return p != Placement::input; }
 }  // namespace
 
-std::unique_ptr<Module> AttentionDecoder::make_attention(Rng& rng) const {
+std::unique_ptr<AttentionModule> AttentionDecoder::make_attention(Rng& rng) const {
   const auto& a = cfg_.attn;
   const int64_t H = cfg_.hidden;
   const int64_t A = a.attention_size > 0 ? a.attention_size : H;
@@ -31,7 +31,7 @@ AttentionDecoder::AttentionDecoder(const AttentionDecoderConfig& c, Rng& rng)
   int64_t in = c.embed;
   if (context_at_input(p)) in += value_size_;
   if (p == Placement::input_feeding) in += c.hidden;
-  cell = make_cell(c.cell, in, c.hidden, rng, c.cell == CellKind::lstm ? 1 : 0);
+  cell = make_cell(c.cell, in, c.hidden, rng, /*forget_bias=*/1);  // ignored without a forget gate
   register_module("embedding", embedding);
   register_module("cell", *cell);
   if (context_at_input(p)) {
@@ -64,36 +64,25 @@ DecoderState AttentionDecoder::start(const EncoderOutput& enc) const {
             "AttentionDecoder: encoder final state must be (B,{}), got {}", cfg_.hidden,
             enc.final.h.defined() ? shape_str(enc.final.h.shape()) : "nothing");
   DecoderState s;
-  s.rnn = enc.final;
-  if (cell->has_cell_state() && !s.rnn.c.defined()) s.rnn.c = Var(Tensor::zeros(s.rnn.h.shape()));
-  if (!cell->has_cell_state()) s.rnn.c = Var();
+  s.rnn = cell->state_from(enc.final);  // d_0
   start_stack(s, upper);
-  // Per-sequence work done once, not at every step.
-  const Module& any = attn_out_ ? *attn_out_ : *attn_in_;
-  if (auto* kv = dynamic_cast<const KeyValueAttention*>(&any)) {
-    std::tie(s.keys, s.values) = kv->keys_values(enc.outputs);  // (B,S,H) each
-  } else {
-    s.keys = s.values = enc.outputs;
-    if (auto* g = dynamic_cast<const Attention*>(&any)) s.projected_keys = g->project_keys(s.keys);
-  }
+  // Per-sequence work done once, not at every step: keys, values (and a key projection).
+  s.memory = primary().remember(enc.outputs);
   return s;
 }
 
-AttentionOutput AttentionDecoder::run_attention(const Module& which, const Var& query,
+AttentionOutput AttentionDecoder::run_attention(const AttentionModule& which, const Var& query,
                                                 const DecoderState& s,
                                                 const EncoderOutput& enc) const {
   ScoreContext ctx;
   ctx.prev_weights = s.prev_weights;
   ctx.step = s.t;
   ctx.src_lengths = enc.lengths;
-  if (auto* g = dynamic_cast<const Attention*>(&which)) {
-    if (&which == attn_out_.get() || !attn_out_) ctx.projected_keys = s.projected_keys;
-    return g->forward(query, s.keys, s.values, enc.mask, ctx);
-  }
-  if (auto* l = dynamic_cast<const LocalAttention*>(&which))
-    return l->forward(query, s.keys, s.values, enc.mask, ctx);
-  auto& kv = dynamic_cast<const KeyValueAttention&>(which);
-  return kv.attention.forward(query, s.keys, s.values, enc.mask, ctx);
+  // Both sides read the keys and values start() kept; the key projection belongs to
+  // the score of the module that made it (the other side's score projects its own).
+  AttentionMemory m = s.memory;
+  if (&which != &primary()) m.projected_keys = Var();
+  return which.attend(query, m, enc.mask, ctx);
 }
 
 StepOutput AttentionDecoder::step(const Ids& y_prev, DecoderState& s,
@@ -114,17 +103,17 @@ StepOutput AttentionDecoder::step(const Ids& y_prev, DecoderState& s,
     input.push_back(s.feed.defined() ? s.feed : Var(Tensor::zeros({B, cfg_.hidden})));
   Var x = train_dropout(input.size() == 1 ? input[0] : concat(input, 1), cfg_.dropout,
                         s.dropout_rng);          // x_t
-  step_stack(*cell, upper, x, s, cfg_.dropout);  // s_t = s.rnn.h (B,H), the top layer's
+  step_stack(*cell, upper, x, s, cfg_.dropout);  // d_t = s.rnn.h (B,H), the top layer's
   if (context_at_input(p) && context_at_output(p)) r.input_weights = a.weights;
-  if (context_at_output(p)) a = run_attention(*attn_out_, s.rnn.h, s, enc);    // Luong: s_t asks
-  std::vector<Var> parts{a.context, s.rnn.h};                                  // [c_t; s_t]
+  if (context_at_output(p)) a = run_attention(*attn_out_, s.rnn.h, s, enc);  // Luong: d_t asks
+  std::vector<Var> parts{a.context, s.rnn.h};                                // [c_t; d_t]
   if (self_attn_) {
-    AttentionOutput self = self_attn_->forward(s.history, s.rnn.h);  // over s_1..s_{t-1}
+    AttentionOutput self = self_attn_->forward(s.history, s.rnn.h);  // over d_1..d_{t-1}
     parts.push_back(self.context);
     r.self_weights = self.weights;
     s.history.push_back(s.rnn.h);
   }
-  Var h_tilde = tanh(combine.forward(concat(parts, 1)));  // h̃_t = tanh(W_c [c_t; s_t]) (B,H)
+  Var h_tilde = tanh(combine.forward(concat(parts, 1)));  // h̃_t = tanh(W_c [c_t; d_t]) (B,H)
   s.feed = h_tilde;
   s.prev_weights = a.weights;
   ++s.t;

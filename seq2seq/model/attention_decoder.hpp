@@ -5,31 +5,31 @@
 // so no single vector has to hold the whole sentence.
 //
 // Where the context enters the decoder (AttentionConfig::placement, placement.hpp):
-//   input          (Bahdanau) c_t from s_{t-1} joins the RNN input:
-//                  s_t = cell([emb(y_{t-1}); c_t], s_{t-1}),  h̃_t = tanh(W_c [c_t; s_t])
-//   output         (Luong) the RNN runs first, c_t from s_t joins the output:
-//                  s_t = cell(emb(y_{t-1}), s_{t-1}),  h̃_t = tanh(W_c [c_t; s_t])
-//   both           input as in Bahdanau and a second attention from s_t at the output
+// d_t is the decoder state (the lecture's name; DecoderState::rnn.h in the code).
+//   input          (Bahdanau) c_t from d_{t-1} joins the RNN input:
+//                  d_t = cell([emb(y_{t-1}); c_t], d_{t-1}),  h̃_t = tanh(W_c [c_t; d_t])
+//   output         (Luong) the RNN runs first, c_t from d_t joins the output:
+//                  d_t = cell(emb(y_{t-1}), d_{t-1}),  h̃_t = tanh(W_c [c_t; d_t])
+//   both           input as in Bahdanau and a second attention from d_t at the output
 //   input_feeding  (Luong) as output, and h̃_{t-1} joins the next input:
-//                  s_t = cell([emb(y_{t-1}); h̃_{t-1}], s_{t-1})
+//                  d_t = cell([emb(y_{t-1}); h̃_{t-1}], d_{t-1})
 // then logits_t = W_out h̃_t + b_out.
 //
 // Regularisation and capacity (decoder_stack.hpp): embed_dropout on emb(y_{t-1});
 // dropout on the cell's whole input, between stacked layers, and on h̃_t before
 // W_out (h̃_{t-1} is fed back undropped, and dropped as part of the next input);
 // with layers L > 1, "cell" is layer 1, upper.0 .. upper.{L-2} are layers 2..L,
-// and the top layer's s_t queries the attention ("input" placements: s_{t-1} of
+// and the top layer's d_t queries the attention ("input" placements: d_{t-1} of
 // the top layer).
 //
 // Which attention: AttentionConfig::variant, an entry of variant_registry()
 // (attention/variant.cpp), scoring with AttentionConfig::score, an entry of
-// score_registry() (attention/score_registry.cpp).
-// self_attention adds a context over the decoder's own previous states s_1..s_{t-1}.
+// score_registry() (attention/score_registry.cpp). Every variant is an
+// AttentionModule, so the decoder never asks which one it holds.
+// self_attention adds a context over the decoder's own previous states d_1..d_{t-1}.
 #include <memory>
 
 #include "attention/attention.hpp"
-#include "attention/key_value.hpp"
-#include "attention/local.hpp"
 #include "attention/self_attention.hpp"
 #include "attention/variant.hpp"
 #include "nn/embedding.hpp"
@@ -67,22 +67,27 @@ class AttentionDecoder : public Decoder {
   StepOutput step(const Ids& y_prev, DecoderState& s, const EncoderOutput& enc) const override;
   bool has_attention() const override { return true; }
   const AttentionDecoderConfig& config() const { return cfg_; }
+  const AttentionModule* attention(bool input_side = false) const override {
+    return input_side ? attn_in_.get() : attn_out_.get();
+  }
 
   Embedding embedding;
   std::unique_ptr<RecurrentCell> cell;  // layer 1
   ModuleList<RecurrentCell> upper;      // layers 2..L (empty when L = 1)
-  Linear combine;  // W_c: [c; s (; c_self)] → h̃
+  Linear combine;  // W_c: [c; d (; c_self)] → h̃
   Linear out;      // W_out: h̃ → logits
 
  private:
   // Runs one attention module with the decoder's query (B,H).
-  AttentionOutput run_attention(const Module& which, const Var& query, const DecoderState& s,
-                                const EncoderOutput& enc) const;
-  std::unique_ptr<Module> make_attention(Rng& rng) const;
+  AttentionOutput run_attention(const AttentionModule& which, const Var& query,
+                                const DecoderState& s, const EncoderOutput& enc) const;
+  std::unique_ptr<AttentionModule> make_attention(Rng& rng) const;
+  // The module whose memory start() keeps: the output side's, else the input side's.
+  const AttentionModule& primary() const { return attn_out_ ? *attn_out_ : *attn_in_; }
 
   AttentionDecoderConfig cfg_;
   int64_t value_size_;
-  std::unique_ptr<Module> attn_in_, attn_out_;  // input side / output side
+  std::unique_ptr<AttentionModule> attn_in_, attn_out_;  // input side / output side
   std::unique_ptr<DecoderSelfAttention> self_attn_;
 };
 

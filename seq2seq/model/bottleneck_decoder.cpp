@@ -9,7 +9,7 @@ namespace s2s {
 BottleneckDecoder::BottleneckDecoder(const BottleneckConfig& c, Rng& rng)
     : embedding(c.vocab, c.embed, rng, kPad),
       cell(make_cell(c.cell, c.embed + (c.feed_summary ? c.hidden : 0), c.hidden, rng,
-                     c.cell == CellKind::lstm ? 1 : 0)),
+                     /*forget_bias=*/1)),  // ignored by cells without a forget gate
       out(c.hidden, c.vocab, rng),
       cfg_(c) {
   register_module("embedding", embedding);
@@ -26,10 +26,8 @@ DecoderState BottleneckDecoder::start(const EncoderOutput& enc) const {
             "BottleneckDecoder: encoder final state must be (B,{}), got {}", cfg_.hidden,
             enc.final.h.defined() ? shape_str(enc.final.h.shape()) : "nothing");
   DecoderState s;
-  s.rnn = enc.final;
-  if (cell->has_cell_state() && !s.rnn.c.defined()) s.rnn.c = Var(Tensor::zeros(s.rnn.h.shape()));
-  if (!cell->has_cell_state()) s.rnn.c = Var();
-  s.feed = enc.final.h;  // the summary vector s_0, shown again at each step if asked
+  s.rnn = cell->state_from(enc.final);  // d_0
+  s.feed = enc.final.h;                 // the summary vector d_0, shown again at each step if asked
   start_stack(s, upper);
   return s;
 }
@@ -41,7 +39,7 @@ StepOutput BottleneckDecoder::step(const Ids& y_prev, DecoderState& s, const Enc
   const int64_t B = s.rnn.h.size(0);
   Var x = embedding.forward(y_prev, {B});             // (B,E)
   if (cfg_.feed_summary) x = concat({x, s.feed}, 1);  // (B,E+H)
-  s.rnn = cell->step(x, s.rnn);                       // s_t (B,H)
+  s.rnn = cell->step(x, s.rnn);                       // d_t (B,H)
   ++s.t;
   return {out.forward(s.rnn.h), Var()};  // (B,V)
   // END EXERCISE

@@ -2,18 +2,18 @@
 // The bottleneck decoder (Sutskever et al. 2014; Cho et al. 2014): the whole
 // source sentence reaches the decoder only as the encoder's final state.
 //
-//   s_0 = encoder final state
-//   s_t = cell([emb(y_{t-1}) (; s_0)], s_{t-1})     (; s_0) with feed_summary
-//   logits_t = W_out s_t + b_out
+//   d_0 = encoder final state
+//   d_t = cell([emb(y_{t-1}) (; d_0)], d_{t-1})     (; d_0) with feed_summary
+//   logitd_t = W_out d_t + b_out
 //
 // However long the sentence, it must fit in one H-sized vector: the lecture's
-// "bottleneck". feed_summary (Cho et al.) shows s_0 again at every step, so
+// "bottleneck". feed_summary (Cho et al.) shows d_0 again at every step, so
 // the decoder does not have to carry it through the recurrence alone.
 //
 // Regularisation and capacity (decoder_stack.hpp), off by default: the same step
 // with dropout and stacked cells,
-//   x_t = drop([drop_e(emb(y_{t-1})) (; s_0)]),  s_t = stack(x_t, ...),
-//   logits_t = W_out drop(s_t) + b_out
+//   x_t = drop([drop_e(emb(y_{t-1})) (; d_0)]),  d_t = stack(x_t, ...),
+//   logitd_t = W_out drop(d_t) + b_out
 // "cell" is layer 1 and upper.0 .. upper.{L-2} are layers 2..L.
 #include <memory>
 
@@ -29,7 +29,7 @@ struct BottleneckConfig {
   int64_t vocab = 0, embed = 32, hidden = 64;
   bool feed_summary = false;
   real embed_dropout = 0;  // on emb(y_{t-1})
-  real dropout = 0;        // on the cell input, between layers, on s_t before W_out
+  real dropout = 0;        // on the cell input, between layers, on d_t before W_out
   int64_t layers = 1;      // stacked cells
 };
 

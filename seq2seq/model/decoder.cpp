@@ -18,9 +18,9 @@ void reorder_state(DecoderState& s, const Ids& rows) {
   s.feed = take_rows(s.feed, rows);
   s.prev_weights = take_rows(s.prev_weights, rows);
   for (Var& h : s.history) h = take_rows(h, rows);
-  s.keys = take_rows(s.keys, rows);
-  s.values = take_rows(s.values, rows);
-  s.projected_keys = take_rows(s.projected_keys, rows);
+  s.memory.keys = take_rows(s.memory.keys, rows);
+  s.memory.values = take_rows(s.memory.values, rows);
+  s.memory.projected_keys = take_rows(s.memory.projected_keys, rows);
 }
 
 }  // namespace s2s

@@ -8,9 +8,9 @@
 //
 // Stacked decoder cells (decoder_layers L). Layer 1 reads the step's input x_t,
 // layer l > 1 reads the new state of the layer below it, dropped out:
-//   s^1_t = cell_1(x_t, s^1_{t-1}),   s^l_t = cell_l(drop(s^{l-1}_t), s^l_{t-1}),
-//   s_t = s^L_t   (the state attention queries and the output layer reads).
-// Every layer starts from the encoder's final (bridged) state: s^l_0 = s_0.
+//   d^1_t = cell_1(x_t, d^1_{t-1}),   d^l_t = cell_l(drop(d^{l-1}_t), d^l_{t-1}),
+//   d_t = d^L_t   (the state attention queries and the output layer reads).
+// Every layer starts from the encoder's final (bridged) state: d^l_0 = d_0.
 #include "nn/module_list.hpp"
 #include "seq2seq/model/decoder.hpp"
 
@@ -23,7 +23,7 @@ Var train_dropout(const Var& x, real p, Rng* rng);
 void make_upper_cells(ModuleList<RecurrentCell>& upper, CellKind kind, int64_t layers,
                       int64_t hidden, Rng& rng);
 
-// Sets s.lower to L - 1 copies of the initial state s.rnn (s^l_0 = s_0).
+// Sets s.lower to L - 1 copies of the initial state s.rnn (d^l_0 = d_0).
 void start_stack(DecoderState& s, const ModuleList<RecurrentCell>& upper);
 
 // One step of the stack above: s.lower (layers 1..L-1) and s.rnn (layer L) advance.

@@ -13,7 +13,7 @@ SequenceRNNOptions rnn_options(const EncoderConfig& c) {
   o.num_layers = c.layers;
   o.bidirectional = c.bidirectional;
   o.dropout = c.dropout;
-  o.lstm_forget_bias = c.cell == CellKind::lstm ? 1 : 0;
+  o.lstm_forget_bias = 1;  // a cell with a forget gate starts remembering; the others ignore it
   return o;
 }
 }  // namespace
@@ -27,7 +27,7 @@ Encoder::Encoder(const EncoderConfig& cfg, Rng& rng)
   if (cfg.bidirectional) {
     bridge_h_ = std::make_unique<Linear>(2 * cfg.hidden, cfg.hidden, rng);
     register_module("bridge_h", *bridge_h_);
-    if (cfg.cell == CellKind::lstm) {
+    if (rnn.cell(0).has_cell_state()) {  // c is bridged like h
       bridge_c_ = std::make_unique<Linear>(2 * cfg.hidden, cfg.hidden, rng);
       register_module("bridge_c", *bridge_c_);
     }
@@ -47,7 +47,7 @@ EncoderOutput Encoder::forward(const Ids& src, int64_t B, int64_t S,
   SequenceOutput r = rnn.forward(x, lengths, {}, dropout_rng);
   out.outputs = r.outputs;  // (B,S,He)
   out.step_states = std::move(r.step_states);
-  // The top layer's final state(s) start the decoder.
+  // The top layer's final state(s) start the decoder: d_0.
   const size_t dirs = cfg_.bidirectional ? 2 : 1;
   const RecurrentState& fwd = r.final[r.final.size() - dirs];
   if (!cfg_.bidirectional) {

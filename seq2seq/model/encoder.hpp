@@ -7,7 +7,7 @@
 //
 // The decoder starts from the encoder's final state. A bidirectional encoder
 // has two (forward and backward), so a "bridge" maps [h_fwd; h_bwd] (2H) to
-// the decoder's size H: s_0 = tanh(W_bridge [h_fwd; h_bwd] + b).
+// the decoder's size H: d_0 = tanh(W_bridge [h_fwd; h_bwd] + b).
 #include <memory>
 
 #include "nn/embedding.hpp"

@@ -7,27 +7,20 @@
 #include <fstream>
 
 #include "core/error.hpp"
+#include "nn/recurrent_cell.hpp"
 
 namespace s2s {
 
 namespace {
-
-// Gate blocks per cell: weight_ih is (gates·H, E).
-double gates(CellKind cell) {
-  switch (cell) {
-    case CellKind::rnn: return 1;
-    case CellKind::gru: return 3;
-    case CellKind::lstm: return 4;
-  }
-  return 4;  // (unreachable) the largest
-}
 
 double d(int64_t x) { return static_cast<double>(std::max<int64_t>(x, 0)); }
 
 }  // namespace
 
 ModelBudget estimate_budget(const ModelConfig& c, int64_t batch, int64_t max_len, int64_t beam) {
-  const double g = gates(c.cell), H = d(c.hidden), E = d(c.embed), L = std::max(d(c.layers), 1.0);
+  // Gate blocks per cell (its registry row): weight_ih is (g·H, E).
+  const double g = d(cell_registry().at(c.cell).gates), H = d(c.hidden), E = d(c.embed),
+               L = std::max(d(c.layers), 1.0);
   const double dirs = c.bidirectional ? 2 : 1, He = H * dirs;
   const double Vs = d(c.src_vocab), Vt = d(c.tgt_vocab);
   const double A = c.attn.attention_size > 0 ? d(c.attn.attention_size) : H;

@@ -28,7 +28,7 @@ struct ModelConfig {
   int64_t decoder_layers = 1;   // stacked decoder cells; attention reads the top one
   bool attention = true;        // false: the bottleneck model
   AttentionConfig attn;         // used when attention is true
-  bool feed_summary = false;    // bottleneck: show s_0 at every step
+  bool feed_summary = false;    // bottleneck: show d_0 at every step
   bool reverse_source = false;  // read the source backwards (Sutskever et al. 2014)
   uint64_t seed = 1;            // initialisation
 };

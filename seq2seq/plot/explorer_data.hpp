@@ -5,7 +5,7 @@
 // every attention it has is recorded:
 //   encoder-decoder attention a_t (B,S), the input side's too for placement "both";
 //   local attention's window [p_t - D, p_t + D];
-//   decoder self-attention over s_1..s_{t-1};
+//   decoder self-attention over d_1..d_{t-1};
 // plus, per step, the chosen token's probability and the runners-up; the beam
 // tree (beam > 1); the gold alignment and its AER where the data has one.
 #include <nlohmann/json_fwd.hpp>
