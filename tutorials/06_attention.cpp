@@ -959,6 +959,17 @@ void aer_claim(Lesson& L, const EvalResult& ra) {
           fmt::format("注意力的 argmax 与标准对齐吻合：AER 为 {:.3f}", ra.aer));
 }
 
+// BLEU, before the table that prints it.
+void define_bleu(Lesson& L) {
+  L.say(
+      "BLEU (Papineni et al. 2002) scores a translation by the 1- to 4-word sequences it\n"
+      "shares with the reference, from 0 to 1 (1: the reference exactly); the table writes\n"
+      "it as is, the figure and the lines below as BLEU×100 (0 to 100).",
+      "BLEU（Papineni 等 2002）按译文与参考译文共有的 1 到 4 个词的片段给译文打分，取值\n"
+      "0 到 1（1 表示与参考译文完全相同）；表中直接写出，下面的图和各行写作 BLEU×100\n"
+      "（0 到 100）。");
+}
+
 // Shortest against longest bucket, for each attention run and the bottleneck.
 void length_claims(Lesson& L, const Args& args, const Budget& budget, const Evals& ev) {
   const int n_runs = budget.n_runs;
@@ -988,13 +999,6 @@ void length_claims(Lesson& L, const Args& args, const Budget& budget, const Eval
         fmt::format("{} 次训练的平均，范围 {:.{}f}-{:.{}f}", n_runs, v.min, dec, v.max, dec));
   };
   const auto pct_shown = tutorial::Lesson::Shown::in_percent;
-  L.say(
-      "BLEU (Papineni et al. 2002) scores a translation by the 1- to 4-word sequences it\n"
-      "shares with the reference, from 0 to 1 (1: the reference exactly); the table writes\n"
-      "it as is, the figure and the lines below as BLEU×100 (0 to 100).",
-      "BLEU（Papineni 等 2002）按译文与参考译文共有的 1 到 4 个词的片段给译文打分，取值\n"
-      "0 到 1（1 表示与参考译文完全相同）；表中直接写出，下面的图和各行写作 BLEU×100\n"
-      "（0 到 100）。");
   // The bottleneck's slope relative to its own short-sentence accuracy, against attention's.
   L.claim("relative_slope_gap", keep_tok.mean - keep_tok_b, Cmp::ge, 20,
           fmt::format("relative to its own accuracy on the shortest sentences, the bottleneck "
@@ -1110,6 +1114,7 @@ void accuracy_by_length(Lesson& L, const Args& args, const Budget& budget, const
   L.heading("Accuracy by sentence length", "按句子长度统计的准确率");
   // The attention columns are means over its n_runs runs, bucket by bucket.
   const std::vector<BucketScores> am = mean_of(L, task, ev.ras), bm = mean_of(L, task, ev.rbs);
+  define_bleu(L);
   print_length_table(L, budget, am, bm);
   aer_claim(L, ev.ras[0]);
   length_claims(L, args, budget, ev);

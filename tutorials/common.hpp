@@ -81,6 +81,71 @@ inline void exit_on_uncaught_exception() {
   });
 }
 
+// A model knob's flag (--cell, --score, --placement): where its value goes,
+// whether this tutorial offers it, and its choices from the registry.
+struct KnobFlag {
+  const char* flag;
+  std::string* value;
+  bool on;
+  std::vector<std::string> names;
+  const char* what;
+};
+
+inline std::vector<KnobFlag> knob_flags(Args& a, const Knobs& knobs) {
+  return {
+      {"--cell", &a.model.cell, !knobs.cell.empty(), s2s::cell_registry().names(),
+       "recurrent cell"},
+      {"--score", &a.model.score, !knobs.score.empty(), s2s::score_names(), "score function"},
+      {"--placement", &a.model.placement, !knobs.placement.empty(),
+       s2s::placement_registry().names(), "where the context enters the decoder"},
+  };
+}
+
+// The --help text: the common flags, the tutorial's own and the knobs it offers.
+inline std::string usage_text(const Args& a, const std::vector<std::string>& extra,
+                              const std::vector<KnobFlag>& knobs) {
+  std::string ex, knob_help;
+  for (auto& e : extra) ex += " [" + e + "]";
+  for (const KnobFlag& k : knobs) {
+    if (!k.on) continue;
+    ex += fmt::format(" [{} X]", k.flag);
+    knob_help +=
+        fmt::format("  {:<13} {} (default {}), one of:\n                {}\n",
+                    std::string(k.flag) + " X", k.what, *k.value, fmt::join(k.names, ", "));
+  }
+  return fmt::format(
+      "{} — {}\n\nusage: {} [--quick] [--engine reference|fast] [--out DIR] [--lang en|zh] "
+      "[--seed N]{} [--help]\n"
+      "  --quick       smaller run (used by CI); in every mode a failed claim gives exit code 1\n"
+      "  --engine E    reference: the readable composed ops of nn/ and attention/ run (edit\n"
+      "                them and see the change); fast: fused ops and threads (default {})\n"
+      "  --out DIR     folder for figures (default {})\n"
+      "  --lang en|zh  narration language: English (default) or 简体中文\n"
+      "  --seed N      random seed (default 42)\n{}{}",
+      a.name, a.summary, a.name, ex, s2s::engine_name(s2s::default_engine()), a.out_dir, knob_help,
+      knob_help.empty() ? ""
+                        : "  The model's knobs: the tutorial prints the model it used (\"model: "
+                          "cell=...\");\n  a claim may fail with other values: compare and "
+                          "see.\n");
+}
+
+// A usage error: the message, and exit code 2 (1 is a failed claim).
+[[noreturn]] inline void usage_error(const std::string& message) {
+  fmt::print(stderr, "{}", message);
+  std::exit(2);
+}
+
+// --seed's value: a non-negative integer below 2^64 ("-1" is refused, not wrapped).
+inline uint64_t parse_seed(const std::string& name, const std::string& v) {
+  char* end = nullptr;
+  errno = 0;
+  const uint64_t seed = std::strtoull(v.c_str(), &end, 10);
+  if (v.empty() || *end != '\0' || v.find_first_not_of("0123456789") != std::string::npos ||
+      errno == ERANGE)
+    usage_error(fmt::format("{}: --seed needs a non-negative integer, got '{}'\n", name, v));
+  return seed;
+}
+
 // Parses the common flags; prints help or a clear error and exits on misuse.
 // `extra` lists tutorial-specific flags (without values) that are accepted;
 // `knobs` the model knobs that apply, with their defaults.
@@ -92,54 +157,17 @@ inline Args parse_args(int argc, char** argv, const std::string& name, const std
   a.model = knobs;
   a.name = name;
   a.summary = summary;
-  struct KnobFlag {
-    const char* flag;
-    std::string* value;
-    bool on;
-    std::vector<std::string> names;
-    const char* what;
-  };
-  KnobFlag knob_flags[] = {
-      {"--cell", &a.model.cell, !knobs.cell.empty(), s2s::cell_registry().names(),
-       "recurrent cell"},
-      {"--score", &a.model.score, !knobs.score.empty(), s2s::score_names(), "score function"},
-      {"--placement", &a.model.placement, !knobs.placement.empty(),
-       s2s::placement_registry().names(), "where the context enters the decoder"},
-  };
-  auto usage = [&] {
-    std::string ex, knob_help;
-    for (auto& e : extra) ex += " [" + e + "]";
-    for (const KnobFlag& k : knob_flags) {
-      if (!k.on) continue;
-      ex += fmt::format(" [{} X]", k.flag);
-      knob_help +=
-          fmt::format("  {:<13} {} (default {}), one of:\n                {}\n",
-                      std::string(k.flag) + " X", k.what, *k.value, fmt::join(k.names, ", "));
-    }
-    return fmt::format(
-        "{} — {}\n\nusage: {} [--quick] [--engine reference|fast] [--out DIR] [--lang en|zh] "
-        "[--seed N]{} [--help]\n"
-        "  --quick       smaller run (used by CI); in every mode a failed claim gives exit code 1\n"
-        "  --engine E    reference: the readable composed ops of nn/ and attention/ run (edit\n"
-        "                them and see the change); fast: fused ops and threads (default {})\n"
-        "  --out DIR     folder for figures (default {})\n"
-        "  --lang en|zh  narration language: English (default) or 简体中文\n"
-        "  --seed N      random seed (default 42)\n{}{}",
-        name, summary, name, ex, s2s::engine_name(s2s::default_engine()), a.out_dir, knob_help,
-        knob_help.empty() ? ""
-                          : "  The model's knobs: the tutorial prints the model it used (\"model: "
-                            "cell=...\");\n  a claim may fail with other values: compare and "
-                            "see.\n");
-  };
+  std::vector<KnobFlag> knob = knob_flags(a, knobs);
+  auto usage = [&] { return usage_text(a, extra, knob); };
   for (int i = 1; i < argc; ++i) {
     std::string f = argv[i];
     auto value = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        fmt::print(stderr, "{}: flag {} needs a value\n\n{}", name, f, usage());
-        std::exit(2);
-      }
+      if (i + 1 >= argc)
+        usage_error(fmt::format("{}: flag {} needs a value\n\n{}", name, f, usage()));
       return argv[++i];
     };
+    auto k = std::find_if(knob.begin(), knob.end(),
+                          [&](const KnobFlag& k) { return k.on && f == k.flag; });
     if (f == "--help" || f == "-h") {
       fmt::print("{}", usage());
       std::exit(0);
@@ -147,47 +175,29 @@ inline Args parse_args(int argc, char** argv, const std::string& name, const std
       a.quick = true;
     } else if (f == "--engine") {
       const std::string e = value();
-      if (e != "reference" && e != "fast") {
-        fmt::print(stderr, "{}: --engine must be 'reference' or 'fast', got '{}'\n", name, e);
-        std::exit(2);
-      }
+      if (e != "reference" && e != "fast")
+        usage_error(fmt::format("{}: --engine must be 'reference' or 'fast', got '{}'\n", name, e));
       s2s::set_engine(s2s::parse_engine(e));
     } else if (f == "--out") {
       a.out_dir = value();
     } else if (f == "--lang") {
       a.lang = value();
-      if (a.lang != "en" && a.lang != "zh") {
-        fmt::print(stderr, "{}: --lang must be 'en' or 'zh', got '{}'\n", name, a.lang);
-        std::exit(2);
-      }
+      if (a.lang != "en" && a.lang != "zh")
+        usage_error(fmt::format("{}: --lang must be 'en' or 'zh', got '{}'\n", name, a.lang));
     } else if (f == "--seed") {
-      std::string v = value();
-      char* end = nullptr;
-      errno = 0;
-      a.seed = std::strtoull(v.c_str(), &end, 10);  // refuses "-1" and values above 2^64-1
-      if (v.empty() || *end != '\0' || v.find_first_not_of("0123456789") != std::string::npos ||
-          errno == ERANGE) {
-        fmt::print(stderr, "{}: --seed needs a non-negative integer, got '{}'\n", name, v);
-        std::exit(2);
-      }
-    } else if (auto k = std::find_if(std::begin(knob_flags), std::end(knob_flags),
-                                     [&](const KnobFlag& k) { return k.on && f == k.flag; });
-               k != std::end(knob_flags)) {
+      a.seed = parse_seed(name, value());
+    } else if (k != knob.end()) {
       const std::string v = value();
-      if (std::find(k->names.begin(), k->names.end(), v) == k->names.end()) {
-        fmt::print(stderr, "{}: unknown {} '{}' for {}; choose one of: {}\n", name, k->what, v,
-                   k->flag, fmt::join(k->names, ", "));
-        std::exit(2);  // a usage error (1 is a failed claim)
-      }
+      if (std::find(k->names.begin(), k->names.end(), v) == k->names.end())
+        usage_error(fmt::format("{}: unknown {} '{}' for {}; choose one of: {}\n", name, k->what, v,
+                                k->flag, fmt::join(k->names, ", ")));
       *k->value = v;
     } else if (std::find(extra.begin(), extra.end(), f) != extra.end()) {
       a.rest.push_back(f);
     } else if (f == "--cell" || f == "--score" || f == "--placement") {
-      fmt::print(stderr, "{}: {} does not apply to this tutorial\n\n{}", name, f, usage());
-      std::exit(2);
+      usage_error(fmt::format("{}: {} does not apply to this tutorial\n\n{}", name, f, usage()));
     } else {
-      fmt::print(stderr, "{}: unknown flag '{}'\n\n{}", name, f, usage());
-      std::exit(2);
+      usage_error(fmt::format("{}: unknown flag '{}'\n\n{}", name, f, usage()));
     }
   }
   // The course kit: stop here, listing them, if exercises this run needs are stubs.
