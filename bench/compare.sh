@@ -4,6 +4,8 @@
 # speed. The machine may be shared, so the two frameworks are measured
 # interleaved (ours, torch, ours, torch, ...) and each keeps its best round;
 # wall time and process CPU time are both printed with the load average.
+# Ours runs in both engines (best of 1 and 2 threads each), so the same rounds
+# also give the reference engine's cost over the fast one's.
 #
 #   bench/compare.sh [build-dir]        (default: build)
 #   ROUNDS=3 SIZES="small medium" bench/compare.sh /tmp/build
@@ -38,16 +40,20 @@ case "$blas" in *openblas*) ;; *) echo "# warning: not OpenBLAS; PyTorch will be
 # 2. Speed, interleaved. Ours: best of --threads 1 and 2; torch: best of 1 and 2.
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" | tail -1; }
 for size in $sizes; do
-  best_ours="" best_torch="" cpu_ours="" cpu_torch=""
+  best_ours="" best_ref="" best_torch="" cpu_ours="" cpu_torch=""
   for ((r = 1; r <= rounds; r++)); do
-    for t in 1 2; do
-      out="$("$bin" --size "$size" --threads "$t")"
-      ms="$(echo "$out" | field ms_per_step)"
-      cpu="$(echo "$out" | field cpu_ms_per_step)"
-      echo "round=$r size=$size ours threads=$t ms_per_step=$ms cpu_ms_per_step=$cpu"
-      if [[ -z "$best_ours" ]] || (( $(echo "$ms < $best_ours" | bc -l) )); then
-        best_ours="$ms" cpu_ours="$cpu"
-      fi
+    for engine in fast reference; do
+      for t in 1 2; do
+        out="$("$bin" --size "$size" --threads "$t" --engine "$engine")"
+        ms="$(echo "$out" | field ms_per_step)"
+        cpu="$(echo "$out" | field cpu_ms_per_step)"
+        echo "round=$r size=$size ours engine=$engine threads=$t ms_per_step=$ms cpu_ms_per_step=$cpu"
+        if [[ $engine == reference ]]; then
+          if [[ -z "$best_ref" ]] || (( $(echo "$ms < $best_ref" | bc -l) )); then best_ref="$ms"; fi
+        elif [[ -z "$best_ours" ]] || (( $(echo "$ms < $best_ours" | bc -l) )); then
+          best_ours="$ms" cpu_ours="$cpu"
+        fi
+      done
     done
     out="$("$py" "$here/torch_reference.py" --size "$size" --time)"
     ms="$(echo "$out" | tail -1 | field torch_ms_per_step)"
@@ -58,6 +64,8 @@ for size in $sizes; do
     fi
   done
   ratio="$(echo "scale=2; $best_torch / $best_ours" | bc -l)"
+  ref_ratio="$(echo "scale=2; $best_ref / $best_ours" | bc -l)"
   echo "size=$size ours_ms=$best_ours torch_ms=$best_torch speedup=${ratio}x" \
     "(cpu ms: ours $cpu_ours, torch $cpu_torch) load=$(cut -d' ' -f1 /proc/loadavg)"
+  echo "size=$size reference_engine_ms=$best_ref reference_over_fast=${ref_ratio}x"
 done
