@@ -121,13 +121,18 @@ Tensor Tensor::permute(const std::vector<int>& axes) const {
   Shape out_shape(r);
   for (int64_t i = 0; i < r; ++i) out_shape[i] = shape_[ax[i]];
   Tensor out = uninitialized(out_shape);
+  if (r == 0) out.data_[0] = data_[0];  // a scalar: nothing to permute
+  if (r == 0 || out.numel() == 0) return out;
   auto in_st = strides_of(shape_);
-  Shape idx(static_cast<size_t>(r), 0);  // odometer over the output
-  for (int64_t o = 0; o < out.numel(); ++o) {
+  // The output is written in order, one row (its last axis) at a time; along a row
+  // the input is read with the stride of the axis that became the last.
+  const int64_t row = out_shape[r - 1], step = in_st[ax[r - 1]];
+  Shape idx(static_cast<size_t>(r), 0);  // odometer over the output's rows
+  for (int64_t o = 0; o < out.numel(); o += row) {
     int64_t src = 0;
-    for (int64_t i = 0; i < r; ++i) src += idx[i] * in_st[ax[i]];
-    out.data_[o] = data_[src];
-    for (int64_t i = r - 1; i >= 0; --i) {
+    for (int64_t i = 0; i < r - 1; ++i) src += idx[i] * in_st[ax[i]];
+    for (int64_t k = 0; k < row; ++k) out.data_[o + k] = data_[src + k * step];
+    for (int64_t i = r - 2; i >= 0; --i) {
       if (++idx[i] < out_shape[i]) break;
       idx[i] = 0;
     }

@@ -189,7 +189,13 @@ Tensor reference_exp(const Tensor& a) {
   return map(a, [](real x) { return std::exp(x); });
 }
 Tensor reference_tanh(const Tensor& a) {
-  return map(a, [](real x) { return std::tanh(x); });
+  // tanh(x) = (1 - e^-2x) / (1 + e^-2x), in the form whose exp cannot overflow
+  // (odd: tanh(-x) = -tanh(x)), as sigmoid below.
+  return map(a, [](real x) {
+    const real e = std::exp(-2 * std::abs(x));
+    const real t = (1 - e) / (1 + e);
+    return x >= 0 ? t : -t;
+  });
 }
 Tensor reference_sigmoid(const Tensor& a) {
   // σ(x) = 1 / (1 + e^-x), in the form whose exp cannot overflow.
