@@ -62,8 +62,7 @@ Trained train_and_test(const tutorial::Lesson& L, const ModelConfig& mc, const S
 }
 
 const DecoderSelfAttention& self_attention_of(const Seq2Seq& model) {
-  for (const auto& [name, m] : model.named_modules())
-    if (auto* s = dynamic_cast<const DecoderSelfAttention*>(m)) return *s;
+  if (const DecoderSelfAttention* s = model.decoder->self_attention()) return *s;
   throw Error("09: the model has no decoder self-attention");
 }
 

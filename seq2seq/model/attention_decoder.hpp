@@ -70,6 +70,7 @@ class AttentionDecoder : public Decoder {
   const AttentionModule* attention(bool input_side = false) const override {
     return input_side ? attn_in_.get() : attn_out_.get();
   }
+  const DecoderSelfAttention* self_attention() const override { return self_attn_.get(); }
 
   Embedding embedding;
   std::unique_ptr<RecurrentCell> cell;  // layer 1

@@ -16,6 +16,8 @@
 
 namespace s2s {
 
+class DecoderSelfAttention;
+
 // Everything a decoder carries from one step to the next.
 struct DecoderState {
   RecurrentState rnn;                 // d_t (B,H) [+ the cell's c_t], the top decoder layer's
@@ -49,6 +51,9 @@ class Decoder : public Module {
   // The attention module queried with d_t (input_side: the one queried with d_{t-1},
   // placements input and both); null when there is none.
   virtual const AttentionModule* attention(bool /*input_side*/ = false) const { return nullptr; }
+  // The decoder's self-attention over d_1..d_{t-1} (attention/self_attention.hpp);
+  // null when it has none.
+  virtual const DecoderSelfAttention* self_attention() const { return nullptr; }
 };
 
 // Keeps rows `rows` of every per-row tensor of the state (beam search reorders
