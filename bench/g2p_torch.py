@@ -599,14 +599,14 @@ def parser():
     add = p.add_argument
     # The recipe of `s2s train --task cmudict` (kCmudictRecipe in seq2seq/cli/main.cpp;
     # flags it does not set have s2s train's defaults).
-    add("--cell", choices=["gru", "lstm"], default="gru")
+    add("--cell", choices=["gru", "lstm"], default="lstm")
     add("--embed", type=int, default=64)
     add("--hidden", type=int, default=256)
     add("--layers", type=int, default=1)
     add("--bidirectional", dest="bidirectional", action="store_true", default=True)
     add("--unidirectional", dest="bidirectional", action="store_false")
     add("--dropout", type=float, default=0.0)
-    add("--attention", default="general")
+    add("--attention", default="additive")
     add("--attention-size", type=int, default=0, help="A of the additive score (0: H)")
     add("--placement", choices=["output", "input", "both", "input_feeding"], default="output")
     add("--batch", type=int, default=64)

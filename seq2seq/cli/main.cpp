@@ -75,17 +75,12 @@ void print_eval(const EvalResult& r, bool phones) {
 const std::vector<int> kWordLengthEdges = {5, 8, 11};
 
 // The recipe `--task cmudict` uses by default, chosen by measurement on the
-// dictionary (docs/g2p.md). Each is a flag.
-// Measured 2026-11-30 (test WER / PER): a constant 3e-3 stalls at train loss 0.30
-// (41.5% / 11.3% in 20 min); annealing to 1e-4 after 20% of a 20-minute budget
-// gives 34.4% / 8.7% on an idle machine (25,262 updates; the model overfits from
-// about 19,000) and 32.9% / 8.1% on a loaded one (7,962 updates); annealing over
-// 9,000 updates gives 33.1% / 8.2%, the same on any machine, in about 8 minutes.
-const std::vector<RecipeSetting> kCmudictRecipe = {{"--cell", "gru"},
+// dictionary, one change at a time: docs/g2p.md has the runs. Each is a flag.
+const std::vector<RecipeSetting> kCmudictRecipe = {{"--cell", "lstm"},
                                                    {"--embed", "64"},
                                                    {"--hidden", "256"},
                                                    {"--layers", "1"},
-                                                   {"--attention", "general"},
+                                                   {"--attention", "additive"},
                                                    {"--placement", "output"},
                                                    {"--batch", "64"},
                                                    {"--lr", "0.003"},
