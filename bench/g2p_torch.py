@@ -283,6 +283,7 @@ class G2P(nn.Module):
         super().__init__()
         E, H, L = a.embed, a.hidden, a.layers
         self.cell_kind, self.H, self.placement = a.cell, H, a.placement
+        self.label_smoothing = a.label_smoothing  # nn/label_smoothing.cpp: e over all V
         self.bidirectional = a.bidirectional
         He = H * (2 if a.bidirectional else 1)
         # Encoder. nn.GRU/nn.LSTM over packed sequences = SequenceRNN's masking:
@@ -361,8 +362,11 @@ class G2P(nn.Module):
         outs = [self.step(y[:, t], st) for t in range(b.tgt_in.shape[1])]
         # One output projection for all steps (the same numbers as T products).
         logits = self.out(torch.stack(outs, 1))  # (B,T,V)
+        # Training smooths the targets; validation and test keep the plain loss (as s2s).
+        e = self.label_smoothing if self.training else 0.0
         return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]),
-                                           b.tgt_out.reshape(-1), ignore_index=PAD)
+                                           b.tgt_out.reshape(-1), ignore_index=PAD,
+                                           label_smoothing=e)
 
     @torch.no_grad()
     def greedy(self, b, st=None):
@@ -607,6 +611,8 @@ def parser():
     add("--unidirectional", dest="bidirectional", action="store_false")
     add("--dropout", type=float, default=0.0)
     add("--attention", default="additive")
+    add("--label-smoothing", type=float, default=0.0,
+        help="train on (1 - e) for the right token and e spread over the whole target vocabulary")
     add("--attention-size", type=int, default=0, help="A of the additive score (0: H)")
     add("--placement", choices=["output", "input", "both", "input_feeding"], default="output")
     add("--batch", type=int, default=64)
@@ -641,7 +647,9 @@ def parser():
 IGNORED = {"--out", "--overwrite", "--engine", "--anomaly", "--dry-run", "--data-seed"}
 # Settings this twin models only at one value (s2s prints every setting).
 MUST_BE = {"--task": "cmudict", "--variant": "global", "--reverse-source": "false",
-           "--n-train": "0", "--n-test": "0", "--min-len": "1"}
+           "--n-train": "0", "--n-test": "0", "--min-len": "1", "--decoder-layers": "1",
+           "--embed-dropout": "0", "--decoder-dropout": "0", "--weight-decay": "0",
+           "--average-last": "1"}
 
 
 def settings_from_command(line):
