@@ -611,7 +611,7 @@ def parser():
     add("--unidirectional", dest="bidirectional", action="store_false")
     add("--dropout", type=float, default=0.0)
     add("--attention", default="additive")
-    add("--label-smoothing", type=float, default=0.0,
+    add("--label-smoothing", type=float, default=0.1,
         help="train on (1 - e) for the right token and e spread over the whole target vocabulary")
     add("--attention-size", type=int, default=0, help="A of the additive score (0: H)")
     add("--placement", choices=["output", "input", "both", "input_feeding"], default="output")
