@@ -39,6 +39,8 @@ case "$blas" in *openblas*) ;; *) echo "# warning: not OpenBLAS; PyTorch will be
 
 # 2. Speed, interleaved. Ours: best of --threads 1 and 2; torch: best of 1 and 2.
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" | tail -1; }
+# below MS BEST: true when there is no best yet or MS is below it.
+below() { [[ -z "$2" ]] || (( $(echo "$1 < $2" | bc -l) )); }
 for size in $sizes; do
   best_ours="" best_ref="" best_torch="" cpu_ours="" cpu_torch=""
   for ((r = 1; r <= rounds; r++)); do
@@ -49,8 +51,8 @@ for size in $sizes; do
         cpu="$(echo "$out" | field cpu_ms_per_step)"
         echo "round=$r size=$size ours engine=$engine threads=$t ms_per_step=$ms cpu_ms_per_step=$cpu"
         if [[ $engine == reference ]]; then
-          if [[ -z "$best_ref" ]] || (( $(echo "$ms < $best_ref" | bc -l) )); then best_ref="$ms"; fi
-        elif [[ -z "$best_ours" ]] || (( $(echo "$ms < $best_ours" | bc -l) )); then
+          if below "$ms" "$best_ref"; then best_ref="$ms"; fi
+        elif below "$ms" "$best_ours"; then
           best_ours="$ms" cpu_ours="$cpu"
         fi
       done
@@ -59,7 +61,7 @@ for size in $sizes; do
     ms="$(echo "$out" | tail -1 | field torch_ms_per_step)"
     cpu="$(echo "$out" | tail -1 | field cpu_ms_per_step)"
     echo "round=$r size=$size torch $(echo "$out" | tail -1)"
-    if [[ -z "$best_torch" ]] || (( $(echo "$ms < $best_torch" | bc -l) )); then
+    if below "$ms" "$best_torch"; then
       best_torch="$ms" cpu_torch="$cpu"
     fi
   done

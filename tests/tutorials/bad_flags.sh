@@ -22,7 +22,7 @@ expect() {
     echo "FAIL: $name $* wrote $tmp/out"
     fail=1
   else
-    echo "ok: $name $* -> exit $rc: $(head -1 "$tmp/stderr" "$tmp/stdout" | grep -v '^==>' | grep . | head -1)"
+    echo "ok: $name $* -> exit $rc: $(cat "$tmp/stderr" "$tmp/stdout" | grep -m1 .)"
   fi
 }
 expect 2 "unknown flag '--bogus'" --bogus
