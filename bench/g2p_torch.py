@@ -649,7 +649,7 @@ IGNORED = {"--out", "--overwrite", "--engine", "--anomaly", "--dry-run", "--data
 MUST_BE = {"--task": "cmudict", "--variant": "global", "--reverse-source": "false",
            "--n-train": "0", "--n-test": "0", "--min-len": "1", "--decoder-layers": "1",
            "--embed-dropout": "0", "--decoder-dropout": "0", "--weight-decay": "0",
-           "--average-last": "1"}
+           "--average-last": "1", "--select-by": "loss"}
 
 
 def settings_from_command(line):

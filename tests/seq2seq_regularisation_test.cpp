@@ -328,3 +328,55 @@ TEST_CASE("average_last: the model kept is the mean of the K validations ending 
   for (size_t i = 0; i < params.size(); ++i)
     CHECK(allclose(params[i].value(), at[static_cast<size_t>(r1.best_epoch) - 1][i], 0, 0));
 }
+
+TEST_CASE("select_by: the model kept is the validation with the lowest loss, or the highest exact") {
+  TaskConfig task;
+  task.seed = 5;
+  task.n_train = 200;
+  task.n_valid = 40;  // exact match in steps of 2.5%
+  task.n_test = 4;
+  task.min_len = 2;
+  task.max_len = 5;
+  Splits data = make_task("copy", task);
+  auto [src, tgt] = build_vocabs(data.train);
+  for (SelectBy by : {SelectBy::loss, SelectBy::exact}) {
+    CAPTURE(static_cast<int>(by));
+    ModelConfig c;
+    c.src_vocab = src.size();
+    c.tgt_vocab = tgt.size();
+    c.embed = 8;
+    c.hidden = 16;
+    c.attn.max_src_len = 8;
+    c.seed = 3;
+    Seq2Seq m(c);
+    TrainConfig tc;
+    tc.progress = false;
+    tc.epochs = 8;
+    tc.batch_size = 16;
+    tc.lr = real(1e-2);
+    tc.patience = 100;  // every epoch runs: the choice is over all of them
+    tc.select_by = by;
+    std::vector<EpochLog> logs;
+    std::vector<std::vector<Tensor>> at;
+    tc.on_validation = [&](const EpochLog& log) {
+      logs.push_back(log);
+      std::vector<Tensor> p;
+      for (const Var& v : m.parameters()) p.push_back(v.value());
+      at.push_back(p);
+    };
+    TrainResult r = train(m, data, src, tgt, tc);
+    REQUIRE(logs.size() == 8);
+    // The first validation with the best value wins (a tie keeps the earlier model).
+    size_t by_loss = 0, by_exact = 0;
+    for (size_t i = 1; i < logs.size(); ++i) {
+      if (logs[i].valid_loss < logs[by_loss].valid_loss) by_loss = i;
+      if (logs[i].valid_exact > logs[by_exact].valid_exact) by_exact = i;
+    }
+    REQUIRE(by_loss != by_exact);  // this run tells the two rules apart
+    const size_t want = by == SelectBy::exact ? by_exact : by_loss;
+    CHECK(r.best_epoch == static_cast<int>(want) + 1);
+    const auto params = m.parameters();
+    for (size_t i = 0; i < params.size(); ++i)
+      CHECK(allclose(params[i].value(), at[want][i], 0, 0));
+  }
+}

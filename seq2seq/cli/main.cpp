@@ -266,8 +266,15 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   train_cmd
       ->add_option("--patience", tc.patience,
-                   "stop after this many validations without a better valid loss")
+                   "stop after this many validations without a better one (--select-by)")
       ->check(positive_int(1000))
+      ->capture_default_str();
+  std::string select_by = "loss";
+  train_cmd
+      ->add_option("--select-by", select_by,
+                   "which validation keeps its model: loss (the lowest valid loss) or exact (the "
+                   "highest valid exact match, greedy); patience and --average-last follow it")
+      ->check(CLI::IsMember({"loss", "exact"}))
       ->capture_default_str();
   train_cmd
       ->add_option("--valid-examples", tc.valid_examples,
@@ -347,6 +354,7 @@ int run(int argc, char** argv) {
       if (!dry_run) lock = std::make_unique<WriterLock>(out_dir);
       if (data.task == "cmudict" && !uses_tsv(data)) apply_recipe(*train_cmd, kCmudictRecipe);
       // Everything is checked before anything is written.
+      tc.select_by = select_by == "exact" ? SelectBy::exact : SelectBy::loss;
       check_train_flags(*train_cmd, attention, tc);
       check_data_flags(*train_cmd, data);
       std::vector<std::string> skip = unused_data_flags(*train_cmd, data);

@@ -139,6 +139,7 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
   const size_t K = static_cast<size_t>(cfg.average_last);
   std::deque<std::vector<Tensor>> recent, best_window;
   double best_loss = INFINITY;
+  double best_exact = -1;  // select_by exact: the best validation's exact match
   int since_best = 0;
   int64_t steps = 0;
   double valid_seconds_per_example = 0;  // measured at each validation
@@ -187,8 +188,12 @@ TrainResult train(Seq2Seq& model, const Splits& data, const Vocab& src_vocab,
     model.train();
     // A loss over part of the validation set is not comparable with the others: it
     // only counts when there is no best epoch yet.
-    if (log.valid_loss < best_loss && (!partial || res.best_epoch == 0)) {
+    // Without a validation split there is no exact match: the train loss decides.
+    const bool by_exact = cfg.select_by == SelectBy::exact && !valid.empty();
+    const bool better = by_exact ? log.valid_exact > best_exact : log.valid_loss < best_loss;
+    if (better && (!partial || res.best_epoch == 0)) {
       best_loss = log.valid_loss;
+      best_exact = log.valid_exact;
       res.best_epoch = epoch;
       best = snapshot(model);
       if (K > 1) best_window = recent;

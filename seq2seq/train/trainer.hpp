@@ -20,13 +20,20 @@ struct EpochLog {
   int64_t steps = 0;     // updates so far
   double lr = 0;         // learning rate used in this epoch's last steps
 };
+// Which validation is the best one: the lowest valid loss (cross-entropy), or the
+// highest valid exact match (greedy decoding; the share of sentences right). A
+// long run that keeps improving its outputs while its loss grows more confident
+// (and so rises) keeps the later model under `exact`.
+enum class SelectBy { loss, exact };
+
 struct TrainConfig {
   int epochs = 10;
   int64_t batch_size = 32;
   real lr = real(2e-3);
   real clip = 1;             // max global gradient norm (0: no clipping)
   real teacher_forcing = 1;  // probability of feeding the gold previous token
-  int patience = 3;          // stop after this many validations without a better valid loss
+  int patience = 3;          // stop after this many validations without a better one (select_by)
+  SelectBy select_by = SelectBy::loss;  // what "better" means: best model, patience, averaging
   // Validate every this many updates instead of at each epoch's end (0: each epoch):
   // for long epochs, finer curves, checkpoints and early stopping.
   int64_t validate_every = 0;

@@ -547,6 +547,8 @@ TEST_CASE("bad input table: every case of issue 18 gets a clear answer") {
        "which must be less than 1", unchanged},
       {"--average-last 0", train_args(model, "copy", {"--average-last", "0"}), "", 2,
        "--average-last must be a positive integer, got 0", unchanged},
+      {"--select-by best", train_args(model, "copy", {"--select-by", "best"}), "", 2,
+       "--select-by: best not in {loss,exact}", unchanged},
       {"--task dates --max-len 5", train_args(tmp.file("x"), "dates", {"--max-len", "5"}), "", 2,
        "--max-len does not apply to --task dates"},
       {"--task dates --attention location trains",
