@@ -9,40 +9,62 @@ Run with Debian's python, which has python3-torch:
 Flags have the names and defaults of `s2s train --task cmudict` (its recipe);
 --from-command takes the whole `command: s2s train ...` line that s2s prints,
 so both sides train with the same settings (flags of s2s that only concern
-its own run, such as --out or --engine, are ignored; settings this twin does
-not model are an error). Output: a `command:` line, the split sizes (checked
-against the counts s2s prints with --dry-run), one line per epoch in the
-format of s2s,
+its own run, such as --out or --engine, are ignored, and so is --recipe, whose
+settings the line prints as flags; settings this twin does not model are an
+error). Output: a `command:` line, s2s's `data:` line and split sizes (the same
+as `s2s train --task cmudict --dry-run` prints; --dry-run stops there), one line
+per validation in the format of s2s,
   epoch N: train loss ..  valid loss ..  valid exact X%  |g| ..  lr ..  K steps  T s
-and at the end the greedy test WER and PER of the best epoch's parameters.
+and at the end the test WER and PER of the kept parameters, decoded GREEDILY
+whatever --beam says (--beam only sets the time kept for the test, as in s2s):
+compare with `s2s eval --beam 1` on the s2s model, not with s2s train's beam-4
+test line.
 
 What is mirrored, file by file (see the C++ for the equations):
-  seq2seq/data/cmudict.cpp   parsing, lower-casing, letters-only words, first
-                             entry wins, stress removal, FNV-1a-64 90/5/5 split
+  seq2seq/data/cmudict.cpp   Festival's and the plain CMUdict format (detected
+                             from the first entry), lower-casing, letters and the
+                             apostrophe, stress removal, every pronunciation
+                             (repeats count once), FNV-1a-64 90/5/5 split by word:
+                             a training pair per pronunciation, one valid/test
+                             example per word with all its pronunciations
   seq2seq/data/vocab.cpp     <pad> <sos> <eos> <unk>, then tokens by count
-                             (ties alphabetical), from the training split
+                             (ties alphabetical), from the training pairs
   seq2seq/data/batch.cpp     shuffle, chunks of 20 batches sorted by source
                              length, batches, shuffled batch order
-  seq2seq/model/encoder.cpp  embedding (N(0,1), pad row 0), (bi)RNN over the
-                             real tokens only; a bidirectional encoder's final
-                             states are bridged: s_0 = tanh(W [h_fwd; h_bwd] + b)
-  seq2seq/model/attention_decoder.cpp
-                             output placement (Luong): s_t = cell(emb(y), s_{t-1}),
+  seq2seq/model/encoder.cpp  embedding (N(0,1), pad row 0), --embed-dropout,
+                             (bi)RNN over the real tokens only; a bidirectional
+                             encoder's final states are bridged:
+                             s_0 = tanh(W [h_fwd; h_bwd] + b)
+  seq2seq/model/attention_decoder.cpp, decoder_stack.cpp
+                             output placement (Luong): e_t = drop_e(emb(y)),
+                             x_t = drop_d(e_t), s_t = cell(x_t, s_{t-1}),
                              c_t = attention(s_t, encoder outputs),
-                             h~_t = tanh(W_c [c_t; s_t] + b), logits = W_out h~_t + b
-                             (input, both, input_feeding too)
+                             h~_t = tanh(W_c [c_t; s_t] + b),
+                             logits = W_out drop_d(h~_t) + b (input, both,
+                             input_feeding too: x_t = drop_d([e_t; c_t or h~_{t-1}]));
+                             --decoder-layers N: cells 2..N (upper.0..) read
+                             drop_d(the layer below's new state), all start at s_0
   attention/*.cpp            general qᵀ W k, dot, scaled_dot, additive
                              vᵀ tanh(W_q q + W_k k); softmax masked to real tokens
-  seq2seq/train/trainer.cpp  mean cross-entropy over real target tokens, global
-                             gradient-norm clipping, Adam, lr decay on plateau
-                             or held then annealed over the budget (--lr-anneal),
-                             early stopping on the valid loss, the best epoch's
-                             parameters kept, the time budget (see train())
-  seq2seq/train/evaluate.cpp valid loss (teacher forced) and greedy exact match
-                             on the first --valid-examples words, batches of 64
-                             in file order, at most 2T+5 decoding steps
-Initial values are drawn from the same distributions as in C++ (not the same
-numbers), and the batch order uses numpy's generator, not the C++ Rng.
+  seq2seq/train/trainer.cpp  mean cross-entropy over real target tokens (label
+                             smoothing in training), global gradient-norm
+                             clipping, decoupled weight decay then Adam (AdamW),
+                             lr decay on plateau or held then annealed over the
+                             budget (--lr-anneal), the best validation by valid
+                             loss or exact match (--select-by; a tie keeps the
+                             earlier) with patience by the same rule, its
+                             parameters kept or the mean of the K validations
+                             ending at it (--average-last K, validated once
+                             more), the validation subset (every k-th valid
+                             word), the time budget (see train())
+  seq2seq/train/evaluate.cpp valid loss (teacher forced, every reference of every
+                             word), greedy exact match and PER against the
+                             closest reference (right if any matches), batches
+                             of 64 in order, at most 2T+5 decoding steps
+Dropout is inverted dropout in training mode only (validation, test and
+--check-model run in eval mode). Initial values and dropout masks are drawn from
+the same distributions as in C++ (not the same numbers), and the batch order uses
+numpy's generator, not the C++ Rng.
 """
 import time
 
