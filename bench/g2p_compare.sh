@@ -147,7 +147,7 @@ with open(f"{out}/curves.csv", "w") as csv:
         for name, pts in (("s2s", ours), ("pytorch", torch)):
             for sec, wer, ep, tl, vl, _ in pts:
                 csv.write(f"{name},{r},{ep},{sec:.1f},{sec / 60:.2f},{tl},{vl},{wer:.1f}\n")
-        print(f"\nround {r}: valid WER (%) on the first --valid-examples valid words, by epoch")
+        print(f"\nround {r}: valid WER (%) on --valid-examples valid words (every k-th), by validation")
         print(f"  {'epoch':>5}  {'s2s min':>8} {'WER':>6} {'loss':>7}   {'torch min':>9} {'WER':>6} {'loss':>7}")
         for i in range(max(len(ours), len(torch))):
             a = f"{ours[i][0] / 60:8.2f} {ours[i][1]:6.1f} {ours[i][3]:7.4f}" if i < len(ours) else " " * 23

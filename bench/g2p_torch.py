@@ -9,40 +9,62 @@ Run with Debian's python, which has python3-torch:
 Flags have the names and defaults of `s2s train --task cmudict` (its recipe);
 --from-command takes the whole `command: s2s train ...` line that s2s prints,
 so both sides train with the same settings (flags of s2s that only concern
-its own run, such as --out or --engine, are ignored; settings this twin does
-not model are an error). Output: a `command:` line, the split sizes (checked
-against the counts s2s prints with --dry-run), one line per epoch in the
-format of s2s,
+its own run, such as --out or --engine, are ignored, and so is --recipe, whose
+settings the line prints as flags; settings this twin does not model are an
+error). Output: a `command:` line, s2s's `data:` line and split sizes (the same
+as `s2s train --task cmudict --dry-run` prints; --dry-run stops there), one line
+per validation in the format of s2s,
   epoch N: train loss ..  valid loss ..  valid exact X%  |g| ..  lr ..  K steps  T s
-and at the end the greedy test WER and PER of the best epoch's parameters.
+and at the end the test WER and PER of the kept parameters, decoded GREEDILY
+whatever --beam says (--beam only sets the time kept for the test, as in s2s):
+compare with `s2s eval --beam 1` on the s2s model, not with s2s train's beam-4
+test line.
 
 What is mirrored, file by file (see the C++ for the equations):
-  seq2seq/data/cmudict.cpp   parsing, lower-casing, letters-only words, first
-                             entry wins, stress removal, FNV-1a-64 90/5/5 split
+  seq2seq/data/cmudict.cpp   Festival's and the plain CMUdict format (detected
+                             from the first entry), lower-casing, letters and the
+                             apostrophe, stress removal, every pronunciation
+                             (repeats count once), FNV-1a-64 90/5/5 split by word:
+                             a training pair per pronunciation, one valid/test
+                             example per word with all its pronunciations
   seq2seq/data/vocab.cpp     <pad> <sos> <eos> <unk>, then tokens by count
-                             (ties alphabetical), from the training split
+                             (ties alphabetical), from the training pairs
   seq2seq/data/batch.cpp     shuffle, chunks of 20 batches sorted by source
                              length, batches, shuffled batch order
-  seq2seq/model/encoder.cpp  embedding (N(0,1), pad row 0), (bi)RNN over the
-                             real tokens only; a bidirectional encoder's final
-                             states are bridged: s_0 = tanh(W [h_fwd; h_bwd] + b)
-  seq2seq/model/attention_decoder.cpp
-                             output placement (Luong): s_t = cell(emb(y), s_{t-1}),
+  seq2seq/model/encoder.cpp  embedding (N(0,1), pad row 0), --embed-dropout,
+                             (bi)RNN over the real tokens only; a bidirectional
+                             encoder's final states are bridged:
+                             s_0 = tanh(W [h_fwd; h_bwd] + b)
+  seq2seq/model/attention_decoder.cpp, decoder_stack.cpp
+                             output placement (Luong): e_t = drop_e(emb(y)),
+                             x_t = drop_d(e_t), s_t = cell(x_t, s_{t-1}),
                              c_t = attention(s_t, encoder outputs),
-                             h~_t = tanh(W_c [c_t; s_t] + b), logits = W_out h~_t + b
-                             (input, both, input_feeding too)
+                             h~_t = tanh(W_c [c_t; s_t] + b),
+                             logits = W_out drop_d(h~_t) + b (input, both,
+                             input_feeding too: x_t = drop_d([e_t; c_t or h~_{t-1}]));
+                             --decoder-layers N: cells 2..N (upper.0..) read
+                             drop_d(the layer below's new state), all start at s_0
   attention/*.cpp            general qᵀ W k, dot, scaled_dot, additive
                              vᵀ tanh(W_q q + W_k k); softmax masked to real tokens
-  seq2seq/train/trainer.cpp  mean cross-entropy over real target tokens, global
-                             gradient-norm clipping, Adam, lr decay on plateau
-                             or held then annealed over the budget (--lr-anneal),
-                             early stopping on the valid loss, the best epoch's
-                             parameters kept, the time budget (see train())
-  seq2seq/train/evaluate.cpp valid loss (teacher forced) and greedy exact match
-                             on the first --valid-examples words, batches of 64
-                             in file order, at most 2T+5 decoding steps
-Initial values are drawn from the same distributions as in C++ (not the same
-numbers), and the batch order uses numpy's generator, not the C++ Rng.
+  seq2seq/train/trainer.cpp  mean cross-entropy over real target tokens (label
+                             smoothing in training), global gradient-norm
+                             clipping, decoupled weight decay then Adam (AdamW),
+                             lr decay on plateau or held then annealed over the
+                             budget (--lr-anneal), the best validation by valid
+                             loss or exact match (--select-by; a tie keeps the
+                             earlier) with patience by the same rule, its
+                             parameters kept or the mean of the K validations
+                             ending at it (--average-last K, validated once
+                             more), the validation subset (every k-th valid
+                             word), the time budget (see train())
+  seq2seq/train/evaluate.cpp valid loss (teacher forced, every reference of every
+                             word), greedy exact match and PER against the
+                             closest reference (right if any matches), batches
+                             of 64 in order, at most 2T+5 decoding steps
+Dropout is inverted dropout in training mode only (validation, test and
+--check-model run in eval mode). Initial values and dropout masks are drawn from
+the same distributions as in C++ (not the same numbers), and the batch order uses
+numpy's generator, not the C++ Rng.
 """
 import time
 
@@ -52,6 +74,7 @@ import argparse
 import copy
 import math
 import os
+import re
 import shlex
 import sys
 
@@ -128,6 +151,43 @@ def parse_line(line, stress):
     return word, phones
 
 
+SPACE = " \t\r\f\v"
+
+
+def not_an_entry(line):
+    """A blank line, a comment of the plain format ("#", ";;;") or Festival's header."""
+    rest = line.lstrip(SPACE)
+    return rest == "" or rest[0] == "#" or rest.startswith(";;;") or rest == "MNCL"
+
+
+def parse_plain_line(line, stress):
+    """One plain CMUdict entry, `WORD(1)  R EH1 D  # comment`, -> (word, phones), or
+    None when the line is not an entry; ValueError on a malformed one, like
+    parse_plain_dict_line."""
+    if not_an_entry(line):
+        return None
+    fields = []
+    for f in re.split(r"[ \t\r\f\v]+", line.strip(SPACE)):
+        if f.startswith("#"):  # a comment: "#" at the start of a field
+            break
+        fields.append(f)
+    word = fields[0]
+    m = re.fullmatch(r"(.+)\(([0-9]+)\)", word)  # a variant: WORD(1)
+    if m and len(word) > 3:
+        word = m.group(1)
+    if len(fields) < 2:
+        raise ValueError(f'the word "{word}" has no phones')
+    phones = []
+    for f in fields[1:]:
+        ph, digit = (f[:-1], f[-1]) if f[-1] in "012" else (f, "")
+        ph = "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in ph)
+        if not ph or len(ph) > 4 or any(not "a" <= c <= "z" for c in ph):
+            raise ValueError(f'"{f}" is not a phone (letters, then an optional stress digit '
+                             f'0, 1 or 2), in "{word}"')
+        phones.append(ph + digit if stress else ph)
+    return word, phones
+
+
 def split_of(word):
     """0 train, 1 valid, 2 test: FNV-1a 64 of the lower-cased word, mod 100."""
     h = 14695981039346656037
@@ -138,32 +198,61 @@ def split_of(word):
 
 
 def load_cmudict(path, stress=False, max_len=0):
-    """[train, valid, test], each a list of (letters, phones) in file order."""
-    splits = [[], [], []]
-    seen = set()
-    with open(path, "rb") as f:  # bytes, as std::getline reads them
+    """[train, valid, test] and the `data:` line of s2s. Train: one (letters, phones)
+    pair per pronunciation; valid and test: one (letters, [phones, ...]) per word,
+    every pronunciation a reference. Words in the order of their first entry."""
+    with open(path, "rb") as f:  # bytes, as s2s reads them
         lines = f.read().decode("latin-1").split("\n")
     if lines and lines[-1] == "":
-        lines.pop()  # the text after the last newline: getline gives no such line
+        lines.pop()  # the text after the last newline: s2s sees no such line
+    first = next((line[:4096] for line in lines if not not_an_entry(line[:4096])), "(")
+    festival = first.lstrip(SPACE)[0] == "("
+    parse = parse_line if festival else parse_plain_line
+    words = {}  # word -> its distinct pronunciations, in file order (dicts keep order)
+    skipped_chars, skipped_words, duplicates, too_long = 0, set(), 0, 0
     for n, line in enumerate(lines, 1):
         try:
-            entry = parse_line(line, stress)
+            entry = parse(line[:-1] if line.endswith("\r") else line, stress)
         except ValueError as e:
-            raise SystemExit(f"{path}:{n}: {e}")
+            example = '("word" nil (((f ao) 1)))' if festival else "WORD  W ER1 D"
+            raise SystemExit(f"{path}:{n}: {e} (expected an entry like {example})")
         if entry is None:
             continue
         word, phones = entry
-        # Lower-case A-Z only (the C++ does no locale-dependent folding).
+        # Lower-case A-Z only (the C++ does no locale-dependent folding); a word's
+        # characters are letters and the apostrophe.
         word = "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in word)
-        if not word or any(not "a" <= c <= "z" for c in word):
+        if not word or any(not ("a" <= c <= "z" or c == "'") for c in word):
+            skipped_chars += 1
+            skipped_words.add(word)
             continue
         if max_len > 0 and len(word) > max_len:
+            too_long += 1
             continue
-        if word in seen:  # the first entry of a word wins
+        prons = words.setdefault(word, [])
+        if phones in prons:  # the same phones twice (e.g. differing only in stress)
+            duplicates += 1
             continue
-        seen.add(word)
-        splits[split_of(word)].append((list(word), phones))
-    return splits
+        prons.append(phones)
+    splits = [[], [], []]
+    for word, prons in words.items():
+        part = split_of(word)
+        if part == 0:
+            splits[0] += [(list(word), p) for p in prons]
+        else:
+            splits[part].append((list(word), prons))
+    n_prons = sum(len(p) for p in words.values())
+    several = sum(len(p) > 1 for p in words.values())
+    kind = "Festival's" if festival else "the plain CMUdict"
+    summary = (f"{kind} format: "
+               f"{len(words)} words, {n_prons} pronunciations ({several} words with several); "
+               f"skipped: {skipped_chars} entries of {len(skipped_words)} words with a character "
+               f"that is not a letter or an apostrophe, {duplicates} repeated pronunciations, "
+               f"{too_long} longer than --max-len")
+    if not all(splits):
+        raise SystemExit(f"'{path}' gave {len(splits[0])} training pairs, {len(splits[1])} valid "
+                         f"and {len(splits[2])} test words: is it a pronouncing dictionary?")
+    return splits, summary
 
 
 class Vocab:
@@ -286,6 +375,11 @@ class G2P(nn.Module):
         self.label_smoothing = a.label_smoothing  # nn/label_smoothing.cpp: e over all V
         self.bidirectional = a.bidirectional
         He = H * (2 if a.bidirectional else 1)
+        # Inverted dropout, in training mode only (nn/dropout.hpp): --embed-dropout on
+        # both embeddings, --decoder-dropout on the decoder's input, between its layers
+        # and on h~_t before the output layer (docs/training-flags.md).
+        self.embed_drop = nn.Dropout(a.embed_dropout)
+        self.decoder_drop = nn.Dropout(a.decoder_dropout)
         # Encoder. nn.GRU/nn.LSTM over packed sequences = SequenceRNN's masking:
         # padded steps leave the state alone, the backward direction starts at
         # each row's last real token, outputs are 0 at padding.
@@ -306,6 +400,8 @@ class G2P(nn.Module):
         at_input = a.placement in ("input", "both")
         in_size = E + (He if at_input else 0) + (H if a.placement == "input_feeding" else 0)
         self.cell = make_cell(a.cell, in_size, H)
+        # Decoder layers 2..N (decoder_stack.cpp), H -> H, named upper.0 .. upper.{N-2}.
+        self.upper = nn.ModuleList(make_cell(a.cell, H, H) for _ in range(a.decoder_layers - 1))
         A = a.attention_size or H
         self.attn_in = Score(a.attention, H, He, A) if at_input else None
         self.attn_out = Score(a.attention, H, He, A) if a.placement != "input" else None
@@ -316,7 +412,7 @@ class G2P(nn.Module):
 
     def encode(self, b):
         """Encoder outputs (B,S,He) and the decoder's initial state."""
-        x = self.src_emb(b.src)
+        x = self.embed_drop(self.src_emb(b.src))
         packed = pack_padded_sequence(x, b.src_len, batch_first=True, enforce_sorted=False)
         out, state = self.rnn(packed)
         out, _ = pad_packed_sequence(out, batch_first=True, total_length=b.src.shape[1])
@@ -331,24 +427,36 @@ class G2P(nn.Module):
         keys, (h, c) = self.encode(b)
         if self.cell_kind == "lstm" and c is None:
             c = torch.zeros_like(h)
-        state = {"h": h, "c": c, "feed": None, "keys": keys, "mask": b.src_mask}
+        # Every decoder layer starts from the encoder's (bridged) final state.
+        state = {"h": h, "c": c, "feed": None, "keys": keys, "mask": b.src_mask,
+                 "lower": [(h, c)] * len(self.upper)}  # layers 1..N-1; h, c: the top's
         state["proj_in"] = self.attn_in.project_keys(keys) if self.attn_in else None
         state["proj_out"] = self.attn_out.project_keys(keys) if self.attn_out else None
         return state
 
+    def run_cell(self, cell, x, state):
+        """(h, c) of one cell after one step (c None for a GRU)."""
+        if self.cell_kind == "gru":
+            return cell(x, state[0]), None
+        return cell(x, state)
+
     def step(self, emb_y, st):
-        """One decoder step from the previous token's embedding -> h~_t (B,H)."""
+        """One decoder step from the previous token's (dropped) embedding -> h~_t (B,H)."""
         inputs = [emb_y]
         if self.attn_in is not None:  # Bahdanau: s_{t-1} asks
             ctx, _ = attend(self.attn_in, st["h"], st["keys"], st["proj_in"], st["mask"])
             inputs.append(ctx)
         if self.placement == "input_feeding":
             inputs.append(st["feed"] if st["feed"] is not None else torch.zeros_like(st["h"]))
-        x = inputs[0] if len(inputs) == 1 else torch.cat(inputs, 1)
-        if self.cell_kind == "gru":
-            st["h"] = self.cell(x, st["h"])
-        else:
-            st["h"], st["c"] = self.cell(x, (st["h"], st["c"]))
+        x = self.decoder_drop(inputs[0] if len(inputs) == 1 else torch.cat(inputs, 1))  # x_t
+        # The stack: s^1_t = cell_1(x_t), s^l_t = cell_l(drop(s^{l-1}_t)); s_t = s^N_t.
+        cells = [self.cell, *self.upper]
+        for l, cell in enumerate(cells):
+            if l + 1 < len(cells):
+                st["lower"][l] = self.run_cell(cell, x, st["lower"][l])
+                x = self.decoder_drop(st["lower"][l][0])
+            else:
+                st["h"], st["c"] = self.run_cell(cell, x, (st["h"], st["c"]))
         if self.attn_out is not None:  # Luong: s_t asks
             ctx, _ = attend(self.attn_out, st["h"], st["keys"], st["proj_out"], st["mask"])
         h_tilde = torch.tanh(self.combine(torch.cat([ctx, st["h"]], 1)))
@@ -358,10 +466,10 @@ class G2P(nn.Module):
     def loss(self, b, st=None):
         """Teacher-forced mean cross-entropy over the real target tokens."""
         st = st or self.start(b)
-        y = self.tgt_emb(b.tgt_in)  # (B,T,E), all steps at once
+        y = self.embed_drop(self.tgt_emb(b.tgt_in))  # (B,T,E), all steps at once
         outs = [self.step(y[:, t], st) for t in range(b.tgt_in.shape[1])]
         # One output projection for all steps (the same numbers as T products).
-        logits = self.out(torch.stack(outs, 1))  # (B,T,V)
+        logits = self.out(self.decoder_drop(torch.stack(outs, 1)))  # (B,T,V)
         # Training smooths the targets; validation and test keep the plain loss (as s2s).
         e = self.label_smoothing if self.training else 0.0
         return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]),
@@ -376,7 +484,7 @@ class G2P(nn.Module):
         hyps = [[] for _ in range(b.B)]
         done = [False] * b.B
         for _ in range(2 * b.tgt_in.shape[1] + 5):
-            y = self.out(self.step(self.tgt_emb(y), st)).argmax(1)
+            y = self.out(self.step(self.tgt_emb(y), st)).argmax(1)  # eval mode: no dropout
             for i, tok in enumerate(y.tolist()):
                 if done[i]:
                     continue
@@ -391,27 +499,45 @@ class G2P(nn.Module):
 
 # ----------------------------------------------------------------------------- evaluation
 
-def evaluate(model, pairs, max_seconds=0.0):
-    """Teacher-forced loss per token, exact match and PER on pairs (encoded), in
-    batches of 64 in order; stops after the batch that passes max_seconds."""
+def evaluate(model, examples, max_seconds=0.0):
+    """s2s's evaluate (seq2seq/train/evaluate.cpp) on encoded (src, [ref, ...]) words,
+    in batches of 64 in order, stopping after the batch that passes max_seconds:
+    the teacher-forced loss per token over every reference of every word; greedy
+    decoding; exact match and PER against each word's closest reference (fewest
+    edits, the first of equals), so an output is right if it matches any; and the
+    same two against the first reference only."""
     model.eval()
     t0 = time.perf_counter()
-    nll, tokens, hits, errors, ref_phones, done = 0.0, 0, 0, 0, 0, 0
+    nll, tokens, done, several = 0.0, 0, 0, 0
+    hits = errors = ref_phones = 0  # against the closest reference
+    hits_first = errors_first = first_phones = 0
     with torch.no_grad():
-        for lo in range(0, len(pairs), 64):
+        for lo in range(0, len(examples), 64):
             if lo > 0 and max_seconds > 0 and time.perf_counter() - t0 > max_seconds:
                 break
-            b = Batch(pairs[lo : lo + 64])
-            n = int((b.tgt_out != PAD).sum())
-            nll += model.loss(b).item() * n
+            chunk = examples[lo : lo + 64]
+            b = Batch([(s, refs[0]) for s, refs in chunk])
+            # The loss: the first references, then the others as extra pairs.
+            extra = [(s, r) for s, refs in chunk for r in refs[1:]]
+            scored = Batch([(s, refs[0]) for s, refs in chunk] + extra) if extra else b
+            n = int((scored.tgt_out != PAD).sum())
+            nll += model.loss(scored).item() * n
             tokens += n
-            for hyp, ref in zip(model.greedy(b), b.refs):
-                hits += hyp == ref
-                errors += edit_distance(hyp, ref)
-                ref_phones += len(ref)
+            for hyp, (_, refs) in zip(model.greedy(b), chunk):
+                dist = [edit_distance(hyp, r) for r in refs]
+                k = dist.index(min(dist))
+                hits += hyp == refs[k]
+                errors += dist[k]
+                ref_phones += len(refs[k])
+                hits_first += hyp == refs[0]
+                errors_first += dist[0]
+                first_phones += len(refs[0])
+                several += len(refs) > 1
             done += b.B
     return {"loss": nll / max(tokens, 1), "exact": hits / max(done, 1),
-            "per": errors / max(ref_phones, 1), "evaluated": done}
+            "per": errors / max(ref_phones, 1), "exact_first": hits_first / max(done, 1),
+            "per_first": errors_first / max(first_phones, 1), "several": several,
+            "evaluated": done}
 
 
 # ----------------------------------------------------------------------------- training
@@ -435,15 +561,25 @@ def train(model, train_pairs, valid, a, tail_examples):
     validation and the test evaluation (at the measured speed per example, +20%;
     before the first validation, guessed as one step / batch size) would pass the
     budget. The learning rate decays on plateau, or with --lr-anneal >= 0 holds and
-    then anneals over the budget."""
+    then anneals over the budget. The best validation is the lowest valid loss
+    or, with --select-by exact, the highest valid exact match (a tie keeps the
+    earlier); patience counts by the same rule. With --average-last K the model
+    kept is the mean of the parameters at the K validations ending at the best
+    one, validated once more."""
     budget = a.seconds - elapsed_total() if a.seconds > 0 else 0  # what is left of the run's
     rng = np.random.default_rng(a.seed)
-    opt = torch.optim.Adam(model.parameters(), lr=a.lr, betas=(0.9, 0.999), eps=1e-8)
+    # nn/weight_decay.cpp then nn/adam.cpp: each parameter is first shrunk by
+    # lr * weight_decay of itself, then Adam's update: PyTorch's AdamW (= Adam at 0).
+    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, betas=(0.9, 0.999), eps=1e-8,
+                            weight_decay=a.weight_decay)
     max_loss = 100 + 10 * math.log(max(model.out.out_features, 2))
     lengths = np.array([len(s) for s, _ in train_pairs])
     t0 = time.perf_counter()
     elapsed = lambda: time.perf_counter() - t0
     best_state, best_loss, best_epoch, since_best = copy.deepcopy(model.state_dict()), math.inf, 0, 0
+    best_exact = -1.0  # --select-by exact: the best validation's exact match
+    K = a.average_last
+    recent, best_window = [], []  # the parameters at the last K validations; at the best
     plateau_best, plateau_since = math.inf, 0  # PlateauDecay
     steps, valid_sec_per_example, stop, first_step_end = 0, 0.0, "epochs", 0.0
     anneal = a.lr_anneal >= 0  # HoldThenAnneal instead of the plateau decay
@@ -456,7 +592,7 @@ def train(model, train_pairs, valid, a, tail_examples):
     def validate(epoch):
         """One validation: log line, best model, plateau decay; True when patience ran out."""
         nonlocal loss_sum, norm_sum, n, valid_sec_per_example, best_loss, best_epoch, since_best
-        nonlocal best_state, plateau_best, plateau_since, stop
+        nonlocal best_state, plateau_best, plateau_since, stop, best_exact, best_window
         model.eval()
         v0 = elapsed()
         v = evaluate(model, valid, max(budget - elapsed(), 1e-9) if budget > 0 else 0)
@@ -468,10 +604,15 @@ def train(model, train_pairs, valid, a, tail_examples):
               f"{steps} steps  {elapsed():.1f}s", flush=True)
         loss_sum = norm_sum = 0.0
         n = 0
+        if K > 1:
+            recent.append(copy.deepcopy(model.state_dict()))
+            del recent[:-K]
         model.train()
-        if v["loss"] < best_loss and (not partial or best_epoch == 0):
-            best_loss, best_epoch, since_best = v["loss"], epoch, 0
+        better = v["exact"] > best_exact if a.select_by == "exact" else v["loss"] < best_loss
+        if better and (not partial or best_epoch == 0):
+            best_loss, best_exact, best_epoch, since_best = v["loss"], v["exact"], epoch, 0
             best_state = copy.deepcopy(model.state_dict())
+            best_window = list(recent)
         else:
             since_best += 1
             if since_best >= a.patience:
@@ -524,7 +665,9 @@ def train(model, train_pairs, valid, a, tail_examples):
                 step_sec = (elapsed() - first_step_end) / (steps - 1)
                 eval_sec = valid_sec_per_example or step_sec / a.batch
                 # (+20%: a test set decodes at about, not exactly, the validation's speed)
-                reserve = step_sec + 1.2 * eval_sec * (len(valid) + tail_examples)
+                # (averaging validates once more at the end)
+                validations = 2 if K > 1 else 1
+                reserve = step_sec + 1.2 * eval_sec * (validations * len(valid) + tail_examples)
             if (budget > 0 and elapsed() + reserve > budget) or (a.max_steps and steps >= a.max_steps):
                 out_of_budget = True
                 break
@@ -549,6 +692,14 @@ def train(model, train_pairs, valid, a, tail_examples):
     if stop == "epochs" and n > 0:  # the updates since the last validation count too
         validate(a.epochs)
     model.load_state_dict(best_state)
+    model.eval()
+    if len(best_window) > 1:  # --average-last: θ = (1/K) Σ_k θ_k over the window
+        inv = 1.0 / len(best_window)  # (as trainer.cpp's average: the sum times 1/K)
+        model.load_state_dict({k: sum(w[k] for w in best_window) * inv for k in best_state})
+        v = evaluate(model, valid, max(budget - elapsed(), 1e-9) if budget > 0 else 0)
+        print(f"  average of the {len(best_window)} validations ending at the best (epoch "
+              f"{best_epoch}): valid loss {v['loss']:.4f}  valid exact {100 * v['exact']:5.1f}%",
+              flush=True)
     print(f"stopped: {stop} after {elapsed():.1f}s; best epoch {best_epoch}", flush=True)
 
 
@@ -578,7 +729,9 @@ def twin_name(name):
 def check_model(folder, a, valid_pairs, src_vocab, tgt_vocab):
     """Loads a model folder written by s2s train into the twin, checks that the
     vocabularies are the twin's and evaluates the same valid words: the valid loss
-    must be the one s2s recorded for that epoch (the forward passes agree)."""
+    must be the one s2s recorded for that epoch (the forward passes agree). Dropout
+    is off, as in s2s's validation (evaluate() puts the model in eval mode); a
+    folder of --average-last K holds the average and records its valid loss."""
     for name, vocab in (("src.vocab", src_vocab), ("tgt.vocab", tgt_vocab)):
         theirs = open(f"{folder}/{name}").read().split("\n")[:-1]
         if theirs != vocab.words:
@@ -590,7 +743,8 @@ def check_model(folder, a, valid_pairs, src_vocab, tgt_vocab):
     v = evaluate(model, valid_pairs)
     ours = float(meta.get("valid_loss", "nan"))
     rel = abs(v["loss"] - ours) / ours
-    print(f"check: vocabularies equal; s2s's parameters (epoch {meta.get('epoch', '?')}) in the twin: "
+    what = f"the average of {meta['averaged']} validations ending at " if "averaged" in meta else ""
+    print(f"check: vocabularies equal; s2s's parameters ({what}epoch {meta.get('epoch', '?')}) in the twin: "
           f"valid loss {v['loss']:.6f} (s2s: {ours:.6f}, relative difference {rel:.1e}), "
           f"valid exact {100 * v['exact']:.1f}% on {v['evaluated']} words: {'ok' if rel < 1e-4 else 'FAIL'}")
     return 0 if rel < 1e-4 else 1
@@ -609,10 +763,20 @@ def parser():
     add("--layers", type=int, default=1)
     add("--bidirectional", dest="bidirectional", action="store_true", default=True)
     add("--unidirectional", dest="bidirectional", action="store_false")
-    add("--dropout", type=float, default=0.0)
+    add("--decoder-layers", type=int, default=1, help="stacked decoder cells")
+    add("--dropout", type=float, default=0.0, help="between stacked encoder layers")
+    add("--embed-dropout", type=float, default=0.0, help="on the source and target embeddings")
+    add("--decoder-dropout", type=float, default=0.0,
+        help="on the decoder's input, between its layers and on h~_t before the output layer")
     add("--attention", default="additive")
     add("--label-smoothing", type=float, default=0.1,
         help="train on (1 - e) for the right token and e spread over the whole target vocabulary")
+    add("--weight-decay", type=float, default=0.0,
+        help="decoupled (AdamW): each update first shrinks every parameter by lr * this")
+    add("--average-last", type=int, default=1,
+        help="keep the mean of the parameters at the K validations ending at the best")
+    add("--select-by", choices=["loss", "exact"], default="loss",
+        help="the best validation: the lowest valid loss or the highest valid exact match")
     add("--attention-size", type=int, default=0, help="A of the additive score (0: H)")
     add("--placement", choices=["output", "input", "both", "input_feeding"], default="output")
     add("--batch", type=int, default=64)
@@ -626,7 +790,9 @@ def parser():
     add("--valid-examples", type=int, default=2000)
     add("--epochs", type=int, default=100)
     add("--seconds", type=float, default=1200)
-    add("--beam", type=int, default=1, help="test beam: this twin decodes greedily, so 1 only")
+    add("--beam", type=int, default=1,
+        help="s2s's test beam: this twin decodes greedily whatever it is (compare with\n"
+             "`s2s eval --beam 1`); it only sets the time kept for the test, as s2s's")
     add("--seed", type=int, default=1)
     add("--clip", type=float, default=1.0)
     add("--max-steps", type=int, default=0)
@@ -635,6 +801,7 @@ def parser():
     add("--stress", action="store_true")
     add("--max-len", type=int, default=0)
     add("--threads", type=int, default=2)
+    add("--dry-run", action="store_true", help="print the settings, data and model, then stop")
     add("--from-command", metavar="LINE",
         help="an s2s `command:` line (with or without 'command: s2s train'): its settings")
     add("--check-model", metavar="DIR",
@@ -643,13 +810,15 @@ def parser():
     return p
 
 
-# Flags of `s2s train` that do not change the model, the data or the recipe.
-IGNORED = {"--out", "--overwrite", "--engine", "--anomaly", "--dry-run", "--data-seed"}
+# Flags of `s2s train` that do not change the model, the data or the recipe, and
+# --recipe, whose every setting the command: line also prints as its own flag.
+IGNORED = {"--out", "--overwrite", "--engine", "--anomaly", "--data-seed", "--recipe"}
 # Settings this twin models only at one value (s2s prints every setting).
 MUST_BE = {"--task": "cmudict", "--variant": "global", "--reverse-source": "false",
-           "--n-train": "0", "--n-test": "0", "--min-len": "1", "--decoder-layers": "1",
-           "--embed-dropout": "0", "--decoder-dropout": "0", "--weight-decay": "0",
-           "--average-last": "1", "--select-by": "loss"}
+           "--n-train": "0", "--n-test": "0", "--min-len": "1"}
+# Flags newer than some s2s command: lines, and what such a line meant without them
+# (before --lr-anneal the rate decayed on plateau; before --label-smoothing, none).
+BEFORE_FLAG = {"--lr-anneal": "-1", "--label-smoothing": "0"}
 
 
 def settings_from_command(line):
@@ -660,7 +829,7 @@ def settings_from_command(line):
                      or words[0].endswith(("/s2s", "/g2p_torch.py"))):
         words.pop(0)
     known = {s for act in parser()._actions for s in act.option_strings}
-    out, i = [], 0
+    out, i, seen = [], 0, set()
     while i < len(words):
         flag, value = words[i], None
         i += 1
@@ -669,6 +838,7 @@ def settings_from_command(line):
         elif i < len(words) and not words[i].startswith("--"):
             value = words[i]
             i += 1
+        seen.add(flag)
         if flag in IGNORED:
             continue
         if flag in MUST_BE:
@@ -684,8 +854,11 @@ def settings_from_command(line):
                 out.append(flag)
             continue
         out += [flag] if value is None else [flag, value]
-    if "--lr-anneal" not in words:  # an s2s from before --lr-anneal: decay on plateau only
-        out += ["--lr-anneal", "-1"]
+    # A line from an s2s older than a flag: the behaviour it had then, where this
+    # twin's default (the recipe's) differs from it.
+    for flag, then in BEFORE_FLAG.items():
+        if flag not in seen:
+            out += [flag, then]
     return out
 
 
@@ -699,8 +872,15 @@ def main():
     if a.from_command:  # the command's settings, then any flags given besides it
         rest = [w for w in argv if w != "--from-command" and w != a.from_command]
         a = parser().parse_args(settings_from_command(a.from_command) + rest)
-    if a.beam != 1:
-        raise SystemExit("--beam: this twin decodes the test set greedily; give --beam 1 to both")
+    for name, ok in (("--embed-dropout and --decoder-dropout in [0, 0.9]",
+                      0 <= a.embed_dropout <= 0.9 and 0 <= a.decoder_dropout <= 0.9),
+                     ("--decoder-layers >= 1", a.decoder_layers >= 1),
+                     ("--average-last in [1, 100]", 1 <= a.average_last <= 100),
+                     ("--weight-decay >= 0 with --lr * --weight-decay < 1",
+                      a.weight_decay >= 0 and a.lr * a.weight_decay < 1),
+                     ("--beam >= 1", a.beam >= 1)):
+        if not ok:
+            raise SystemExit(f"this twin needs {name}")
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     # Every setting, like s2s's command: line (booleans as --flag=true|false).
@@ -711,11 +891,13 @@ def main():
             flags.append(f"{flag}={str(v).lower()}" if isinstance(v, bool) else f"{flag} {shlex.quote(str(v))}")
     print(f"command: g2p_torch.py {' '.join(flags)}", flush=True)
 
-    train_ex, valid_ex, test_ex = load_cmudict(a.dict, a.stress, a.max_len)
+    (train_ex, valid_ex, test_ex), summary = load_cmudict(a.dict, a.stress, a.max_len)
+    print(f"data: {summary}", flush=True)
     src_vocab = Vocab([s for s, _ in train_ex])
     tgt_vocab = Vocab([t for _, t in train_ex])
-    enc = lambda exs: [(src_vocab.encode(s), tgt_vocab.encode(t)) for s, t in exs]
-    train_pairs, valid_pairs, test_pairs = enc(train_ex), enc(valid_ex), enc(test_ex)
+    train_pairs = [(src_vocab.encode(s), tgt_vocab.encode(t)) for s, t in train_ex]
+    valid_pairs, test_pairs = ([(src_vocab.encode(s), [tgt_vocab.encode(t) for t in refs])
+                                for s, refs in exs] for exs in (valid_ex, test_ex))
     # As s2s: every k-th valid word, spread over the split (which is alphabetical).
     keep = min(a.valid_examples, len(valid_pairs)) if a.valid_examples > 0 else len(valid_pairs)
     valid = [valid_pairs[i * len(valid_pairs) // keep] for i in range(keep)]
@@ -724,17 +906,34 @@ def main():
         return check_model(a.check_model, a, valid, src_vocab, tgt_vocab)
     model = G2P(a, len(src_vocab), len(tgt_vocab))
     n_params = sum(p.numel() for p in model.parameters())
-    print(f"model: {'bi-' if a.bidirectional else ''}{a.cell}, E={a.embed}, H={a.hidden}, attention "
-          f"{a.attention}/global/{a.placement} ({n_params} parameters); {len(train_pairs)} training "
-          f"pairs, {len(valid_pairs)} valid, {len(test_pairs)} test; torch {torch.__version__}, "
-          f"{torch.get_num_threads()} threads", flush=True)
+    # The model: line of s2s (Seq2Seq::describe), then the twin's own facts.
+    described = "".join(text for text, on in (
+        (f", {a.decoder_layers} decoder layers", a.decoder_layers > 1),
+        (f", embedding dropout {a.embed_dropout:g}", a.embed_dropout > 0),
+        (f", decoder dropout {a.decoder_dropout:g}", a.decoder_dropout > 0)) if on)
+    print(f"model: {'bi-' if a.bidirectional else ''}{a.cell}, E={a.embed}, H={a.hidden}{described}, "
+          f"attention {a.attention}/global/{a.placement} ({n_params} parameters); {len(train_pairs)} "
+          f"training pairs, {len(valid_pairs)} valid, {len(test_pairs)} test; torch "
+          f"{torch.__version__}, {torch.get_num_threads()} threads", flush=True)
+    if a.dry_run:
+        return 0
 
-    train(model, train_pairs, valid, a, tail_examples=len(test_pairs) * a.beam)
+    # The time kept for the test is s2s's (main.cpp: beam search costs about beam + 1
+    # greedy decodes), so both stop training at the same point of the budget; the
+    # twin itself decodes greedily.
+    train(model, train_pairs, valid, a, tail_examples=len(test_pairs) * (1 if a.beam == 1 else a.beam + 1))
     left = a.seconds - elapsed_total() if a.seconds > 0 else 0
     r = evaluate(model, test_pairs, max(left, 1e-3) if a.seconds > 0 else 0)
     cut = f"(time limit: {r['evaluated']} of {len(test_pairs)} examples) " if r["evaluated"] < len(test_pairs) else ""
+    beam = "" if a.beam == 1 else f", not s2s's beam {a.beam}: compare with `s2s eval --beam 1`"
     print(f"test set: {cut}WER {100 * (1 - r['exact']):.1f}%  PER {100 * r['per']:.1f}%  "
-          f"exact match {100 * r['exact']:.1f}%  (greedy; whole run {elapsed_total():.1f}s)")
+          f"exact match {100 * r['exact']:.1f}%  (greedy decoding{beam}; whole run "
+          f"{elapsed_total():.1f}s)")
+    if r["several"]:
+        print(f"first reference only: WER {100 * (1 - r['exact_first']):.1f}%  PER "
+              f"{100 * r['per_first']:.1f}%  exact match {100 * r['exact_first']:.1f}%  "
+              f"({r['several']} of {r['evaluated']} words have several references: the line above "
+              f"counts any of them, PER the closest)")
     return 0
 
 
