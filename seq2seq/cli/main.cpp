@@ -95,6 +95,15 @@ const std::vector<RecipeSetting> kCmudictRecipe = {{"--cell", "lstm"},
                                                    {"--seconds", "1200"},
                                                    {"--beam", "4"}};
 
+// `--recipe best`: the changes to the recipe above that give the best pronunciations
+// within 60 minutes on 2 idle cores, bounded in updates (docs/g2p.md has the runs).
+const std::vector<RecipeSetting> kCmudictBest = {{"--max-steps", "30000"},
+                                                 {"--select-by", "exact"},
+                                                 {"--patience", "30"},
+                                                 {"--decoder-dropout", "0.3"},
+                                                 {"--embed-dropout", "0.1"},
+                                                 {"--seconds", "3600"}};
+
 // --model DIR, once, or several times for an ensemble (seq2seq/decoding/ensemble.hpp).
 void add_models_flag(CLI::App* app, std::vector<std::string>& dirs) {
   app->add_option("--model", dirs,
@@ -269,6 +278,15 @@ int run(int argc, char** argv) {
                    "stop after this many validations without a better one (--select-by)")
       ->check(positive_int(1000))
       ->capture_default_str();
+  std::string recipe = "default";
+  train_cmd
+      ->add_option("--recipe", recipe,
+                   "default: --task cmudict's recipe (about 5 minutes on 2 cores; other data: "
+                   "s2s train's own defaults); best: the longer recipe for the best "
+                   "pronunciations (at most an hour on 2 cores), for --task cmudict or --tsv. "
+                   "Flags given beside it win")
+      ->check(CLI::IsMember({"default", "best"}))
+      ->capture_default_str();
   std::string select_by = "loss";
   train_cmd
       ->add_option("--select-by", select_by,
@@ -350,9 +368,17 @@ int run(int argc, char** argv) {
     train_cmd->get_option("--engine")->default_str(engine_name(s2s::engine()));
     if (*train_cmd) {
       // One writer per folder: the lock comes before any check of the folder.
+      const bool g2p_data = data.task == "cmudict" || uses_tsv(data);
+      if (recipe == "best" && !g2p_data)
+        throw UsageError(fmt::format(
+            "--recipe best is the recipe for pronunciations (letters -> phones): use it with "
+            "--task cmudict or --tsv, not --task {}",
+            data.task));
       std::unique_ptr<WriterLock> lock;
       if (!dry_run) lock = std::make_unique<WriterLock>(out_dir);
-      if (data.task == "cmudict" && !uses_tsv(data)) apply_recipe(*train_cmd, kCmudictRecipe);
+      if (recipe == "best" || (data.task == "cmudict" && !uses_tsv(data)))
+        apply_recipe(*train_cmd, kCmudictRecipe);
+      if (recipe == "best") apply_recipe(*train_cmd, kCmudictBest);
       // Everything is checked before anything is written.
       tc.select_by = select_by == "exact" ? SelectBy::exact : SelectBy::loss;
       check_train_flags(*train_cmd, attention, tc);

@@ -36,7 +36,8 @@ TEST_CASE("train: the command: line spells out every setting and repeats the run
        {std::vector<std::string>{"--hidden", "24", "--unidirectional", "--lr", "0.01"},
         std::vector<std::string>{"--task", "cmudict", "--dict", kSample, "--stress", "--n-train",
                                  "40"},
-        std::vector<std::string>{"--task", "cmudict", "--dict", kSample, "--lr-decay", "0.7"}}) {
+        std::vector<std::string>{"--task", "cmudict", "--dict", kSample, "--lr-decay", "0.7"},
+        std::vector<std::string>{"--task", "cmudict", "--dict", kSample, "--recipe", "best"}}) {
     std::vector<std::string> args = {"train", "--out", tmp.file("m"), "--dry-run"};
     args.insert(args.end(), extra.begin(), extra.end());
     Run first = run_s2s(tmp, args);
@@ -233,4 +234,37 @@ TEST_CASE("a --task cmudict command: line runs on --tsv data by swapping the dat
   CHECK(std::find(swapped.begin(), swapped.end(), "--stress=false") != swapped.end());
   Run b = run_s2s(tmp, swapped);
   CHECK_MESSAGE(b.code == 0, b.all());
+}
+
+TEST_CASE("train --recipe best: its own settings on the line, flags beside it win, words only") {
+  TempDir tmp("recipe");
+  auto line = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"train", "--out", tmp.file("m"), "--dry-run"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    Run r = run_s2s(tmp, args);
+    REQUIRE_MESSAGE(r.code == 0, r.all());
+    return command_of(r.out);
+  };
+  const std::string plain = line({"--task", "cmudict", "--dict", kSample});
+  const std::string best = line({"--task", "cmudict", "--dict", kSample, "--recipe", "best"});
+  CHECK(plain.find("--recipe default") != std::string::npos);
+  CHECK(best.find("--recipe best") != std::string::npos);
+  // It changes settings, not the data: the lines differ after the data flags.
+  CHECK(best.substr(best.find("--cell")) != plain.substr(plain.find("--cell")));
+  // A flag given beside the recipe wins over it.
+  const std::string mine =
+      line({"--task", "cmudict", "--dict", kSample, "--recipe", "best", "--max-steps", "77"});
+  CHECK(mine.find("--max-steps 77") != std::string::npos);
+  // On --tsv data it sets the same settings as on --task cmudict.
+  {
+    std::ofstream tsv(tmp.file("g2p.tsv"));
+    for (int i = 0; i < 30; ++i) tsv << "w o r d " << char('a' + i % 26) << i / 26 << "\tw er d\n";
+  }
+  const std::string on_tsv = line({"--tsv", tmp.file("g2p.tsv"), "--recipe", "best"});
+  CHECK(on_tsv.substr(on_tsv.find("--cell")) == best.substr(best.find("--cell")));
+  // A generated task has no pronunciations: refused before anything is written.
+  Run bad = run_s2s(tmp, {"train", "--out", tmp.file("x"), "--task", "copy", "--recipe", "best"});
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("--recipe best is the recipe for pronunciations") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(tmp.file("x")));
 }
