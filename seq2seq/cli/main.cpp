@@ -371,20 +371,20 @@ int run(int argc, char** argv) {
     // The command: line names the engine that runs, whether from --engine or S2S_ENGINE.
     train_cmd->get_option("--engine")->default_str(engine_name(s2s::engine()));
     if (*train_cmd) {
-      // One writer per folder: the lock comes before any check of the folder.
-      const bool g2p_data = data.task == "cmudict" || uses_tsv(data);
-      if (recipe == "best" && !g2p_data)
+      const bool cmudict = data.task == "cmudict" && !uses_tsv(data);
+      if (recipe == "best" && !cmudict && !uses_tsv(data))
         throw UsageError(fmt::format(
             "--recipe best is the recipe for pronunciations (letters -> phones): use it with "
             "--task cmudict or --tsv, not --task {}",
             data.task));
+      // One writer per folder: the lock comes before any check of the folder.
       std::unique_ptr<WriterLock> lock;
       if (!dry_run) lock = std::make_unique<WriterLock>(out_dir);
-      if (recipe == "best" || (data.task == "cmudict" && !uses_tsv(data)))
-        apply_recipe(*train_cmd, kCmudictRecipe);
+      // The best recipe is the default one with its changes on top.
+      if (cmudict || recipe == "best") apply_recipe(*train_cmd, kCmudictRecipe);
       if (recipe == "best") apply_recipe(*train_cmd, kCmudictBest);
-      // Everything is checked before anything is written.
       tc.select_by = select_by == "exact" ? SelectBy::exact : SelectBy::loss;
+      // Everything is checked before anything is written.
       check_train_flags(*train_cmd, attention, tc);
       check_data_flags(*train_cmd, data);
       std::vector<std::string> skip = unused_data_flags(*train_cmd, data);
