@@ -9,7 +9,7 @@ and compare their validation curves and their time to accuracy.
                                         e.g. `--recipe best` and the twin given its
                                         command: line): valid exact match at the same
                                         update, and the time each took to reach the
-                                        twin's best valid exact match
+                                        best valid exact match both reached
 
 Both logs print one line a validation, `epoch N: ... valid exact X% ... K steps Ts`,
 T counted from the process start.
@@ -125,7 +125,7 @@ def summarize_folder(out, rounds):
 def by_update(s2s_log, twin_log):
     """Two runs bounded in updates: the learning rate follows the update count on
     both sides, so the curves are compared at the same update, and the time to
-    accuracy is the time each took to reach the twin's best valid exact match."""
+    accuracy is the time each took to reach the best valid exact match both reached."""
     ours = {p[5]: p for p in curve(s2s_log)}
     twin = {p[5]: p for p in curve(twin_log)}
     if not ours or not twin:
@@ -151,8 +151,18 @@ def by_update(s2s_log, twin_log):
             rate = (f"; {1000 * (t1 - t0) / (steps[-1] - steps[0]):.0f} ms an update from update "
                     f"{steps[0]} to {steps[-1]}, validations included")
         print(f"{name}: best valid exact {100 - c[best][1]:.1f}% at update {best}{rate}")
-    # The target: the twin's best; each side's first validation that reaches it.
-    target = min(p[1] for p in twin.values())
+    pace = []
+    for c in (ours, twin):
+        steps = sorted(c)
+        if len(steps) > 1:
+            pace.append((c[steps[-1]][0] - c[steps[0]][0]) / (steps[-1] - steps[0]))
+    if len(pace) == 2 and pace[1] > 0:
+        print(f"time an update, s2s / twin: {pace[0] / pace[1]:.2f}")
+    # The target: the best valid exact match both runs reached (the lower of the two
+    # bests, so neither side's lucky validation decides it); each side's first
+    # validation that reaches it.
+    target = max(min(p[1] for p in ours.values()), min(p[1] for p in twin.values()))
+    print(f"target: {100 - target:.1f}% valid exact, the lower of the two runs' best")
     first = {}
     for name, c in (("s2s", ours), ("twin", twin)):
         pts = [c[k] for k in sorted(c)]

@@ -49,6 +49,8 @@ with tempfile.TemporaryDirectory() as d:
     expect(text, "3 updates in common; twin - s2s: mean -1.67, from -5.0 to +1.0 points")
     expect(text, "s2s: best valid exact 70.0% at update 3000; 60 ms an update from update 1000 to 3000")
     expect(text, "twin: best valid exact 65.0% at update 3000; 300 ms an update")
+    expect(text, "time an update, s2s / twin: 0.20")
+    expect(text, "target: 65.0% valid exact, the lower of the two runs' best")
     # s2s first reaches 65% at 3000 (180 s); interpolated between (120 s, 60%) and
     # (180 s, 70%): 150 s. The twin: 900 s. Ratios 0.20, 0.17; from the first
     # validation (180 - 60) / (900 - 300) = 0.20.
@@ -57,6 +59,10 @@ with tempfile.TemporaryDirectory() as d:
     expect(text, "ratio s2s / twin: 0.20 at validations, 0.17 interpolated, 0.20 from the first validation")
     expect(text, "s2s test set: WER 27.6%")
     expect(text, "twin test set: WER 28.0%")
+    # The other way round (the twin ahead): the target is still the lower best, 65%.
+    code, text = run("--by-update", twin, ours)
+    expect(text, "target: 65.0% valid exact, the lower of the two runs' best")
+    expect(text, "time to 65.0% valid exact: s2s 15.00 min")
     # A log without validation lines, and a wrong call.
     empty = os.path.join(d, "empty.log")
     open(empty, "w").close()
