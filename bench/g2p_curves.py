@@ -142,22 +142,18 @@ def by_update(s2s_log, twin_log):
     if diffs:
         print(f"  {len(diffs)} updates in common; twin - s2s: mean {sum(diffs) / len(diffs):+.2f}, "
               f"from {min(diffs):+.1f} to {max(diffs):+.1f} points")
+    pace = {}  # seconds an update from the first validation to the last, validations included
     for name, c in (("s2s", ours), ("twin", twin)):
         steps = sorted(c)
         best = min(steps, key=lambda k: (c[k][1], k))
         rate = ""
         if len(steps) > 1:
-            (t0, *_), (t1, *_) = c[steps[0]], c[steps[-1]]
-            rate = (f"; {1000 * (t1 - t0) / (steps[-1] - steps[0]):.0f} ms an update from update "
-                    f"{steps[0]} to {steps[-1]}, validations included")
+            pace[name] = (c[steps[-1]][0] - c[steps[0]][0]) / (steps[-1] - steps[0])
+            rate = (f"; {1000 * pace[name]:.0f} ms an update from update {steps[0]} to {steps[-1]}, "
+                    f"validations included")
         print(f"{name}: best valid exact {100 - c[best][1]:.1f}% at update {best}{rate}")
-    pace = []
-    for c in (ours, twin):
-        steps = sorted(c)
-        if len(steps) > 1:
-            pace.append((c[steps[-1]][0] - c[steps[0]][0]) / (steps[-1] - steps[0]))
-    if len(pace) == 2 and pace[1] > 0:
-        print(f"time an update, s2s / twin: {pace[0] / pace[1]:.2f}")
+    if len(pace) == 2 and pace["twin"] > 0:
+        print(f"time an update, s2s / twin: {pace['s2s'] / pace['twin']:.2f}")
     # The target: the best valid exact match both runs reached (the lower of the two
     # bests, so neither side's lucky validation decides it); each side's first
     # validation that reaches it.
@@ -167,14 +163,14 @@ def by_update(s2s_log, twin_log):
     for name, c in (("s2s", ours), ("twin", twin)):
         pts = [c[k] for k in sorted(c)]
         hit = time_to(pts, target)
-        first[name] = (hit, pts[0][0], pts[0][5])
+        first[name] = (hit, pts[0][0])
         if hit is None:
             print(f"time to {100 - target:.1f}% valid exact: {name} never reached it")
         else:
             print(f"time to {100 - target:.1f}% valid exact: {name} {hit[0] / 60:.2f} min "
                   f"(interpolated {hit[1] / 60:.2f}); from its first validation (update "
                   f"{pts[0][5]}) {(hit[0] - pts[0][0]) / 60:.2f} min")
-    (hs, s0, _), (ht, t0, _) = first["s2s"], first["twin"]
+    (hs, s0), (ht, t0) = first["s2s"], first["twin"]
     if hs is not None and ht is not None:
         print(f"ratio s2s / twin: {hs[0] / ht[0]:.2f} at validations, {hs[1] / ht[1]:.2f} interpolated, "
               f"{(hs[0] - s0) / (ht[0] - t0):.2f} from the first validation (goal: <= 0.33)"
