@@ -14,6 +14,7 @@ and compare their validation curves and their time to accuracy.
 Both logs print one line a validation, `epoch N: ... valid exact X% ... K steps Ts`,
 T counted from the process start.
 """
+import os
 import re
 import sys
 
@@ -184,6 +185,10 @@ def by_update(s2s_log, twin_log):
 
 def main(argv):
     if len(argv) == 3 and argv[0] == "--by-update":
+        missing = [f for f in argv[1:] if not os.path.isfile(f)]
+        if missing:
+            print(f"no such log: {missing[0]}", file=sys.stderr)
+            return 1
         return by_update(argv[1], argv[2])
     if len(argv) == 2 and argv[1].isdigit():
         return summarize_folder(argv[0], int(argv[1]))

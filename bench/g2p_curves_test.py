@@ -69,6 +69,11 @@ with tempfile.TemporaryDirectory() as d:
     code, text = run("--by-update", ours, empty)
     if code != 1 or "no validation line" not in text:
         failures.append(f"an empty log: exit {code}, {text!r}")
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code, _ = run("--by-update", ours, os.path.join(d, "absent.log"))
+    if code != 1 or "no such log" not in err.getvalue():
+        failures.append(f"a missing log: exit {code}, {err.getvalue()!r}")
     with contextlib.redirect_stderr(io.StringIO()):
         code, _ = run("--by-update", ours)
     if code != 2:
