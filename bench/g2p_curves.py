@@ -191,7 +191,15 @@ def main(argv):
             return 1
         return by_update(argv[1], argv[2])
     if len(argv) == 2 and argv[1].isdigit():
-        return summarize_folder(argv[0], int(argv[1]))
+        rounds = int(argv[1])
+        logs = [f"{argv[0]}/{name}_round{r}.log" for r in range(1, rounds + 1)
+                for name in ("s2s", "torch")]
+        missing = [f for f in logs if not os.path.isfile(f)]
+        if rounds == 0 or missing:
+            print(f"no such log: {missing[0]}" if missing else "ROUNDS must be at least 1",
+                  file=sys.stderr)
+            return 1
+        return summarize_folder(argv[0], rounds)
     print(__doc__.strip(), file=sys.stderr)
     return 2
 

@@ -74,6 +74,11 @@ with tempfile.TemporaryDirectory() as d:
         code, _ = run("--by-update", ours, os.path.join(d, "absent.log"))
     if code != 1 or "no such log" not in err.getvalue():
         failures.append(f"a missing log: exit {code}, {err.getvalue()!r}")
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):  # folder mode: a folder without the round logs
+        code, _ = run(os.path.join(d, "absent"), "1")
+    if code != 1 or "no such log" not in err.getvalue():
+        failures.append(f"a missing folder: exit {code}, {err.getvalue()!r}")
     with contextlib.redirect_stderr(io.StringIO()):
         code, _ = run("--by-update", ours)
     if code != 2:
