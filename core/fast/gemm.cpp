@@ -32,7 +32,8 @@
 //    (dW += dYᵀ X, K = batch) C is swept strip of rows by strip of rows instead.
 // 4. Threads. Large problems are split over column (or row) strips of C.
 //    Every C element is computed by one thread with the same sequence of
-//    operations, so results are bit-identical for any thread count.
+//    operations, so results are bit-identical for any thread count (strips
+//    are cut where they cannot change which loop computes an element).
 //
 // Loop nest (C is M x N, all loops step by the block size named):
 //   jc over N by NC:  pc over K by KC:  pack B(pc.., jc..)
@@ -426,9 +427,16 @@ void gemm_dot(int64_t M, int64_t N, int64_t K, View A, View B, real* C, int64_t 
 // products too small to repay them: a single row of A (batched matmuls do one
 // GEMM per batch row), or K so small (an outer product, K = 1) that every C
 // element takes only a few multiply-adds.
+// A column of C is summed in the 4-vector loop, the 1-vector loop or the scalar tail,
+// and the compiler may contract a * b + c into one rounding in one loop and not in
+// another (seen with GCC 12 and AVX2: the last bits differ). So a thread's strip of
+// columns is whole blocks of kRowsW (gemm_with_pool): each column then takes the same
+// loop for any thread count.
+constexpr int64_t kRowsW = 4 * kVL;
+
 void gemm_rows(int64_t M, int64_t N, int64_t K, View A, View B, real* C, int64_t ldc,
                bool accumulate) {
-  constexpr int64_t kW = 4 * kVL;
+  constexpr int64_t kW = kRowsW;
   for (int64_t i = 0; i < M; ++i) {
     real* c = C + i * ldc;
     int64_t j = 0;
@@ -567,10 +575,12 @@ void gemm_with_pool(ThreadPool* pool, bool trans_a, bool trans_b, int64_t M, int
     return;
   }
   // Split C into strips along its longer side, in whole tiles so every thread
-  // runs full-width kernels. Each strip is an independent smaller GEMM.
+  // runs full-width kernels. Each strip is an independent smaller GEMM. The row
+  // path's strips of columns are whole blocks of its widest loop (see gemm_rows).
   if (N >= M) {
-    pool->parallel_for((N + kNR - 1) / kNR, [&](int64_t s0, int64_t s1) {
-      const int64_t j0 = s0 * kNR, j1 = std::min(N, s1 * kNR);
+    const int64_t w = path == gemm_rows ? kRowsW : kNR;
+    pool->parallel_for((N + w - 1) / w, [&](int64_t s0, int64_t s1) {
+      const int64_t j0 = s0 * w, j1 = std::min(N, s1 * w);
       path(M, j1 - j0, K, a, View{b.p + j0 * b.cs, b.rs, b.cs}, C + j0, ldc, accumulate);
     });
   } else {
