@@ -280,7 +280,7 @@ TEST_CASE("gemm: every path gives bit-identical results for 1, 2 and 3 threads")
       {0, 1, 5000, 3, 300},   // dot path, one row of W per tile (split over rows)
       {1, 0, 1100, 1000, 4},  // row path, K <= 4 (rows)
       {0, 0, 2, 2100, 1000},  // row path, M <= 2 (columns)
-      {0, 0, 2, 2129, 1000},  // the same; 2 threads' old strips of NR split a 4-vector block
+      {0, 0, 2, 2129, 1000},  // the same; strips of NR would cut its 4-vector blocks
       {0, 1, 32, 1024, 256},  // Wᵀ packed by transposes
       {1, 0, 1024, 260, 32},  // small K, C swept by rows; ragged strip
       {0, 0, 40, 1030, 300},  // B read in place with prefetch; ragged strip

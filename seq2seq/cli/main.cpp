@@ -96,11 +96,12 @@ const std::vector<RecipeSetting> kCmudictRecipe = {{"--cell", "lstm"},
                                                    {"--beam", "4"}};
 
 // `--recipe best`: the changes to the recipe above that gave the best pronunciations
-// measured so far within 60 minutes on 2 idle cores, bounded in updates: a second
-// encoder layer, dropout, the validation with the most words right kept, and 1.92
-// million training pairs (20 epochs) in batches of 128. The learning rate is the
-// default's times sqrt(2): a gradient averaged over twice the pairs has sqrt(2) less
-// noise (docs/g2p.md: runs c00 and f02).
+// measured so far, bounded in updates: a second encoder layer, dropout, the validation
+// with the most words right kept, and 1.92 million training pairs (20 epochs) in
+// batches of 128. The learning rate is the default's times sqrt(2): a gradient averaged
+// over twice the pairs has sqrt(2) less noise (docs/g2p.md: runs c00 and f02).
+// --seconds caps the run at an hour; on a 2-core machine slower than the one that
+// measured it, the cap comes before the last update (docs/g2p.md).
 const std::vector<RecipeSetting> kCmudictBest = {{"--layers", "2"},
                                                  {"--dropout", "0.3"},
                                                  {"--decoder-dropout", "0.3"},
