@@ -183,21 +183,26 @@ def by_update(s2s_log, twin_log):
     return 0
 
 
+def missing_log(paths):
+    """Prints `no such log: P` for the first path that is not a file; True if there was one."""
+    missing = [p for p in paths if not os.path.isfile(p)]
+    if missing:
+        print(f"no such log: {missing[0]}", file=sys.stderr)
+    return bool(missing)
+
+
 def main(argv):
     if len(argv) == 3 and argv[0] == "--by-update":
-        missing = [f for f in argv[1:] if not os.path.isfile(f)]
-        if missing:
-            print(f"no such log: {missing[0]}", file=sys.stderr)
+        if missing_log(argv[1:]):
             return 1
         return by_update(argv[1], argv[2])
     if len(argv) == 2 and argv[1].isdigit():
         rounds = int(argv[1])
-        logs = [f"{argv[0]}/{name}_round{r}.log" for r in range(1, rounds + 1)
-                for name in ("s2s", "torch")]
-        missing = [f for f in logs if not os.path.isfile(f)]
-        if rounds == 0 or missing:
-            print(f"no such log: {missing[0]}" if missing else "ROUNDS must be at least 1",
-                  file=sys.stderr)
+        if rounds == 0:
+            print("ROUNDS must be at least 1", file=sys.stderr)
+            return 1
+        if missing_log([f"{argv[0]}/{name}_round{r}.log" for r in range(1, rounds + 1)
+                        for name in ("s2s", "torch")]):
             return 1
         return summarize_folder(argv[0], rounds)
     print(__doc__.strip(), file=sys.stderr)
