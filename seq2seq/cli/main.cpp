@@ -100,8 +100,8 @@ const std::vector<RecipeSetting> kCmudictRecipe = {{"--cell", "lstm"},
 // with the most words right kept, and 1.54 million training pairs (16 epochs) in
 // batches of 128. The learning rate is the default's times sqrt(2): a gradient averaged
 // over twice the pairs has sqrt(2) less noise (docs/g2p.md: runs c00, f02 and f04).
-// 12,000 updates, not 15,000, so that the slowest 2-core machine measured finishes them
-// inside the hour; --seconds is only a safety cap that a run on 2 idle cores never reaches.
+// 12,000 updates, so that the slower of the 2-core machines measured finishes them inside
+// the hour; --seconds is a safety cap, which such a run on idle cores does not reach.
 const std::vector<RecipeSetting> kCmudictBest = {{"--layers", "2"},
                                                  {"--dropout", "0.3"},
                                                  {"--decoder-dropout", "0.3"},
